@@ -1,0 +1,35 @@
+# Two commands on a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/zhida_test
+export ZHIDA_HOME ?= $(CURDIR)/var
+
+.PHONY: run test test-sqlite test-postgres bench install clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# The main job on the embedded default store (SQLite in $(ZHIDA_HOME)).
+run: install
+	$(BIN)/zhida db upgrade
+	$(BIN)/zhida ingest policies/sources
+	$(BIN)/zhida docs list
+
+# The whole suite, on SQLite and on PostgreSQL.
+test: install
+	$(BIN)/python scripts/ensure_postgres.py
+	$(BIN)/pytest -q
+	ZHIDA_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m postgres
+
+bench: install
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,92 @@
+"""Tables of the store (SQLAlchemy 2 typed declarative). Migrations in ``migrations/`` create them.
+
+The full-text index (``clause_search``) is not declared here: it is an FTS5 virtual table on
+SQLite and a tsvector table on PostgreSQL, so it lives in raw SQL (see ``search_index``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# JSONB on PostgreSQL (indexable, compact), plain JSON text on SQLite.
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JsonType, list[Any]: JsonType}
+
+
+class Document(Base):
+    """One policy document, identified by its source file stem; its content lives in versions."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    # Number of the current version (not a foreign key: avoids a documents<->versions cycle).
+    current_version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    versions: Mapped[list[DocumentVersion]] = relationship(
+        back_populates="document", order_by="DocumentVersion.version"
+    )
+
+
+class DocumentVersion(Base):
+    """One ingested content of a document. Kept forever: a changed source adds a version."""
+
+    __tablename__ = "document_versions"
+    __table_args__ = (UniqueConstraint("document_id", "version", name="uq_document_versions_document_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    source_name: Mapped[str] = mapped_column(String(1024))
+    source_format: Mapped[str] = mapped_column(String(16))
+    encoding: Mapped[str | None] = mapped_column(String(64))
+    script: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str | None] = mapped_column(Text)
+    doc_number: Mapped[str | None] = mapped_column(String(255), index=True)  # 文号, for lookups
+    issuer: Mapped[str | None] = mapped_column(Text)
+    original: Mapped[str] = mapped_column(Text)  # the authority every offset points into
+    metadata_json: Mapped[dict[str, Any]] = mapped_column()
+    tree_json: Mapped[dict[str, Any]] = mapped_column()  # {"preamble", "clauses", "closing"} via to_jsonable
+    clause_count: Mapped[int] = mapped_column(Integer)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    document: Mapped[Document] = relationship(back_populates="versions")
+
+
+class ClauseRow(Base):
+    """One clause of one version, flattened for filtering and search (the tree is in tree_json)."""
+
+    __tablename__ = "clauses"
+    __table_args__ = (
+        # A real constraint: clause ids are how rules cite clauses, so they must be unique.
+        UniqueConstraint("version_id", "clause_id", name="uq_clauses_version_clause"),
+        Index("ix_clauses_version_position", "version_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id", ondelete="CASCADE"))
+    clause_id: Mapped[str] = mapped_column(String(255))
+    parent_id: Mapped[str | None] = mapped_column(String(255))
+    position: Mapped[int] = mapped_column(Integer)  # document order, preamble first, closing last
+    depth: Mapped[int] = mapped_column(Integer)
+    labels: Mapped[list[Any]] = mapped_column()
+    kind: Mapped[str] = mapped_column(String(32))
+    heading: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    normalized: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    extraction: Mapped[dict[str, Any]] = mapped_column()  # amounts, percentages, dates, … as JSON
+    # Denormalized "|a|b|" lists (own + inherited from ancestors) for --unit/--beneficiary filters.
+    units: Mapped[str] = mapped_column(Text)
+    beneficiaries: Mapped[str] = mapped_column(Text)
