@@ -48,7 +48,7 @@ class Percentage:
     start: int
     end: int
     upper: Decimal | None = None  # ranges: 10%-20% → value 10, upper 20
-    kind: Literal["percent", "ratio"] = "percent"
+    kind: Literal["percent", "ratio", "points"] = "percent"  # points: ５个百分点
     ratio: tuple[Decimal, Decimal] | None = None  # 1：1 → (1, 1)
 
 

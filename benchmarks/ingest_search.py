@@ -1,0 +1,235 @@
+"""Ingest and search at scale: a corpus derived from the seeds, ingest rate, search latency.
+
+    python -m benchmarks.ingest_search [--docs 20000] [--queries 200] [--seed 7] [--no-postgres]
+
+The corpus is made deterministically from the five seed documents: measures shuffled and
+renumbered, districts and amounts swapped, numbering styles varied, some converted to
+traditional script. Every variant is a distinct file (distinct 文号), so each is a new document.
+PostgreSQL is measured too when ZHIDA_BENCH_DATABASE_URL (default: the test database) answers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from opencc import OpenCC
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from zhida import config
+from zhida.store import ingest_document, open_store, search
+
+NAME = "ingest_search"
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/zhida_test"
+PG_SCHEMA = "bench_ingest_search"
+TARGET_P95_MS = 50
+
+DISTRICTS = ["海淀区", "朝阳区", "丰台区", "通州区", "顺义区", "昌平区", "大兴区", "怀柔区", "平谷区", "延庆区",
+             "西城区", "东城区", "石景山区", "门头沟区", "房山区", "密云区"]
+CITIES = ["太原市", "大同市", "阳泉市", "长治市", "晋城市", "朔州市", "晋中市", "运城市", "临汾市", "吕梁市"]
+AMOUNT = re.compile(r"(\d+(?:\.\d+)?)(万元|亿元|萬元|億元)")
+DOC_NUMBER = re.compile(r"〔(\d{4})?〕(\d*)(号|號)")
+ARABIC_ITEM = re.compile(r"^(\s*)(\d+)([.．、])")
+CHINESE_HEADER = re.compile(r"^\s*(第[一二三四五六七八九十百]+[章节条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
+
+
+def _shuffle_items(lines: list[str], rng: random.Random) -> list[str]:
+    """Shuffle runs of arabic-numbered items (with their continuation lines) and renumber them."""
+    result: list[str] = []
+    run: list[list[str]] = []
+
+    def flush():
+        if len(run) >= 2 and rng.random() < 0.6:
+            rng.shuffle(run)
+        for number, block in enumerate(run, start=1):
+            result.append(ARABIC_ITEM.sub(lambda m: f"{m.group(1)}{number}{m.group(3)}", block[0], count=1))
+            result.extend(block[1:])
+        run.clear()
+
+    for line in lines:
+        if ARABIC_ITEM.match(line):
+            run.append([line])
+        elif CHINESE_HEADER.match(line) or not line.strip():
+            flush()
+            result.append(line)
+        elif run:
+            run[-1].append(line)
+        else:
+            result.append(line)
+    flush()
+    return result
+
+
+def variant(seed_text: str, index: int, rng: random.Random, to_traditional: OpenCC) -> str:
+    lines = _shuffle_items(seed_text.splitlines(keepends=True), rng)
+    body = "".join(lines)
+    body = body.replace("朝阳区", rng.choice(DISTRICTS)).replace("忻州市", rng.choice(CITIES))
+    factor = rng.choice([1, 2, 3, 5])
+    body = AMOUNT.sub(lambda m: f"{Decimal(m.group(1)) * factor:f}".rstrip("0").rstrip(".") + m.group(2), body)
+    if rng.random() < 0.3:  # numbering style: half-width ↔ full-width separators
+        body = re.sub(r"(?m)^(\s*\d+)．", r"\1.", body) if "．" in body else re.sub(r"(?m)^(\s*\d+)\.", r"\1．", body)
+    numbered, count = DOC_NUMBER.subn(lambda m: f"〔{m.group(1) or 2022}〕{index + 1}{m.group(3)}", body, count=1)
+    body = numbered if count else body + f"\n（编号{index + 1}）\n"
+    if rng.random() < 0.15:
+        body = to_traditional.convert(body)
+    return body
+
+
+def build_corpus(dest: Path, docs: int, seed: int) -> list[Path]:
+    seeds = sorted(config.SOURCES_DIR.glob("*.txt"))
+    texts = [path.read_text(encoding="utf-8") for path in seeds]
+    to_traditional = OpenCC("s2t")
+    paths = []
+    for index in range(docs):
+        rng = random.Random(seed * 1_000_003 + index)
+        which = index % len(seeds)
+        path = dest / f"{index:05d}_{seeds[which].stem[:3]}.txt"
+        path.write_text(variant(texts[which], index, rng, to_traditional), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+BASE_QUERIES = [
+    "数字化转型", "专精特新 贷款", "贷款贴息", "首台套", "研发费用", "知识产权", "融资担保", "高精尖", "产业基金",
+    "人才", "税收", "租金 减免", "中小企业 服务券", "技术改造", "绿色化", "上市", "纾困", "稳岗", "社保",
+    "物流", "疫情", "数字经济", "智能制造", "专精特新", "小巨人", "创新中心", "奖励 最高", "担保 费率", "贷款",
+    "园区", "孵化", "新能源汽车", "集成电路", "医药", "人工智能", "工业互联网", "出口", "电费", "首贷", "上云",
+    "數字化轉型", "專精特新", "貸款貼息", "融資擔保", "税", "企业 补贴 最高",
+]
+UNITS = ["市经济和信息化局", "市财政局", "市税务局", "市人力资源社会保障局", "区发展改革委"]
+BENEFICIARIES = ["专精特新中小企业", "小微企业", "中小企业", "个体工商户"]
+
+
+def queries(count: int, keys: list[str], seed: int) -> list[dict]:
+    rng = random.Random(seed)
+    made = []
+    for index in range(count):
+        query: dict = {"query": BASE_QUERIES[index % len(BASE_QUERIES)]}
+        roll = rng.random()
+        if roll < 0.15:
+            query["unit"] = rng.choice(UNITS)
+        elif roll < 0.3:
+            query["beneficiary"] = rng.choice(BENEFICIARIES)
+        elif roll < 0.4:
+            query["doc"] = rng.choice(keys).split("_")[0]
+        made.append(query)
+    return made
+
+
+def _pg_url() -> str | None:
+    base = os.environ.get("ZHIDA_BENCH_DATABASE_URL", DEFAULT_PG)
+    try:
+        engine = create_engine(base, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{PG_SCHEMA}" CASCADE'))
+            connection.execute(text(f'CREATE SCHEMA "{PG_SCHEMA}"'))
+        engine.dispose()
+    except Exception as exc:  # not reachable: measure SQLite only
+        print(f"PostgreSQL not measured: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return None
+    return make_url(base).update_query_dict({"options": f"-csearch_path={PG_SCHEMA}"}).render_as_string(False)
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def main(argv: list[str]) -> str:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.ingest_search")
+    parser.add_argument("--docs", type=int, default=20000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args(argv)
+    from zhida.documents.pipeline import parse_file
+
+    with tempfile.TemporaryDirectory(prefix="zhida-bench-") as tmp:
+        corpus_dir = Path(tmp) / "corpus"
+        corpus_dir.mkdir()
+        started = time.perf_counter()
+        paths = build_corpus(corpus_dir, args.docs, args.seed)
+        build_seconds = time.perf_counter() - started
+        stores = {"SQLite": open_store(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")}
+        pg = None if args.no_postgres else _pg_url()
+        if pg:
+            stores["PostgreSQL"] = open_store(pg)
+        parse_seconds, store_seconds = 0.0, dict.fromkeys(stores, 0.0)
+        failures, clauses, statuses = 0, 0, {}
+        for number, path in enumerate(paths, start=1):
+            started = time.perf_counter()
+            try:
+                parsed = parse_file(path)
+            except Exception as exc:  # a variant the parser rejects counts as a failure, not a crash
+                failures += 1
+                print(f"{path.name}: {exc}", file=sys.stderr)
+                continue
+            parse_seconds += time.perf_counter() - started
+            for name, store in stores.items():
+                started = time.perf_counter()
+                result = ingest_document(store, parsed)
+                store_seconds[name] += time.perf_counter() - started
+                statuses[result.status] = statuses.get(result.status, 0) + 1
+            clauses += result.clauses
+            if number % 1000 == 0:
+                print(f"ingested {number}/{len(paths)}", file=sys.stderr)
+        keys = [path.stem for path in paths]
+        workload = queries(args.queries, keys, args.seed)
+        ok = len(paths) - failures
+        lines = [
+            f"Corpus: {len(paths)} documents derived from the 5 seeds (seed {args.seed}), built in "
+            f"{build_seconds:.1f} s; {ok} parsed, {failures} rejected, {clauses} clauses stored.",
+            "",
+            f"Parsing: {parse_seconds:.1f} s total, {ok / parse_seconds:.1f} documents/s "
+            f"({1000 * parse_seconds / max(ok, 1):.1f} ms/document).",
+            "",
+            "| backend | store time (s) | docs/s stored | docs/s parse+store | search p50 (ms) | p95 (ms) | max (ms) "
+            f"| p95 ≤ {TARGET_P95_MS} ms |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for name, store in stores.items():
+            for query in workload[:10]:  # warm caches once, like a running service
+                search(store, **query)
+            latencies, results = [], 0
+            for query in workload:
+                started = time.perf_counter()
+                results += len(search(store, **query))
+                latencies.append((time.perf_counter() - started) * 1000)
+            p50, p95 = statistics.median(latencies), _percentile(latencies, 0.95)
+            lines.append(
+                f"| {name} | {store_seconds[name]:.1f} | {ok / store_seconds[name]:.1f} "
+                f"| {ok / (parse_seconds + store_seconds[name]):.1f} | {p50:.1f} | {p95:.1f} | {max(latencies):.1f} "
+                f"| {'yes' if p95 <= TARGET_P95_MS else 'NO'} |"
+            )
+            slowest = sorted(zip(latencies, workload), key=lambda pair: -pair[0])[:3]
+            lines.append(f"<!-- {name} slowest: " + "; ".join(f"{ms:.0f} ms {q}" for ms, q in slowest) + " -->")
+            store.close()
+        if pg:
+            engine = create_engine(os.environ.get("ZHIDA_BENCH_DATABASE_URL", DEFAULT_PG), isolation_level="AUTOCOMMIT")
+            with engine.connect() as connection:
+                connection.execute(text(f'DROP SCHEMA IF EXISTS "{PG_SCHEMA}" CASCADE'))
+            engine.dispose()
+        lines += [
+            "",
+            f"{len(workload)} queries ({len(BASE_QUERIES)} distinct terms, ~15% with --unit, ~15% with "
+            "--beneficiary, ~10% with --doc), limit 10, timed in-process through `zhida.store.search` "
+            "(snippets included, CLI start-up excluded).",
+        ]
+        return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    from benchmarks.run import write_section
+
+    body = main(sys.argv[1:])
+    write_section(NAME, body, "python -m benchmarks.ingest_search " + " ".join(sys.argv[1:]))
+    print(body)

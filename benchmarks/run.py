@@ -1,0 +1,64 @@
+"""Run every benchmark module and rewrite its section of benchmarks/RESULTS.md.
+
+Each module in this package (other than run) exposes ``NAME`` and ``main(argv) -> str``
+returning a Markdown body; the section is stamped with the machine, date and command.
+    python -m benchmarks.run [--docs N]      # all benchmarks, arguments passed to each
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+import platform
+import re
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+HEADER = "# Benchmark results\n\nWritten by `python -m benchmarks.run` (`make bench`); one section per benchmark.\n"
+
+
+def machine() -> str:
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        ram = f"{kb / 1024 / 1024:.1f} GiB RAM"
+    except (OSError, AttributeError):
+        ram = "RAM unknown"
+    return f"{os.cpu_count()} CPUs (nproc), {cpu}, {ram}, Python {platform.python_version()}, {platform.system()}"
+
+
+def write_section(name: str, body: str, command: str) -> None:
+    stamp = (f"- machine: {machine()}\n- date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC}\n"
+             f"- command: `{command}`\n\n")
+    section = f"<!-- BEGIN {name} -->\n## {name}\n\n{stamp}{body.rstrip()}\n<!-- END {name} -->\n"
+    current = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else HEADER
+    pattern = re.compile(rf"<!-- BEGIN {re.escape(name)} -->.*?<!-- END {re.escape(name)} -->\n?", re.S)
+    if pattern.search(current):
+        current = pattern.sub(lambda _: section, current)
+    else:
+        current = current.rstrip() + "\n\n" + section
+    RESULTS.write_text(current, encoding="utf-8")
+
+
+def main(argv: list[str]) -> int:
+    package = Path(__file__).parent
+    command = "python -m benchmarks.run " + " ".join(argv)
+    for info in sorted(pkgutil.iter_modules([str(package)]), key=lambda m: m.name):
+        if info.name in {"run", "__init__"}:
+            continue
+        module = importlib.import_module(f"benchmarks.{info.name}")
+        body = module.main(argv)
+        write_section(module.NAME, body, command.strip())
+        print(body)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,69 @@
+"""`zhida serve` (the web platform) and `zhida users add` (accounts)."""
+
+from __future__ import annotations
+
+import getpass
+import os
+
+import typer
+from rich.console import Console
+
+from zhida.cli import app
+from zhida.errors import ZhidaError
+
+out = Console()
+users_app = typer.Typer(help="账户管理：创建登录用户。", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="监听地址"),
+    port: int = typer.Option(8000, min=1, max=65535, help="端口"),
+    database_url: str = typer.Option(None, "--database-url", help="SQLAlchemy URL（默认 ZHIDA_DATABASE_URL 或 ZHIDA_HOME 中的 SQLite）"),
+) -> None:
+    """启动 Web 平台（政策库、政策体检、精准推送……）。"""
+    import uvicorn
+
+    from zhida.web.app import create_app
+
+    web_app = create_app(database_url)
+    out.print(f"政策直达 Web 平台： http://{host}:{port}/  （API 文档 http://{host}:{port}/api/docs）")
+    uvicorn.run(web_app, host=host, port=port, log_level="info")
+
+
+@users_app.command("add")
+def users_add(
+    username: str = typer.Argument(..., help="登录用户名"),
+    role: str = typer.Option(..., "--role", help="admin | staff | enterprise"),
+    unit: list[str] = typer.Option([], "--unit", help="部门用户的责任单位（可重复）"),
+    region: str = typer.Option(None, "--region", help="部门用户的地区"),
+    uscc: str = typer.Option(None, "--uscc", help="企业用户的统一社会信用代码"),
+    display_name: str = typer.Option(None, "--name", help="姓名或企业名称"),
+    password_env: str = typer.Option(
+        None, "--password-env", help="从此环境变量读取密码（脚本用）；不给则交互输入"
+    ),
+    database_url: str = typer.Option(None, "--database-url"),
+) -> None:
+    """创建一个登录用户（密码以 argon2 哈希保存；操作写入审计日志）。"""
+    from zhida.store import open_store
+    from zhida.web import tables  # noqa: F401
+    from zhida.web.auth import Actor, create_user
+
+    if password_env:
+        password = os.environ.get(password_env)
+        if not password:
+            raise ZhidaError(f"--password-env {password_env}", "environment variable is not set or empty")
+    else:
+        password = getpass.getpass("密码: ")
+        if getpass.getpass("再次输入: ") != password:
+            raise ZhidaError("password", "两次输入的密码不一致")
+    store = open_store(database_url)
+    try:
+        user = create_user(store, Actor(f"cli:{getpass.getuser()}"), username=username, password=password,
+                           role=role, units=unit, region=region, uscc=uscc, display_name=display_name)
+    finally:
+        store.close()
+    scope = {"admin": "全部", "staff": "、".join(user["units"]) + (f"（{user['region']}）" if user["region"] else ""),
+             "enterprise": user["uscc"]}[user["role"]]
+    out.print(f"已创建用户 {user['username']}（{user['role']}，范围：{scope}）", highlight=False)

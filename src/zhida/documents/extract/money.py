@@ -1,0 +1,174 @@
+"""Sums of money → ``Amount`` (exact yuan or USD) with a role read from the phrase.
+
+Role rules, in order (first that applies wins):
+
+1. ``…以上`` / ``及以上`` right after the sum → ``threshold_min``
+   (a size the beneficiary must reach; '总投资3000亿元以上' is read the same way:
+   a target/size, never a benefit).
+2. ``…以下`` / ``以内`` → ``threshold_max`` when the sum describes the beneficiary
+   (营业收入4亿元以下), ``cap`` when it is what is given (给予10万元以内补贴).
+3. a programme word after it (再贷款, 基金, 总规模 …) → ``total``.
+4. 最高 / 不超过 / 不高于 / 上限 … before it → ``cap``, or ``threshold_max`` when a
+   property of the beneficiary (应纳税所得额, 价格, 营业收入 …) is what is bounded.
+5. 不低于 / 不少于 / 至少 → ``floor``, or ``threshold_min`` for a property
+   (实缴资本不低于50亿元).
+6. 达到 / 超过 / 首次达到 → ``threshold_min``; 低于 / 不足 → ``threshold_max``.
+7. per unit (每人1500元, 1万元/台) → ``per_unit``; a bounded per-unit sum keeps its
+   bound role (不超过1万元/台 → cap) and still carries ``unit``.
+8. a range bounding a property (所得额100万元至300万元) → ``threshold_min`` with
+   ``upper``; a range of benefit keeps ``exact`` with ``upper``.
+9. otherwise ``exact`` (给予500万元的上市补贴; also a plain stated sum).
+
+"Benefit or property" is decided by the nearest cue word before the sum: a benefit
+verb (给予, 奖励, 补贴 …) or benefit noun right after it wins over a property noun
+further left.
+"""
+
+from __future__ import annotations
+
+import re
+from zhida.documents.extract.context import continues_enumeration, left_phrase, right_phrase
+from zhida.documents.extract.numbers import NUMBER, apply_multiplier, parse_number
+from zhida.documents.model import Amount
+
+_MULT = r"百万|千万|万|亿|千"
+_RANGE_JOINT = r"(?:至|到|~|～|-|－|—|–)"
+_NOT_AFTER_DIGIT = r"(?<![0-9０-９.．A-Za-z])"
+_SUM = (
+    rf"{_NOT_AFTER_DIGIT}(?P<num>{NUMBER})\s*(?P<mult>{_MULT})?\s*(?P<cur>美元|元)?"
+    rf"\s*{_RANGE_JOINT}\s*(?P<num2>{NUMBER})\s*(?P<mult2>{_MULT})?\s*(?P<cur2>美元|元)"
+    rf"|{_NOT_AFTER_DIGIT}(?P<one>{NUMBER})\s*(?P<onemult>{_MULT})?\s*(?P<onecur>美元|元)"
+)
+SUM_RE = re.compile(_SUM)
+# '补贴1.5万' — a bare 万/亿 with no 元, accepted only in a money phrase (below).
+_BARE_RE = re.compile(
+    rf"{_NOT_AFTER_DIGIT}(?P<one>[0-9０-９]+(?:[.．][0-9０-９]+)?)\s*(?P<onemult>万|亿)"
+    r"(?![元美人名家户台个项辆套亩次件吨平千米年月日天倍])"
+)
+_MONEY_PHRASE = re.compile(r"补贴|奖励|资助|补助|奖补|贴息|资金|贷款|投资|收入|营收|资产|金额|销售额|产值|资本")
+
+_UNIT_AFTER = re.compile(r"\s*[/／]\s*(?P<unit>平方米|企业|项目|人|台|户|家|个|年|月|次|项|辆|套|吨|亩|件|名)")
+_UNIT_BEFORE = re.compile(
+    r"(?:每(?:个|家|户|位|名|台|项|辆)?|单(?:个|家|户|台|辆))(?P<unit>企业|项目|商户|平方米|人|户|家|台|年|项|辆|吨|亩|件|月)"
+)
+
+_ABOVE = re.compile(r"\s*(?:[（(]含[）)])?\s*(?:及|或)?以上")
+_BELOW = re.compile(r"\s*(?:[（(]含[）)])?\s*(?:及|或)?(?:以下|以内|之内)")
+_TOTAL_AFTER = re.compile(r"再贷款|再贴现|基金|总规模|资金池|专项额度|信贷额度|授信额度")
+_CAP = re.compile(r"最高|不超过|不高于|不多于|上限|封顶|至多|最多")
+_FLOOR = re.compile(r"不低于|不少于|至少|最低")
+_MIN = re.compile(r"(?<!不)超过|达到|(?<!不)高于|大于|突破")
+_MAX = re.compile(r"(?<!不)低于|不足|少于|小于")
+_BENEFIT = re.compile(r"给予|予以|奖励|补贴|补助|资助|支持|扶持|贴息|奖补|补偿|奖金|返还|退还|发放|扩岗")
+_PROPERTY = re.compile(
+    r"营业收入|营收|收入|资产总额|资产|应纳税所得额|所得额|实缴资本|注册资本|资本|利用外资|外资|"
+    r"价格|价值|售价|销售额|产值|投资额|总投资|纳税额|税额|余额|采购项目|工程"
+)
+
+
+def extract_amounts(text: str) -> list[Amount]:
+    amounts: list[Amount] = []
+    taken: list[tuple[int, int]] = []
+    for match in SUM_RE.finditer(text):
+        if _bare_chinese_digit(match):
+            continue
+        amounts.append(_amount_from(match, text))
+        taken.append(match.span())
+    for match in _BARE_RE.finditer(text):
+        if any(a < match.end() and match.start() < b for a, b in taken):
+            continue
+        if _MONEY_PHRASE.search(left_phrase(text, match.start())):
+            amounts.append(_amount_from(match, text))
+    amounts.sort(key=lambda amount: amount.start)
+    _assign_roles(text, amounts)
+    return amounts
+
+
+def _bare_chinese_digit(match: re.Match) -> bool:
+    """'统一元数据', '多元': a lone Chinese digit before 元 is a word, not a sum."""
+    number = match.group("one")
+    if not number or match.group("onemult"):
+        return False
+    return not re.search(r"[0-9０-９十百千万亿]", number)
+
+
+def _amount_from(match: re.Match, text: str) -> Amount:
+    groups = match.groupdict()
+    if groups.get("num2"):
+        upper_mult = groups["mult2"]
+        lower_mult = groups["mult"] or (upper_mult if not groups["cur"] else None)
+        currency = _currency(groups["cur2"])
+        value = apply_multiplier(parse_number(groups["num"]), lower_mult)
+        upper = apply_multiplier(parse_number(groups["num2"]), upper_mult)
+    else:
+        currency = _currency(groups.get("onecur") or "元")
+        value = apply_multiplier(parse_number(groups["one"]), groups["onemult"])
+        upper = None
+    end = match.end()
+    unit = None
+    per_unit = _UNIT_AFTER.match(text, end)
+    if per_unit:
+        unit, end = per_unit.group("unit"), per_unit.end()
+    return Amount(text=text[match.start():end], value=value, currency=currency, role="exact",
+                  start=match.start(), end=end, unit=unit, upper=upper)
+
+
+def _currency(word: str | None) -> str:
+    return "USD" if word == "美元" else "CNY"
+
+
+def _assign_roles(text: str, amounts: list[Amount]) -> None:
+    previous: Amount | None = None
+    for amount in amounts:
+        if previous is not None and continues_enumeration(text, previous.end, amount.start):
+            amount.role = previous.role
+            amount.unit = amount.unit or previous.unit
+        else:
+            floor = previous.end if previous is not None else 0
+            left = left_phrase(text, amount.start, floor=floor)
+            right = right_phrase(text, amount.end)
+            if amount.unit is None:
+                per = None
+                for per in _UNIT_BEFORE.finditer(left):
+                    pass
+                amount.unit = per.group("unit") if per else None
+            amount.role = classify(left, right, per_unit=amount.unit is not None, is_range=amount.upper is not None)
+        previous = amount
+
+
+def classify(left: str, right: str, per_unit: bool = False, is_range: bool = False) -> str:
+    """The role of a sum from the words of its phrase (see module docstring)."""
+    property_bound = _is_property(left, right)
+    if _ABOVE.match(right):
+        return "threshold_min"
+    if _BELOW.match(right):
+        return "threshold_max" if property_bound or not _benefit_near(left, right) else "cap"
+    if _TOTAL_AFTER.search(right) and not _CAP.search(left) and not _FLOOR.search(left):
+        return "total"
+    if _CAP.search(left):
+        return "threshold_max" if property_bound else "cap"
+    if _FLOOR.search(left):
+        return "threshold_min" if property_bound else "floor"
+    if _MIN.search(left):
+        return "threshold_min"
+    if _MAX.search(left):
+        return "threshold_max"
+    if is_range and property_bound:
+        return "threshold_min"  # 应纳税所得额100万元至300万元: a band the beneficiary falls in
+    if per_unit:
+        return "per_unit"
+    return "exact"
+
+
+def _benefit_near(left: str, right: str) -> bool:
+    return bool(_BENEFIT.search(left) or _BENEFIT.search(right))
+
+
+def _is_property(left: str, right: str) -> bool:
+    """True when the nearest cue before the sum names a property of the beneficiary."""
+    if _BENEFIT.match(right.lstrip("的 ")):
+        return False  # …不超过300万元的奖励: the sum is the benefit
+    last_property = max((m.end() for m in _PROPERTY.finditer(left)), default=-1)
+    last_benefit = max((m.end() for m in _BENEFIT.finditer(left)), default=-1)
+    return last_property > last_benefit
+

@@ -1,0 +1,199 @@
+"""Profile → the fact catalogue's values as of a date (one dict, or an Arrow table for many).
+
+Conventions (catalogue ``policies/facts/*.yaml``):
+- yearly facts are the last complete year before ``as_of`` (figures[as_of.year - 1]); the ones
+  the catalogue calls 本年度 (``graduates_hired``) are ``as_of.year``;
+- qualifications are those valid on ``as_of``;
+- an event fact ``<event>.<attribute>`` is the event in focus: by default the latest event of
+  that type on or before ``as_of``; ``event_fact_rows`` gives one row per event instead;
+- unknown stays None: a fact with no extractor here, or with no data in the profile, is None.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from functools import cache
+from typing import Any
+
+import pyarrow as pa
+
+from zhida import config
+from zhida.enterprises.profile import EVENT_TYPES, EnterpriseProfile
+
+IDENTITY_COLUMNS = ("uscc", "name")
+MONEY = pa.decimal128(18, 2)  # yuan to the fen, up to 10^16 yuan
+DECIMAL = pa.decimal128(24, 6)
+_LEVEL_RANK = {"national": 3, "provincial": 2, "municipal": 1}
+
+
+@cache
+def catalogue():
+    from zhida.rules.catalogue import load_catalogue
+
+    return load_catalogue(sorted((config.POLICIES_DIR / "facts").glob("*.yaml")))
+
+
+def arrow_type(fact) -> pa.DataType:
+    return {
+        "money": MONEY, "integer": pa.int64(), "decimal": DECIMAL, "percent": DECIMAL,
+        "boolean": pa.bool_(), "date": pa.date32(),
+    }.get(fact.type, pa.string())
+
+
+def arrow_schema() -> pa.Schema:
+    """Identity columns, then every catalogue fact (event attributes as ``event__attribute``)."""
+    fields = [pa.field("uscc", pa.string(), nullable=False), pa.field("name", pa.string())]
+    fields += [pa.field(f.column, arrow_type(f)) for f in catalogue().facts.values()]
+    return pa.schema(fields)
+
+
+# --- extractors: one per fact this package can supply -----------------------------------------
+
+def _last_year(p: EnterpriseProfile, as_of: dt.date, field: str):
+    figures = p.figures.get(as_of.year - 1)
+    return None if figures is None else getattr(figures, field)
+
+
+def _this_year(p: EnterpriseProfile, as_of: dt.date, field: str):
+    figures = p.figures.get(as_of.year)
+    return None if figures is None else getattr(figures, field)
+
+
+def _graduates(p: EnterpriseProfile, as_of: dt.date):
+    value = _this_year(p, as_of, "graduates_hired")
+    if value is not None:
+        return value
+    hires = [e.count for e in p.events or () if e.type == "graduates_hired"
+             and e.date.year == as_of.year and e.date <= as_of]
+    return sum(hires) if hires else None
+
+
+def _held(p: EnterpriseProfile, as_of: dt.date, qtype: str):
+    """Valid qualifications of a type on as_of; None when qualifications were not reported."""
+    if p.qualifications is None:
+        return None
+    return [q for q in p.qualifications if q.type == qtype and q.valid_on(as_of)]
+
+
+def _flag(qtype: str) -> Callable:
+    def get(p, as_of):
+        held = _held(p, as_of, qtype)
+        return None if held is None else bool(held)
+    return get
+
+
+def _valid_until(qtype: str) -> Callable:
+    def get(p, as_of):
+        held = _held(p, as_of, qtype) or []
+        ends = [q.valid_to for q in held if q.valid_to is not None]
+        return max(ends) if ends else None
+    return get
+
+
+def _level(qtype: str, allowed: tuple[str, ...]) -> Callable:
+    def get(p, as_of):
+        held = _held(p, as_of, qtype)
+        if held is None:
+            return None
+        levels = [q.level for q in held if q.level in allowed]
+        if held and not levels:
+            return None  # held, but at a level we were not told (or one the fact has no code for)
+        return max(levels, key=_LEVEL_RANK.__getitem__) if levels else "none"
+    return get
+
+
+def _listing_status(p: EnterpriseProfile, as_of: dt.date):
+    if p.events is not None:
+        listed = [e for e in p.events if e.type == "listing" and e.date <= as_of]
+        if listed:
+            board = max(listed, key=lambda e: e.date).board
+            return {"neeq": "neeq", "overseas": "listed_overseas"}.get(board, "listed_domestic")
+    return p.listing_status
+
+
+def _special_zone(p: EnterpriseProfile, as_of: dt.date):
+    return p.special_zone or "none"  # the region is always known, so "in no zone" is a fact
+
+
+def _industry_digits(p: EnterpriseProfile, as_of: dt.date):
+    return p.industry_code[1:] or None  # catalogue codes carry no 门类 letter
+
+
+EXTRACTORS: dict[str, Callable[[EnterpriseProfile, dt.date], Any]] = {
+    "entity_type": lambda p, d: p.entity_type,
+    "region_code": lambda p, d: p.region_code,
+    "special_zone": _special_zone,
+    "industry_code": _industry_digits,
+    "ownership": lambda p, d: p.ownership,
+    "taxpayer_type": lambda p, d: p.taxpayer_type,
+    "listing_status": _listing_status,
+    "restricted_industry": lambda p, d: p.restricted_industry,
+    "core_ip": lambda p, d: p.core_ip,
+    "rents_state_owned_premises": lambda p, d: p.rents_state_owned_premises,
+    "established": lambda p, d: p.established,
+    "above_designated_size": lambda p, d: _last_year(p, d, "above_designated_size"),
+    "employees": lambda p, d: _last_year(p, d, "employees"),
+    "revenue": lambda p, d: _last_year(p, d, "revenue"),
+    "total_assets": lambda p, d: _last_year(p, d, "total_assets"),
+    "taxable_income": lambda p, d: _last_year(p, d, "taxable_income"),
+    "rd_expense": lambda p, d: _last_year(p, d, "rd_expense"),
+    "unemployment_insurance_paid_last_year": lambda p, d: _last_year(p, d, "unemployment_insurance_paid"),
+    "graduates_hired": _graduates,
+    "high_tech_enterprise": _flag("high_tech"),
+    "high_tech_valid_until": _valid_until("high_tech"),
+    "tech_sme": _flag("tech_sme"),
+    "tech_sme_valid_until": _valid_until("tech_sme"),
+    "srdi_level": _level("zjtx_sme", ("national", "provincial", "municipal")),
+    "srdi_valid_until": _valid_until("zjtx_sme"),
+    "little_giant_level": _level("little_giant", ("national", "provincial")),
+    "little_giant_valid_until": _valid_until("little_giant"),
+}
+
+
+def _events_in_focus(p: EnterpriseProfile, as_of: dt.date) -> dict[str, Any]:
+    focus: dict[str, Any] = {}
+    for event in sorted(p.events or (), key=lambda e: e.date):
+        if event.date <= as_of:
+            focus[event.type] = event  # later ones replace earlier: the latest wins
+    return focus
+
+
+def profile_to_facts(profile: EnterpriseProfile, as_of: dt.date,
+                     focus: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Every catalogue fact → its value on ``as_of`` (None = unknown)."""
+    focus = _events_in_focus(profile, as_of) if focus is None else focus
+    facts: dict[str, Any] = {}
+    for name, fact in catalogue().facts.items():
+        if fact.event:
+            event = focus.get(fact.event)
+            attribute = name.split(".", 1)[1]
+            facts[name] = getattr(event, attribute, None) if event is not None else None
+        else:
+            extractor = EXTRACTORS.get(name)
+            facts[name] = extractor(profile, as_of) if extractor else None
+    return facts
+
+
+def event_fact_rows(profile: EnterpriseProfile, as_of: dt.date) -> list[dict[str, Any]]:
+    """One facts dict per event on or before as_of (each in focus in turn); at least one row."""
+    base = _events_in_focus(profile, as_of)
+    rows = [profile_to_facts(profile, as_of, {**base, e.type: e})
+            for e in profile.events or () if e.date <= as_of and e.type in EVENT_TYPES]
+    return rows or [profile_to_facts(profile, as_of, base)]
+
+
+def profiles_to_table(profiles: Iterable[EnterpriseProfile], as_of: dt.date) -> pa.Table:
+    """Columnar facts for many profiles: identity columns + one column per catalogue fact."""
+    schema = arrow_schema()
+    names = list(catalogue().facts)
+    columns: dict[str, list] = {f.name: [] for f in schema}
+    for profile in profiles:
+        columns["uscc"].append(profile.uscc)
+        columns["name"].append(profile.name)
+        facts = profile_to_facts(profile, as_of)
+        for name in names:
+            columns[catalogue().facts[name].column].append(facts[name])
+    table = pa.Table.from_pydict(columns, schema=schema)
+    return table.replace_schema_metadata({"zhida.as_of": as_of.isoformat(), "zhida.profile_schema": "1.0"})
+

@@ -1,0 +1,411 @@
+"""`zhida generate`: a reproducible synthetic population, columnar, ready for set-based matching.
+
+Everything is drawn with one numpy Generator seeded by ``seed`` in a fixed order, so the same
+(count, seed, as_of) gives a byte-identical Parquet file. The columns are the fact catalogue's
+(see facts.arrow_schema), as of ``as_of``: yearly figures are those of ``as_of.year - 1``, events
+happen in ``as_of.year`` on or before ``as_of``. Distributions are plausible, not statistics:
+heavy-tailed head counts (mostly micro), an industry mix per kind of area, qualification and
+event rates of the right order, and a share of missing values so that 'undetermined' occurs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from zhida.enterprises import facts, regions, uscc
+
+EPOCH = dt.date(1970, 1, 1)
+
+# Industry mixes (GB/T 4754-2017 digits, weight) per kind of area; enterprises only.
+_CORE = {  # 东城 西城 朝阳 海淀 丰台 石景山: services
+    "51": 14, "52": 9, "6513": 7, "65": 6, "64": 5, "63": 1, "72": 12, "7212": 3, "71": 2, "73": 3, "74": 4,
+    "75": 5, "62": 4, "61": 1, "7010": 1.5, "7020": 1.5, "67": 1, "69": 1.5, "86": 1, "87": 1.5, "88": 2,
+    "80": 2, "82": 1, "83": 2, "84": 1, "54": 1, "58": 1.5, "59": 0.8, "60": 0.3, "48": 1, "50": 2,
+    "39": 0.8, "35": 0.5, "27": 0.4, "40": 0.3, "24": 0.3, "77": 0.5, "78": 0.4, "90": 0.5, "01": 0.2,
+}
+_OUTER = {  # the other ten districts: more industry, construction, logistics, farming
+    "51": 12, "52": 9, "65": 5, "6513": 2, "72": 9, "71": 2, "74": 3, "75": 4, "62": 4, "61": 1.5,
+    "7010": 1.5, "7020": 1.5, "80": 3, "83": 1, "54": 3, "58": 2, "59": 2, "47": 2, "48": 3, "50": 3,
+    "13": 1, "14": 1, "26": 1, "27": 1.5, "29": 1, "30": 1, "33": 1.5, "34": 1.5, "35": 2, "36": 1.5,
+    "38": 1.5, "39": 1.5, "40": 1, "01": 3, "02": 1, "03": 1.5, "05": 0.5, "44": 0.5, "77": 1, "88": 1,
+}
+_BDA = {  # 北京经济技术开发区: high-tech manufacturing
+    "27": 6, "35": 7, "36": 5, "3911": 3, "39": 7, "40": 4, "38": 5, "34": 4, "26": 2, "29": 1.5, "33": 2,
+    "73": 6, "74": 4, "75": 6, "65": 5, "6513": 3, "51": 8, "52": 2, "72": 6, "7212": 1, "54": 1,
+    "58": 1.5, "59": 2, "62": 2, "7020": 1, "48": 1, "50": 1,
+}
+_XINZHOU = {  # 忻州: farming, coal and minerals, basic manufacturing, trade
+    "01": 8, "02": 2, "03": 5, "05": 1, "06": 4, "08": 1.5, "10": 1.5, "13": 2, "14": 1, "15": 1.5,
+    "30": 2.5, "31": 1, "32": 0.5, "33": 2, "34": 0.8, "35": 0.8, "44": 2, "46": 0.5, "47": 3, "48": 4,
+    "50": 2, "51": 9, "52": 14, "54": 4, "59": 1, "61": 2, "62": 6, "65": 1, "72": 5, "7010": 2,
+    "7020": 1, "74": 1, "80": 4, "83": 1, "88": 0.8, "77": 1,
+}
+_INDIVIDUAL = {"52": 48, "62": 18, "80": 12, "81": 5, "51": 6, "54": 4, "61": 2, "01": 3, "72": 2}
+_CORE_DISTRICTS = {"110101", "110102", "110105", "110106", "110107", "110108"}
+
+# Revenue per head (yuan, median) by 大类 prefix; default for the rest.
+_REVENUE_PER_HEAD = [("51", 3.0e6), ("52", 8e5), ("06", 1.5e6), ("08", 1.5e6), ("10", 1e6),
+                     ("65", 6e5), ("64", 8e5), ("63", 1e6), ("70", 3e6), ("67", 1.5e6), ("69", 1.5e6),
+                     ("62", 2.5e5), ("61", 3e5), ("01", 2e5), ("02", 2e5), ("03", 3e5), ("44", 2e6),
+                     ("72", 5e5), ("71", 8e5), ("54", 5e5), ("58", 1.2e6)]
+_TECH = tuple(f"{n:02d}" for n in range(26, 41)) + ("63", "64", "65", "73", "74", "75")
+_INDUSTRIAL = tuple(f"{n:02d}" for n in range(6, 47))
+_SERVICE = tuple(f"{n:02d}" for n in range(51, 91)) + tuple(f"{n:02d}" for n in range(91, 97))
+
+_WORDS = np.array("星辰 华信 瑞丰 博远 中科 恒通 金桥 远航 鼎盛 汇智 天元 宏达 启明 佳禾 蓝海 云杉 泰和 永安 卓越 联创 "
+                  "新锐 嘉诚 润泽 华茂 康宁 盛世 海纳 正元 同创 明德 信达 立恒 安泰 弘毅 九州 东方 长城 晨光 万象 锦程"
+                  .split())
+_SECTION_WORD = {"A": "农业", "B": "矿业", "C": "科技", "D": "能源", "E": "建设工程", "F": "商贸", "G": "物流",
+                 "H": "餐饮", "I": "信息技术", "J": "投资", "K": "置业", "L": "商务咨询", "M": "技术服务",
+                 "N": "环保", "O": "家政服务", "P": "教育咨询", "Q": "健康", "R": "文化传媒", "S": "服务"}
+
+
+@dataclass(frozen=True)
+class Population:
+    table: pa.Table  # identity + catalogue fact columns, as of ``as_of``
+    as_of: dt.date
+    seed: int
+
+
+def _pick(rng: np.random.Generator, n: int, weights: dict[str, float]) -> np.ndarray:
+    keys = np.array(list(weights))
+    p = np.array(list(weights.values()), dtype=float)
+    return keys[rng.choice(len(keys), size=n, p=p / p.sum())]
+
+
+def _in(codes: np.ndarray, prefixes: tuple[str, ...]) -> np.ndarray:
+    # Cheap membership on the 2-digit 大类 (vectorized via np.isin on the first two chars).
+    return np.isin(codes.astype("U2"), np.array(prefixes))
+
+
+def generate(count: int, seed: int, as_of: dt.date) -> Population:
+    rng = np.random.default_rng(seed)
+    n = count
+
+    # --- where: county-level divisions and zones, by weight --------------------------------------
+    areas = [(d.code, None, d.weight) for d in regions.county_level()]
+    areas += [(z.host, z.code, z.weight) for z in regions.zones().values()]
+    weights = np.array([a[2] for a in areas])
+    area = rng.choice(len(areas), size=n, p=weights / weights.sum())
+    area_region = np.array([a[0] for a in areas])[area]
+    area_zone = np.array([a[1] or "none" for a in areas])[area]
+    xinzhou = np.char.startswith(area_region, "1409")
+    bda = area_zone == "bda"
+    core = np.isin(area_region, list(_CORE_DISTRICTS)) & ~bda
+
+    # --- what: entity type and industry ---------------------------------------------------------
+    u = rng.random(n)
+    individual_share = np.where(xinzhou, 0.62, 0.28)
+    entity = np.where(u < individual_share, "individual_business",
+                      np.where(u > 0.99, "social_organization", "enterprise")).astype("U20")
+    individual = entity == "individual_business"
+    industry = np.empty(n, dtype="U4")
+    for mask, mix in ((individual, _INDIVIDUAL), (~individual & core, _CORE), (~individual & bda, _BDA),
+                      (~individual & xinzhou, _XINZHOU), (~individual & ~core & ~bda & ~xinzhou, _OUTER)):
+        industry[mask] = _pick(rng, int(mask.sum()), mix)
+    industry[entity == "social_organization"] = "95"
+    division = industry.astype("U2")
+    tech = _in(industry, _TECH)
+    industrial = _in(industry, _INDUSTRIAL)
+    service = _in(industry, _SERVICE)
+
+    # --- size: Pareto head counts (mostly micro), revenue per head by industry -------------------
+    employees = np.floor(rng.pareto(0.85, n) + 1).astype(np.int64)
+    employees[rng.random(n) < 0.14] = 0  # registered, nobody on the payroll yet
+    employees[individual] = 1 + rng.poisson(1.0, int(individual.sum()))
+    np.minimum(employees, 150_000, out=employees)
+    per_head = np.full(n, 4e5)
+    for prefix, median in _REVENUE_PER_HEAD:
+        per_head[np.char.startswith(industry, prefix)] = median
+    per_head[individual] = 1.5e5
+    revenue = per_head * np.maximum(employees, 0.3) * rng.lognormal(0.0, 1.0, n)
+    revenue[(employees == 0) & (rng.random(n) < 0.4)] = 0
+    revenue_yuan = np.round(revenue).astype(np.int64)
+    asset_ratio = np.where(np.char.startswith(industry, "70") | np.char.startswith(industry, "6"), 4.0, 1.0)
+    assets_yuan = np.round(np.maximum(revenue, 3e4) * asset_ratio * rng.lognormal(0.0, 0.8, n)).astype(np.int64)
+    margin = rng.normal(0.05, 0.08, n)
+    taxable_yuan = np.round(revenue * margin).astype(np.int64)
+    wage = np.where(xinzhou, 6.5e4, 1.8e5)
+    ui_yuan = np.round(employees * wage * 0.01 * rng.uniform(0.8, 1.1, n)).astype(np.int64)
+    rd_share = np.where(tech, rng.uniform(0.03, 0.2, n), np.where(rng.random(n) < 0.1, rng.uniform(0, 0.03, n), 0))
+    rd_yuan = np.round(revenue * rd_share).astype(np.int64)
+
+    missing_employees = rng.random(n) < 0.06
+    missing_revenue = rng.random(n) < 0.08
+    missing_assets = rng.random(n) < np.where(individual, 0.6, 0.25)
+    missing_taxable = rng.random(n) < np.where(individual, 0.8, 0.35)
+    missing_rd = rng.random(n) < np.where(tech, 0.3, 0.6)
+    missing_ui = rng.random(n) < np.where(individual, 0.8, 0.3)
+
+    # --- classification ---------------------------------------------------------------------------
+    u = rng.random(n)
+    ownership = np.select([u < 0.03, u < 0.06, u < 0.075, u < 0.085, u < 0.10, u < 0.95],
+                          ["state", "foreign", "hmt", "collective", "other", "private"], "none").astype("U10")
+    ownership[individual] = "private"
+    general_vat = (revenue_yuan >= 5_000_000) | (rng.random(n) < 0.15)
+    taxpayer = np.where(general_vat & ~individual, "general", "small_scale")
+    missing_taxpayer = rng.random(n) < 0.05
+    above_size = industrial & (revenue_yuan >= 20_000_000)
+    core_ip = np.where(tech, rng.random(n) < 0.45, rng.random(n) < 0.03)
+    missing_core_ip = rng.random(n) < 0.3
+    restricted = rng.random(n) < 0.01
+    missing_restricted = rng.random(n) < 0.02
+
+    # --- qualifications (valid on as_of; certificates issued over the last years) ------------
+    enterprise = entity == "enterprise"
+    boost = np.where(xinzhou, 0.3, np.where(bda | (area_region == "110108"), 1.6, 1.0))
+    p_high_tech = np.where(tech & (employees >= 5) & (revenue_yuan >= 1_000_000), 0.12, 0.004) * boost
+    high_tech_issued = enterprise & (rng.random(n) < p_high_tech)
+    # issued in one of the last four years; a certificate lasts three years (some have lapsed)
+    ht_from = _days(dt.date(as_of.year - 3, 1, 1)) + rng.integers(0, 4 * 365, n)
+    ht_to = ht_from + 3 * 365 - 1
+    as_of_day = _days(as_of)
+    high_tech = high_tech_issued & (ht_from <= as_of_day) & (as_of_day <= ht_to)
+    small_enough = employees < 500
+    tech_sme = enterprise & small_enough & (rng.random(n) < np.where(tech, 0.15, 0.003) * boost)
+    tech_sme_to = np.full(n, _days(dt.date(as_of.year, 12, 31)))
+    zjtx_p = np.where((tech | industrial) & (employees >= 10) & (employees < 1000) & (revenue_yuan >= 10_000_000),
+                      0.05, 0.0004) * boost
+    zjtx = enterprise & (rng.random(n) < zjtx_p)
+    zjtx_level = np.where(xinzhou & (rng.random(n) < 0.4), "municipal", "provincial")
+    zjtx_to = _days(dt.date(as_of.year, 1, 1)) + rng.integers(0, 3 * 365, n)
+    giant = zjtx & (rng.random(n) < 0.12)
+    giant_to = _days(dt.date(as_of.year, 7, 1)) + rng.integers(0, 3 * 365, n)
+    missing_quals = rng.random(n) < 0.1
+
+    # --- listing ---------------------------------------------------------------------------------
+    u = rng.random(n)
+    big = employees >= 300
+    mid = (employees >= 50) & ~big
+    listing = np.full(n, "unlisted", dtype="U16")
+    listing[enterprise & big & (u < 0.08)] = "listed_domestic"
+    listing[enterprise & big & (u >= 0.08) & (u < 0.09)] = "listed_overseas"
+    listing[enterprise & big & (u >= 0.09) & (u < 0.13)] = "neeq"
+    listing[enterprise & mid & (u < 0.002)] = "listed_domestic"
+    listing[enterprise & mid & (u >= 0.002) & (u < 0.007)] = "neeq"
+    listed_this_year = (listing != "unlisted") & (rng.random(n) < 0.1)
+    board = np.where(listing == "neeq", "neeq", np.where(listing == "listed_overseas", "overseas",
+                     rng.choice(np.array(["main", "star", "chinext", "bse"]), n)))
+
+    # --- events in as_of's year, on or before as_of ---------------------------------------------
+    year_start = _days(dt.date(as_of.year, 1, 1))
+    span = max(as_of_day - year_start + 1, 1)
+
+    def event_day():
+        return year_start + rng.integers(0, span, n)
+
+    p_equipment = np.where(industrial, 0.3, np.where(_in(industry, ("47", "48", "49", "50", "54", "58", "59")),
+                                                      0.1, 0.03))
+    p_equipment[individual] = 0.005
+    equipment = rng.random(n) < p_equipment
+    equipment_day = event_day()
+    equipment_yuan = np.round(rng.lognormal(np.log(3e5), 1.6, n)).astype(np.int64)
+    depreciation = rng.choice(np.array([3, 4, 5, 10]), n, p=[0.3, 0.15, 0.25, 0.3])
+    first_set = enterprise & (rng.random(n) < np.where(_in(industry, _INDUSTRIAL[7:]), 0.01, 0.0005))
+    first_set_day = event_day()
+    first_set_yuan = np.round(rng.lognormal(np.log(3e6), 1.0, n)).astype(np.int64)
+    small_service = service & (employees < 100)
+    rent_relief = small_service & (rng.random(n) < np.where(core | xinzhou, 0.05, 0.03))
+    relief_months = rng.choice(np.array([3, 6]), n, p=[0.3, 0.7])
+    relief_day = year_start + rng.integers(0, min(span, 181), n)
+    relief_yuan = np.round(rng.lognormal(np.log(2e4), 0.9, n)).astype(np.int64) * relief_months
+    listing_day = event_day()
+    graduates = rng.poisson(np.maximum(employees, 0) * np.where(xinzhou, 0.01, 0.03))
+    missing_graduates = (employees < 10) | (rng.random(n) < 0.5)
+
+    # --- identity ---------------------------------------------------------------------------------
+    authority = np.where(entity == "social_organization", "5", "9").astype("S1")
+    type_code = np.where(individual, "2", "1").astype("S1")
+    # an affine bijection of 0..10^8-1 spreads serials without a 10^8-element permutation
+    multiplier = int(rng.integers(1, 10**7)) * 20 + 1  # odd and not a multiple of 5: coprime to 10^8
+    offset = int(rng.integers(0, 10**8))
+    serial = (np.arange(n, dtype=np.int64) * multiplier + offset) % 10**8
+    codes = uscc.generate_many(authority, type_code, area_region.astype(np.int64), serial)
+    name = _names(rng, n, area_region, industry, individual)
+
+    columns: dict[str, pa.Array] = {
+        "uscc": pa.FixedSizeBinaryArray.from_buffers(pa.binary(18), n, [None, pa.py_buffer(codes.tobytes())])
+        .cast(pa.binary()).cast(pa.string()),
+        "name": name,
+        "entity_type": _strings(entity),
+        "region_code": _strings(area_region),
+        "special_zone": _strings(area_zone),
+        "industry_code": _strings(industry),
+        "ownership": _strings(ownership, ownership == "none"),
+        "taxpayer_type": _strings(taxpayer, missing_taxpayer),
+        "above_designated_size": pa.array(above_size, mask=missing_revenue),
+        "listing_status": _strings(listing),
+        "employees": pa.array(employees, mask=missing_employees),
+        "revenue": _money(revenue_yuan, missing_revenue),
+        "total_assets": _money(assets_yuan, missing_assets),
+        "taxable_income": _money(taxable_yuan, missing_taxable | missing_revenue),
+        "rd_expense": _money(rd_yuan, missing_rd | missing_revenue),
+        "unemployment_insurance_paid_last_year": _money(ui_yuan, missing_ui | missing_employees),
+        "graduates_hired": pa.array(graduates.astype(np.int64), mask=missing_graduates),
+        "restricted_industry": pa.array(restricted, mask=missing_restricted),
+        "core_ip": pa.array(core_ip, mask=missing_core_ip),
+        "high_tech_enterprise": pa.array(high_tech, mask=missing_quals),
+        "high_tech_valid_until": _dates(ht_to, ~high_tech | missing_quals),
+        "tech_sme": pa.array(tech_sme, mask=missing_quals),
+        "tech_sme_valid_until": _dates(tech_sme_to, ~tech_sme | missing_quals),
+        "srdi_level": _strings(np.where(zjtx, zjtx_level, "none"), missing_quals),
+        "srdi_valid_until": _dates(zjtx_to, ~zjtx | missing_quals),
+        "little_giant_level": _strings(np.where(giant, "national", "none"), missing_quals),
+        "little_giant_valid_until": _dates(giant_to, ~giant | missing_quals),
+        "equipment_purchase__date": _dates(equipment_day, ~equipment),
+        "equipment_purchase__unit_value": _money(equipment_yuan, ~equipment),
+        "equipment_purchase__min_depreciation_years": pa.array(depreciation.astype(np.int64), mask=~equipment),
+        "first_set_purchase__date": _dates(first_set_day, ~first_set),
+        "first_set_purchase__price": _money(first_set_yuan, ~first_set),
+        "rent_relief__date": _dates(relief_day, ~rent_relief),
+        "rent_relief__amount": _money(relief_yuan, ~rent_relief),
+        "rent_relief__months": pa.array(relief_months.astype(np.int64), mask=~rent_relief),
+        "listing__date": _dates(listing_day, ~listed_this_year),
+        "listing__board": _strings(board, ~listed_this_year),
+    }
+    schema = facts.arrow_schema()
+    arrays = [columns[f.name] if f.name in columns else pa.nulls(n, f.type) for f in schema]
+    table = pa.Table.from_arrays(arrays, schema=schema)
+    table = table.replace_schema_metadata({
+        "zhida.as_of": as_of.isoformat(), "zhida.seed": str(seed), "zhida.count": str(n),
+        "zhida.generator": "zhida.enterprises.generate/1",
+    })
+    return Population(table, as_of, seed)
+
+
+def write_parquet(population: Population, out: Path) -> Path:
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    temporary = out.with_name(out.name + ".part")
+    pq.write_table(population.table, temporary, compression="zstd", row_group_size=262_144)
+    temporary.replace(out)  # a half-written file never carries the final name
+    return out
+
+
+# --- column builders -------------------------------------------------------------------------------
+
+def _days(day: dt.date) -> int:
+    return (day - EPOCH).days
+
+
+def _strings(values: np.ndarray, missing: np.ndarray | None = None) -> pa.Array:
+    # Dictionary-encode (few distinct values), then decode: far faster than boxing n strings.
+    uniques, index = np.unique(values, return_inverse=True)
+    indices = pa.array(index.astype(np.int32), mask=missing)
+    return pa.DictionaryArray.from_arrays(indices, pa.array(uniques.tolist(), pa.string())) \
+        .dictionary_decode()
+
+
+def _money(yuan: np.ndarray, missing: np.ndarray) -> pa.Array:
+    """Exact decimal128(18,2) from whole yuan: the unscaled value is fen, written as 128-bit ints."""
+    fen = yuan.astype(np.int64) * 100
+    words = np.empty((len(fen), 2), dtype=np.int64)
+    words[:, 0] = fen
+    words[:, 1] = fen >> 63  # sign extension into the high word
+    validity = pa.array(~missing, pa.bool_()).buffers()[1]
+    return pa.Array.from_buffers(facts.MONEY, len(fen), [validity, pa.py_buffer(words.tobytes())],
+                                 null_count=int(missing.sum()))
+
+
+def _dates(days: np.ndarray, missing: np.ndarray) -> pa.Array:
+    return pa.array(days.astype(np.int32), type=pa.int32(), mask=missing).cast(pa.date32())
+
+
+def _names(rng: np.random.Generator, n: int, region: np.ndarray, industry: np.ndarray,
+           individual: np.ndarray) -> pa.Array:
+    from zhida.enterprises.industries import section_of_division
+
+    def lookup(values: np.ndarray, label) -> pa.Array:  # label each distinct value once, then take
+        uniques, index = np.unique(values, return_inverse=True)
+        return pc.take(pa.array([label(v) for v in uniques.tolist()], pa.string()), pa.array(index))
+
+    place = lookup(region, lambda code: _place(code, regions.name_of(code)))
+    word = pc.take(pa.array(_WORDS.tolist()), pa.array(rng.integers(0, len(_WORDS), n)))
+    trade = lookup(industry.astype("U2"), lambda d: _SECTION_WORD[section_of_division()[d]])
+    suffix = _strings(np.where(individual, "经营部", "有限公司"))
+    return pc.binary_join_element_wise(place, word, trade, suffix, "")
+
+
+def _place(code: str, name: str) -> str:
+    if code.startswith("11"):
+        return "北京" + name.rstrip("区")
+    return "忻州" + (name[:-1] if len(name) > 2 else name)
+
+
+# --- loading a population into the store (`zhida generate --store`) ----------------------------
+
+def row_to_profile(row: dict, as_of: dt.date):
+    """A generated row back to a profile (figures of as_of.year - 1, events as dated events)."""
+    from zhida.enterprises.industries import normalize
+    from zhida.enterprises.profile import EnterpriseProfile
+
+    year = as_of.year - 1
+    figures = {k: row[c] for k, c in (("employees", "employees"), ("revenue", "revenue"),
+                                      ("total_assets", "total_assets"), ("taxable_income", "taxable_income"),
+                                      ("rd_expense", "rd_expense"), ("above_designated_size", "above_designated_size"),
+                                      ("unemployment_insurance_paid", "unemployment_insurance_paid_last_year"))
+               if row[c] is not None}
+    quals = None
+    if row["high_tech_enterprise"] is not None:
+        quals = []
+        if row["high_tech_enterprise"]:
+            quals.append({"type": "high_tech", "level": "national", "valid_to": row["high_tech_valid_until"]})
+        if row["tech_sme"]:
+            quals.append({"type": "tech_sme", "level": "national", "valid_to": row["tech_sme_valid_until"]})
+        if row["srdi_level"] not in (None, "none"):
+            quals.append({"type": "zjtx_sme", "level": row["srdi_level"], "valid_to": row["srdi_valid_until"]})
+        if row["little_giant_level"] not in (None, "none"):
+            quals.append({"type": "little_giant", "level": row["little_giant_level"],
+                          "valid_to": row["little_giant_valid_until"]})
+    events = []
+    if row["equipment_purchase__date"] is not None:
+        events.append({"type": "equipment_purchase", "date": row["equipment_purchase__date"],
+                       "unit_value": row["equipment_purchase__unit_value"],
+                       "min_depreciation_years": row["equipment_purchase__min_depreciation_years"]})
+    if row["first_set_purchase__date"] is not None:
+        events.append({"type": "first_set_purchase", "date": row["first_set_purchase__date"],
+                       "price": row["first_set_purchase__price"]})
+    if row["rent_relief__date"] is not None:
+        events.append({"type": "rent_relief", "date": row["rent_relief__date"], "amount": row["rent_relief__amount"],
+                       "months": row["rent_relief__months"]})
+    if row["listing__date"] is not None:
+        events.append({"type": "listing", "date": row["listing__date"], "board": row["listing__board"]})
+    year_figures = {year: figures}
+    if row["graduates_hired"] is not None:
+        year_figures[as_of.year] = {"graduates_hired": row["graduates_hired"]}
+    return EnterpriseProfile.model_validate({
+        "uscc": row["uscc"], "name": row["name"], "region_code": row["region_code"],
+        "special_zone": None if row["special_zone"] == "none" else row["special_zone"],
+        "industry_code": normalize(row["industry_code"]), "entity_type": row["entity_type"],
+        "ownership": row["ownership"], "taxpayer_type": row["taxpayer_type"],
+        "listing_status": row["listing_status"], "restricted_industry": row["restricted_industry"],
+        "core_ip": row["core_ip"], "figures": year_figures, "qualifications": quals, "events": events,
+    })
+
+
+def store_population(population: Population, store, batch_size: int = 10_000) -> tuple[int, int]:
+    """Insert the population's profiles; USCCs already in the store are skipped. (stored, skipped)."""
+    from sqlalchemy import insert
+
+    from zhida.enterprises.importer import _enterprise_row, _existing
+    from zhida.enterprises.tables import Enterprise
+
+    stored = skipped = 0
+    now = dt.datetime.now(dt.UTC)
+    for batch in population.table.to_batches(batch_size):
+        profiles = [row_to_profile(row, population.as_of) for row in batch.to_pylist()]
+        with store.transaction() as session:
+            existing = _existing(session, [p.uscc for p in profiles])
+            rows = [_enterprise_row(p, None, None, now) for p in profiles if p.uscc not in existing]
+            if rows:
+                session.execute(insert(Enterprise), rows)
+        stored += len(rows)
+        skipped += len(profiles) - len(rows)
+    return stored, skipped

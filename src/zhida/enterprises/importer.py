@@ -1,0 +1,286 @@
+"""`zhida enterprises import FILE`: validate rows, store the valid ones, report every reject.
+
+Atomic per batch (one transaction stores the batch's profiles, its rejects and the checkpoint),
+so an interruption loses at most the batch in flight; ``resume=True`` continues after the last
+committed batch. Identical file content already imported is not imported again.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from zhida.enterprises import columns
+from zhida.enterprises.profile import EnterpriseProfile
+from zhida.enterprises.size_class import derive_size_class
+from zhida.enterprises.tables import Enterprise, EnterpriseImport, ImportReject
+from zhida.errors import DataError
+from zhida.store.database import Store
+
+BATCH_SIZE = 10_000
+_LOOKUP_CHUNK = 500  # SQLite's bound-parameter limit is far above; keeps statements small
+
+
+@dataclass
+class ImportResult:
+    import_id: int
+    source: str
+    rows_read: int = 0
+    stored: int = 0
+    rejected_rows: int = 0
+    blank_rows: int = 0
+    resumed_from_batch: int = 0
+    already_imported: bool = False
+    report: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        if self.already_imported:
+            return f"{self.source}: already imported (import #{self.import_id}); nothing to do"
+        parts = [f"{self.source}: {self.rows_read:,} rows read, {self.stored:,} stored, "
+                 f"{self.rejected_rows:,} rejected"]
+        if self.report is not None:
+            parts.append(f" (report: {self.report})")
+        if self.blank_rows:
+            parts.append(f", {self.blank_rows:,} blank rows skipped")
+        if self.resumed_from_batch:
+            parts.append(f", resumed after batch {self.resumed_from_batch}")
+        if self.warnings:
+            parts.append(f", {len(self.warnings)} warning(s)")
+        return "".join(parts)
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+def read_rows(path: Path) -> tuple[list[Any], Iterator[list[Any]]]:
+    """(header, data rows) of a CSV or XLSX file; DataError naming the file if unreadable."""
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise DataError(str(path), "no such file")
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    if suffix in (".csv", ".txt"):
+        return _read_csv(path)
+    raise DataError(str(path), f"unsupported file type {suffix or '(none)'}: use .csv or .xlsx")
+
+
+def _read_xlsx(path: Path):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise DataError(str(path), f"not a readable XLSX workbook ({type(exc).__name__}: {exc})") from None
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, None)
+    if header is None:
+        workbook.close()
+        raise DataError(str(path), "the first sheet is empty")
+
+    def data():
+        try:
+            for row in rows:
+                yield list(row)
+        finally:
+            workbook.close()
+
+    return list(header), data()
+
+
+def _read_csv(path: Path):
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK
+        try:
+            content = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise DataError(str(path), "not UTF-8 or GB18030 text")
+    reader = csv.reader(content.splitlines())
+    header = next(reader, None)
+    if header is None:
+        raise DataError(str(path), "empty file")
+    return header, (list(row) for row in reader)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# --- importing ---------------------------------------------------------------------------------
+
+def import_file(path: Path, store: Store, *, mapping_path: Path | None = None, resume: bool = False,
+                batch_size: int = BATCH_SIZE, report_path: Path | None = None) -> ImportResult:
+    path = Path(path)
+    mapping = columns.load_mapping(mapping_path)
+    header, rows = read_rows(path)
+    plan, warnings = columns.plan_columns(header, mapping)
+    default_year = mapping.get("year")
+    sha = file_sha256(path)
+    record = _start(store, path, sha, resume, batch_size)
+    result = ImportResult(record.id, str(path), warnings=warnings, resumed_from_batch=record.batches_committed)
+    if record.status == "completed":
+        result.already_imported = True
+        return result
+    skip_rows = record.batches_committed * record.batch_size
+    seen = _stored_by_this_import(store, record.id)  # in-file duplicates across a resume
+    batch: list[tuple[int, list[Any]]] = []
+    batch_no = record.batches_committed
+    for row_no, cells in enumerate(rows, start=2):  # row 1 is the header, as Excel numbers them
+        if all(columns.blank(c) for c in cells):
+            result.blank_rows += 1
+            continue
+        result.rows_read += 1
+        if result.rows_read <= skip_rows:
+            continue
+        batch.append((row_no, cells))
+        if len(batch) == record.batch_size:
+            batch_no += 1
+            _commit_batch(store, record.id, batch_no, batch, plan, default_year, seen)
+            batch = []
+    if batch:
+        batch_no += 1
+        _commit_batch(store, record.id, batch_no, batch, plan, default_year, seen)
+    with store.transaction() as session:
+        rec = session.get(EnterpriseImport, record.id)
+        rec.status, rec.finished_at = "completed", datetime.now(UTC)
+        result.stored, result.rejected_rows = rec.rows_stored, rec.rows_rejected
+        rejects = session.scalars(select(ImportReject).where(ImportReject.import_id == record.id)
+                                  .order_by(ImportReject.row, ImportReject.id)).all()
+    result.report = write_reject_report(rejects, report_path or _default_report(path))
+    return result
+
+
+def _default_report(path: Path) -> Path:
+    return path.with_name(f"{path.stem}.rejects.csv")
+
+
+def _start(store: Store, path: Path, sha: str, resume: bool, batch_size: int) -> EnterpriseImport:
+    with store.transaction() as session:
+        previous = session.scalars(select(EnterpriseImport).where(EnterpriseImport.source_sha256 == sha)
+                                   .order_by(EnterpriseImport.id.desc())).first()
+        if previous is not None and previous.status == "completed":
+            return previous
+        if previous is not None and previous.status == "running":
+            if not resume:
+                raise DataError(str(path), f"import #{previous.id} of this file was interrupted after "
+                                f"{previous.batches_committed} batch(es); add --resume to continue it")
+            return previous
+        record = EnterpriseImport(source_name=str(path), source_sha256=sha, batch_size=batch_size,
+                                  batches_committed=0, rows_stored=0, rows_rejected=0, status="running",
+                                  started_at=datetime.now(UTC))
+        session.add(record)
+        session.flush()
+        return record
+
+
+def _stored_by_this_import(store: Store, import_id: int) -> dict[str, int]:
+    with store.transaction() as session:
+        return dict(session.execute(select(Enterprise.uscc, Enterprise.source_row)
+                                    .where(Enterprise.import_id == import_id)).all())
+
+
+def _commit_batch(store: Store, import_id: int, batch_no: int, batch: list[tuple[int, list[Any]]],
+                  plan, default_year, seen: dict[str, int]) -> None:
+    rejects: list[dict] = []
+    valid: list[tuple[int, EnterpriseProfile]] = []
+    batch_seen: dict[str, int] = {}
+    for row_no, cells in batch:
+        profile, errors = columns.row_to_profile(cells, plan, default_year)
+        if profile is not None:
+            first = seen.get(profile.uscc) or batch_seen.get(profile.uscc)
+            if first is not None:
+                errors = [("uscc", profile.uscc, f"duplicate in file: same USCC as row {first}")]
+            else:
+                batch_seen[profile.uscc] = row_no
+                valid.append((row_no, profile))
+        rejects += [{"import_id": import_id, "row": row_no, "field": f, "value": v, "reason": r}
+                    for f, v, r in errors]
+    with store.transaction() as session:
+        existing = _existing(session, [p.uscc for _, p in valid])
+        now = datetime.now(UTC)
+        new_rows = []
+        for row_no, profile in valid:
+            if profile.uscc in existing:
+                other_import, other_row = existing[profile.uscc]
+                rejects.append({"import_id": import_id, "row": row_no, "field": "uscc", "value": profile.uscc,
+                                "reason": f"duplicate in store: already imported (import #{other_import}, "
+                                          f"row {other_row})"})
+                del batch_seen[profile.uscc]
+                continue
+            new_rows.append(_enterprise_row(profile, import_id, row_no, now))
+        if new_rows:
+            session.execute(insert(Enterprise), new_rows)
+        if rejects:
+            session.execute(insert(ImportReject), rejects)
+        record = session.get(EnterpriseImport, import_id)
+        record.batches_committed = batch_no
+        record.rows_stored += len(new_rows)
+        record.rows_rejected += len({r["row"] for r in rejects})
+    seen.update(batch_seen)  # only after the commit: a failed batch leaves no trace
+
+
+def _existing(session, usccs: list[str]) -> dict[str, tuple[int | None, int | None]]:
+    found = {}
+    for start in range(0, len(usccs), _LOOKUP_CHUNK):
+        chunk = usccs[start:start + _LOOKUP_CHUNK]
+        query = select(Enterprise.uscc, Enterprise.import_id, Enterprise.source_row).where(Enterprise.uscc.in_(chunk))
+        found.update({u: (i, r) for u, i, r in session.execute(query)})
+    return found
+
+
+def _enterprise_row(profile: EnterpriseProfile, import_id: int | None, row_no: int | None, now) -> dict:
+    # The size class of the latest year that has any of the 300号 indicators.
+    sized = [y for y, f in profile.figures.items()
+             if f.employees is not None or f.revenue is not None or f.total_assets is not None]
+    year = max(sized) if sized else None
+    size = None
+    if year is not None:
+        f = profile.figures[year]
+        size = derive_size_class(profile.industry_code, f.employees, f.revenue, f.total_assets)
+    return {
+        "uscc": profile.uscc, "name": profile.name, "region_code": profile.region_code,
+        "special_zone": profile.special_zone, "industry_code": profile.industry_code,
+        "entity_type": profile.entity_type, "size_class": size, "size_class_year": year,
+        "schema_version": profile.schema_version,
+        "profile_json": profile.model_dump(mode="json", exclude_none=True),
+        "import_id": import_id, "source_row": row_no, "created_at": now,
+    }
+
+
+def write_reject_report(rejects, path: Path) -> Path:
+    """CSV (UTF-8 with BOM, so Excel shows the Chinese) or XLSX, by the path's suffix."""
+    header = ["row", "field", "value", "reason"]
+    rows = [[r.row, r.field, r.value, r.reason] for r in rejects]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".part")
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("rejects")
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
+        workbook.save(temporary)
+    else:
+        with temporary.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerows(rows)
+    temporary.replace(path)  # never a half-written report
+    return path

@@ -1,0 +1,179 @@
+"""一户一档: the enterprise profile, versioned (``schema_version``). See docs/enterprise-profile.md.
+
+A profile records what is known; anything absent is *unknown* (None), never zero or false.
+``qualifications``/``events`` = None means "not reported"; [] means "reported: none".
+Money is Decimal yuan. The size class (大/中/小/微) is never stored here: it is derived.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from zhida.enterprises import industries, regions, uscc
+
+SCHEMA_VERSION = "1.0"
+
+EntityType = Literal["enterprise", "individual_business", "individual", "institution",
+                     "social_organization", "government"]
+Ownership = Literal["state", "collective", "private", "foreign", "hmt", "other"]
+TaxpayerType = Literal["general", "small_scale"]
+ListingStatus = Literal["unlisted", "listed_domestic", "listed_overseas", "neeq"]
+Board = Literal["main", "star", "chinext", "bse", "neeq", "overseas"]
+QualificationType = Literal["zjtx_sme", "little_giant", "high_tech", "tech_sme", "innovative_sme",
+                            "single_champion"]
+# 北京市级 counts as provincial (省级), as in the fact catalogue.
+Level = Literal["national", "provincial", "municipal"]
+
+# Yuan, exact to the fen: more than two decimals is a unit mistake, not a value.
+Money = Annotated[Decimal, Field(decimal_places=2)]
+NonNegativeMoney = Annotated[Decimal, Field(ge=0, decimal_places=2)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class YearFigures(_Strict):
+    """Figures of one calendar year (year-end stocks, full-year flows)."""
+
+    employees: int | None = Field(None, ge=0, description="从业人员 (year end)")
+    revenue: NonNegativeMoney | None = Field(None, description="营业收入, yuan")
+    total_assets: NonNegativeMoney | None = Field(None, description="资产总额, yuan")
+    taxable_income: Money | None = Field(None, description="应纳税所得额, yuan (may be negative)")
+    rd_expense: NonNegativeMoney | None = Field(None, description="研发费用, yuan")
+    unemployment_insurance_paid: NonNegativeMoney | None = Field(None, description="实际缴纳失业保险费, yuan")
+    graduates_hired: int | None = Field(None, ge=0, description="招用高校毕业生人数")
+    above_designated_size: bool | None = Field(None, description="规模以上工业企业 (统计认定)")
+
+
+class Qualification(_Strict):
+    type: QualificationType
+    level: Level | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    certificate_no: str | None = None
+
+    def valid_on(self, day: dt.date) -> bool:
+        # An unknown bound is open: a certificate with no recorded end has not been seen to expire.
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+
+class EquipmentPurchase(_Strict):
+    type: Literal["equipment_purchase"]
+    date: dt.date
+    unit_value: NonNegativeMoney
+    min_depreciation_years: int | None = Field(None, ge=1)
+    description: str | None = None
+
+
+class FirstSetPurchase(_Strict):
+    type: Literal["first_set_purchase"]
+    date: dt.date
+    price: NonNegativeMoney
+    product: str | None = None
+
+
+class RentRelief(_Strict):
+    type: Literal["rent_relief"]
+    date: dt.date
+    amount: NonNegativeMoney | None = None
+    months: int | None = Field(None, ge=0)
+
+
+class Listing(_Strict):
+    type: Literal["listing"]
+    date: dt.date
+    board: Board
+
+
+class GraduatesHired(_Strict):
+    type: Literal["graduates_hired"]
+    date: dt.date
+    count: int = Field(ge=0)
+
+
+Event = Annotated[EquipmentPurchase | FirstSetPurchase | RentRelief | Listing | GraduatesHired,
+                  Field(discriminator="type")]
+EVENT_TYPES = ("equipment_purchase", "first_set_purchase", "rent_relief", "listing", "graduates_hired")
+
+
+class EnterpriseProfile(_Strict):
+    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    uscc: str
+    name: str = Field(min_length=1)
+    region_code: str = Field(description="GB/T 2260 code; a name is accepted on input")
+    special_zone: str | None = Field(None, description="zone code, e.g. bda 北京经济技术开发区")
+    industry_code: str = Field(description="GB/T 4754-2017, canonical with 门类 letter, e.g. C3911")
+    entity_type: EntityType
+    ownership: Ownership | None = None
+    taxpayer_type: TaxpayerType | None = None
+    established: dt.date | None = None
+    listing_status: ListingStatus | None = None
+    restricted_industry: bool | None = None
+    core_ip: bool | None = None
+    rents_state_owned_premises: bool | None = None
+    figures: dict[int, YearFigures] = Field(default_factory=dict)
+    qualifications: list[Qualification] | None = None
+    events: list[Event] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _zone_as_region(cls, data: Any) -> Any:
+        # "北京经济技术开发区" given as the region means: host district + the zone code.
+        if isinstance(data, dict) and isinstance(data.get("region_code"), str):
+            try:
+                location = regions.resolve(data["region_code"])
+            except KeyError:
+                return data  # reported by the field validator with its reason
+            data = {**data, "region_code": location.region_code}
+            if location.zone_code and not data.get("special_zone"):
+                data["special_zone"] = location.zone_code
+        return data
+
+    @field_validator("uscc")
+    @classmethod
+    def _uscc(cls, value: str) -> str:
+        try:
+            return uscc.validate(value)
+        except uscc.USCCError as exc:
+            raise ValueError(f"统一社会信用代码 {value}: {exc}") from None
+
+    @field_validator("region_code")
+    @classmethod
+    def _region(cls, value: str) -> str:
+        try:
+            return regions.resolve(value).region_code
+        except KeyError as exc:
+            raise ValueError(exc.args[0]) from None
+
+    @field_validator("special_zone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if value in (None, "none"):
+            return None
+        try:
+            location = regions.resolve(value)
+        except KeyError as exc:
+            raise ValueError(exc.args[0]) from None
+        if location.zone_code is None:
+            raise ValueError(f"{value} is a division, not a special zone")
+        return location.zone_code
+
+    @field_validator("industry_code")
+    @classmethod
+    def _industry(cls, value: str) -> str:
+        try:
+            return industries.normalize(value)
+        except KeyError as exc:
+            raise ValueError(exc.args[0]) from None
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2, exclude_none=True)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> EnterpriseProfile:
+        return cls.model_validate_json(text)

@@ -1,0 +1,89 @@
+"""Run compiled measures on DuckDB (in-process) or PostgreSQL and read results back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from zhida.rules.model import Measure
+from zhida.rules.sql import CompiledQuery, DuckDBBackend, PostgresBackend
+
+
+@dataclass
+class RowResult:
+    status: str
+    amount: Decimal | None
+    failing: list[str]
+    unknown: list[str]
+    upper: Decimal | None = None
+
+
+def _bits(mask: int | None, ids: list[str]) -> list[str]:
+    mask = int(mask or 0)
+    return [cid for i, cid in enumerate(ids) if mask >> i & 1]
+
+
+def _prepare(rows: list[dict], policies) -> tuple[list[str], list[tuple]]:
+    facts = list(policies.catalogue.facts.values())
+    names = ["enterprise_id"] + [f.column for f in facts]
+    values = []
+    for i, row in enumerate(rows):
+        coerced = [str(row.get("enterprise_id", i))]
+        for fact in facts:
+            coerced.append(policies.catalogue.check_value(fact.name, row.get(fact.name)))
+        values.append(tuple(coerced))
+    return names, values
+
+
+def read_results(compiled: CompiledQuery, records: list[dict]) -> dict[str, dict[str, RowResult]]:
+    """enterprise id → measure id → RowResult."""
+    out: dict[str, dict[str, RowResult]] = {}
+    for rec in records:
+        per = out.setdefault(str(rec["enterprise_id"]), {})
+        for mid, cols in compiled.columns.items():
+            per[mid] = RowResult(rec[cols["status"]], rec[cols["amount"]],
+                                 _bits(rec[cols["failing"]], compiled.conditions[mid]),
+                                 _bits(rec[cols["unknown"]], compiled.conditions[mid]),
+                                 rec[cols["upper"]] if "upper" in cols else None)
+    return out
+
+
+def run_duckdb(measures: list[Measure], rows: list[dict], as_of: date, policies, con=None):
+    """Evaluate ``measures`` for ``rows`` (fact dicts) in one DuckDB query."""
+    import duckdb
+
+    con = con or duckdb.connect()
+    backend = DuckDBBackend(policies)
+    con.execute("DROP TABLE IF EXISTS zhida_facts")
+    con.execute(backend.create_table("zhida_facts"))
+    names, values = _prepare(rows, policies)
+    if values:
+        marks = ", ".join("?" for _ in names)
+        con.executemany(f"INSERT INTO zhida_facts VALUES ({marks})", values)
+    compiled = backend.compile(measures, "zhida_facts", as_of)
+    cur = con.execute(compiled.sql)
+    cols = [d[0] for d in cur.description]
+    return read_results(compiled, [dict(zip(cols, r)) for r in cur.fetchall()])
+
+
+def run_postgres(measures: list[Measure], rows: list[dict], as_of: date, policies, url: str):
+    """Same on PostgreSQL (SQLAlchemy + psycopg), in a temporary table of one transaction."""
+    import sqlalchemy as sa
+
+    backend = PostgresBackend(policies)
+    engine = sa.create_engine(url)
+    compiled = backend.compile(measures, "zhida_facts", as_of)
+    try:
+        with engine.begin() as conn:
+            ddl = backend.create_table("zhida_facts").replace("CREATE TABLE", "CREATE TEMPORARY TABLE", 1)
+            conn.exec_driver_sql(ddl + " ON COMMIT DROP")
+            names, values = _prepare(rows, policies)
+            if values:
+                marks = ", ".join("%s" for _ in names)
+                conn.exec_driver_sql(f"INSERT INTO zhida_facts VALUES ({marks})", values)
+            result = conn.exec_driver_sql(compiled.sql)
+            records = [dict(r._mapping) for r in result]
+    finally:
+        engine.dispose()
+    return read_results(compiled, records)

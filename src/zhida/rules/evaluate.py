@@ -1,0 +1,302 @@
+"""The scalar evaluator: one measure, one enterprise, Kleene logic, an explanation trace.
+
+Semantics are exactly those of the SQL back ends (docs/measures.md): a missing fact is
+UNKNOWN (None) and stays so through comparisons, arithmetic, LEAST/GREATEST and CASE
+(a WHEN must be TRUE to be taken); FALSE AND UNKNOWN = FALSE, TRUE OR UNKNOWN = TRUE.
+"""
+
+from __future__ import annotations
+
+import operator
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlglot import exp
+
+from zhida.errors import RuleError
+from zhida.rules.applicability import beneficiary_ast, jurisdiction_ast
+from zhida.rules.describe import OPS, label, value_text
+from zhida.rules.expr import AS_OF, OPEN, columns, name_of
+from zhida.rules.model import Measure
+from zhida.rules.result import Check, ConditionOutcome, MeasureResult
+
+FEN = Decimal("0.01")
+_CMP = {exp.EQ: operator.eq, exp.NEQ: operator.ne, exp.LT: operator.lt, exp.LTE: operator.le,
+        exp.GT: operator.gt, exp.GTE: operator.ge}
+_SQL_OP = {exp.EQ: "=", exp.NEQ: "<>", exp.LT: "<", exp.LTE: "<=", exp.GT: ">", exp.GTE: ">="}
+YES = {True: "是", False: "否", None: "未知"}
+
+
+def to_fen(value: Decimal | None) -> Decimal | None:
+    """Round to the fen, half away from zero (= SQL ROUND(x, 2) on DECIMAL)."""
+    if value is None:
+        return None
+    return Decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def kleene_and(a, b):
+    if a is False or b is False:
+        return False
+    if a is None or b is None:
+        return None
+    return True
+
+
+def kleene_or(a, b):
+    if a is True or b is True:
+        return True
+    if a is None or b is None:
+        return None
+    return False
+
+
+class Evaluator:
+    """Evaluates expressions for one row of facts; records checks and missing facts."""
+
+    def __init__(self, facts: dict, as_of: date, policies, strict: bool = True):
+        self.policies = policies
+        self.as_of = as_of
+        self.values: dict[str, object] = {}
+        self.judgements: dict[str, bool] = {}
+        for name, value in (facts or {}).items():
+            if name.startswith(OPEN + "."):
+                self.judgements[name] = bool(value) if value is not None else None
+                continue
+            fact = policies.catalogue.get(name)
+            if fact is None:
+                if strict:
+                    raise RuleError(f"facts.{name}", "unknown fact (see `zhida facts list`)")
+                continue
+            self.values[name] = policies.catalogue.check_value(name, value)
+        self.checks: list[Check] = []
+        self.missing: list[str] = []
+        self.opened: list[str] = []
+        self._concepts: dict[str, object] = {}
+        self._stack: list[str] = []
+
+    # -- public -----------------------------------------------------------------------
+    def run(self, node: exp.Expression):
+        self.checks, self.missing, self.opened = [], [], []
+        return self.eval(node)
+
+    # -- nodes -------------------------------------------------------------------------
+    def eval(self, node: exp.Expression):
+        ev = self.eval
+        if isinstance(node, exp.Paren):
+            return ev(node.this)
+        if isinstance(node, exp.Column):
+            value = self.lookup(name_of(node))
+            if isinstance(value, bool) or value is None and self._is_boolean(node):
+                self._record(node, "IS TRUE", value, True, value)
+            return value
+        if isinstance(node, exp.Literal):
+            return node.this if node.is_string else Decimal(node.this)
+        if isinstance(node, exp.Boolean):
+            return bool(node.this)
+        if isinstance(node, exp.Cast):
+            return date.fromisoformat(node.this.this)
+        if isinstance(node, exp.Neg):
+            value = ev(node.this)
+            return None if value is None else -value
+        if isinstance(node, exp.And):
+            return kleene_and(ev(node.this), ev(node.expression))
+        if isinstance(node, exp.Or):
+            return kleene_or(ev(node.this), ev(node.expression))
+        if isinstance(node, exp.Not):
+            value = ev(node.this)
+            return None if value is None else not value
+        if type(node) in _CMP:
+            a, b = ev(node.this), ev(node.expression)
+            outcome = None if a is None or b is None else _CMP[type(node)](a, b)
+            self._record(node.this, _SQL_OP[type(node)], a, b, outcome, node)
+            return outcome
+        if isinstance(node, exp.Between):
+            a, low, high = ev(node.this), ev(node.args["low"]), ev(node.args["high"])
+            outcome = kleene_and(None if a is None or low is None else a >= low,
+                                 None if a is None or high is None else a <= high)
+            self._record(node.this, "BETWEEN", a, (low, high), outcome, node)
+            return outcome
+        if isinstance(node, exp.In):
+            a = ev(node.this)
+            items = [ev(i) for i in node.expressions]
+            if a is None:
+                outcome = None
+            elif a in items:
+                outcome = True
+            else:
+                outcome = None if any(i is None for i in items) else False
+            self._record(node.this, "IN", a, tuple(items), outcome, node)
+            return outcome
+        if isinstance(node, (exp.Add, exp.Sub, exp.Mul)):
+            a, b = ev(node.this), ev(node.expression)
+            if a is None or b is None:
+                return None
+            op = {exp.Add: operator.add, exp.Sub: operator.sub, exp.Mul: operator.mul}[type(node)]
+            return op(Decimal(a), Decimal(b))
+        if isinstance(node, exp.Case):
+            for branch in node.args.get("ifs") or []:
+                if ev(branch.this) is True:
+                    return ev(branch.args["true"])
+            default = node.args.get("default")
+            return ev(default) if default is not None else None
+        if isinstance(node, (exp.Least, exp.Greatest)):
+            items = [ev(i) for i in [node.this, *node.expressions]]
+            if any(i is None for i in items):  # strict, unlike SQL engines' NULL-skipping LEAST
+                return None
+            return min(items) if isinstance(node, exp.Least) else max(items)
+        if isinstance(node, exp.Left):
+            value = ev(node.this)
+            return None if value is None else str(value)[: int(node.expression.this)]
+        raise RuleError(node.sql(), "not allowed in rule expressions")
+
+    def lookup(self, name: str):
+        if name == AS_OF:
+            return self.as_of
+        if name.startswith(OPEN + "."):
+            if name not in self.opened:
+                self.opened.append(name)
+            return self.judgements.get(name, True)  # assumed met, reported as open
+        concept = self.policies.concepts.get(name)
+        if concept is not None:
+            if name not in self._concepts:
+                self._stack.append(name)
+                self._concepts[name] = self.eval(concept.ast)
+                self._stack.pop()
+            value = self._concepts[name]
+            if value is None:
+                for fact in self._facts_of_concept(name):
+                    if fact not in self.missing:
+                        self.missing.append(fact)
+            return value
+        value = self.values.get(name)
+        if value is None and name not in self.missing:
+            self.missing.append(name)
+        return value
+
+    def _facts_of_concept(self, name: str) -> list[str]:
+        out = []
+        for ref in columns(self.policies.concepts[name].ast):
+            if ref in self.policies.concepts:
+                out += self._facts_of_concept(ref)
+            elif ref != AS_OF and self.values.get(ref) is None and not ref.startswith(OPEN + "."):
+                out.append(ref)
+        return out
+
+    def _is_boolean(self, node) -> bool:
+        fact = self.policies.catalogue.get(name_of(node))
+        concept = self.policies.concepts.get(name_of(node))
+        return (fact is not None and fact.type == "boolean") or (concept is not None and concept.type == "boolean")
+
+    def _record(self, left, op, value, threshold, outcome, node=None) -> None:
+        refs = columns(left)
+        text = _check_text(left, op, value, threshold, outcome, self.policies, node)
+        self.checks.append(Check((node or left).sql(), op, refs, value, threshold, outcome,
+                                 self._stack[-1] if self._stack else None, text))
+
+
+def _check_text(left, op, value, threshold, outcome, policies, node) -> str:
+    refs = columns(left)
+    fact = policies.catalogue.get(refs[0]) if len(refs) == 1 else None
+    what = label(refs[0], policies) if len(refs) == 1 else left.sql()
+    if op == "IS TRUE":
+        return f"{what}：{YES[value] if isinstance(value, bool) or value is None else value}"
+    shown = value_text(value, fact)
+    if op == "BETWEEN":
+        limit = f"{value_text(threshold[0], fact)}至{value_text(threshold[1], fact)}"
+    elif op == "IN":
+        limit = "、".join(value_text(t, fact) for t in threshold)
+    else:
+        limit = value_text(threshold, fact)
+    sign = {"=": "=", "<>": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥", "BETWEEN": "在", "IN": "属于"}[op]
+    return f"{what} {shown}，要求 {sign} {limit} → {YES[outcome]}"
+
+
+def evaluate(measure: Measure, facts: dict, as_of: date, policies, strict: bool = True) -> MeasureResult:
+    """Status, amount and reasons of ``measure`` for one enterprise's ``facts`` at ``as_of``."""
+    ev = Evaluator(facts, as_of, policies, strict)
+    missing: list[str] = []
+
+    def note_missing():
+        for fact in ev.missing:
+            if fact not in missing:
+                missing.append(fact)
+
+    jurisdiction = ev.run(jurisdiction_ast(measure))
+    if jurisdiction is None:
+        note_missing()
+    beneficiary = ev.run(beneficiary_ast(measure))
+    if beneficiary is None:
+        note_missing()
+    applicable = kleene_and(jurisdiction, beneficiary)
+
+    outcomes: list[ConditionOutcome] = []
+    opened: list[str] = []
+    for cond in measure.conditions:
+        value = ev.run(cond.ast)
+        opened += [o for o in ev.opened if o not in opened]
+        if value is None:
+            note_missing()
+        reason = "；".join(c.text_zh for c in ev.checks if c.concept is None or c.op != "IS TRUE") or cond.label
+        verdict = {True: "满足", False: "不满足", None: "无法判断（缺少信息）"}[value]
+        outcomes.append(ConditionOutcome(cond.id, cond.label, cond.quote, value, f"{cond.label}：{verdict}。{reason}",
+                                         list(ev.checks), [m for m in ev.missing]))
+    all_conditions = True
+    for o in outcomes:
+        all_conditions = kleene_and(all_conditions, o.outcome)
+
+    if applicable is False:
+        status = "not_applicable"
+    elif all_conditions is False:
+        status = "ineligible"
+    elif applicable is True and all_conditions is True:
+        status = "eligible"
+    else:
+        status = "undetermined"
+
+    amount = upper = None
+    a = measure.amount
+    if status == "eligible" and a is not None and a.kind != "not_stated":
+        amount = _amount(ev, a.expr, a.floor, a.cap)
+        if amount is None:
+            note_missing()
+        if a.upper is not None:
+            upper = _amount(ev, a.upper, None, a.cap)
+
+    result = MeasureResult(
+        measure_id=measure.id, title=measure.title, benefit=measure.benefit, status=status,
+        period=measure.period.label(as_of), amount=amount, amount_kind=a.kind if a else None, amount_upper=upper,
+        jurisdiction=jurisdiction, beneficiary=beneficiary, conditions=outcomes,
+        missing=missing if status in ("undetermined", "eligible") else [],
+        open_criteria=[{"id": o.id, "label": o.label, "quote": o.quote} for o in measure.open_criteria
+                       if f"{OPEN}.{o.id}" in opened] if status in ("eligible", "undetermined") else [],
+        sources=[{"document": s.document, "clause": s.clause, "quote": s.quote} for s in measure.sources],
+    )
+    result.reasons = _reasons(result, measure, policies)
+    return result
+
+
+def _amount(ev: Evaluator, expr, floor, cap):
+    value = ev.run(expr)
+    if value is not None and floor is not None:
+        low = ev.run(floor)
+        value = None if low is None else max(value, low)
+    if value is not None and cap is not None:
+        high = ev.run(cap)
+        value = None if high is None else min(value, high)
+    return to_fen(value)
+
+
+def _reasons(result: MeasureResult, measure: Measure, policies) -> list[str]:
+    out = []
+    if result.jurisdiction is False:
+        out.append("不在适用地域内")
+    if result.beneficiary is False:
+        out.append("主体类型不符合受益对象")
+    out += [c.reason_zh for c in result.conditions]
+    if result.missing:
+        out.append("缺少信息：" + "、".join(label(m, policies) for m in result.missing))
+    for o in result.open_criteria:
+        out.append(f"另须满足未量化标准：{o['label']}（原文：{o['quote']}），由责任单位认定")
+    if result.period != "in_force":
+        out.append({"expired": "该措施已过有效期", "not_yet_effective": "该措施尚未生效"}[result.period])
+    return out

@@ -1,0 +1,113 @@
+"""Measures, facts and results as JSON-ready dicts and as plain Chinese text."""
+
+from __future__ import annotations
+
+from zhida.rules import model as m
+from zhida.rules.describe import jurisdiction_text, render
+
+AMOUNT_KIND_ZH = {"exact": "按公式计算", "maximum": "最高（上限）", "minimum": "不低于（下限）", "range": "区间",
+                  "not_stated": "原文未明确金额"}
+PERIOD_ZH = {"in_force": "有效", "expired": "已过期", "not_yet_effective": "尚未生效"}
+STATUS_ZH = {"eligible": "符合", "ineligible": "不符合", "undetermined": "待定（缺少信息）", "not_applicable": "不适用"}
+
+
+def measure_summary(x: m.Measure) -> dict:
+    return {
+        "id": x.id, "title": x.title, "document": x.document, "benefit": x.benefit, "kind": x.kind,
+        "beneficiary": x.beneficiary, "application": x.application,
+        "sources": [{"document": s.document, "clause": s.clause} for s in x.sources],
+        "review": x.review.get("status"),
+    }
+
+
+def _period(p: m.Period) -> dict:
+    return {"from": p.start.isoformat() if p.start else None, "to": p.end.isoformat() if p.end else None,
+            "quote": p.quote}
+
+
+def measure_detail(x: m.Measure, policies) -> dict:
+    amount = None
+    if x.amount is not None:
+        a = x.amount
+        amount = {"kind": a.kind, **a.text, "unit": a.unit, "quote": a.quote, "text_zh": amount_text(x, policies)}
+    doc_numbers = {}
+    for s in x.sources:
+        try:
+            doc_numbers[s.document] = policies.library.get(s.document).doc_number
+        except Exception:  # noqa: BLE001 - a number is informative only
+            doc_numbers[s.document] = None
+    return {
+        **measure_summary(x),
+        "sources": [{"document": s.document, "doc_number": doc_numbers.get(s.document), "clause": s.clause,
+                     "quote": s.quote} for s in x.sources],
+        "jurisdiction": x.jurisdiction, "jurisdiction_zh": jurisdiction_text(x.jurisdiction, policies),
+        "period": _period(x.period), "responsible_units": x.responsible_units, "review": x.review,
+        "conditions": [{"id": c.id, "expr": c.expr, "label": c.label, "text_zh": render(c.ast, policies),
+                        "quote": c.quote} for c in x.conditions],
+        "open_criteria": [{"id": o.id, "label": o.label, "quote": o.quote} for o in x.open_criteria],
+        "amount": amount, "uses": x.uses, "note": x.note,
+    }
+
+
+def amount_text(x: m.Measure, policies) -> str:
+    a = x.amount
+    if a is None or a.kind == "not_stated":
+        return "原文未明确金额"
+    text = render(a.expr, policies)
+    if a.floor is not None:
+        text += f"，不低于{render(a.floor, policies, _money_hint())}"
+    if a.cap is not None:
+        text += f"，最高不超过{render(a.cap, policies, _money_hint())}"
+    if a.kind == "range" and a.upper is not None:
+        text = f"{text} 至 {render(a.upper, policies)}"
+    return f"{text}（{AMOUNT_KIND_ZH[a.kind]}）"
+
+
+class _MoneyHint:
+    type = "money"
+    currency = "CNY"
+    unit = "元"
+
+
+def _money_hint():
+    return _MoneyHint()
+
+
+def measure_text(x: m.Measure, policies) -> str:
+    from zhida.rules.model import BENEFICIARY_ZH, KIND_ZH
+
+    lines = [f"{x.title}  [{x.id}]",
+             f"  类型：{KIND_ZH[x.kind]}    受益对象：{BENEFICIARY_ZH[x.beneficiary]}    申请方式：{x.application}",
+             f"  适用地域：{jurisdiction_text(x.jurisdiction, policies)}"]
+    p = x.period
+    span = f"{p.start.isoformat() if p.start else '（未规定）'} 至 {p.end.isoformat() if p.end else '（未规定）'}"
+    lines.append(f"  有效期：{span}" + (f"（原文：{p.quote}）" if p.quote else ""))
+    if x.responsible_units:
+        lines.append(f"  责任单位：{'、'.join(x.responsible_units)}")
+    lines.append("  条件（须全部满足）：")
+    for c in x.conditions:
+        lines.append(f"    - {c.label}：{render(c.ast, policies)}" + (f"（原文：{c.quote}）" if c.quote else ""))
+    if not x.conditions:
+        lines.append("    （无可量化条件）")
+    for o in x.open_criteria:
+        lines.append(f"  未量化标准：{o.label}（原文：{o.quote}；不设数值，由责任单位认定）")
+    lines.append(f"  金额：{amount_text(x, policies)}")
+    if x.amount is not None and x.amount.quote:
+        lines.append(f"    原文：{x.amount.quote}")
+    lines.append("  出处：")
+    for s in x.sources:
+        lines.append(f"    {s.document} 第{s.clause}条：{s.quote}")
+    lines.append(f"  审核：{x.review.get('status')}" + (f"（{x.review.get('by')}，{x.review.get('date')}）" if x.review.get("by") else ""))
+    if x.benefit != x.id:
+        lines.append(f"  同一政策（合计只计一次）：{x.benefit}")
+    return "\n".join(lines)
+
+
+def facts_rows(policies) -> list[dict]:
+    rows = []
+    for fact in policies.catalogue.facts.values():
+        rows.append({"name": fact.name, "type": fact.type, "unit": fact.unit, "temporal": fact.temporal,
+                     "label_zh": fact.label_zh, "description": fact.description, "event": fact.event,
+                     "values": list(fact.values) if fact.values else None, "column": fact.column,
+                     "file": policies.catalogue.origin.get(fact.event or fact.name, "")})
+    return rows

@@ -1,0 +1,215 @@
+"""Putting parsed documents into the store: one transaction per document, versions kept.
+
+Same bytes as the current version → 'unchanged' (nothing written). Different bytes → a new
+version of the same document; the search index is switched to the new version's clauses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Literal
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from zhida.documents.model import Clause, ParsedDocument, to_jsonable
+from zhida.errors import IngestError, ZhidaError
+from zhida.store import search_index
+from zhida.store.database import Store
+from zhida.store.schema import ClauseRow, Document, DocumentVersion
+from zhida.store.tokens import token_stream
+
+Status = Literal["new", "updated", "unchanged", "failed"]
+SOURCE_SUFFIXES = {".txt", ".md", ".docx", ".pdf", ".html", ".htm"}  # picked up from directories
+EXTRACTION_FIELDS = ("responsible_units", "amounts", "percentages", "dates", "beneficiaries", "references")
+
+
+@dataclass
+class IngestResult:
+    path: str
+    key: str
+    status: Status
+    version: int | None = None
+    clauses: int = 0
+    error: str | None = None  # one line "where: reason" when failed
+
+
+def document_key(source_name: str) -> str:
+    return Path(source_name).stem
+
+
+def ingest_document(store: Store, parsed: ParsedDocument, key: str | None = None) -> IngestResult:
+    """Store one parsed document in a single transaction; IngestError leaves nothing written."""
+    key = key or document_key(parsed.source_name)
+    try:
+        with store.transaction() as session:
+            return _write(session, parsed, key)
+    except IntegrityError as exc:
+        raise IngestError(parsed.source_name, f"store rejected the document ({_constraint_reason(exc)})") from exc
+
+
+def _write(session: Session, parsed: ParsedDocument, key: str) -> IngestResult:
+    document = session.scalars(select(Document).where(Document.key == key).with_for_update()).one_or_none()
+    now = datetime.now(timezone.utc)
+    previous: DocumentVersion | None = None
+    if document is None:
+        document = Document(key=key, current_version=1, created_at=now)
+        session.add(document)
+        session.flush()
+        number, status = 1, "new"
+    else:
+        previous = session.scalars(
+            select(DocumentVersion).where(
+                DocumentVersion.document_id == document.id, DocumentVersion.version == document.current_version
+            )
+        ).one()
+        if previous.sha256 == parsed.sha256:
+            return IngestResult(parsed.source_name, key, "unchanged", previous.version, previous.clause_count)
+        number = session.scalar(
+            select(DocumentVersion.version)
+            .where(DocumentVersion.document_id == document.id)
+            .order_by(DocumentVersion.version.desc())
+            .limit(1)
+        ) + 1
+        status = "updated"
+
+    rows = list(_clause_rows(parsed))
+    metadata = to_jsonable(parsed.metadata)
+    version = DocumentVersion(
+        document_id=document.id,
+        version=number,
+        sha256=parsed.sha256,
+        source_name=parsed.source_name,
+        source_format=parsed.source_format,
+        encoding=parsed.encoding,
+        script=parsed.script,
+        title=parsed.metadata.title,
+        doc_number=parsed.metadata.doc_number,
+        issuer=parsed.metadata.issuer,
+        original=parsed.original,
+        metadata_json=metadata,
+        tree_json={
+            "preamble": to_jsonable(parsed.preamble),
+            "clauses": to_jsonable(parsed.clauses),
+            "closing": to_jsonable(parsed.closing),
+        },
+        clause_count=len(rows),
+        ingested_at=now,
+    )
+    session.add(version)
+    session.flush()
+
+    if rows:
+        for row in rows:
+            row["version_id"] = version.id
+        ids = session.scalars(
+            insert(ClauseRow).returning(ClauseRow.id, sort_by_parameter_order=True), rows
+        ).all()
+        search_index.add(session, [(id_, token_stream(row["normalized"])) for id_, row in zip(ids, rows)])
+    if previous is not None:
+        old = session.execute(select(ClauseRow.id, ClauseRow.normalized).where(ClauseRow.version_id == previous.id))
+        search_index.remove(session, [(id_, token_stream(normalized)) for id_, normalized in old])
+    document.current_version = number
+    return IngestResult(parsed.source_name, key, status, number, len(rows))
+
+
+def _clause_rows(parsed: ParsedDocument) -> Iterator[dict]:
+    """Flatten preamble, numbered tree and closing into rows, in document order."""
+    position = 0
+
+    def visit(clause: Clause, parent: Clause | None, depth: int, units: list[str], beneficiaries: list[str]):
+        nonlocal position
+        # Responsibility and target groups stated on a measure apply to its sub-items too.
+        own_units = [unit for group in clause.responsible_units for unit in group.units]
+        own_beneficiaries = [name for b in clause.beneficiaries for name in (b.label, b.type, b.text)]
+        units = _unique(own_units + units)
+        beneficiaries = _unique(own_beneficiaries + beneficiaries)
+        row = {
+            "clause_id": clause.id,
+            "parent_id": parent.id if parent else None,
+            "position": position,
+            "depth": depth,
+            "labels": list(clause.labels),
+            "kind": clause.kind,
+            "heading": clause.heading,
+            "text": clause.text,
+            "normalized": clause.normalized or clause.text,
+            "start": clause.start,
+            "end": clause.end,
+            "extraction": {name: to_jsonable(getattr(clause, name)) for name in EXTRACTION_FIELDS},
+            "units": _bar_list(units),
+            "beneficiaries": _bar_list(beneficiaries),
+        }
+        position += 1
+        yield row
+        for child in clause.children:
+            yield from visit(child, clause, depth + 1, units, beneficiaries)
+
+    for top in [parsed.preamble, *parsed.clauses, parsed.closing]:
+        if top is not None:
+            yield from visit(top, None, 0, [], [])
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(item for item in items if item))
+
+
+def _bar_list(items: list[str]) -> str:
+    # "|a|b|": a LIKE '%a%' filter finds a unit by any part of its name.
+    return "|" + "|".join(items) + "|" if items else ""
+
+
+def _constraint_reason(exc: IntegrityError) -> str:
+    message = str(exc.orig).strip().splitlines()[0]
+    if "uq_clauses_version_clause" in message or "clauses.version_id, clauses.clause_id" in message:
+        return "two clauses share one clause id; " + message
+    return message
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, and from directories every supported source file (sorted, no hidden files)."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(
+                sorted(
+                    p for p in path.rglob("*")
+                    if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES
+                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                )
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def ingest_paths(
+    store: Store,
+    paths: Iterable[str | Path],
+    parse: Callable[[Path], ParsedDocument] | None = None,
+    on_result: Callable[[IngestResult], None] | None = None,
+) -> list[IngestResult]:
+    """Parse and store every file; a bad file is reported as 'failed' and does not stop the rest."""
+    if parse is None:
+        from zhida.documents.pipeline import parse_file as parse
+    results = []
+    for path in expand_paths(paths):
+        key = document_key(path.name)
+        try:
+            if not path.exists():
+                raise IngestError(str(path), "no such file or directory")
+            result = ingest_document(store, parse(path), key)
+            result.path = str(path)
+        except ZhidaError as exc:
+            # One line that names the file, whatever part of it the error points at.
+            line = str(exc) if path.name in exc.where else f"{path}: {exc}"
+            result = IngestResult(str(path), key, "failed", error=line)
+        results.append(result)
+        if on_result:
+            on_result(result)
+    return results

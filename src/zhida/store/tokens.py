@@ -1,0 +1,58 @@
+"""Character bigrams: how Chinese text is indexed and queried without a word segmenter.
+
+Chinese has no spaces, and a dictionary segmenter would miss policy jargon (专精特新, 首台套).
+Indexing every overlapping pair of characters makes any query of 2+ characters an exact
+substring match: "数字化转型" is the phrase 数字 字化 化转 转型 (adjacent bigrams).
+Runs of letters/digits/CJK are split at punctuation and spaces; ASCII is lowercased.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import opencc
+
+WORD_RUN = re.compile(r"[^\W_]+")  # letters, digits and CJK; punctuation/underscore split runs
+
+
+def runs(text: str) -> list[tuple[int, str]]:
+    return [(m.start(), m.group().lower()) for m in WORD_RUN.finditer(text)]
+
+
+def bigrams(run: str) -> list[str]:
+    if len(run) == 1:
+        return [run]  # a lone character (e.g. 对 between commas) is kept as a unigram token
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def token_stream(text: str) -> list[str]:
+    """All tokens of ``text`` in order (positions are list indexes)."""
+    tokens: list[str] = []
+    for _, run in runs(text):
+        tokens.extend(bigrams(run))
+    return tokens
+
+
+@lru_cache(maxsize=4)
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def simplified_forms(term: str) -> list[str]:
+    """The term as typed plus its simplified forms (character-level t2s and Taiwan-phrase tw2sp).
+
+    Clauses are indexed by their ``normalized`` (simplified) text; trying both conversions
+    means 網際網路 finds 互联网 as well as 网际网路, whichever the parser produced.
+    """
+    forms = [term.lower()]
+    for config in ("t2s", "tw2sp"):
+        converted = _converter(config).convert(term).lower()
+        if converted not in forms:
+            forms.append(converted)
+    return forms
+
+
+def query_terms(query: str) -> list[str]:
+    """Split a query into AND-ed terms: at whitespace and at punctuation (bigrams never span it)."""
+    return [run for _, run in runs(query)]

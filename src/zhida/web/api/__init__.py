@@ -1,0 +1,9 @@
+"""REST API under /api/v1 (JSON, documented in /api/openapi.json and /api/docs)."""
+
+from __future__ import annotations
+
+
+def routers():
+    from zhida.web.api import accounts, auth, enterprises, policies
+
+    return [auth.router, policies.router, enterprises.router, accounts.router]

@@ -1,0 +1,184 @@
+"""The web application: ``create_app(database_url)`` builds the FastAPI app over one store.
+
+Cross-cutting concerns live here, each once: the store, templates, security headers, the
+CSRF check (an app-wide dependency, so no unsafe route can miss it), and the error handlers
+that give API and pages their consistent error bodies.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from zhida.errors import ZhidaError
+from zhida.store import open_store
+from zhida.web import tables  # noqa: F401 - registers the web tables on the store's Base
+from zhida.web.assets import VENDOR_FILES, missing_vendor_files
+from zhida.web.csrf import csrf_protect
+from zhida.web.errors import ErrorBody, NotFound, WebError
+from zhida.web.rules_view import load_catalog
+from zhida.web.security import ANON_COOKIE, load_secret, new_token
+from zhida.web.templating import make_templates
+
+log = logging.getLogger("zhida.web")
+HERE = Path(__file__).parent
+
+# Scripts only from this origin; styles may be set inline by ECharts and htmx.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+SWAGGER_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+
+
+def create_app(database_url: str | None = None, *, secret: bytes | None = None,
+               secure_cookies: bool = False) -> FastAPI:
+    store = open_store(database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        store.close()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="政策直达 zhida API",
+        version="0.1.0",
+        description="政策库、规则、企业画像与政策体检的 REST 接口。登录后以会话 Cookie 认证；"
+        "所有修改类请求须带 X-CSRF-Token 头（值见 GET /api/v1/auth/csrf 或登录响应）。",
+        docs_url=None,  # served below from local assets instead of a CDN
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        dependencies=[Depends(csrf_protect)],
+        responses={403: {"model": ErrorBody, "description": "无权访问或 CSRF 校验失败"}},
+    )
+    app.state.store = store
+    app.state.secret = secret or load_secret()
+    app.state.secure_cookies = secure_cookies
+    app.state.templates = make_templates(HERE / "templates")
+    app.state.rules = load_catalog()
+    app.state.enterprise_region = None  # set by the enterprises domain (uscc → district)
+    missing = missing_vendor_files()
+    if missing:
+        log.warning("front-end assets missing (run `npm ci`): %s", ", ".join(missing))
+
+    _install_middleware(app)
+    _install_error_handlers(app)
+    _install_assets(app)
+    _install_routers(app)
+
+    return app
+
+
+def _install_middleware(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def headers_and_seed(request: Request, call_next):
+        # Every visitor holds a random seed cookie: the CSRF token of a not-yet-logged-in form
+        # (the login page) is derived from it.
+        seed = request.cookies.get(ANON_COOKIE)
+        fresh = None if seed else new_token()
+        request.state.anon_seed = seed or fresh
+        response = await call_next(request)
+        if fresh:
+            response.set_cookie(ANON_COOKIE, fresh, httponly=True, samesite="lax",
+                                secure=app.state.secure_cookies, path="/")
+        is_docs = request.url.path == "/api/docs"
+        response.headers.setdefault("Content-Security-Policy", SWAGGER_CSP if is_docs else CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if not request.url.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error_response(request: Request, error: WebError) -> JSONResponse | HTMLResponse | RedirectResponse:
+    if wants_json(request):
+        headers = {"WWW-Authenticate": "Cookie"} if error.status == 401 else None
+        return JSONResponse(error.body(), status_code=error.status, headers=headers)
+    if error.status == 401:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if request.headers.get("HX-Request"):  # htmx: ask the browser to go to the login page
+            return HTMLResponse("", status_code=401, headers={"HX-Redirect": "/login"})
+        from urllib.parse import quote
+
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+    from zhida.web.pages.common import render_error
+
+    return render_error(request, error)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(WebError)
+    async def web_error(request: Request, exc: WebError):
+        return _error_response(request, exc)
+
+    @app.exception_handler(ZhidaError)
+    async def zhida_error(request: Request, exc: ZhidaError):
+        return _error_response(request, WebError(422, "invalid", exc.reason, exc.where))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError):
+        errors = exc.errors()
+        first = errors[0] if errors else {}
+        location = [str(part) for part in first.get("loc", ()) if part not in ("query", "path", "body", "form")]
+        field = ".".join(location) or None
+        message = f"参数 {field} 无效：{first.get('msg', '')}" if field else f"请求无效：{first.get('msg', '')}"
+        return _error_response(request, WebError(422, "invalid", message, field))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        codes = {404: ("not_found", "页面或资源不存在"), 405: ("method_not_allowed", "不支持此请求方法")}
+        code, message = codes.get(exc.status_code, ("http_error", str(exc.detail)))
+        response = _error_response(request, WebError(exc.status_code, code, message))
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        return response
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _error_response(request, WebError(500, "internal_error", "服务器内部错误，请稍后重试或联系管理员"))
+
+
+def _install_assets(app: FastAPI) -> None:
+    app.mount("/static/app", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.get("/static/vendor/{name}", include_in_schema=False)
+    def vendor(name: str):
+        path = VENDOR_FILES.get(name)
+        if path is None or not path.is_file():
+            raise NotFound(f"静态资源 {name} 不存在（是否已运行 npm ci？）")
+        return FileResponse(path, headers={"Cache-Control": "public, max-age=86400"})
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs():
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url,
+            title="政策直达 API 文档",
+            swagger_js_url="/static/vendor/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui.css",
+            swagger_favicon_url="/static/app/favicon.svg",
+        )
+
+
+def _install_routers(app: FastAPI) -> None:
+    from zhida.web.api import routers as api_routers
+    from zhida.web.pages import routers as page_routers
+
+    for router in api_routers():
+        app.include_router(router)
+    for router in page_routers():
+        app.include_router(router)

@@ -1,0 +1,82 @@
+"""The audit log: every change records who, when, what, and the JSON before and after.
+
+``record`` is called inside the same transaction as the change it describes, so a change
+and its audit entry are committed together or not at all.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from zhida.store.database import Store
+from zhida.web.tables import AuditEntry
+
+
+def record(
+    session: Session,
+    *,
+    actor: str,
+    actor_id: int | None,
+    action: str,
+    entity: str,
+    entity_id: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    detail: str | None = None,
+) -> AuditEntry:
+    entry = AuditEntry(
+        at=datetime.now(timezone.utc),
+        actor=actor,
+        actor_id=actor_id,
+        action=action,
+        entity=entity,
+        entity_id=str(entity_id),
+        before=before,
+        after=after,
+        detail=detail,
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def entry_json(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "at": entry.at.isoformat(),
+        "actor": entry.actor,
+        "actor_id": entry.actor_id,
+        "action": entry.action,
+        "entity": entry.entity,
+        "entity_id": entry.entity_id,
+        "before": entry.before,
+        "after": entry.after,
+        "detail": entry.detail,
+    }
+
+
+def list_entries(
+    store: Store,
+    *,
+    entity: str | None = None,
+    entity_id: str | None = None,
+    actor: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[int, list[dict[str, Any]]]:
+    """Newest first; returns (total matching, the requested page)."""
+    query = select(AuditEntry)
+    if entity:
+        query = query.where(AuditEntry.entity == entity)
+    if entity_id:
+        query = query.where(AuditEntry.entity_id == entity_id)
+    if actor:
+        query = query.where(AuditEntry.actor == actor)
+    with store.sessions() as session:
+        total = session.scalar(select(func.count()).select_from(query.subquery()))
+        rows = session.scalars(query.order_by(AuditEntry.id.desc()).offset(offset).limit(limit)).all()
+        return total or 0, [entry_json(row) for row in rows]

@@ -1,0 +1,43 @@
+"""CSRF protection: an app-wide dependency, so every unsafe route is covered by construction.
+
+The token is presented in the X-CSRF-Token header (htmx, API clients) or the ``csrf_token``
+form field (plain HTML forms); it must match the HMAC of the cookie the browser sent.
+"""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from zhida.web.errors import WebError
+from zhida.web.security import ANON_COOKIE, CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, csrf_token, csrf_valid
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class CsrfFailed(WebError):
+    def __init__(self):
+        super().__init__(403, "csrf_failed", "页面已过期或请求来源不明（CSRF 校验失败），请刷新页面后重试")
+
+
+def _cookie_value(request: Request) -> str | None:
+    return request.cookies.get(SESSION_COOKIE) or request.cookies.get(ANON_COOKIE)
+
+
+def token_for(request: Request) -> str:
+    """The token to embed in this response's forms and htmx headers."""
+    value = getattr(request.state, "session_token", None)  # just logged in: the new session
+    value = value or request.cookies.get(SESSION_COOKIE) or getattr(request.state, "anon_seed", None)
+    return csrf_token(request.app.state.secret, value) if value else ""
+
+
+async def csrf_protect(request: Request) -> None:
+    if request.method in SAFE_METHODS:
+        return
+    presented = request.headers.get(CSRF_HEADER)
+    if not presented and request.headers.get("content-type", "").startswith(FORM_TYPES):
+        form = await request.form()  # cached on the request: the route reads the same form
+        value = form.get(CSRF_FIELD)
+        presented = value if isinstance(value, str) else None
+    if not csrf_valid(request.app.state.secret, _cookie_value(request), presented):
+        raise CsrfFailed()

@@ -1,0 +1,162 @@
+"""Who is asking, and may they: the ONE place where roles are checked, for pages and API alike.
+
+- ``current_principal``: the logged-in user from the session cookie (or NotLoggedIn).
+- ``require(family, action)``: a dependency that checks the role matrix ``PERMISSIONS``.
+- ``enterprise_access``: the row-level guard for anything keyed by a USCC in the URL — an
+  enterprise user only ever reaches its own USCC; staff only enterprises of their region.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fastapi import Depends, Path, Request
+
+from zhida.errors import DataError
+from zhida.web import auth
+from zhida.web.errors import Forbidden, Invalid, NotLoggedIn
+from zhida.web.security import SESSION_COOKIE
+from zhida.web.uscc import normalize_uscc
+
+ALL = frozenset({"admin", "staff", "enterprise"})
+OFFICIALS = frozenset({"admin", "staff"})
+ADMIN = frozenset({"admin"})
+
+# (endpoint family, action) → roles allowed. Row-level scope (own USCC, own region/units)
+# is applied on top by the guards below and by the queries of each family.
+PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
+    ("policies", "read"): ALL,  # 政策库: documents, clauses, search
+    ("policies", "write"): ADMIN,  # ingest / edit documents
+    ("rules", "read"): ALL,  # encoded measures in plain Chinese
+    ("coverage", "read"): ALL,  # 覆盖度
+    ("enterprises", "read"): ALL,  # 企业画像 — scoped by enterprise_access
+    ("enterprises", "write"): ALL,  # supply facts — scoped by enterprise_access
+    ("enterprises", "import"): OFFICIALS,  # bulk import
+    ("checkup", "read"): ALL,  # 政策体检 — scoped by enterprise_access
+    ("push", "read"): OFFICIALS,  # 精准推送 — staff see their units' measures
+    ("simulations", "run"): OFFICIALS,  # 模拟测算
+    ("exports", "read"): ALL,  # each export also passes its family's guard
+    ("accounts", "self"): ALL,  # 账户: own profile and password
+    ("accounts", "admin"): ADMIN,  # manage users
+    ("audit", "read"): ADMIN,
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: int
+    username: str
+    role: str
+    display_name: str | None
+    units: tuple[str, ...]
+    region: str | None
+    uscc: str | None
+
+    @property
+    def actor(self) -> auth.Actor:
+        return auth.Actor(self.username, self.user_id)
+
+    @property
+    def role_label(self) -> str:
+        return {"admin": "管理员", "staff": "部门用户", "enterprise": "企业用户"}[self.role]
+
+    def can(self, family: str, action: str = "read") -> bool:
+        return allowed(self.role, family, action)
+
+
+def allowed(role: str, family: str, action: str = "read") -> bool:
+    roles = PERMISSIONS.get((family, action))
+    if roles is None:  # an unknown pair is a programming error: deny rather than guess
+        return False
+    return role in roles
+
+
+def principal_from(user: dict) -> Principal:
+    return Principal(
+        user_id=user["id"],
+        username=user["username"],
+        role=user["role"],
+        display_name=user["display_name"],
+        units=tuple(user["units"]),
+        region=user["region"],
+        uscc=user["uscc"],
+    )
+
+
+def optional_principal(request: Request) -> Principal | None:
+    cached = getattr(request.state, "principal", False)
+    if cached is not False:
+        return cached
+    token = request.cookies.get(SESSION_COOKIE)
+    user = auth.session_user(request.app.state.store, token) if token else None
+    principal = principal_from(user) if user else None
+    request.state.principal = principal
+    return principal
+
+
+def current_principal(principal: Principal | None = Depends(optional_principal)) -> Principal:
+    if principal is None:
+        raise NotLoggedIn()
+    return principal
+
+
+def require(family: str, action: str = "read") -> Callable[..., Principal]:
+    """Dependency: the logged-in principal, if their role may do ``action`` on ``family``."""
+    if (family, action) not in PERMISSIONS:
+        raise KeyError(f"no permission entry for {(family, action)}")
+
+    def dependency(principal: Principal = Depends(current_principal)) -> Principal:
+        if not principal.can(family, action):
+            raise Forbidden(f"{principal.role_label}无权进行此操作")
+        return principal
+
+    dependency.__name__ = f"require_{family}_{action}"
+    return dependency
+
+
+def check_enterprise_scope(principal: Principal, uscc: str, enterprise_region: str | None = None) -> None:
+    """Raise Forbidden unless the principal may see the enterprise with this (normalized) USCC.
+
+    The decision never depends on whether the enterprise exists, so a refusal reveals nothing.
+    ``enterprise_region`` is the enterprise's district when known; staff with a region only
+    reach enterprises known to be in it.
+    """
+    if principal.role == "admin":
+        return
+    if principal.role == "enterprise":
+        if principal.uscc != uscc:
+            raise Forbidden("企业用户只能查看本企业的信息")
+        return
+    if principal.role == "staff":
+        if principal.region and enterprise_region != principal.region:
+            raise Forbidden(f"该企业不在您负责的地区（{principal.region}）")
+        return
+    raise Forbidden()
+
+
+# The enterprises domain plugs in a function uscc → region (None when unknown) as
+# app.state.enterprise_region; until then no enterprise has a known region.
+def _enterprise_region(request: Request, uscc: str) -> str | None:
+    lookup = getattr(request.app.state, "enterprise_region", None)
+    return lookup(uscc) if lookup else None
+
+
+def enterprise_access(family: str, action: str = "read") -> Callable[..., tuple[Principal, str]]:
+    """Dependency for routes with ``{uscc}`` in the path: role check, USCC check, scope check."""
+    role_check = require(family, action)
+
+    def dependency(
+        request: Request,
+        uscc: str = Path(..., description="统一社会信用代码 (18位)"),
+        principal: Principal = Depends(role_check),
+    ) -> tuple[Principal, str]:
+        try:
+            code = normalize_uscc(uscc)
+        except DataError as exc:
+            raise Invalid(exc.reason, field="uscc") from exc
+        check_enterprise_scope(principal, code, _enterprise_region(request, code))
+        return principal, code
+
+    dependency.__name__ = f"enterprise_{family}_{action}"
+    return dependency

@@ -1,0 +1,97 @@
+"""账户 pages: own profile and password; users and the audit log for administrators."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse
+
+from zhida.errors import ZhidaError
+from zhida.web import audit, auth
+from zhida.web.deps import Principal, require
+from zhida.web.pages.common import render
+from zhida.web.session_cookie import end_session
+
+router = APIRouter(include_in_schema=False)
+admin = require("accounts", "admin")
+ROLE_ZH = {"admin": "管理员", "staff": "部门用户", "enterprise": "企业用户"}
+
+
+@router.get("/account")
+def account_page(request: Request, principal: Principal = Depends(require("accounts", "self"))):
+    return render(request, "account/profile.html", {"title": "账户", "error": None, "done": None}, active="account")
+
+
+@router.post("/account/password")
+def change_password(
+    request: Request,
+    current_password: str = Form("", max_length=256),
+    new_password: str = Form("", max_length=256),
+    confirm_password: str = Form("", max_length=256),
+    principal: Principal = Depends(require("accounts", "self")),
+):
+    try:
+        if new_password != confirm_password:
+            raise ZhidaError("confirm_password", "两次输入的新密码不一致")
+        auth.change_password(request.app.state.store, principal.actor, principal.user_id, current_password,
+                             new_password)
+    except ZhidaError as exc:
+        return render(request, "account/profile.html", {"title": "账户", "error": exc, "done": None},
+                      status_code=422, active="account")
+    response = RedirectResponse("/login?changed=1", status_code=303)
+    end_session(request, response)
+    return response
+
+
+def _users_page(request: Request, *, error=None, form=None, status_code=200):
+    return render(request, "account/users.html", {
+        "title": "用户管理", "users": auth.list_users(request.app.state.store), "error": error,
+        "form": form or {"username": "", "role": "staff", "display_name": "", "units": "", "region": "", "uscc": ""},
+        "role_zh": ROLE_ZH,
+    }, status_code=status_code, active="account")
+
+
+@router.get("/account/users")
+def users_page(request: Request, _: Principal = Depends(admin)):
+    return _users_page(request)
+
+
+@router.post("/account/users")
+def create_user(
+    request: Request,
+    username: str = Form("", max_length=64),
+    password: str = Form("", max_length=256),
+    role: str = Form("staff", max_length=16),
+    display_name: str = Form("", max_length=255),
+    units: str = Form("", max_length=2000),
+    region: str = Form("", max_length=64),
+    uscc: str = Form("", max_length=32),
+    principal: Principal = Depends(admin),
+):
+    form = {"username": username, "role": role, "display_name": display_name, "units": units, "region": region,
+            "uscc": uscc}
+    unit_list = [u.strip() for u in units.replace("，", ",").replace("、", ",").split(",") if u.strip()]
+    try:
+        auth.create_user(request.app.state.store, principal.actor, username=username, password=password, role=role,
+                         units=unit_list, region=region, uscc=uscc, display_name=display_name)
+    except ZhidaError as exc:
+        return _users_page(request, error=exc, form=form, status_code=422)
+    return RedirectResponse("/account/users", status_code=303)
+
+
+@router.post("/account/users/{user_id}/active")
+def set_active(request: Request, user_id: int, active: str = Form("", max_length=8),
+               principal: Principal = Depends(admin)):
+    try:
+        auth.set_active(request.app.state.store, principal.actor, user_id, active == "1")
+    except ZhidaError as exc:
+        return _users_page(request, error=exc, status_code=422)
+    return RedirectResponse("/account/users", status_code=303)
+
+
+@router.get("/account/audit")
+def audit_page(request: Request, page: int = Query(1, ge=1, le=10000), _: Principal = Depends(require("audit", "read"))):
+    per_page = 50
+    total, rows = audit.list_entries(request.app.state.store, offset=(page - 1) * per_page, limit=per_page)
+    return render(request, "account/audit.html", {
+        "title": "审计日志", "rows": rows, "page": page, "pages": max(1, -(-total // per_page)), "total": total,
+    }, active="account")
