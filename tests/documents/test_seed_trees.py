@@ -176,29 +176,18 @@ def test_004_normalized_to_simplified_with_names_intact(docs):
     assert one.text.startswith("1.支援") and one.normalized.startswith("1.支持")
 
 
-def test_extracted_items_are_mapped_to_original_offsets(monkeypatch):
-    """Offsets from the extraction stage (relative to normalized text) land on the original."""
-    from dataclasses import dataclass, field
+def test_extracted_items_are_mapped_to_original_offsets():
+    """Offsets from the extraction stage (relative to normalized text) land on the original,
+    through the page-break map (000) and the traditional→simplified map (004)."""
+    import opencc
 
-    from zhida.documents.model import Reference
-
-    @dataclass
-    class Found:
-        references: list = field(default_factory=list)
-
-    def find_units(normalized: str) -> Found:
-        found = Found()
-        start = normalized.find("市经济和信息化局")
-        while start != -1:
-            found.references.append(Reference(text="", start=start, end=start + 8))
-            start = normalized.find("市经济和信息化局", start + 1)
-        return found
-
-    monkeypatch.setattr(pipeline, "_extractor", lambda: find_units)
+    t2s = opencc.OpenCC("t2s")
     for key in ("000", "004"):
         doc = parse_file(SEEDS[key])
-        items = [r for c in doc.walk() for r in c.references]
-        assert items
-        for item in items:
+        lists = [r for c in doc.walk() for r in c.responsible_units]
+        assert len(lists) >= 14  # 000 （十五） names none
+        for item in lists:
             assert item.text == doc.original[item.start : item.end]
-            assert comparable(item.text) in ("市经济和信息化局", "市經濟和信息化局")
+            assert item.sentence_start < item.sentence_end <= item.start  # the sentence it follows
+            source = comparable(t2s.convert(item.text))
+            assert any(comparable(unit)[:3] in source for unit in item.units), (item.text, item.units)

@@ -61,6 +61,8 @@ def test_values_are_exact_yuan_or_usd(text, value, currency):
         ("给予200万元奖励", "exact"),
         ("国家推出 2000 亿元科技创新再贷款", "total"),
         ("设立50亿元产业基金", "total"),
+        ("奖励资金总额不超过1亿元", "total"),
+        ("每家奖励资金总额不超过100万元", "cap"),
         ("力争在库项目总投资3000亿元以上", "threshold_min"),
     ],
 )

@@ -34,6 +34,13 @@ def test_title_with_nested_title_and_its_number():
     assert text[ref.start:ref.end] == ref.text
 
 
+def test_joint_announcement_number_joins_its_title():
+    text = "依据《关于进一步支持小微企业发展有关税费政策的公告》（财政部 税务总局公告2023年第12号）执行"
+    [ref] = extract_references(text)
+    assert ref.doc_number == "财政部 税务总局公告2023年第12号"
+    assert ref.title == "关于进一步支持小微企业发展有关税费政策的公告"
+
+
 def test_titles_alone_and_a_number_elsewhere_stays_separate():
     text = "按照《煤电机组节能减碳改造技术路线指南》《“十四五”煤电机组“三改联动”实施方案》，参照京政发〔2022〕23号"
     found = extract_references(text)

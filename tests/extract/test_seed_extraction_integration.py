@@ -73,7 +73,8 @@ def test_004_item_1_units_in_traditional_original(docs):
     assert [quoted(doc, u) for u in lists][0] == "(市科委、中關村管委會)"  # the original script
     sentences = [doc.original[u.sentence_start:u.sentence_end] for u in lists]
     assert sentences[0].startswith("1.") and sentences[0].endswith("500萬元")
-    assert sentences[1].startswith("通過“揭榜掛帥”") or sentences[1].startswith("通過")
+    assert sentences[1].startswith("通過") and sentences[1].endswith("給予資金支援")
+    assert sentences[2].endswith("專項項目")
     assert all(u.sentence_end == u.start for u in lists)
     amounts = doc.clause("1.1").amounts
     assert [(quoted(doc, a), a.value, a.role) for a in amounts] == [

@@ -11,6 +11,7 @@ import hashlib
 from pathlib import Path
 
 from zhida.documents import cleaning, metadata, structure
+from zhida.documents.extract import extract_clause
 from zhida.documents.model import Clause, ParsedDocument
 from zhida.documents.readers import SourceText, read_source
 from zhida.documents.script import detect_script, to_simplified
@@ -45,11 +46,11 @@ def parse_source(source: SourceText) -> ParsedDocument:
         tree.closing.text if tree.closing else None,
     )
     script = detect_script(cleaned.text().text)
-    extract = _extractor()
+    year = _context_year(meta)
     clauses = [c for top in tree.clauses for c in top.walk()]
     for clause in [*clauses, tree.preamble, tree.closing]:
         if clause is not None:
-            _normalize_and_extract(clause, tree.mapped[clause.id], original, script, extract)
+            _normalize_and_extract(clause, tree.mapped[clause.id], original, script, year)
     return ParsedDocument(
         source_name=source.name,
         source_format=source.format,
@@ -64,25 +65,22 @@ def parse_source(source: SourceText) -> ParsedDocument:
     )
 
 
-def _extractor():
-    """The extraction stage, if installed (it is developed separately)."""
-    try:
-        from zhida.documents.extract import extract_clause
-    except ImportError:
-        return None
-    return extract_clause
+def _context_year(meta) -> int | None:
+    """The year that undated mentions ('6月底前') belong to: the document's own dates."""
+    for day in (meta.written_on, meta.issued_on, meta.effective_on, meta.valid_until):
+        if day is not None:
+            return day.year
+    return None
 
 
-def _normalize_and_extract(clause: Clause, mapped: MappedText, original: str, script: str, extract) -> None:
+def _normalize_and_extract(clause: Clause, mapped: MappedText, original: str, script: str, year: int | None) -> None:
     if script == "simplified":
         normalized, to_clause = clause.text, MappedText.identity(clause.text)
     else:
         normalized, to_clause = to_simplified(clause.text)
     clause.normalized = normalized
-    if extract is None:
-        return
     to_original = mapped.remap(to_clause)  # normalized char → original offsets
-    result = extract(normalized)
+    result = extract_clause(normalized, context_year=year)
     for name in EXTRACTED_FIELDS:
         items = list(getattr(result, name, None) or [])
         for item in items:

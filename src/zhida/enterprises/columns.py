@@ -36,7 +36,6 @@ IDENTITY_FIELDS = {
     "listing_status": ("上市状态",),
     "restricted_industry": ("从事限制和禁止行业", "限制和禁止行业"),
     "core_ip": ("拥有核心知识产权", "核心知识产权"),
-    "rents_state_owned_premises": ("承租国有房屋", "是否承租国有房屋"),
 }
 MONEY_FIGURES = {
     "revenue": ("营业收入",),
@@ -58,6 +57,9 @@ QUALIFICATIONS = {
     "innovative_sme": ("创新型中小企业",),
     "single_champion": ("制造业单项冠军", "单项冠军"),
 }
+# Extra Chinese headers for catalogue facts (any catalogue fact is also accepted by its name or label_zh).
+CATALOGUE_ALIASES = {"承租国有房屋": "premises_state_owned", "是否承租国有房屋": "premises_state_owned",
+                     "月租金": "monthly_rent"}
 SIZE_HEADERS = ("size_class", "size", "企业规模", "规模", "企业划型", "规模类型", "企业规模类型", "划型")
 YEAR_HEADERS = ("year", "年度", "统计年度", "数据年度", "年份")
 JSON_HEADERS = {"qualifications": ("资质(JSON)",), "events": ("事件(JSON)",)}
@@ -189,7 +191,28 @@ def _plan_one(index: int, header: str, explicit) -> Column:
         return Column(index, header, "count", target, Decimal(1), year)
     if (target := _lookup(name, FLAG_FIGURES)) is not None:
         return Column(index, header, "flag", target, Decimal(1), year)
+    fact = _catalogue_fact(name)
+    if fact is not None:
+        factor = Decimal(1)
+        if fact.type == "money":
+            if unit is not None and unit not in MONEY_UNITS:
+                raise DataError(f"column '{header}'", f"unknown money unit {unit!r} (元, 千元, 万元, 百万元, 亿元)")
+            factor = MONEY_UNITS[unit or "元"]
+        return Column(index, header, "catalogue", fact.name, factor, year)
     return Column(index, header, "ignored")
+
+
+def _catalogue_fact(name: str):
+    from zhida.enterprises.facts import catalogue
+
+    cat = catalogue()
+    name = CATALOGUE_ALIASES.get(name, name)
+    fact = cat.get(name)
+    if fact is None:
+        fact = next((f for f in cat.facts.values() if f.label_zh == name), None)
+    if fact is None or fact.event or fact.temporal == "event":
+        return None
+    return fact
 
 
 # --- cells -------------------------------------------------------------------------------------
@@ -348,6 +371,8 @@ def _read(c: Column, value: Any, data: dict, figures: dict, quals: dict, year: i
             quals.setdefault(c.target, {})
     elif c.kind == "valid_to":
         quals.setdefault(c.target, {})["valid_to"] = day(value)
+    elif c.kind == "catalogue":
+        _read_catalogue(c, value, data, figures, year)
     elif c.kind == "json":
         try:
             parsed = json.loads(text(value))
@@ -356,6 +381,36 @@ def _read(c: Column, value: Any, data: dict, figures: dict, quals: dict, year: i
         if not isinstance(parsed, list):
             raise CellError("must be a JSON list")
         data[c.target] = parsed
+
+
+def _read_catalogue(c: Column, value: Any, data: dict, figures: dict, year: int | None) -> None:
+    from zhida.enterprises.facts import catalogue
+    from zhida.errors import RuleError
+
+    fact = catalogue().get(c.target)
+    if fact.type == "money":
+        parsed = number(value) * c.factor
+        if parsed != parsed.quantize(Decimal("0.01")):
+            raise CellError(f"{parsed} yuan is finer than a fen: wrong unit?")
+    elif fact.type == "boolean":
+        parsed = boolean(value)
+    elif fact.type == "date":
+        parsed = day(value)
+    elif fact.type in ("integer", "decimal", "percent"):
+        parsed = number(value)
+    else:
+        parsed = text(value)
+    try:
+        parsed = catalogue().check_value(fact.name, parsed)
+    except RuleError as exc:
+        raise CellError(exc.reason) from None
+    if fact.temporal == "yearly":
+        when = c.year or year
+        if when is None:
+            raise CellError("no year for this figure: add a 年度 column, a 'YYYY年' header prefix, or year: in the mapping")
+        figures.setdefault(when, {}).setdefault("other", {})[fact.name] = parsed
+    else:
+        data.setdefault("other_facts", {})[fact.name] = parsed
 
 
 def _field(target: str, value: Any) -> Any:
@@ -397,7 +452,7 @@ def _field(target: str, value: Any) -> Any:
         return _code(value, LISTING, ("unlisted", "listed_domestic", "listed_overseas", "neeq"))
     if target == "established":
         return day(value)
-    if target in ("restricted_industry", "core_ip", "rents_state_owned_premises"):
+    if target in ("restricted_industry", "core_ip"):
         return boolean(value)
     return text(value)
 

@@ -6,7 +6,9 @@ Conventions (catalogue ``policies/facts/*.yaml``):
 - qualifications are those valid on ``as_of``;
 - an event fact ``<event>.<attribute>`` is the event in focus: by default the latest event of
   that type on or before ``as_of``; ``event_fact_rows`` gives one row per event instead;
-- unknown stays None: a fact with no extractor here, or with no data in the profile, is None.
+- catalogue facts without a dedicated profile field come from ``other_facts`` (point in time),
+  ``figures[year].other`` (yearly) and catalogue events (``CatalogueEvent``);
+- unknown stays None: a fact with no data in the profile is None.
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ from typing import Any
 import pyarrow as pa
 
 from zhida import config
-from zhida.enterprises.profile import EVENT_TYPES, EnterpriseProfile
+from zhida.enterprises.profile import EnterpriseProfile
 
 IDENTITY_COLUMNS = ("uscc", "name")
 MONEY = pa.decimal128(18, 2)  # yuan to the fen, up to 10^16 yuan
 DECIMAL = pa.decimal128(24, 6)
+THIS_YEAR_FACTS = {"graduates_hired", "beijing_graduates_hired"}  # 本年度 / 毕业年度内
 _LEVEL_RANK = {"national": 3, "provincial": 2, "municipal": 1}
 
 
@@ -130,8 +133,6 @@ EXTRACTORS: dict[str, Callable[[EnterpriseProfile, dt.date], Any]] = {
     "listing_status": _listing_status,
     "restricted_industry": lambda p, d: p.restricted_industry,
     "core_ip": lambda p, d: p.core_ip,
-    "rents_state_owned_premises": lambda p, d: p.rents_state_owned_premises,
-    "established": lambda p, d: p.established,
     "above_designated_size": lambda p, d: _last_year(p, d, "above_designated_size"),
     "employees": lambda p, d: _last_year(p, d, "employees"),
     "revenue": lambda p, d: _last_year(p, d, "revenue"),
@@ -169,17 +170,27 @@ def profile_to_facts(profile: EnterpriseProfile, as_of: dt.date,
             event = focus.get(fact.event)
             attribute = name.split(".", 1)[1]
             facts[name] = getattr(event, attribute, None) if event is not None else None
+        elif name in EXTRACTORS:
+            facts[name] = EXTRACTORS[name](profile, as_of)
+        elif fact.temporal == "yearly":
+            figures = profile.figures.get(_year_of(fact, as_of))
+            facts[name] = None if figures is None else figures.other.get(name)
         else:
-            extractor = EXTRACTORS.get(name)
-            facts[name] = extractor(profile, as_of) if extractor else None
+            facts[name] = profile.other_facts.get(name)
     return facts
+
+
+def _year_of(fact, as_of: dt.date) -> int:
+    # Yearly facts are the last complete year, except those the catalogue labels 本年度/当年.
+    this_year = "本年度" in fact.label_zh or "当年" in fact.label_zh or fact.name in THIS_YEAR_FACTS
+    return as_of.year if this_year else as_of.year - 1
 
 
 def event_fact_rows(profile: EnterpriseProfile, as_of: dt.date) -> list[dict[str, Any]]:
     """One facts dict per event on or before as_of (each in focus in turn); at least one row."""
     base = _events_in_focus(profile, as_of)
     rows = [profile_to_facts(profile, as_of, {**base, e.type: e})
-            for e in profile.events or () if e.date <= as_of and e.type in EVENT_TYPES]
+            for e in profile.events or () if e.date <= as_of]
     return rows or [profile_to_facts(profile, as_of, base)]
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from zhida.enterprises import industries, regions, uscc
 
@@ -48,6 +48,12 @@ class YearFigures(_Strict):
     unemployment_insurance_paid: NonNegativeMoney | None = Field(None, description="实际缴纳失业保险费, yuan")
     graduates_hired: int | None = Field(None, ge=0, description="招用高校毕业生人数")
     above_designated_size: bool | None = Field(None, description="规模以上工业企业 (统计认定)")
+    other: dict[str, Any] = Field(default_factory=dict, description="other yearly catalogue facts by name")
+
+    @field_validator("other")
+    @classmethod
+    def _other(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return _catalogue_values(value, "yearly")
 
 
 class Qualification(_Strict):
@@ -96,9 +102,69 @@ class GraduatesHired(_Strict):
     count: int = Field(ge=0)
 
 
-Event = Annotated[EquipmentPurchase | FirstSetPurchase | RentRelief | Listing | GraduatesHired,
-                  Field(discriminator="type")]
-EVENT_TYPES = ("equipment_purchase", "first_set_purchase", "rent_relief", "listing", "graduates_hired")
+class CatalogueEvent(BaseModel):
+    """Any other event the fact catalogue defines (loan, investment_project, …): its attributes
+    by their catalogue names, checked against the catalogue."""
+
+    model_config = ConfigDict(extra="allow", allow_inf_nan=False)
+    type: str
+    date: dt.date
+
+    @model_validator(mode="after")
+    def _known(self) -> CatalogueEvent:
+        from zhida.enterprises.facts import catalogue
+
+        cat = catalogue()
+        if self.type not in cat.events:
+            raise ValueError(f"unknown event type {self.type!r} (not in the fact catalogue)")
+        for name, value in (self.model_extra or {}).items():
+            fact = cat.get(f"{self.type}.{name}")
+            if fact is None:
+                raise ValueError(f"event {self.type} has no attribute {name!r} in the fact catalogue")
+            setattr(self, name, _coerce(fact.name, value))
+        return self
+
+
+_MODELLED = ("equipment_purchase", "first_set_purchase", "rent_relief", "listing", "graduates_hired")
+
+
+def _event_tag(value: Any) -> str:
+    kind = value.get("type") if isinstance(value, dict) else getattr(value, "type", None)
+    return kind if kind in _MODELLED else "other"
+
+
+Event = Annotated[
+    Annotated[EquipmentPurchase, Tag("equipment_purchase")] | Annotated[FirstSetPurchase, Tag("first_set_purchase")]
+    | Annotated[RentRelief, Tag("rent_relief")] | Annotated[Listing, Tag("listing")]
+    | Annotated[GraduatesHired, Tag("graduates_hired")] | Annotated[CatalogueEvent, Tag("other")],
+    Discriminator(_event_tag),
+]
+
+
+def _coerce(name: str, value: Any) -> Any:
+    from zhida.enterprises.facts import catalogue
+    from zhida.errors import RuleError
+
+    try:
+        return catalogue().check_value(name, value)
+    except RuleError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _catalogue_values(values: dict[str, Any], temporal: str) -> dict[str, Any]:
+    """Check a name → value map against the catalogue: the fact exists, has this temporal kind,
+    and the value fits its type (money → exact Decimal)."""
+    from zhida.enterprises.facts import catalogue
+
+    checked = {}
+    for name, value in values.items():
+        fact = catalogue().get(name)
+        if fact is None or fact.event:
+            raise ValueError(f"{name!r} is not a fact in the catalogue")
+        if fact.temporal != temporal:
+            raise ValueError(f"{name} is a {fact.temporal} fact, not {temporal}")
+        checked[name] = _coerce(name, value)
+    return checked
 
 
 class EnterpriseProfile(_Strict):
@@ -115,7 +181,8 @@ class EnterpriseProfile(_Strict):
     listing_status: ListingStatus | None = None
     restricted_industry: bool | None = None
     core_ip: bool | None = None
-    rents_state_owned_premises: bool | None = None
+    other_facts: dict[str, Any] = Field(default_factory=dict,
+                                        description="other point-in-time catalogue facts by name")
     figures: dict[int, YearFigures] = Field(default_factory=dict)
     qualifications: list[Qualification] | None = None
     events: list[Event] | None = None
@@ -133,6 +200,11 @@ class EnterpriseProfile(_Strict):
             if location.zone_code and not data.get("special_zone"):
                 data["special_zone"] = location.zone_code
         return data
+
+    @field_validator("other_facts")
+    @classmethod
+    def _other_facts(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return _catalogue_values(value, "point_in_time")
 
     @field_validator("uscc")
     @classmethod

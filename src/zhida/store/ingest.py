@@ -16,10 +16,11 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from zhida.documents.model import Clause, ParsedDocument, to_jsonable
+from zhida.documents.model import ParsedDocument
 from zhida.errors import IngestError, ZhidaError
 from zhida.store import search_index
 from zhida.store.database import Store
+from zhida.store.jsonable import jsonable
 from zhida.store.schema import ClauseRow, Document, DocumentVersion
 from zhida.store.tokens import token_stream
 
@@ -77,8 +78,12 @@ def _write(session: Session, parsed: ParsedDocument, key: str) -> IngestResult:
         ) + 1
         status = "updated"
 
-    rows = list(_clause_rows(parsed))
-    metadata = to_jsonable(parsed.metadata)
+    tree = {
+        "preamble": jsonable(parsed.preamble),
+        "clauses": jsonable(parsed.clauses),
+        "closing": jsonable(parsed.closing),
+    }
+    rows = list(_clause_rows(tree))
     version = DocumentVersion(
         document_id=document.id,
         version=number,
@@ -91,12 +96,8 @@ def _write(session: Session, parsed: ParsedDocument, key: str) -> IngestResult:
         doc_number=parsed.metadata.doc_number,
         issuer=parsed.metadata.issuer,
         original=parsed.original,
-        metadata_json=metadata,
-        tree_json={
-            "preamble": to_jsonable(parsed.preamble),
-            "clauses": to_jsonable(parsed.clauses),
-            "closing": to_jsonable(parsed.closing),
-        },
+        metadata_json=jsonable(parsed.metadata),
+        tree_json=tree,
         clause_count=len(rows),
         ingested_at=now,
     )
@@ -106,9 +107,11 @@ def _write(session: Session, parsed: ParsedDocument, key: str) -> IngestResult:
     if rows:
         for row in rows:
             row["version_id"] = version.id
-        ids = session.scalars(
-            insert(ClauseRow).returning(ClauseRow.id, sort_by_parameter_order=True), rows
-        ).all()
+        # Core executemany with RETURNING (insertmanyvalues): one round trip per batch, ids in order.
+        table = ClauseRow.__table__
+        ids = session.connection().execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+        ).scalars().all()
         search_index.add(session, [(id_, token_stream(row["normalized"])) for id_, row in zip(ids, rows)])
     if previous is not None:
         old = session.execute(select(ClauseRow.id, ClauseRow.normalized).where(ClauseRow.version_id == previous.id))
@@ -117,39 +120,39 @@ def _write(session: Session, parsed: ParsedDocument, key: str) -> IngestResult:
     return IngestResult(parsed.source_name, key, status, number, len(rows))
 
 
-def _clause_rows(parsed: ParsedDocument) -> Iterator[dict]:
-    """Flatten preamble, numbered tree and closing into rows, in document order."""
+def _clause_rows(tree: dict) -> Iterator[dict]:
+    """Flatten preamble, numbered tree and closing (already JSON) into rows, in document order."""
     position = 0
 
-    def visit(clause: Clause, parent: Clause | None, depth: int, units: list[str], beneficiaries: list[str]):
+    def visit(clause: dict, parent: dict | None, depth: int, units: list[str], beneficiaries: list[str]):
         nonlocal position
         # Responsibility and target groups stated on a measure apply to its sub-items too.
-        own_units = [unit for group in clause.responsible_units for unit in group.units]
-        own_beneficiaries = [name for b in clause.beneficiaries for name in (b.label, b.type, b.text)]
+        own_units = [unit for group in clause["responsible_units"] for unit in group["units"]]
+        own_beneficiaries = [b[name] for b in clause["beneficiaries"] for name in ("label", "type", "text")]
         units = _unique(own_units + units)
         beneficiaries = _unique(own_beneficiaries + beneficiaries)
         row = {
-            "clause_id": clause.id,
-            "parent_id": parent.id if parent else None,
+            "clause_id": clause["id"],
+            "parent_id": parent["id"] if parent else None,
             "position": position,
             "depth": depth,
-            "labels": list(clause.labels),
-            "kind": clause.kind,
-            "heading": clause.heading,
-            "text": clause.text,
-            "normalized": clause.normalized or clause.text,
-            "start": clause.start,
-            "end": clause.end,
-            "extraction": {name: to_jsonable(getattr(clause, name)) for name in EXTRACTION_FIELDS},
+            "labels": clause["labels"],
+            "kind": clause["kind"],
+            "heading": clause["heading"],
+            "text": clause["text"],
+            "normalized": clause["normalized"] or clause["text"],
+            "start": clause["start"],
+            "end": clause["end"],
+            "extraction": {name: clause[name] for name in EXTRACTION_FIELDS},
             "units": _bar_list(units),
             "beneficiaries": _bar_list(beneficiaries),
         }
         position += 1
         yield row
-        for child in clause.children:
+        for child in clause["children"]:
             yield from visit(child, clause, depth + 1, units, beneficiaries)
 
-    for top in [parsed.preamble, *parsed.clauses, parsed.closing]:
+    for top in [tree["preamble"], *tree["clauses"], tree["closing"]]:
         if top is not None:
             yield from visit(top, None, 0, [], [])
 

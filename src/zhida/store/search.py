@@ -40,7 +40,7 @@ class SearchHit:
     text: str
     start: int
     end: int
-    score: float | None  # higher is better; None for 1-character-only queries (no index)
+    score: float  # higher is better; comparable within one result list only
     snippet: str  # hits in [brackets]
     snippet_html: str  # hits in <mark>, the rest HTML-escaped
     hits: list[tuple[int, int]]  # [start, end) in ``text`` (the clause in its own script)
@@ -94,29 +94,10 @@ def search(
     if limit < 1:
         raise ZhidaError("--limit", "must be at least 1")
     dialect = store.dialect
-    indexed = [[v for v in variants if len(v) >= 2] for variants in terms if len(variants[0]) >= 2]
-    short = [variants for variants in terms if len(variants[0]) < 2]
-
-    params: dict = {"limit": limit}
-    where: list[str] = []
-    if indexed:
-        source, match, score = search_index.matching_sql(dialect)
-        where.append(match)
-        params["match"] = search_index.match_expression(dialect, indexed)
-        source += " JOIN document_versions v ON v.id = c.version_id JOIN documents d ON d.id = v.document_id"
-    else:
-        # No index for single characters: scan current clauses with LIKE (cheap at this scale).
-        source = (
-            "clauses c JOIN document_versions v ON v.id = c.version_id"
-            " JOIN documents d ON d.id = v.document_id AND v.version = d.current_version"
-        )
-        score = "NULL"
-    for n, variants in enumerate(short):
-        alternatives = []
-        for m, variant in enumerate(variants):
-            params[f"char{n}_{m}"] = "%" + _like_escape(variant) + "%"
-            alternatives.append(f"lower(c.normalized) LIKE :char{n}_{m} ESCAPE '\\'")
-        where.append("(" + " OR ".join(alternatives) + ")")
+    source, match, score = search_index.matching_sql(dialect)
+    source += " JOIN document_versions v ON v.id = c.version_id JOIN documents d ON d.id = v.document_id"
+    where = [match]
+    params: dict = {"limit": limit, "match": search_index.match_expression(dialect, terms)}
 
     with store.sessions() as session:
         if doc is not None:
@@ -153,7 +134,7 @@ def _hits(session: Session, ranked: list, variants: list[str]) -> list[SearchHit
     for clause_id, score in ranked:
         clause, key, version, title, source = rows[clause_id]
         found = _merge([m.span() for m in pattern.finditer(clause.normalized)])
-        spans = _to_text_offsets(clause.text, clause.normalized, found)
+        spans = _to_text_offsets(clause.text, clause.normalized, found, pattern)
         snippet, snippet_html = _snippet(clause.text, spans)
         hits.append(
             SearchHit(
@@ -167,7 +148,7 @@ def _hits(session: Session, ranked: list, variants: list[str]) -> list[SearchHit
                 text=clause.text,
                 start=clause.start,
                 end=clause.end,
-                score=None if score is None else round(float(score), 6),
+                score=round(float(score), 6),
                 snippet=snippet,
                 snippet_html=snippet_html,
                 hits=spans,
@@ -179,7 +160,19 @@ def _hits(session: Session, ranked: list, variants: list[str]) -> list[SearchHit
     return hits
 
 
-def _to_text_offsets(text_: str, normalized: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+_CHAR_T2S: dict[str, str] = {}
+
+
+def _per_char_simplified(text_: str) -> str:
+    for ch in set(text_) - _CHAR_T2S.keys():
+        converted = _t2s().convert(ch)
+        _CHAR_T2S[ch] = converted if len(converted) == 1 else ch
+    return "".join(map(_CHAR_T2S.__getitem__, text_))
+
+
+def _to_text_offsets(
+    text_: str, normalized: str, spans: list[tuple[int, int]], pattern: re.Pattern
+) -> list[tuple[int, int]]:
     """Hits found in the simplified text, moved onto the clause text in its own script.
 
     Usually the two line up character for character. When a phrase conversion changed the
@@ -188,9 +181,12 @@ def _to_text_offsets(text_: str, normalized: str, spans: list[tuple[int, int]]) 
     """
     if len(text_) == len(normalized) or not spans:
         return spans
-    per_char = "".join(_t2s().convert(ch) or ch for ch in text_)
-    if len(per_char) != len(text_):
-        per_char = text_
+    # Fast path: a character-by-character simplification keeps the text's offsets, and the
+    # typed query's own t2s form is among the variants, so most hits are found right there.
+    per_char = _per_char_simplified(text_)
+    direct = _merge([m.span() for m in pattern.finditer(per_char)])
+    if len(direct) >= len(spans):
+        return direct
     regions = _coarse_opcodes(SequenceMatcher(None, normalized, per_char, autojunk=False).get_opcodes())
 
     def move(offset: int, is_end: bool) -> int:

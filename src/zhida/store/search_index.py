@@ -2,7 +2,7 @@
 
 Both index the same bigram tokens (``tokens.token_stream``) and answer the same query shape:
 AND over terms, each term an OR over its script variants, each variant a phrase of adjacent
-bigrams. Only terms of 2+ characters go through the index; 1-character terms are LIKE filters.
+bigrams, or for a single character a prefix query (every occurrence starts a token).
 """
 
 from __future__ import annotations
@@ -74,10 +74,11 @@ def match_expression(dialect: str, terms: list[list[str]]) -> str:
 
 
 def _phrase(dialect: str, grams: list[str]) -> str:
+    single = len(grams) == 1 and len(grams[0]) == 1  # one character: any token starting with it
     if dialect == "sqlite":
-        return '"' + " ".join(gram.replace('"', '""') for gram in grams) + '"'
+        return '"' + " ".join(gram.replace('"', '""') for gram in grams) + '"' + ("*" if single else "")
     quoted = ["'" + gram.replace("\\", "\\\\").replace("'", "''") + "'" for gram in grams]
-    return "(" + " <-> ".join(quoted) + ")"
+    return quoted[0] + ":*" if single else "(" + " <-> ".join(quoted) + ")"
 
 
 def matching_sql(dialect: str) -> tuple[str, str, str]:

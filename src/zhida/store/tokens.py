@@ -4,9 +4,14 @@ Chinese has no spaces, and a dictionary segmenter would miss policy jargon (专�
 Indexing every overlapping pair of characters makes any query of 2+ characters an exact
 substring match: "数字化转型" is the phrase 数字 字化 化转 转型 (adjacent bigrams).
 Runs of letters/digits/CJK are split at punctuation and spaces; ASCII is lowercased.
+Each run also ends with its last character as a unigram, so every character occurrence
+starts some token: a 1-character query is the indexed prefix query ``税*`` (no table scan).
 """
 
 from __future__ import annotations
+
+# CAUTION: the SQLite index is contentless and forgets a row by being given its tokens again,
+# so changing token_stream() needs a migration that rebuilds clause_search.
 
 import re
 from functools import lru_cache
@@ -21,16 +26,19 @@ def runs(text: str) -> list[tuple[int, str]]:
 
 
 def bigrams(run: str) -> list[str]:
+    """The query side: a term of 2+ characters is the phrase of its adjacent bigrams."""
     if len(run) == 1:
-        return [run]  # a lone character (e.g. 对 between commas) is kept as a unigram token
+        return [run]
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
 def token_stream(text: str) -> list[str]:
-    """All tokens of ``text`` in order (positions are list indexes)."""
+    """The index side: all tokens of ``text`` in order (positions are list indexes)."""
     tokens: list[str] = []
     for _, run in runs(text):
-        tokens.extend(bigrams(run))
+        if len(run) > 1:
+            tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+        tokens.append(run[-1])  # the run's last character (or a lone one, e.g. 对 between commas)
     return tokens
 
 

@@ -67,7 +67,7 @@ def extract_dates(text: str, context_year: int | None = None) -> list[DateMentio
     index = 0
     while index < len(atoms):
         first = atoms[index]
-        second, index = _range_end(text, atoms, index, context_year)
+        second, index = _range_end(text, atoms, index)
         mentions.append(_mention(text, first, second))
     return mentions
 
@@ -148,7 +148,7 @@ def _month_atom(match: re.Match, year: int | None, month: int, day: str | None, 
     return _Atom(s, e, date(year, month, bounds[0]), date(year, month, bounds[1]), False, year, month)
 
 
-def _range_end(text: str, atoms: list[_Atom], index: int, context_year: int | None):
+def _range_end(text: str, atoms: list[_Atom], index: int):
     """(the atom closing a range that starts at atoms[index], next index to read)."""
     first = atoms[index]
     joint = _JOINT.match(text, first.end)

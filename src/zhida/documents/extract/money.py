@@ -7,7 +7,8 @@ Role rules, in order (first that applies wins):
    a target/size, never a benefit).
 2. ``…以下`` / ``以内`` → ``threshold_max`` when the sum describes the beneficiary
    (营业收入4亿元以下), ``cap`` when it is what is given (给予10万元以内补贴).
-3. a programme word after it (再贷款, 基金, 总规模 …) → ``total``.
+3. a programme word after it (再贷款, 基金, 总规模 …) or 资金总额/总规模 before it
+   (not after 给予, not per unit) → ``total``.
 4. 最高 / 不超过 / 不高于 / 上限 … before it → ``cap``, or ``threshold_max`` when a
    property of the beneficiary (应纳税所得额, 价格, 营业收入 …) is what is bounded.
 5. 不低于 / 不少于 / 至少 → ``floor``, or ``threshold_min`` for a property
@@ -55,6 +56,8 @@ _UNIT_BEFORE = re.compile(
 _ABOVE = re.compile(r"\s*(?:[（(]含[）)])?\s*(?:及|或)?以上")
 _BELOW = re.compile(r"\s*(?:[（(]含[）)])?\s*(?:及|或)?(?:以下|以内|之内)")
 _TOTAL_AFTER = re.compile(r"再贷款|再贴现|基金|总规模|资金池|专项额度|信贷额度|授信额度")
+_TOTAL_BEFORE = re.compile(r"资金(?:总额|总规模|规模)|总规模")
+_GIVE = re.compile(r"给予|予以")
 _CAP = re.compile(r"最高|不超过|不高于|不多于|上限|封顶|至多|最多")
 _FLOOR = re.compile(r"不低于|不少于|至少|最低")
 _MIN = re.compile(r"(?<!不)超过|达到|(?<!不)高于|大于|突破")
@@ -145,6 +148,8 @@ def classify(left: str, right: str, per_unit: bool = False, is_range: bool = Fal
         return "threshold_max" if property_bound or not _benefit_near(left, right) else "cap"
     if _TOTAL_AFTER.search(right) and not _CAP.search(left) and not _FLOOR.search(left):
         return "total"
+    if not per_unit and _TOTAL_BEFORE.search(left) and not _GIVE.search(left):
+        return "total"  # 奖励资金总额不超过1亿元: the size of the whole programme
     if _CAP.search(left):
         return "threshold_max" if property_bound else "cap"
     if _FLOOR.search(left):

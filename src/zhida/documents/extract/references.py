@@ -2,7 +2,8 @@
 
 文号: an issuer abbreviation, the year in 〔〕 (or [], (), （）, 【】, ［］) and a serial
 number: 发改产业〔2022〕273号, 京政发〔2022〕23号, 国办发明电〔2022〕3号; also
-announcements and decrees: 国家税务总局公告2022年第4号, 国务院令第708号. The
+announcements and decrees: 国家税务总局公告2022年第4号, 财政部 税务总局公告2023年第12号
+(joint issuers separated by a space), 国务院令第708号. The
 abbreviation is the run of Chinese characters before the bracket, minus a leading
 verb or particle (根据/按照/落实/的 …), at most 12 characters.
 
@@ -22,7 +23,7 @@ _DOC_NUMBER = re.compile(
 )
 # 国家税务总局公告2022年第4号 / 国务院令第708号: the other two common numbering styles
 _ANNOUNCEMENT = re.compile(
-    r"(?P<issuer>[\u4e00-\u9fff]{1,16}?(?:公告|令))\s*(?:(?P<year>(?:19|20)[0-9]{2})\s*年\s*)?第\s*(?P<serial>[0-9]{1,5})\s*号"
+    r"(?P<issuer>[\u4e00-\u9fff](?:[\u4e00-\u9fff]| (?=[\u4e00-\u9fff])){0,15}?(?:公告|令))\s*(?:(?P<year>(?:19|20)[0-9]{2})\s*年\s*)?第\s*(?P<serial>[0-9]{1,5})\s*号"
 )
 _LEADING_WORDS = re.compile(
     r"^(?:.*?(?:根据|按照|依据|依照|落实|贯彻|执行|参照|印发|转发|关于|对照|详见|见|和|及|与|的|《|》))+"

@@ -1,0 +1,150 @@
+"""OpenFisca-style cases: every case through the scalar evaluator and the SQL engine.
+
+Measure cases live in ``policies/measures/<document-key>.cases.yaml``; concept cases under
+``cases:`` in ``policies/concepts/*.yaml``. ``check_*`` return a list of mismatch messages
+(empty = the case holds).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+
+from zhida.errors import RuleError
+from zhida.rules.evaluate import Evaluator, evaluate, to_fen
+from zhida.rules.expr import name_of
+from zhida.rules.sql import BACKENDS
+
+DEFAULT_AS_OF = date(2022, 8, 1)
+EXPECT_KEYS = {"status", "amount", "upper", "failing", "missing", "open_criteria", "period"}
+
+
+@dataclass
+class Case:
+    file: str
+    name: str
+    measure: str
+    as_of: date
+    facts: dict
+    expect: dict = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"{self.file}: {self.name}"
+
+
+def load_cases(policies) -> list[Case]:
+    cases = []
+    directory = policies.root / "measures"
+    for path in sorted(directory.glob("*.cases.yaml")) if directory.is_dir() else []:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        if not isinstance(data, list):
+            raise RuleError(path.name, "a cases file is a list of cases")
+        for i, raw in enumerate(data):
+            where = f"{path.name} case {i + 1} ({raw.get('name') if isinstance(raw, dict) else '?'})"
+            if not isinstance(raw, dict) or not raw.get("measure") or not isinstance(raw.get("expect"), dict):
+                raise RuleError(where, "each case is {name, measure, as_of, facts, expect}")
+            unknown = set(raw["expect"]) - EXPECT_KEYS
+            if unknown or "status" not in raw["expect"]:
+                raise RuleError(f"{where} expect", f"needs status; unknown keys {sorted(unknown)}")
+            as_of = raw.get("as_of", DEFAULT_AS_OF)
+            cases.append(Case(path.name, str(raw.get("name", i + 1)), str(raw["measure"]),
+                              as_of if isinstance(as_of, date) else date.fromisoformat(str(as_of)),
+                              dict(raw.get("facts") or {}), raw["expect"]))
+    return cases
+
+
+def _money(value) -> Decimal | None:
+    return None if value is None else to_fen(Decimal(str(value)))
+
+
+def compare(case: Case, status, amount, failing=None, missing=None, open_ids=None, period=None, upper=None) -> list[str]:
+    exp = case.expect
+    errors = []
+    if status != exp["status"]:
+        errors.append(f"status {status!r}, expected {exp['status']!r}")
+    if "amount" in exp and _money(amount) != _money(exp["amount"]):
+        errors.append(f"amount {amount}, expected {exp['amount']}")
+    if "upper" in exp and _money(upper) != _money(exp["upper"]):
+        errors.append(f"upper {upper}, expected {exp['upper']}")
+    if "failing" in exp and failing is not None and sorted(failing) != sorted(exp["failing"]):
+        errors.append(f"failing {failing}, expected {exp['failing']}")
+    if "missing" in exp and missing is not None and not set(exp["missing"]) <= set(missing):
+        errors.append(f"missing {missing}, expected to include {exp['missing']}")
+    if "open_criteria" in exp and open_ids is not None and sorted(open_ids) != sorted(exp["open_criteria"]):
+        errors.append(f"open criteria {open_ids}, expected {exp['open_criteria']}")
+    if "period" in exp and period is not None and period != exp["period"]:
+        errors.append(f"period {period!r}, expected {exp['period']!r}")
+    return errors
+
+
+def check_scalar(case: Case, policies) -> list[str]:
+    result = evaluate(policies.measure(case.measure), case.facts, case.as_of, policies)
+    return compare(case, result.status, result.amount, result.failing, result.missing,
+                   [o["id"] for o in result.open_criteria], result.period, result.amount_upper)
+
+
+def run_sql(cases: list[Case], policies, engine: str = "duckdb", url: str | None = None) -> dict[int, object]:
+    """Case index → RowResult, computed by one query per as-of date over all cases' measures."""
+    from zhida.rules.engine import run_duckdb, run_postgres
+
+    groups: dict[date, list[int]] = defaultdict(list)
+    for i, case in enumerate(cases):
+        groups[case.as_of].append(i)
+    out = {}
+    for as_of, idx in groups.items():
+        ids = list(dict.fromkeys(policies.measure(cases[i].measure).id for i in idx))
+        measures = [policies.measures[m] for m in ids]
+        rows = [{**cases[i].facts, "enterprise_id": str(i)} for i in idx]
+        rows = [{k: v for k, v in r.items() if not k.startswith("open.")} for r in rows]
+        results = run_duckdb(measures, rows, as_of, policies) if engine == "duckdb" \
+            else run_postgres(measures, rows, as_of, policies, url)
+        for i in idx:
+            out[i] = results[str(i)][policies.measure(cases[i].measure).id]
+    return out
+
+
+def check_sql(cases: list[Case], policies, engine: str = "duckdb", url: str | None = None) -> dict[int, list[str]]:
+    rows = run_sql(cases, policies, engine, url)
+    return {i: compare(case, rows[i].status, rows[i].amount, rows[i].failing, upper=rows[i].upper)
+            for i, case in enumerate(cases)}
+
+
+# --- concepts ---------------------------------------------------------------------------
+
+def concept_value_scalar(policies, concept: str, facts: dict, as_of: date):
+    ev = Evaluator(facts, as_of, policies)
+    return ev.lookup(concept)
+
+
+def concept_values_sql(policies, items: list[tuple[str, dict, date]], dialect: str = "duckdb", con=None):
+    """Evaluate (concept, facts, as_of) triples in DuckDB, one query per (concept, as_of)."""
+    import duckdb
+
+    from zhida.rules.engine import _prepare
+
+    con = con or duckdb.connect()
+    backend = BACKENDS[dialect](policies)
+    con.execute("DROP TABLE IF EXISTS zhida_facts")
+    con.execute(backend.create_table("zhida_facts"))
+    names, values = _prepare([{**f, "enterprise_id": str(i)} for i, (_, f, _) in enumerate(items)], policies)
+    con.executemany(f"INSERT INTO zhida_facts VALUES ({', '.join('?' for _ in names)})", values)
+    groups: dict[tuple[str, date], list[int]] = defaultdict(list)
+    for i, (concept, _, as_of) in enumerate(items):
+        groups[(concept, as_of)].append(i)
+    out: dict[int, object] = {}
+    for (concept, as_of), idx in groups.items():
+        node = backend.translate(policies.concepts[concept].expanded, as_of)
+        keys = ", ".join(f"'{i}'" for i in idx)
+        sql = f"SELECT enterprise_id, {node.sql(dialect=backend.dialect)} FROM zhida_facts WHERE enterprise_id IN ({keys})"
+        for key, value in con.execute(sql).fetchall():
+            out[int(key)] = value
+    return [out[i] for i in range(len(items))]
+
+
+__all__ = ["Case", "load_cases", "check_scalar", "check_sql", "run_sql", "compare", "name_of", "Path"]

@@ -1,0 +1,153 @@
+"""Each role × each endpoint family, allowed and denied — by API and by page URL — and the
+USCC guard that keeps an enterprise user to its own enterprise."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import USCC_A, USCC_B
+from zhida.web.deps import Principal, check_enterprise_scope
+from zhida.web.errors import Forbidden
+
+ALL = {"admin", "staff", "ent_a"}
+OFFICIALS = {"admin", "staff"}
+ADMIN = {"admin"}
+
+# (path, roles that may read it). Enterprise routes are listed separately (row-level scope).
+API_FAMILIES = [
+    ("/api/v1/documents", ALL),
+    ("/api/v1/documents/000", ALL),
+    ("/api/v1/documents/000/clauses/3.7", ALL),
+    ("/api/v1/search?q=%E8%B4%B7%E6%AC%BE", ALL),
+    ("/api/v1/auth/me", ALL),
+    ("/api/v1/users", ADMIN),
+    ("/api/v1/audit", ADMIN),
+]
+PAGE_FAMILIES = [
+    ("/policies", ALL),
+    ("/policies/search?q=%E8%B4%B7%E6%AC%BE", ALL),
+    ("/policies/000", ALL),
+    ("/policies/000/clauses/3.7", ALL),
+    ("/coverage", ALL),
+    ("/account", ALL),
+    ("/push", OFFICIALS),
+    ("/simulations", OFFICIALS),
+    ("/account/users", ADMIN),
+    ("/account/audit", ADMIN),
+]
+
+
+@pytest.mark.parametrize("role", sorted(ALL))
+@pytest.mark.parametrize(("path", "allowed"), API_FAMILIES, ids=[p for p, _ in API_FAMILIES])
+def test_api_family_by_role(clients, role, path, allowed):
+    response = clients[role].get(path)
+    if role in allowed:
+        assert response.status_code == 200, response.text
+    else:
+        assert response.status_code == 403
+        assert response.json()["error"]["code"] == "forbidden"
+
+
+@pytest.mark.parametrize("role", sorted(ALL))
+@pytest.mark.parametrize(("path", "allowed"), PAGE_FAMILIES, ids=[p for p, _ in PAGE_FAMILIES])
+def test_page_family_by_role(clients, role, path, allowed):
+    response = clients[role].get(path)
+    if role in allowed:
+        assert response.status_code == 200, response.text[:300]
+        assert "<html" in response.text
+    else:
+        assert response.status_code == 403
+        assert "无权" in response.text
+
+
+@pytest.mark.parametrize("path", [p for p, _ in API_FAMILIES if "/auth/" not in p])
+def test_anonymous_api_gets_401_error_body(anonymous, path):
+    response = anonymous.get(path)
+    assert response.status_code == 401
+    assert response.json() == {"error": {"code": "not_authenticated", "message": "请先登录", "field": None}}
+
+
+@pytest.mark.parametrize("path", [p for p, _ in PAGE_FAMILIES])
+def test_anonymous_pages_redirect_to_login(anonymous, path):
+    response = anonymous.get(path)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/login?next=%2F")
+
+
+def test_nav_shows_only_permitted_sections(clients):
+    enterprise_page = clients["ent_a"].get("/policies").text
+    assert "精准推送" not in enterprise_page and "模拟测算" not in enterprise_page
+    assert f"/enterprises/{USCC_A}" in enterprise_page
+    staff_page = clients["staff"].get("/policies").text
+    assert "精准推送" in staff_page and "模拟测算" in staff_page
+
+
+# --- the USCC guard -------------------------------------------------------------------
+
+def test_enterprise_user_reaches_only_its_own_uscc_by_api(clients):
+    own = clients["ent_a"].get(f"/api/v1/enterprises/{USCC_A}")
+    assert own.status_code == 404  # passes the guard; no enterprise data imported yet
+    other = clients["ent_a"].get(f"/api/v1/enterprises/{USCC_B}")
+    assert other.status_code == 403
+    assert other.json()["error"]["code"] == "forbidden"
+    # Lower case or padded: the same enterprise, the same refusal (no bypass by spelling).
+    assert clients["ent_a"].get(f"/api/v1/enterprises/{USCC_B.lower()}").status_code == 403
+    assert clients["ent_b"].get(f"/api/v1/enterprises/{USCC_A}").status_code == 403
+    # Refusal does not depend on existence: an unknown but valid USCC is refused the same way.
+    assert clients["ent_a"].get("/api/v1/enterprises/91110000600037341L").status_code == 403
+
+
+def test_enterprise_user_reaches_only_its_own_uscc_by_url(clients):
+    assert clients["ent_a"].get(f"/enterprises/{USCC_A}").status_code == 200
+    denied = clients["ent_a"].get(f"/enterprises/{USCC_B}")
+    assert denied.status_code == 403 and "本企业" in denied.text
+    # /enterprises sends an enterprise user to its own page, never a list.
+    redirect = clients["ent_a"].get("/enterprises")
+    assert redirect.status_code == 303 and redirect.headers["location"] == f"/enterprises/{USCC_A}"
+
+
+def test_admin_and_staff_scope_on_enterprises(clients):
+    assert clients["admin"].get(f"/api/v1/enterprises/{USCC_B}").status_code == 404  # allowed, no data
+    # Staff with a region: an enterprise not known to be in 朝阳区 is refused.
+    assert clients["staff"].get(f"/api/v1/enterprises/{USCC_B}").status_code == 403
+    # Staff scoped by unit only: not limited by district.
+    assert clients["staff_units"].get(f"/api/v1/enterprises/{USCC_B}").status_code == 404
+
+
+def test_invalid_uscc_is_a_clear_422(clients):
+    response = clients["admin"].get("/api/v1/enterprises/91110000600037341X")
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "uscc"
+    assert "校验位" in response.json()["error"]["message"]
+    page = clients["admin"].get("/enterprises/lookup", params={"uscc": "12345"})
+    assert page.status_code == 422 and "18位" in page.text
+
+
+def _principal(role, units=(), region=None, uscc=None):
+    return Principal(1, "u", role, None, tuple(units), region, uscc)
+
+
+def test_guard_unit():
+    check_enterprise_scope(_principal("admin"), USCC_B)
+    check_enterprise_scope(_principal("enterprise", uscc=USCC_A), USCC_A)
+    with pytest.raises(Forbidden):
+        check_enterprise_scope(_principal("enterprise", uscc=USCC_A), USCC_B)
+    with pytest.raises(Forbidden):  # an enterprise account without a USCC sees nothing
+        check_enterprise_scope(_principal("enterprise", uscc=None), USCC_A)
+    check_enterprise_scope(_principal("staff", region="朝阳区"), USCC_B, enterprise_region="朝阳区")
+    with pytest.raises(Forbidden):
+        check_enterprise_scope(_principal("staff", region="朝阳区"), USCC_B, enterprise_region="海淀区")
+    with pytest.raises(Forbidden):
+        check_enterprise_scope(_principal("staff", region="朝阳区"), USCC_B, enterprise_region=None)
+    with pytest.raises(Forbidden):
+        check_enterprise_scope(_principal("visitor"), USCC_A)
+
+
+def test_staff_region_lookup_is_pluggable(server, clients):
+    # The enterprises domain will set app.state.enterprise_region; the guard then lets staff in.
+    server.app.state.enterprise_region = {USCC_B: "朝阳区"}.get
+    try:
+        assert clients["staff"].get(f"/api/v1/enterprises/{USCC_B}").status_code == 404
+        assert clients["staff"].get(f"/api/v1/enterprises/{USCC_A}").status_code == 403
+    finally:
+        server.app.state.enterprise_region = None
