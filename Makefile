@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/zhida_test
 export ZHIDA_HOME ?= $(CURDIR)/var
 
-.PHONY: run test test-sqlite test-postgres bench install clean
+.PHONY: run test bench install system-deps assets clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Front-end assets (htmx, ECharts, Swagger UI) from the npm registry, served locally.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+assets: node_modules/.package-lock.json
+
+# Debian packages the browser tests and PDF reports need: chromium, CJK fonts, Java for Spark.
+system-deps:
+	@scripts/system_deps.sh
+
+install: $(STAMP) assets
 
 # The main job on the embedded default store (SQLite in $(ZHIDA_HOME)).
 run: install
@@ -23,7 +33,7 @@ run: install
 	$(BIN)/zhida docs list
 
 # The whole suite, on SQLite and on PostgreSQL.
-test: install
+test: install system-deps
 	$(BIN)/python scripts/ensure_postgres.py
 	$(BIN)/pytest -q
 	ZHIDA_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m postgres

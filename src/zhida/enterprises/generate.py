@@ -74,15 +74,26 @@ class Population:
     seed: int
 
 
+# Categorical columns are carried as small-int indices into a label list (sorting millions of
+# strings is what would make this slow), and decoded to Arrow strings at the end.
+_INDUSTRY_KEYS = sorted({*_CORE, *_OUTER, *_BDA, *_XINZHOU, *_INDIVIDUAL, "95"})
+_INDUSTRY_INDEX = {k: i for i, k in enumerate(_INDUSTRY_KEYS)}
+ENTITY_LABELS = ["enterprise", "individual_business", "social_organization"]
+OWNERSHIP_LABELS = ["state", "foreign", "hmt", "collective", "other", "private"]
+LISTING_LABELS = ["unlisted", "listed_domestic", "listed_overseas", "neeq"]
+BOARD_LABELS = ["main", "star", "chinext", "bse", "neeq", "overseas"]
+
+
 def _pick(rng: np.random.Generator, n: int, weights: dict[str, float]) -> np.ndarray:
-    keys = np.array(list(weights))
+    """Industry indices (into _INDUSTRY_KEYS) drawn with the given weights."""
+    keys = np.array([_INDUSTRY_INDEX[k] for k in weights])
     p = np.array(list(weights.values()), dtype=float)
     return keys[rng.choice(len(keys), size=n, p=p / p.sum())]
 
 
-def _in(codes: np.ndarray, prefixes: tuple[str, ...]) -> np.ndarray:
-    # Cheap membership on the 2-digit 大类 (vectorized via np.isin on the first two chars).
-    return np.isin(codes.astype("U2"), np.array(prefixes))
+def _key_flags(prefixes: tuple[str, ...]) -> np.ndarray:
+    """Per industry key: does it start with one of the prefixes? Index it with an industry array."""
+    return np.array([k.startswith(prefixes) for k in _INDUSTRY_KEYS])
 
 
 def generate(count: int, seed: int, as_of: dt.date) -> Population:
@@ -94,41 +105,41 @@ def generate(count: int, seed: int, as_of: dt.date) -> Population:
     areas += [(z.host, z.code, z.weight) for z in regions.zones().values()]
     weights = np.array([a[2] for a in areas])
     area = rng.choice(len(areas), size=n, p=weights / weights.sum())
-    area_region = np.array([a[0] for a in areas])[area]
-    area_zone = np.array([a[1] or "none" for a in areas])[area]
-    xinzhou = np.char.startswith(area_region, "1409")
-    bda = area_zone == "bda"
-    core = np.isin(area_region, list(_CORE_DISTRICTS)) & ~bda
+    area_labels = [a[0] for a in areas]
+    zone_labels = [a[1] or "none" for a in areas]
+    xinzhou = np.array([a[0].startswith("1409") for a in areas])[area]
+    bda = np.array([a[1] == "bda" for a in areas])[area]
+    core = np.array([a[0] in _CORE_DISTRICTS and a[1] is None for a in areas])[area]
+    haidian = np.array([a[0] == "110108" for a in areas])[area]
 
     # --- what: entity type and industry ---------------------------------------------------------
     u = rng.random(n)
     individual_share = np.where(xinzhou, 0.62, 0.28)
-    entity = np.where(u < individual_share, "individual_business",
-                      np.where(u > 0.99, "social_organization", "enterprise")).astype("U20")
-    individual = entity == "individual_business"
-    industry = np.empty(n, dtype="U4")
+    entity = np.where(u < individual_share, 1, np.where(u > 0.99, 2, 0)).astype(np.int8)
+    individual = entity == 1
+    industry = np.empty(n, dtype=np.int16)
     for mask, mix in ((individual, _INDIVIDUAL), (~individual & core, _CORE), (~individual & bda, _BDA),
                       (~individual & xinzhou, _XINZHOU), (~individual & ~core & ~bda & ~xinzhou, _OUTER)):
         industry[mask] = _pick(rng, int(mask.sum()), mix)
-    industry[entity == "social_organization"] = "95"
-    division = industry.astype("U2")
-    tech = _in(industry, _TECH)
-    industrial = _in(industry, _INDUSTRIAL)
-    service = _in(industry, _SERVICE)
+    industry[entity == 2] = _INDUSTRY_INDEX["95"]
+    tech = _key_flags(_TECH)[industry]
+    industrial = _key_flags(_INDUSTRIAL)[industry]
+    service = _key_flags(_SERVICE)[industry]
 
     # --- size: Pareto head counts (mostly micro), revenue per head by industry -------------------
     employees = np.floor(rng.pareto(0.85, n) + 1).astype(np.int64)
     employees[rng.random(n) < 0.14] = 0  # registered, nobody on the payroll yet
     employees[individual] = 1 + rng.poisson(1.0, int(individual.sum()))
     np.minimum(employees, 150_000, out=employees)
-    per_head = np.full(n, 4e5)
+    key_per_head = np.full(len(_INDUSTRY_KEYS), 4e5)
     for prefix, median in _REVENUE_PER_HEAD:
-        per_head[np.char.startswith(industry, prefix)] = median
+        key_per_head[_key_flags((prefix,))] = median
+    per_head = key_per_head[industry]
     per_head[individual] = 1.5e5
     revenue = per_head * np.maximum(employees, 0.3) * rng.lognormal(0.0, 1.0, n)
     revenue[(employees == 0) & (rng.random(n) < 0.4)] = 0
     revenue_yuan = np.round(revenue).astype(np.int64)
-    asset_ratio = np.where(np.char.startswith(industry, "70") | np.char.startswith(industry, "6"), 4.0, 1.0)
+    asset_ratio = np.where(_key_flags(("70", "6"))[industry], 4.0, 1.0)
     assets_yuan = np.round(np.maximum(revenue, 3e4) * asset_ratio * rng.lognormal(0.0, 0.8, n)).astype(np.int64)
     margin = rng.normal(0.05, 0.08, n)
     taxable_yuan = np.round(revenue * margin).astype(np.int64)
@@ -146,11 +157,12 @@ def generate(count: int, seed: int, as_of: dt.date) -> Population:
 
     # --- classification ---------------------------------------------------------------------------
     u = rng.random(n)
-    ownership = np.select([u < 0.03, u < 0.06, u < 0.075, u < 0.085, u < 0.10, u < 0.95],
-                          ["state", "foreign", "hmt", "collective", "other", "private"], "none").astype("U10")
-    ownership[individual] = "private"
+    ownership = np.searchsorted(np.array([0.03, 0.06, 0.075, 0.085, 0.10, 0.95]), u, side="right")
+    ownership[individual] = OWNERSHIP_LABELS.index("private")
+    missing_ownership = ownership == len(OWNERSHIP_LABELS)  # the last 5%: not reported
+    ownership[missing_ownership] = 0
     general_vat = (revenue_yuan >= 5_000_000) | (rng.random(n) < 0.15)
-    taxpayer = np.where(general_vat & ~individual, "general", "small_scale")
+    taxpayer = (general_vat & ~individual).astype(np.int8)  # 1 general, 0 small_scale
     missing_taxpayer = rng.random(n) < 0.05
     above_size = industrial & (revenue_yuan >= 20_000_000)
     core_ip = np.where(tech, rng.random(n) < 0.45, rng.random(n) < 0.03)
@@ -159,8 +171,8 @@ def generate(count: int, seed: int, as_of: dt.date) -> Population:
     missing_restricted = rng.random(n) < 0.02
 
     # --- qualifications (valid on as_of; certificates issued over the last years) ------------
-    enterprise = entity == "enterprise"
-    boost = np.where(xinzhou, 0.3, np.where(bda | (area_region == "110108"), 1.6, 1.0))
+    enterprise = entity == 0
+    boost = np.where(xinzhou, 0.3, np.where(bda | haidian, 1.6, 1.0))
     p_high_tech = np.where(tech & (employees >= 5) & (revenue_yuan >= 1_000_000), 0.12, 0.004) * boost
     high_tech_issued = enterprise & (rng.random(n) < p_high_tech)
     # issued in one of the last four years; a certificate lasts three years (some have lapsed)
@@ -174,7 +186,7 @@ def generate(count: int, seed: int, as_of: dt.date) -> Population:
     zjtx_p = np.where((tech | industrial) & (employees >= 10) & (employees < 1000) & (revenue_yuan >= 10_000_000),
                       0.05, 0.0004) * boost
     zjtx = enterprise & (rng.random(n) < zjtx_p)
-    zjtx_level = np.where(xinzhou & (rng.random(n) < 0.4), "municipal", "provincial")
+    zjtx_municipal = xinzhou & (rng.random(n) < 0.4)  # else provincial (北京市级 / 山西省级)
     zjtx_to = _days(dt.date(as_of.year, 1, 1)) + rng.integers(0, 3 * 365, n)
     giant = zjtx & (rng.random(n) < 0.12)
     giant_to = _days(dt.date(as_of.year, 7, 1)) + rng.integers(0, 3 * 365, n)
@@ -184,15 +196,14 @@ def generate(count: int, seed: int, as_of: dt.date) -> Population:
     u = rng.random(n)
     big = employees >= 300
     mid = (employees >= 50) & ~big
-    listing = np.full(n, "unlisted", dtype="U16")
-    listing[enterprise & big & (u < 0.08)] = "listed_domestic"
-    listing[enterprise & big & (u >= 0.08) & (u < 0.09)] = "listed_overseas"
-    listing[enterprise & big & (u >= 0.09) & (u < 0.13)] = "neeq"
-    listing[enterprise & mid & (u < 0.002)] = "listed_domestic"
-    listing[enterprise & mid & (u >= 0.002) & (u < 0.007)] = "neeq"
-    listed_this_year = (listing != "unlisted") & (rng.random(n) < 0.1)
-    board = np.where(listing == "neeq", "neeq", np.where(listing == "listed_overseas", "overseas",
-                     rng.choice(np.array(["main", "star", "chinext", "bse"]), n)))
+    listing = np.zeros(n, dtype=np.int8)  # LISTING_LABELS
+    listing[enterprise & big & (u < 0.08)] = 1
+    listing[enterprise & big & (u >= 0.08) & (u < 0.09)] = 2
+    listing[enterprise & big & (u >= 0.09) & (u < 0.13)] = 3
+    listing[enterprise & mid & (u < 0.002)] = 1
+    listing[enterprise & mid & (u >= 0.002) & (u < 0.007)] = 3
+    listed_this_year = (listing != 0) & (rng.random(n) < 0.1)
+    board = np.where(listing == 3, 4, np.where(listing == 2, 5, rng.integers(0, 4, n)))  # BOARD_LABELS
 
     # --- events in as_of's year, on or before as_of ---------------------------------------------
     year_start = _days(dt.date(as_of.year, 1, 1))
@@ -201,14 +212,14 @@ def generate(count: int, seed: int, as_of: dt.date) -> Population:
     def event_day():
         return year_start + rng.integers(0, span, n)
 
-    p_equipment = np.where(industrial, 0.3, np.where(_in(industry, ("47", "48", "49", "50", "54", "58", "59")),
+    p_equipment = np.where(industrial, 0.3, np.where(_key_flags(("47", "48", "49", "50", "54", "58", "59"))[industry],
                                                       0.1, 0.03))
     p_equipment[individual] = 0.005
     equipment = rng.random(n) < p_equipment
     equipment_day = event_day()
     equipment_yuan = np.round(rng.lognormal(np.log(3e5), 1.6, n)).astype(np.int64)
     depreciation = rng.choice(np.array([3, 4, 5, 10]), n, p=[0.3, 0.15, 0.25, 0.3])
-    first_set = enterprise & (rng.random(n) < np.where(_in(industry, _INDUSTRIAL[7:]), 0.01, 0.0005))
+    first_set = enterprise & (rng.random(n) < np.where(_key_flags(_INDUSTRIAL[7:])[industry], 0.01, 0.0005))
     first_set_day = event_day()
     first_set_yuan = np.round(rng.lognormal(np.log(3e6), 1.0, n)).astype(np.int64)
     small_service = service & (employees < 100)
@@ -221,27 +232,27 @@ def generate(count: int, seed: int, as_of: dt.date) -> Population:
     missing_graduates = (employees < 10) | (rng.random(n) < 0.5)
 
     # --- identity ---------------------------------------------------------------------------------
-    authority = np.where(entity == "social_organization", "5", "9").astype("S1")
+    authority = np.where(entity == 2, "5", "9").astype("S1")
     type_code = np.where(individual, "2", "1").astype("S1")
     # an affine bijection of 0..10^8-1 spreads serials without a 10^8-element permutation
     multiplier = int(rng.integers(1, 10**7)) * 20 + 1  # odd and not a multiple of 5: coprime to 10^8
     offset = int(rng.integers(0, 10**8))
     serial = (np.arange(n, dtype=np.int64) * multiplier + offset) % 10**8
-    codes = uscc.generate_many(authority, type_code, area_region.astype(np.int64), serial)
-    name = _names(rng, n, area_region, industry, individual)
+    codes = uscc.generate_many(authority, type_code, np.array([int(c) for c in area_labels])[area], serial)
+    name = _names(rng, n, area, area_labels, industry, individual)
 
     columns: dict[str, pa.Array] = {
         "uscc": pa.FixedSizeBinaryArray.from_buffers(pa.binary(18), n, [None, pa.py_buffer(codes.tobytes())])
         .cast(pa.binary()).cast(pa.string()),
         "name": name,
-        "entity_type": _strings(entity),
-        "region_code": _strings(area_region),
-        "special_zone": _strings(area_zone),
-        "industry_code": _strings(industry),
-        "ownership": _strings(ownership, ownership == "none"),
-        "taxpayer_type": _strings(taxpayer, missing_taxpayer),
+        "entity_type": _labels(entity, ENTITY_LABELS),
+        "region_code": _labels(area, area_labels),
+        "special_zone": _labels(area, zone_labels),
+        "industry_code": _labels(industry, _INDUSTRY_KEYS),
+        "ownership": _labels(ownership, OWNERSHIP_LABELS, missing_ownership),
+        "taxpayer_type": _labels(taxpayer, ["small_scale", "general"], missing_taxpayer),
         "above_designated_size": pa.array(above_size, mask=missing_revenue),
-        "listing_status": _strings(listing),
+        "listing_status": _labels(listing, LISTING_LABELS),
         "employees": pa.array(employees, mask=missing_employees),
         "revenue": _money(revenue_yuan, missing_revenue),
         "total_assets": _money(assets_yuan, missing_assets),
@@ -255,9 +266,10 @@ def generate(count: int, seed: int, as_of: dt.date) -> Population:
         "high_tech_valid_until": _dates(ht_to, ~high_tech | missing_quals),
         "tech_sme": pa.array(tech_sme, mask=missing_quals),
         "tech_sme_valid_until": _dates(tech_sme_to, ~tech_sme | missing_quals),
-        "srdi_level": _strings(np.where(zjtx, zjtx_level, "none"), missing_quals),
+        "srdi_level": _labels(np.where(zjtx, np.where(zjtx_municipal, 2, 1), 0), ["none", "provincial", "municipal"],
+                              missing_quals),
         "srdi_valid_until": _dates(zjtx_to, ~zjtx | missing_quals),
-        "little_giant_level": _strings(np.where(giant, "national", "none"), missing_quals),
+        "little_giant_level": _labels(giant.astype(np.int8), ["none", "national"], missing_quals),
         "little_giant_valid_until": _dates(giant_to, ~giant | missing_quals),
         "equipment_purchase__date": _dates(equipment_day, ~equipment),
         "equipment_purchase__unit_value": _money(equipment_yuan, ~equipment),
@@ -268,10 +280,12 @@ def generate(count: int, seed: int, as_of: dt.date) -> Population:
         "rent_relief__amount": _money(relief_yuan, ~rent_relief),
         "rent_relief__months": pa.array(relief_months.astype(np.int64), mask=~rent_relief),
         "listing__date": _dates(listing_day, ~listed_this_year),
-        "listing__board": _strings(board, ~listed_this_year),
+        "listing__board": _labels(board, BOARD_LABELS, ~listed_this_year),
     }
     schema = facts.arrow_schema()
-    arrays = [columns[f.name] if f.name in columns else pa.nulls(n, f.type) for f in schema]
+    nulls: dict[pa.DataType, pa.Array] = {}  # one all-null array per type, shared (arrays are immutable)
+    arrays = [columns[f.name] if f.name in columns else nulls.setdefault(f.type, pa.nulls(n, f.type))
+              for f in schema]
     table = pa.Table.from_arrays(arrays, schema=schema)
     table = table.replace_schema_metadata({
         "zhida.as_of": as_of.isoformat(), "zhida.seed": str(seed), "zhida.count": str(n),
@@ -295,12 +309,10 @@ def _days(day: dt.date) -> int:
     return (day - EPOCH).days
 
 
-def _strings(values: np.ndarray, missing: np.ndarray | None = None) -> pa.Array:
-    # Dictionary-encode (few distinct values), then decode: far faster than boxing n strings.
-    uniques, index = np.unique(values, return_inverse=True)
-    indices = pa.array(index.astype(np.int32), mask=missing)
-    return pa.DictionaryArray.from_arrays(indices, pa.array(uniques.tolist(), pa.string())) \
-        .dictionary_decode()
+def _labels(index: np.ndarray, labels: list[str], missing: np.ndarray | None = None) -> pa.Array:
+    """Small-int codes → Arrow strings, via a dictionary array (no per-row Python objects)."""
+    indices = pa.array(np.asarray(index, dtype=np.int32), mask=missing)
+    return pa.DictionaryArray.from_arrays(indices, pa.array(labels, pa.string())).dictionary_decode()
 
 
 def _money(yuan: np.ndarray, missing: np.ndarray) -> pa.Array:
@@ -318,18 +330,14 @@ def _dates(days: np.ndarray, missing: np.ndarray) -> pa.Array:
     return pa.array(days.astype(np.int32), type=pa.int32(), mask=missing).cast(pa.date32())
 
 
-def _names(rng: np.random.Generator, n: int, region: np.ndarray, industry: np.ndarray,
+def _names(rng: np.random.Generator, n: int, area: np.ndarray, area_labels: list[str], industry: np.ndarray,
            individual: np.ndarray) -> pa.Array:
     from zhida.enterprises.industries import section_of_division
 
-    def lookup(values: np.ndarray, label) -> pa.Array:  # label each distinct value once, then take
-        uniques, index = np.unique(values, return_inverse=True)
-        return pc.take(pa.array([label(v) for v in uniques.tolist()], pa.string()), pa.array(index))
-
-    place = lookup(region, lambda code: _place(code, regions.name_of(code)))
-    word = pc.take(pa.array(_WORDS.tolist()), pa.array(rng.integers(0, len(_WORDS), n)))
-    trade = lookup(industry.astype("U2"), lambda d: _SECTION_WORD[section_of_division()[d]])
-    suffix = _strings(np.where(individual, "经营部", "有限公司"))
+    place = _labels(area, [_place(code, regions.name_of(code)) for code in area_labels])
+    word = _labels(rng.integers(0, len(_WORDS), n), _WORDS.tolist())
+    trade = _labels(industry, [_SECTION_WORD[section_of_division()[k[:2]]] for k in _INDUSTRY_KEYS])
+    suffix = _labels(individual.astype(np.int8), ["有限公司", "经营部"])
     return pc.binary_join_element_wise(place, word, trade, suffix, "")
 
 

@@ -21,9 +21,16 @@ from zhida.rules.evaluate import Evaluator, kleene_and, to_fen
 from zhida.rules.expr import AS_OF, OPEN, columns
 from zhida.rules.model import Measure
 
+from zhida.matching.compiled import compile_node
+
 
 class MatchEvaluator(Evaluator):
-    """The rules evaluator without the SQL-text trace, able to fork with changed facts."""
+    """The rules evaluator with nodes compiled to closures (compiled.py), without the SQL-text
+    trace, able to fork with changed facts. ``lookup`` (facts, concepts, open criteria, missing
+    facts) is the rules engine's own."""
+
+    def eval(self, node):
+        return compile_node(node)(self)
 
     def _record(self, *args, **kwargs) -> None:  # the structured trace replaces it
         return None
@@ -42,8 +49,9 @@ class MatchEvaluator(Evaluator):
         return child
 
 
-def new_evaluator(facts: dict, as_of: date, policies) -> MatchEvaluator:
-    return MatchEvaluator(facts, as_of, policies, strict=False)
+def new_evaluator(facts: dict, as_of: date, policies, strict: bool = False) -> MatchEvaluator:
+    """strict: an unknown fact name is an error (facts given by hand), not skipped."""
+    return MatchEvaluator(facts, as_of, policies, strict=strict)
 
 
 _CACHES: dict[int, tuple[object, dict]] = {}

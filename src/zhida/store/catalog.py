@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zhida.errors import ZhidaError
+from zhida.store.ingest import EXTRACTION_FIELDS
 from zhida.store.database import Store
-from zhida.store.schema import Document, DocumentVersion
+from zhida.store.schema import ClauseRow, Document, DocumentVersion
 
 
 def _like_escape(value: str) -> str:
@@ -50,6 +51,37 @@ def _version(session: Session, document: Document, number: int | None) -> Docume
         known = ", ".join(str(v.version) for v in document.versions)
         raise ZhidaError(f"{document.key} --version {wanted}", f"no such version (versions: {known})")
     return version
+
+
+def _tree(session: Session, version_id: int) -> dict[str, Any]:
+    """preamble, clauses (nested) and closing of a version, rebuilt from its clause rows.
+
+    Keys come in the order of ``zhida.documents.model.Clause`` so the JSON reads like ``to_jsonable``.
+    """
+    built: dict[str, dict] = {}
+    tree: dict[str, Any] = {"preamble": None, "clauses": [], "closing": None}
+    rows = session.scalars(select(ClauseRow).where(ClauseRow.version_id == version_id).order_by(ClauseRow.position))
+    for row in rows:
+        clause = {
+            "id": row.clause_id,
+            "labels": row.labels,
+            "kind": row.kind,
+            "text": row.text,
+            "normalized": row.normalized if row.normalized is not None else row.text,
+            "start": row.start,
+            "end": row.end,
+            "heading": row.heading,
+            **{name: row.extraction.get(name, []) for name in EXTRACTION_FIELDS},
+            "children": [],
+        }
+        built[row.clause_id] = clause
+        if row.parent_id is not None:
+            built[row.parent_id]["children"].append(clause)
+        elif row.clause_id in ("preamble", "closing") and row.kind in ("preamble", "closing"):
+            tree[row.clause_id] = clause
+        else:
+            tree["clauses"].append(clause)
+    return tree
 
 
 def list_documents(store: Store) -> list[dict[str, Any]]:
@@ -109,8 +141,6 @@ def show_document(store: Store, ref: str, version: int | None = None) -> dict[st
                 "sha256": row.sha256,
             },
             "metadata": row.metadata_json,
-            "preamble": row.tree_json.get("preamble"),
-            "clauses": row.tree_json.get("clauses", []),
-            "closing": row.tree_json.get("closing"),
+            **_tree(session, row.id),
             "original": row.original,
         }

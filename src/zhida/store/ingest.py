@@ -97,7 +97,6 @@ def _write(session: Session, parsed: ParsedDocument, key: str) -> IngestResult:
         issuer=parsed.metadata.issuer,
         original=parsed.original,
         metadata_json=jsonable(parsed.metadata),
-        tree_json=tree,
         clause_count=len(rows),
         ingested_at=now,
     )
@@ -112,10 +111,14 @@ def _write(session: Session, parsed: ParsedDocument, key: str) -> IngestResult:
         ids = session.connection().execute(
             insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
         ).scalars().all()
-        search_index.add(session, [(id_, token_stream(row["normalized"])) for id_, row in zip(ids, rows)])
+        search_index.add(
+            session, [(id_, token_stream(row["normalized"] or row["text"])) for id_, row in zip(ids, rows)]
+        )
     if previous is not None:
-        old = session.execute(select(ClauseRow.id, ClauseRow.normalized).where(ClauseRow.version_id == previous.id))
-        search_index.remove(session, [(id_, token_stream(normalized)) for id_, normalized in old])
+        old = session.execute(
+            select(ClauseRow.id, ClauseRow.normalized, ClauseRow.text).where(ClauseRow.version_id == previous.id)
+        )
+        search_index.remove(session, [(id_, token_stream(normalized or text_)) for id_, normalized, text_ in old])
     document.current_version = number
     return IngestResult(parsed.source_name, key, status, number, len(rows))
 
@@ -140,7 +143,8 @@ def _clause_rows(tree: dict) -> Iterator[dict]:
             "kind": clause["kind"],
             "heading": clause["heading"],
             "text": clause["text"],
-            "normalized": clause["normalized"] or clause["text"],
+            # Stored only when it differs from text: most sources are simplified already.
+            "normalized": clause["normalized"] if clause["normalized"] not in (None, clause["text"]) else None,
             "start": clause["start"],
             "end": clause["end"],
             "extraction": {name: clause[name] for name in EXTRACTION_FIELDS},

@@ -56,7 +56,6 @@ class DocumentVersion(Base):
     issuer: Mapped[str | None] = mapped_column(Text)
     original: Mapped[str] = mapped_column(Text)  # the authority every offset points into
     metadata_json: Mapped[dict[str, Any]] = mapped_column()
-    tree_json: Mapped[dict[str, Any]] = mapped_column()  # {"preamble", "clauses", "closing"} via to_jsonable
     clause_count: Mapped[int] = mapped_column(Integer)
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -64,7 +63,7 @@ class DocumentVersion(Base):
 
 
 class ClauseRow(Base):
-    """One clause of one version, flattened for filtering and search (the tree is in tree_json)."""
+    """One clause of one version; the tree is rebuilt from parent_id/position (nothing stored twice)."""
 
     __tablename__ = "clauses"
     __table_args__ = (
@@ -83,7 +82,7 @@ class ClauseRow(Base):
     kind: Mapped[str] = mapped_column(String(32))
     heading: Mapped[str | None] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
-    normalized: Mapped[str] = mapped_column(Text)
+    normalized: Mapped[str | None] = mapped_column(Text)  # NULL when equal to text (simplified sources)
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     extraction: Mapped[dict[str, Any]] = mapped_column()  # amounts, percentages, dates, … as JSON

@@ -133,8 +133,9 @@ def _hits(session: Session, ranked: list, variants: list[str]) -> list[SearchHit
     hits = []
     for clause_id, score in ranked:
         clause, key, version, title, source = rows[clause_id]
-        found = _merge([m.span() for m in pattern.finditer(clause.normalized)])
-        spans = _to_text_offsets(clause.text, clause.normalized, found, pattern)
+        normalized = clause.normalized or clause.text
+        found = _merge([m.span() for m in pattern.finditer(normalized)])
+        spans = _to_text_offsets(clause.text, normalized, found, pattern)
         snippet, snippet_html = _snippet(clause.text, spans)
         hits.append(
             SearchHit(

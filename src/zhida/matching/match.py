@@ -1,0 +1,238 @@
+"""企业找政策: every measure for one enterprise — status, period, amount, reasons, near-miss.
+
+``match_enterprise(profile_or_facts, as_of)`` takes an ``EnterpriseProfile`` (facts derived with
+``zhida.enterprises.facts.profile_to_facts``) or a facts dict (catalogue names → values).
+
+Events: a measure that reads event attributes (``equipment_purchase.unit_value``) is evaluated
+once per event of that type on or before ``as_of``; the result reports the *best* event (eligible
+before undetermined before ineligible, then the larger amount) and lists every event evaluated in
+``events`` (date, status, amount). A profile with no such event is evaluated once with the
+attributes unknown (→ undetermined, listing them as missing). A facts dict carries its event in focus.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from zhida.rules.describe import jurisdiction_text, label
+from zhida.rules.model import BENEFICIARY_ZH, Measure
+from zhida.rules.present import amount_text
+
+from zhida.matching.evaluator import Evaluated, cache_for, compiled, evaluate_measure, new_evaluator
+from zhida.matching.explain import leaf_reason
+from zhida.matching.near_miss import NearMiss, near_miss
+from zhida.matching.trace import TNode, decisive, trace
+
+STATUSES = ("eligible", "undetermined", "ineligible", "not_applicable")
+_RANK = {"eligible": 0, "undetermined": 1, "ineligible": 2, "not_applicable": 3}
+
+
+@dataclass
+class Reason:
+    condition: str  # condition id, or "jurisdiction" / "beneficiary"
+    outcome: bool | None
+    text: str
+    quote: str | None
+
+
+@dataclass
+class AmountView:
+    kind: str | None  # exact | maximum | minimum | range | not_stated | None (the measure has no amount)
+    value: Decimal | None
+    upper: Decimal | None
+    currency: str
+    unit: str
+    text: str
+
+
+@dataclass
+class EventView:
+    type: str
+    index: int  # position in the profile's events
+    date: date
+    status: str
+    amount: Decimal | None
+
+
+@dataclass
+class MatchResult:
+    measure_id: str
+    title: str
+    benefit: str
+    document: str
+    status: str
+    period: str
+    amount: AmountView
+    reasons: list[Reason]
+    missing: list[str]
+    open_criteria: list[dict]
+    near_miss: list[NearMiss]
+    sources: list[dict]
+    application: str
+    responsible_units: list[str]
+    event: EventView | None = None
+    events: list[EventView] = field(default_factory=list)
+    enterprise_benefit: bool = True
+
+
+def load_default_policies():
+    """The project's policies, loaded once per process (parsing them takes seconds)."""
+    global _POLICIES
+    if _POLICIES is None:
+        from zhida.rules import load_policies
+
+        _POLICIES = load_policies()
+    return _POLICIES
+
+
+_POLICIES = None
+
+
+def match_enterprise(profile_or_facts, as_of: date, measures: list[Measure] | None = None,
+                     policies=None) -> list[MatchResult]:
+    """Every measure (or those given) → one explained result, in the measures' order."""
+    policies = policies or load_default_policies()
+    measures = list(policies.measures.values()) if measures is None else measures
+    rows, events = _rows(profile_or_facts, as_of, policies)
+    base = new_evaluator(rows[None], as_of, policies, strict=events is None)
+    per_event: dict[int, object] = {}
+    out = []
+    for m in measures:
+        c = compiled(m, policies)
+        candidates = [(None, base)]
+        if c.events and events is not None:
+            found = [(i, e) for i, e in events if e.type in c.events]
+            if found:
+                candidates = []
+                for i, e in found:
+                    if i not in per_event:
+                        per_event[i] = base.fork(_event_facts(e, policies))
+                    candidates.append((i, per_event[i]))
+        results = [(i, ev, evaluate_measure(c, ev)) for i, ev in candidates]
+        best = min(results, key=lambda r: (_RANK[r[2].status], -(r[2].amount or 0)))
+        result = _explain(c, best[1], best[2], as_of, policies)
+        if best[0] is not None:
+            views = [EventView(events_by_index(events, i).type, i, events_by_index(events, i).date, r.status, r.amount)
+                     for i, _, r in results]
+            result.events = views
+            result.event = next(v for v in views if v.index == best[0])
+        out.append(result)
+    return out
+
+
+def events_by_index(events, index):
+    return next(e for i, e in events if i == index)
+
+
+def _rows(profile_or_facts, as_of: date, policies):
+    """Base facts, and the profile's events on or before as_of (None for a facts dict)."""
+    if isinstance(profile_or_facts, dict):
+        return {None: profile_or_facts}, None
+    from zhida.enterprises.facts import profile_to_facts
+
+    facts = profile_to_facts(profile_or_facts, as_of)
+    events = [(i, e) for i, e in enumerate(profile_or_facts.events or ()) if e.date <= as_of]
+    return {None: facts}, events
+
+
+def _event_facts(event, policies) -> dict:
+    """The attributes of ``event`` as typed catalogue values (the event in focus)."""
+    out = {}
+    for name in policies.catalogue.events.get(event.type, {}).get("attributes", []):
+        value = getattr(event, name.split(".", 1)[1], None)
+        out[name] = policies.catalogue.check_value(name, value) if value is not None else None
+    return out
+
+
+def _explain(c, ev, r: Evaluated, as_of: date, policies) -> MatchResult:
+    m = c.measure
+    reasons: list[Reason] = []
+    if r.jurisdiction is not True:
+        reasons.append(Reason("jurisdiction", r.jurisdiction,
+                              f"适用地域：{jurisdiction_text(m.jurisdiction, policies)}"
+                              + {False: "，企业不在其内", None: "，企业所在地未知"}.get(r.jurisdiction, ""), None))
+    if r.beneficiary is not True:
+        reasons.append(Reason("beneficiary", r.beneficiary,
+                              f"受益对象：{BENEFICIARY_ZH[m.beneficiary]}"
+                              + {False: "，主体类型不符", None: "，主体类型未知"}.get(r.beneficiary, ""), None))
+    traces: list[TNode] = []
+    if r.status != "not_applicable":
+        quotes = [q for q in [*(s.quote for s in m.sources)] if q]
+        for cond, value in zip(m.conditions, r.conditions):
+            t = trace(cond.ast, ev)
+            t.value = value  # the engine's verdict is authoritative
+            traces.append(t)
+            verdict = {True: "满足", False: "不满足", None: "无法判断（缺少信息）"}[value]
+            leaves = [leaf_reason(x, policies, [cond.quote or "", *quotes]) for x in decisive(t)]
+            detail = "；".join(x for x in dict.fromkeys(leaves) if x)
+            reasons.append(Reason(cond.id, value, f"{cond.label}：{verdict}" + (f"。{detail}" if detail else ""),
+                                  cond.quote))
+        for o in m.open_criteria:
+            if f"open.{o.id}" in r.opened:
+                reasons.append(Reason(f"open.{o.id}", None, f"未量化标准：{o.label}（原文未给出数值，由责任单位认定）",
+                                      o.quote))
+    return MatchResult(
+        measure_id=m.id, title=m.title, benefit=m.benefit, document=m.document, status=r.status,
+        period=m.period.label(as_of), amount=_amount_view(m, r, policies), reasons=reasons,
+        missing=list(r.missing),
+        open_criteria=[{"id": o.id, "label": o.label, "quote": o.quote} for o in m.open_criteria
+                       if f"open.{o.id}" in r.opened],
+        near_miss=near_miss(c, ev, traces, r.status, r.missing, policies) if r.status != "not_applicable" else [],
+        sources=_sources(m, policies), application=m.application, responsible_units=list(m.responsible_units),
+        enterprise_benefit=m.enterprise_benefit,
+    )
+
+
+def _amount_view(m: Measure, r: Evaluated, policies) -> AmountView:
+    from zhida.rules.describe import money
+
+    a = m.amount
+    unit = a.unit if a else "元"
+    currency = "USD" if a and ("USD" in a.unit.upper() or "美元" in a.unit) else "CNY"
+    if a is None or a.kind == "not_stated":
+        return AmountView(a.kind if a else None, None, None, currency, unit, "原文未明确金额")
+    if r.status != "eligible" or r.amount is None:
+        memo = cache_for(policies).setdefault("amount_text", {})
+        if m.id not in memo:
+            memo[m.id] = amount_text(m, policies)
+        return AmountView(a.kind, None, None, currency, unit, memo[m.id])
+    note = unit[1:] if unit.startswith("元") else ""
+    value = money(r.amount)
+    text = {"exact": value, "maximum": f"最高{value}", "minimum": f"不低于{value}",
+            "range": f"{value}至{money(r.upper) if r.upper is not None else '未知'}"}[a.kind]
+    return AmountView(a.kind, r.amount, r.upper, currency, unit, text + note)
+
+
+def _sources(m: Measure, policies) -> list[dict]:
+    memo = cache_for(policies).setdefault("doc_numbers", {})
+    out = []
+    for s in m.sources:
+        if s.document not in memo:
+            try:
+                memo[s.document] = policies.library.get(s.document).doc_number
+            except Exception:  # noqa: BLE001 - the number is informative only
+                memo[s.document] = None
+        out.append({"document": s.document, "doc_number": memo[s.document], "clause": s.clause, "quote": s.quote})
+    return out
+
+
+def summary(results: list[MatchResult]) -> dict:
+    """Counts by status, and the total of eligible amounts counting each benefit once
+    (the largest amount among the measures restating it), CNY and in-force only."""
+    counts = {s: 0 for s in STATUSES}
+    best: dict[str, Decimal] = {}
+    for r in results:
+        counts[r.status] += 1
+        if r.status == "eligible" and r.period == "in_force" and r.enterprise_benefit and r.amount.value is not None \
+                and r.amount.currency == "CNY":
+            best[r.benefit] = max(best.get(r.benefit, Decimal(0)), r.amount.value)
+    total = sum(best.values(), Decimal(0))
+    shared = sorted({r.benefit for r in results if r.status == "eligible"
+                     and sum(1 for x in results if x.benefit == r.benefit and x.status == "eligible") > 1})
+    return {"counts": counts, "eligible_total": total, "benefits_counted": len(best), "shared_benefits": shared}
+
+
+def missing_labels(result: MatchResult, policies) -> list[dict]:
+    return [{"fact": f, "label": label(f, policies)} for f in result.missing]

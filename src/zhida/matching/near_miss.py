@@ -1,0 +1,393 @@
+"""Near-miss: the smallest change of the enterprise's facts that makes a measure eligible.
+
+Computed from the condition ASTs (trace.py), never written per measure:
+- a failing comparison → for each fact it reads, the nearest value that flips it: candidates are
+  the thresholds the fact is compared with (±1 unit: 1人, 0.01元, 1 day) and the boundary of a
+  linear left-hand side (solved by finite differences: the language has + − × only), each
+  checked by evaluating the comparison with the changed fact;
+- OR → each alternative; AND → all failing parts together; NOT → the opposite wish;
+- a missing fact → supply it (with the requirement it must meet);
+- options are ranked by relative change (Σ |new − old| / |old|; supplying a fact costs 0),
+  and every option shown has been verified by re-evaluating the whole measure with it applied.
+For an eligible measure with a cap, the cap note says where the amount stops growing.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlglot import exp
+
+from zhida.rules.describe import label, money
+from zhida.rules.expr import AS_OF, OPEN, columns, name_of
+
+from zhida.matching.evaluator import (Compiled, MatchEvaluator, amount_value, cache_for, concept_facts,
+                                      evaluate_measure)
+from zhida.matching.explain import fact_of, fmt, requirement
+from zhida.matching.trace import TNode
+
+# facts that describe what an enterprise *is*: a different value is another enterprise, not a change
+IDENTITY = {"entity_type", "region_code", "special_zone", "industry_code"}
+PER_NODE = 4  # options kept per node
+MAX_VERIFY = 8  # re-evaluations of the measure per result
+MAX_TRIES = 10  # candidate values tried per fact and comparison
+
+
+@dataclass(frozen=True)
+class Change:
+    fact: str
+    kind: str  # set | supply | judge
+    current: object
+    target: object  # a value meeting the requirement (None: any value, only supplying matters)
+    requirement: str  # Chinese, e.g. 低于1,000人
+    cost: float
+
+
+@dataclass
+class Option:
+    changes: tuple[Change, ...]
+    status: str | None = None  # after re-evaluation
+    amount: Decimal | None = None
+
+    @property
+    def cost(self) -> float:
+        return sum(c.cost for c in self.changes)
+
+
+@dataclass
+class NearMiss:
+    kind: str  # change | supply | cap
+    best: Option | None
+    alternatives: list[Option] = field(default_factory=list)
+    text: str = ""
+
+
+# --- candidate values --------------------------------------------------------------------------
+
+def _unit(fact):
+    t = getattr(fact, "type", None)
+    if t == "integer":
+        return 1
+    if t == "money":
+        return Decimal("0.01")
+    if t == "date":
+        return timedelta(days=1)
+    return Decimal("0.0001")
+
+
+def _typed(value, fact):
+    t = getattr(fact, "type", None)
+    try:
+        if t == "integer":
+            return int(Decimal(value).to_integral_value())
+        if t == "money":
+            return Decimal(value).quantize(Decimal("0.01"))
+        if t in ("decimal", "percent"):
+            return Decimal(value).quantize(Decimal("0.0001")).normalize()
+    except Exception:  # noqa: BLE001 - a candidate that cannot be typed is skipped
+        return None
+    return value
+
+
+def _literals_against(node: exp.Expression, fact_name: str, policies) -> list:
+    """Literal values compared with ``fact_name`` in ``node`` (concepts expanded); memoised per node."""
+    memo = cache_for(policies).setdefault("literals", {})
+    key = id(node)
+    if key not in memo or memo[key][0] is not node:
+        memo[key] = (node, _literals_by_fact(node))
+    return memo[key][1].get(fact_name, [])
+
+
+def _literals_by_fact(node: exp.Expression) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for cmp in node.find_all(exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE, exp.Between, exp.In):
+        sides = [cmp.this] + ([cmp.args["low"], cmp.args["high"]] if isinstance(cmp, exp.Between)
+                              else list(cmp.expressions) if isinstance(cmp, exp.In) else [cmp.expression])
+        names = {name_of(c) for s in sides for c in s.find_all(exp.Column)}
+        values = []
+        for s in sides:
+            if isinstance(s, exp.Literal) and not s.is_string:
+                values.append(Decimal(s.this))
+            elif isinstance(s, exp.Cast):
+                values.append(date.fromisoformat(s.this.this))
+            elif isinstance(s, exp.Literal):
+                values.append(s.this)
+            elif isinstance(s, exp.Boolean):
+                values.append(bool(s.this))
+        for name in names:
+            for v in values:
+                if v not in out.setdefault(name, []):
+                    out[name].append(v)
+    return out
+
+
+def _expanded(node: exp.Expression, policies) -> exp.Expression:
+    from zhida.rules.expr import Scope, expand
+
+    memo = cache_for(policies).setdefault("expanded", {})
+    found = memo.get(id(node))
+    if found is None or found[0] is not node:
+        found = memo[id(node)] = (node, expand(node, Scope(policies.catalogue, policies.concepts)))
+    return found[1]
+
+
+def _leaf_facts(node: exp.Expression, policies) -> list[str]:
+    """Facts a comparison depends on (through concepts too), memoised per node."""
+    memo = cache_for(policies).setdefault("leaf_facts", {})
+    found = memo.get(id(node))
+    if found is None or found[0] is not node:
+        deps = concept_facts(policies)
+        names: list[str] = []
+        for ref in columns(node):
+            for f in sorted(deps[ref]) if ref in deps else [ref]:
+                if f != AS_OF and not f.startswith(OPEN + ".") and f in policies.catalogue.facts and f not in names:
+                    names.append(f)
+        found = memo[id(node)] = (node, names)
+    return found[1]
+
+
+def _linear_boundary(ev: MatchEvaluator, node: exp.Expression, fact: str, current):
+    """x where lhs − rhs of a numeric comparison crosses 0, varying ``fact`` alone."""
+    if isinstance(node, (exp.Between, exp.In)) or type(node) not in (exp.LT, exp.LTE, exp.GT, exp.GTE, exp.EQ):
+        return None
+    base = current if isinstance(current, (int, Decimal)) and not isinstance(current, bool) else Decimal(0)
+
+    def g(x):
+        child = ev.fork({fact: x})
+        a, b = child.eval(node.this), child.eval(node.expression)
+        if not isinstance(a, (int, Decimal)) or not isinstance(b, (int, Decimal)) or isinstance(a, bool):
+            return None
+        return Decimal(a) - Decimal(b)
+
+    g0, g1 = g(base), g(base + 1)
+    if g0 is None or g1 is None or g1 == g0:
+        return None
+    return Decimal(base) - g0 / (g1 - g0)
+
+
+def _cost(current, target, kind: str) -> float:
+    if kind == "supply":
+        return 0.0
+    if isinstance(current, (int, Decimal)) and not isinstance(current, bool) and isinstance(target, (int, Decimal)):
+        if current == 0:
+            return 1.0 + float(abs(Decimal(target)))
+        return float(abs(Decimal(target) - Decimal(current)) / abs(Decimal(current)))
+    if isinstance(current, date) and isinstance(target, date):
+        return abs((target - current).days) / 365
+    return 1.0
+
+
+def _distance(current, candidate) -> float:
+    try:
+        if isinstance(current, date):
+            return abs((candidate - current).days)
+        if current is None:
+            return 0.0
+        return float(abs(Decimal(candidate) - Decimal(current)))
+    except Exception:  # noqa: BLE001 - incomparable candidates go last
+        return float("inf")
+
+
+def leaf_options(t: TNode, want: bool, ev: MatchEvaluator, policies) -> list[tuple[Change, ...]]:
+    if t.kind == "open":
+        if t.value is False and want:
+            crit = t.name[len(OPEN) + 1:]
+            return [(Change(t.name, "judge", False, True, f"须经责任单位认定满足未量化标准〔{crit}〕", 1.0),)]
+        return []
+    if t.kind == "fact":
+        fact = fact_of(policies, t.name)
+        if t.name in IDENTITY and t.value is not None:
+            return []
+        kind = "supply" if t.value is None else "set"
+        return [(Change(t.name, kind, t.value, want, "是" if want else "否", _cost(t.value, want, kind)),)]
+    if t.kind == "case" and not t.children:
+        facts = sorted({c for w in t.unknown_whens for c in columns(w)
+                        if ev.values.get(c) is None and c in policies.catalogue.facts})
+        return [tuple(Change(f, "supply", None, None, "", 0.0) for f in facts)] if facts else []
+    if t.kind != "cmp":
+        return []
+    node = t.ast
+    expanded = _expanded(node, policies)
+    out = []
+    for name in _leaf_facts(node, policies):
+        fact = fact_of(policies, name)
+        current = ev.values.get(name)
+        if name in IDENTITY and current is not None:
+            continue
+        candidates = []
+        for lit in _literals_against(expanded, name, policies):
+            if isinstance(lit, (Decimal, date)):
+                step = _unit(fact)
+                candidates += [lit - step, lit, lit + step]
+            else:
+                candidates.append(lit)
+        boundary = _linear_boundary(ev, node, name, current) if fact.type in ("money", "integer", "decimal",
+                                                                               "percent") else None
+        if boundary is not None:
+            step = _unit(fact)
+            candidates += [boundary - step, boundary, boundary + step]
+        typed = []
+        for c in candidates:
+            v = _typed(c, fact)
+            if v is not None and v not in typed and v != current:
+                typed.append(v)
+        typed.sort(key=lambda v: _distance(current, v))
+        for value in typed[:MAX_TRIES]:
+            if ev.fork({name: value}).eval(node) is want:
+                kind = "supply" if current is None else "set"
+                req = requirement(t, policies, want, fact) if _simple(node, name) else f"为{fmt(value, fact)}"
+                out.append((Change(name, kind, current, value, req, _cost(current, value, kind)),))
+                break
+        else:
+            if current is None:  # nothing verified: still say which fact to supply
+                out.append((Change(name, "supply", None, None, requirement(t, policies, want, fact)
+                                   if _simple(node, name) else "", 0.0),))
+    return out
+
+
+def _simple(node: exp.Expression, name: str) -> bool:
+    """A comparison of the bare fact (or LEFT(fact, n)) with constants: its requirement reads well."""
+    sides = [node.this] + ([] if isinstance(node, (exp.Between, exp.In)) else [node.expression])
+    for s in sides:
+        while isinstance(s, (exp.Paren, exp.Left)):
+            s = s.this
+        if isinstance(s, exp.Column) and name_of(s) == name:
+            return True
+    return False
+
+
+def options(t: TNode, want: bool, ev: MatchEvaluator, policies) -> list[tuple[Change, ...]]:
+    """Change sets that would make ``t`` evaluate to ``want`` (unverified, cheapest first)."""
+    if t.value is want:
+        return [()]
+    if t.kind == "not":
+        return options(t.children[0], not want, ev, policies)
+    if t.kind in ("concept", "case") and t.children:
+        return options(t.children[0], want, ev, policies)
+    if t.kind in ("and", "or"):
+        todo = [c for c in t.children if c.value is not want]
+        per_child = [options(c, want, ev, policies)[:PER_NODE] for c in todo]
+        if (t.kind == "and") == want:  # every part must change
+            return combine(per_child)
+        merged = [o for opts in per_child for o in opts]  # any one part suffices
+        return sorted(merged, key=_option_cost)[:PER_NODE]
+    return leaf_options(t, want, ev, policies)
+
+
+def combine(per_part: list[list[tuple[Change, ...]]]) -> list[tuple[Change, ...]]:
+    if any(not opts for opts in per_part):
+        return []
+    out = []
+    for combo in itertools.islice(itertools.product(*per_part), 64):
+        merged: dict[str, Change] = {}
+        for part in combo:
+            for ch in part:
+                merged.setdefault(ch.fact, ch)
+        out.append(tuple(merged.values()))
+    return sorted(out, key=_option_cost)[:PER_NODE * 2]
+
+
+def _option_cost(o: tuple[Change, ...]) -> float:
+    return sum(c.cost for c in o)
+
+
+# --- measure level -------------------------------------------------------------------------------
+
+def apply(ev: MatchEvaluator, changes: tuple[Change, ...]) -> MatchEvaluator | None:
+    values, judged = {}, {}
+    for ch in changes:
+        if ch.target is None:
+            return None  # only "supply it" is known: cannot be tried
+        if ch.kind == "judge":
+            judged[ch.fact] = True
+        else:
+            values[ch.fact] = ch.target
+    child = ev.fork(values)
+    child.judgements.update(judged)
+    return child
+
+
+def near_miss(c: Compiled, ev: MatchEvaluator, traces: list[TNode], status: str, missing: list[str],
+              policies) -> list[NearMiss]:
+    out: list[NearMiss] = []
+    if status in ("ineligible", "undetermined"):
+        parts = [options(t, True, ev, policies)[:PER_NODE] for t in traces if t.value is not True]
+        verified: list[Option] = []
+        tries = 0
+        for changes in combine(parts) if parts else []:
+            if tries >= MAX_VERIFY or len(verified) >= 4:
+                break
+            child = apply(ev, changes)
+            if child is None:
+                continue
+            tries += 1
+            result = evaluate_measure(c, child)
+            if result.status == "eligible":
+                verified.append(Option(changes, result.status, result.amount))
+        if verified:
+            out.append(NearMiss("change", verified[0], verified[1:], change_text(verified, policies)))
+    if missing:
+        supply = Option(tuple(Change(f, "supply", None, None, "", 0.0) for f in missing))
+        out.append(NearMiss("supply", supply, [], "需补充：" + "、".join(label(f, policies) for f in missing)))
+    if status == "eligible":
+        cap = cap_note(c, ev, policies)
+        if cap is not None:
+            out.append(cap)
+    return out
+
+
+def change_words(ch: Change, policies) -> str:
+    fact = fact_of(policies, ch.fact)
+    if ch.kind == "judge":
+        return ch.requirement
+    what = label(ch.fact, policies)
+    if ch.kind == "supply":
+        return f"补充{what}" + (f"（需{ch.requirement}）" if ch.requirement else "")
+    return f"{what}需{ch.requirement}（现{fmt(ch.current, fact)}）"
+
+
+def option_words(o: Option, policies) -> str:
+    text = "，且".join(change_words(ch, policies) for ch in o.changes)
+    if o.amount is not None:
+        text += f"，可获{money(o.amount)}"
+    return text
+
+
+def change_text(verified: list[Option], policies) -> str:
+    return "；或".join(option_words(o, policies) for o in verified)
+
+
+def cap_note(c: Compiled, ev: MatchEvaluator, policies) -> NearMiss | None:
+    """Where the amount stops growing: the cap, and the fact value at which it is reached."""
+    a = c.measure.amount
+    if a is None or a.cap is None or a.expr is None:
+        return None
+    cap = ev.run(a.cap)
+    raw = amount_value(ev, a.expr, a.floor, None)
+    if cap is None or raw is None:
+        return None
+    for name in columns(a.expr):
+        fact = fact_of(policies, name)
+        current = ev.values.get(name)
+        if fact is None or fact.type not in ("money", "integer", "decimal", "percent") or current is None:
+            continue
+        base = Decimal(current)
+        g0 = amount_value(ev.fork({name: base}), a.expr, a.floor, None)
+        g1 = amount_value(ev.fork({name: base + 10000}), a.expr, a.floor, None)
+        if g0 is None or g1 is None or g1 == g0:
+            continue
+        boundary = _typed(base + (Decimal(cap) - g0) * 10000 / (g1 - g0), fact)
+        what = label(name, policies)
+        if raw >= cap:
+            text = (f"已达上限{money(cap)}：{what}超过{fmt(boundary, fact)}的部分不再增加金额"
+                    f"（现{fmt(current, fact)}，按公式可得{money(raw)}）")
+        else:
+            text = (f"距上限{money(cap)}还差{money(Decimal(cap) - raw)}：{what}增至{fmt(boundary, fact)}"
+                    f"（现{fmt(current, fact)}）即达上限")
+        change = Change(name, "set", current, boundary, f"达到{fmt(boundary, fact)}", _cost(current, boundary, "set"))
+        after = amount_value(ev.fork({name: boundary}), a.expr, a.floor, a.cap)
+        return NearMiss("cap", Option((change,), "eligible", after), [], text)
+    return None
