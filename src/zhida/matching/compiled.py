@@ -26,6 +26,19 @@ _ARITH = {exp.Add: operator.add, exp.Sub: operator.sub, exp.Mul: operator.mul}
 _MEMO: dict[int, tuple[exp.Expression, object]] = {}
 
 
+def column_name(node: exp.Column) -> str:
+    """name_of, memoised (sqlglot's property access is slow on hot paths)."""
+    found = _NAMES.get(id(node))
+    if found is not None and found[0] is node:
+        return found[1]
+    name = name_of(node)
+    _NAMES[id(node)] = (node, name)
+    return name
+
+
+_NAMES: dict[int, tuple[exp.Expression, str]] = {}
+
+
 def compile_node(node: exp.Expression):
     """node → f(evaluator) → value; memoised by node identity (rule ASTs live as long as policies)."""
     found = _MEMO.get(id(node))

@@ -12,6 +12,7 @@ engine's own (``Evaluator.eval``); tests check status, amount and missing facts 
 
 from __future__ import annotations
 
+from collections import ChainMap
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -39,13 +40,13 @@ class MatchEvaluator(Evaluator):
         """A copy with some facts changed (already typed values; None = unknown)."""
         child = object.__new__(MatchEvaluator)
         child.policies, child.as_of = self.policies, self.as_of
-        child.values = {**self.values, **changes}
+        child.values = ChainMap(changes, self.values) if changes else self.values  # O(1): no copy
         child.judgements = dict(self.judgements)
         child.checks, child.missing, child.opened, child._stack = [], [], [], []
         deps = concept_facts(self.policies)
-        touched = set(changes)
         # keep cached concepts that do not depend on a changed fact
-        child._concepts = {k: v for k, v in self._concepts.items() if not (deps.get(k, frozenset()) & touched)}
+        child._concepts = {k: v for k, v in self._concepts.items()
+                           if not any(f in deps.get(k, ()) for f in changes)}
         return child
 
 

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 
 from zhida.rules.evaluate import kleene_and, kleene_or
-from zhida.rules.expr import OPEN, name_of
+from zhida.rules.expr import OPEN
+
+from zhida.matching.compiled import column_name
 
 COMPARE = (exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE, exp.Between, exp.In)
 
@@ -51,7 +53,7 @@ def _trace(node: exp.Expression, ev, within: str | None) -> TNode:
         child = trace(node.this, ev, within)
         return TNode("not", node, None if child.value is None else not child.value, [child])
     if isinstance(node, exp.Column):
-        name = name_of(node)
+        name = column_name(node)
         value = ev.lookup(name)
         if name.startswith(OPEN + "."):
             return TNode("open", node, value, name=name)
