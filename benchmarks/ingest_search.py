@@ -1,6 +1,6 @@
 """Ingest and search at scale: a corpus derived from the seeds, ingest rate, search latency.
 
-    python -m benchmarks.ingest_search [--docs 20000] [--queries 200] [--seed 7] [--no-postgres]
+    python -m benchmarks.ingest_search [--docs 20000] [--queries 200] [--seed 7] [--workers 1] [--no-postgres]
 
 The corpus is made deterministically from the five seed documents: measures shuffled and
 renumbered, districts and amounts swapped, numbering styles varied, some converted to
@@ -18,6 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from sqlalchemy.engine import make_url
 
 from zhida import config
 from zhida.store import ingest_document, open_store, search
+from zhida.store.search_index import CANDIDATES
 
 NAME = "ingest_search"
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/zhida_test"
@@ -125,6 +127,15 @@ def queries(count: int, keys: list[str], seed: int) -> list[dict]:
     return made
 
 
+def _parse(path: Path):
+    from zhida.documents.pipeline import parse_file
+
+    try:
+        return parse_file(path)
+    except Exception as exc:  # reported per file by the caller
+        return f"{type(exc).__name__}: {exc}"
+
+
 def _pg_url() -> str | None:
     base = os.environ.get("ZHIDA_BENCH_DATABASE_URL", DEFAULT_PG)
     try:
@@ -149,9 +160,9 @@ def main(argv: list[str]) -> str:
     parser.add_argument("--docs", type=int, default=20000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workers", type=int, default=1, help="processes parsing in parallel (storing is serial)")
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args(argv)
-    from zhida.documents.pipeline import parse_file
 
     with tempfile.TemporaryDirectory(prefix="zhida-bench-") as tmp:
         corpus_dir = Path(tmp) / "corpus"
@@ -163,17 +174,16 @@ def main(argv: list[str]) -> str:
         pg = None if args.no_postgres else _pg_url()
         if pg:
             stores["PostgreSQL"] = open_store(pg)
-        parse_seconds, store_seconds = 0.0, dict.fromkeys(stores, 0.0)
+        store_seconds = dict.fromkeys(stores, 0.0)
         failures, clauses, statuses = 0, 0, {}
-        for number, path in enumerate(paths, start=1):
-            started = time.perf_counter()
-            try:
-                parsed = parse_file(path)
-            except Exception as exc:  # a variant the parser rejects counts as a failure, not a crash
+        pool = ProcessPoolExecutor(args.workers) if args.workers > 1 else None
+        parsed_stream = pool.map(_parse, paths, chunksize=16) if pool else map(_parse, paths)
+        wall_started = time.perf_counter()
+        for number, (path, parsed) in enumerate(zip(paths, parsed_stream), start=1):
+            if isinstance(parsed, str):  # a variant the parser rejects counts as a failure, not a crash
                 failures += 1
-                print(f"{path.name}: {exc}", file=sys.stderr)
+                print(f"{path.name}: {parsed}", file=sys.stderr)
                 continue
-            parse_seconds += time.perf_counter() - started
             for name, store in stores.items():
                 started = time.perf_counter()
                 result = ingest_document(store, parsed)
@@ -182,6 +192,10 @@ def main(argv: list[str]) -> str:
             clauses += result.clauses
             if number % 1000 == 0:
                 print(f"ingested {number}/{len(paths)}", file=sys.stderr)
+        wall_seconds = time.perf_counter() - wall_started
+        if pool:
+            pool.shutdown()
+        parse_seconds = wall_seconds - sum(store_seconds.values())  # serial run; approximate with workers
         keys = [path.stem for path in paths]
         workload = queries(args.queries, keys, args.seed)
         ok = len(paths) - failures
@@ -189,26 +203,28 @@ def main(argv: list[str]) -> str:
             f"Corpus: {len(paths)} documents derived from the 5 seeds (seed {args.seed}), built in "
             f"{build_seconds:.1f} s; {ok} parsed, {failures} rejected, {clauses} clauses stored.",
             "",
-            f"Parsing: {parse_seconds:.1f} s total, {ok / parse_seconds:.1f} documents/s "
-            f"({1000 * parse_seconds / max(ok, 1):.1f} ms/document).",
+            f"Ingest (parse with {args.workers} process(es), then store into {', '.join(stores)}): "
+            f"{wall_seconds:.1f} s wall, {ok / wall_seconds:.1f} documents/s overall; parsing (wall time not spent "
+            f"storing) {parse_seconds:.1f} s = {1000 * parse_seconds / max(ok, 1):.1f} ms/document.",
             "",
-            "| backend | store time (s) | docs/s stored | docs/s parse+store | search p50 (ms) | p95 (ms) | max (ms) "
-            f"| p95 ≤ {TARGET_P95_MS} ms |",
-            "|---|---|---|---|---|---|---|---|",
+            "| backend | store time (s) | docs/s stored | ms/doc stored | search p50 (ms) | p95 (ms) | max (ms) "
+            f"| p95 ≤ {TARGET_P95_MS} ms | capped rankings |",
+            "|---|---|---|---|---|---|---|---|---|",
         ]
         for name, store in stores.items():
             for query in workload[:10]:  # warm caches once, like a running service
                 search(store, **query)
-            latencies, results = [], 0
+            latencies, capped = [], 0
             for query in workload:
                 started = time.perf_counter()
-                results += len(search(store, **query))
+                found = search(store, **query)
                 latencies.append((time.perf_counter() - started) * 1000)
+                capped += not found.complete
             p50, p95 = statistics.median(latencies), _percentile(latencies, 0.95)
             lines.append(
                 f"| {name} | {store_seconds[name]:.1f} | {ok / store_seconds[name]:.1f} "
-                f"| {ok / (parse_seconds + store_seconds[name]):.1f} | {p50:.1f} | {p95:.1f} | {max(latencies):.1f} "
-                f"| {'yes' if p95 <= TARGET_P95_MS else 'NO'} |"
+                f"| {1000 * store_seconds[name] / max(ok, 1):.1f} | {p50:.1f} | {p95:.1f} | {max(latencies):.1f} "
+                f"| {'yes' if p95 <= TARGET_P95_MS else 'NO'} | {capped}/{len(workload)} |"
             )
             slowest = sorted(zip(latencies, workload), key=lambda pair: -pair[0])[:3]
             lines.append(f"<!-- {name} slowest: " + "; ".join(f"{ms:.0f} ms {q}" for ms, q in slowest) + " -->")
@@ -222,7 +238,8 @@ def main(argv: list[str]) -> str:
             "",
             f"{len(workload)} queries ({len(BASE_QUERIES)} distinct terms, ~15% with --unit, ~15% with "
             "--beneficiary, ~10% with --doc), limit 10, timed in-process through `zhida.store.search` "
-            "(snippets included, CLI start-up excluded).",
+            "(snippets included, CLI start-up excluded). \"capped rankings\": queries matching more than "
+            f"{CANDIDATES} clauses, where only the most recently ingested {CANDIDATES} were ranked.",
         ]
         return "\n".join(lines) + "\n"
 

@@ -71,6 +71,16 @@ def test_filters(store):
     assert search(store, "担保", unit="市经济和信息化局") == []
 
 
+def test_ranking_is_bounded_to_the_newest_candidates(store, monkeypatch):
+    everything = search(store, "企业", limit=50)
+    assert everything.complete and len(everything) == 5
+    monkeypatch.setattr("zhida.store.search_index.CANDIDATES", 2)
+    capped = search(store, "企业", limit=50)
+    assert not capped.complete
+    # the two most recently ingested matching clauses: 011_trad's section 1, then 010_loans 2.2
+    assert set(_ids(capped)) == {("011_trad", "1"), ("010_loans", "2.2")}
+
+
 def test_limit_and_bad_queries(store):
     assert len(search(store, "企业", limit=2)) == 2
     with pytest.raises(ZhidaError, match="no letters"):

@@ -21,6 +21,7 @@ from zhida.store import Store, ingest_paths, open_store, search
 from zhida.store.catalog import list_documents, show_document
 from zhida.store.database import create_store_engine, upgrade
 from zhida.store.ingest import expand_paths
+from zhida.store.search_index import CANDIDATES
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -202,6 +203,7 @@ def search_command(
         _print_json({
             "query": query,
             "filters": {"doc": doc, "unit": unit, "beneficiary": beneficiary, "limit": limit},
+            "complete": hits.complete,
             "results": [hit.to_json() for hit in hits],
         })
         return
@@ -213,3 +215,5 @@ def search_command(
         heading = f"  {hit.heading}" if hit.heading else ""
         out.print(f"{hit.document} {hit.clause_id}{heading}{score}")
         out.print(f"    {hit.snippet}")
+    if not hits.complete:
+        out.print(f"(very many clauses match: ranked the {CANDIDATES} most recently ingested; add words or filters)")

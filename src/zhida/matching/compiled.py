@@ -18,7 +18,7 @@ from sqlglot import exp
 
 from zhida.errors import RuleError
 from zhida.rules.evaluate import kleene_and, kleene_or
-from zhida.rules.expr import name_of
+from zhida.rules.expr import columns, name_of
 
 _CMP = {exp.EQ: operator.eq, exp.NEQ: operator.ne, exp.LT: operator.lt, exp.LTE: operator.le,
         exp.GT: operator.gt, exp.GTE: operator.ge}
@@ -37,6 +37,17 @@ def column_name(node: exp.Column) -> str:
 
 
 _NAMES: dict[int, tuple[exp.Expression, str]] = {}
+
+
+def node_columns(node: exp.Expression) -> list[str]:
+    """rules.expr.columns, memoised."""
+    found = _COLUMNS.get(id(node))
+    if found is None or found[0] is not node:
+        found = _COLUMNS[id(node)] = (node, columns(node))
+    return found[1]
+
+
+_COLUMNS: dict[int, tuple[exp.Expression, list[str]]] = {}
 
 
 def compile_node(node: exp.Expression):

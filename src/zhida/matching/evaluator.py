@@ -124,8 +124,12 @@ class Evaluated:
     opened: list[str] = field(default_factory=list)
 
 
-def evaluate_measure(c: Compiled, ev: MatchEvaluator, with_amount: bool = True) -> Evaluated:
-    """As ``rules.evaluate.evaluate`` (status, amount, missing, open criteria), without reasons."""
+def evaluate_measure(c: Compiled, ev: MatchEvaluator, with_amount: bool = True,
+                     applicability: tuple | None = None) -> Evaluated:
+    """As ``rules.evaluate.evaluate`` (status, amount, missing, open criteria), without reasons.
+
+    ``applicability``: (jurisdiction, beneficiary, missing) already known for these facts
+    (near-miss re-evaluations never change region or entity type)."""
     m = c.measure
     missing: list[str] = []
 
@@ -134,13 +138,18 @@ def evaluate_measure(c: Compiled, ev: MatchEvaluator, with_amount: bool = True) 
             if f not in missing:
                 missing.append(f)
 
-    jur = ev.run(c.jurisdiction)
-    if jur is None:
-        note()
-    ben = ev.run(c.beneficiary)
-    if ben is None:
-        note()
+    if applicability is None:
+        jur = ev.run(c.jurisdiction)
+        if jur is None:
+            note()
+        ben = ev.run(c.beneficiary)
+        if ben is None:
+            note()
+    else:
+        jur, ben, missing = applicability[0], applicability[1], list(applicability[2])
     applicable = kleene_and(jur, ben)
+    if applicable is False:  # not applicable whatever the conditions say: skip them
+        return Evaluated("not_applicable", jur, ben, [None] * len(m.conditions))
     values: list[bool | None] = []
     opened: list[str] = []
     all_ok = True
@@ -151,9 +160,7 @@ def evaluate_measure(c: Compiled, ev: MatchEvaluator, with_amount: bool = True) 
             note()
         values.append(value)
         all_ok = kleene_and(all_ok, value)
-    if applicable is False:
-        status = "not_applicable"
-    elif all_ok is False:
+    if all_ok is False:
         status = "ineligible"
     elif applicable is True and all_ok is True:
         status = "eligible"

@@ -14,8 +14,9 @@ from decimal import Decimal
 from sqlglot import exp
 
 from zhida.rules.describe import label, money, render
-from zhida.rules.expr import columns, name_of
+from zhida.rules.expr import name_of
 
+from zhida.matching.compiled import node_columns
 from zhida.matching.trace import TNode
 
 # requirement words by operator, when the condition must hold / must not hold
@@ -59,7 +60,7 @@ def subject(node: exp.Expression, policies) -> tuple[str, object]:
     if isinstance(node, exp.Column):
         name = name_of(node)
         return label(name, policies), fact_of(policies, name)
-    refs = columns(node)
+    refs = node_columns(node)
     fact = fact_of(policies, refs[0]) if len(refs) == 1 else None
     if isinstance(node, exp.Mul) and fact is not None:
         return render(node, policies), fact
@@ -82,16 +83,23 @@ def comparison(t: TNode) -> tuple[str, object] | None:
 
 
 def _is_constant(node: exp.Expression) -> bool:
-    return not list(node.find_all(exp.Column))
+    found = _CONSTANT.get(id(node))
+    if found is None or found[0] is not node:
+        found = _CONSTANT[id(node)] = (node, node.find(exp.Column) is None)
+    return found[1]
+
+
+_CONSTANT: dict[int, tuple] = {}
 
 
 def requirement(t: TNode, policies, want: bool = True, threshold_fact=None) -> str:
     """'低于1,000人', '在2022年1月1日至2022年12月31日之间', '为3、4、5、10之一' (want=False: negated)."""
     node = t.ast
-    lhs = node.expression if _OPS.get(type(node)) and _is_constant(node.this) and not _is_constant(node.expression) \
-        else node.this
-    _, fact = subject(lhs, policies)
-    fact = threshold_fact or fact
+    fact = threshold_fact
+    if fact is None:
+        lhs = node.expression if _OPS.get(type(node)) and _is_constant(node.this) and not _is_constant(node.expression) \
+            else node.this
+        _, fact = subject(lhs, policies)
     shape = comparison(t)
     if shape is None:
         return ("须满足" if want else "须不满足") + f"“{render(node, policies)}”"
@@ -163,7 +171,7 @@ def leaf_reason(t: TNode, policies, quotes: list[str]) -> str:
         what = label(t.name, policies)
         return f"{what}：{fmt(t.value)}" if t.value is not None else f"{what}：未知"
     if t.kind == "case" and not t.children:
-        missing = sorted({c for w in t.unknown_whens for c in columns(w)})
+        missing = sorted({c for w in t.unknown_whens for c in node_columns(w)})
         return "无法确定适用哪一类标准（缺少：" + "、".join(label(m, policies) for m in missing) + "）"
     if t.kind != "cmp":
         return render(t.ast, policies) + {True: "：是", False: "：否", None: "：未知"}[t.value]

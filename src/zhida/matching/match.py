@@ -12,12 +12,13 @@ attributes unknown (→ undetermined, listing them as missing). A facts dict car
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
 from zhida.rules.describe import jurisdiction_text, label
-from zhida.rules.model import BENEFICIARY_ZH, Measure
+from zhida.rules.expr import parse
+from zhida.rules.model import BENEFICIARY_ZH, Amount, Measure
 from zhida.rules.present import amount_text
 
 from zhida.matching.evaluator import Evaluated, cache_for, compiled, evaluate_measure, new_evaluator
@@ -25,6 +26,7 @@ from zhida.matching.explain import leaf_reason
 from zhida.matching.near_miss import NearMiss, near_miss
 from zhida.matching.trace import TNode, decisive, trace
 
+_APPLICABILITY_FACTS = ("region_code", "special_zone", "entity_type")
 STATUSES = ("eligible", "undetermined", "ineligible", "not_applicable")
 _RANK = {"eligible": 0, "undetermined": 1, "ineligible": 2, "not_applicable": 3}
 
@@ -165,7 +167,10 @@ def _explain(c, ev, r: Evaluated, as_of: date, policies) -> MatchResult:
             t.value = value  # the engine's verdict is authoritative
             traces.append(t)
             verdict = {True: "满足", False: "不满足", None: "无法判断（缺少信息）"}[value]
-            leaves = [leaf_reason(x, policies, [cond.quote or "", *quotes]) for x in decisive(t)]
+            found = decisive(t)
+            if value is True and found and all(x.kind == "open" for x in found):
+                verdict = "视为满足（未量化标准，待责任单位认定）"
+            leaves = [leaf_reason(x, policies, [cond.quote or "", *quotes]) for x in found]
             detail = "；".join(x for x in dict.fromkeys(leaves) if x)
             reasons.append(Reason(cond.id, value, f"{cond.label}：{verdict}" + (f"。{detail}" if detail else ""),
                                   cond.quote))
@@ -179,7 +184,9 @@ def _explain(c, ev, r: Evaluated, as_of: date, policies) -> MatchResult:
         missing=list(r.missing),
         open_criteria=[{"id": o.id, "label": o.label, "quote": o.quote} for o in m.open_criteria
                        if f"open.{o.id}" in r.opened],
-        near_miss=near_miss(c, ev, traces, r.status, r.missing, policies) if r.status != "not_applicable" else [],
+        near_miss=near_miss(c, ev, traces, r.status, r.missing, policies,
+                            (r.jurisdiction, r.beneficiary, [f for f in r.missing if f in _APPLICABILITY_FACTS]))
+        if r.status != "not_applicable" else [],
         sources=_sources(m, policies), application=m.application, responsible_units=list(m.responsible_units),
         enterprise_benefit=m.enterprise_benefit,
     )
@@ -194,15 +201,30 @@ def _amount_view(m: Measure, r: Evaluated, policies) -> AmountView:
     if a is None or a.kind == "not_stated":
         return AmountView(a.kind if a else None, None, None, currency, unit, "原文未明确金额")
     if r.status != "eligible" or r.amount is None:
-        memo = cache_for(policies).setdefault("amount_text", {})
-        if m.id not in memo:
-            memo[m.id] = amount_text(m, policies)
-        return AmountView(a.kind, None, None, currency, unit, memo[m.id])
+        formula = formula_text(m, policies)
+        if r.status == "eligible":
+            formula = f"金额无法计算（缺少信息），按：{formula}"
+        return AmountView(a.kind, None, None, currency, unit, formula)
     note = unit[1:] if unit.startswith("元") else ""
     value = money(r.amount)
     text = {"exact": value, "maximum": f"最高{value}", "minimum": f"不低于{value}",
             "range": f"{value}至{money(r.upper) if r.upper is not None else '未知'}"}[a.kind]
     return AmountView(a.kind, r.amount, r.upper, currency, unit, text + note)
+
+
+def formula_text(m: Measure, policies) -> str:
+    """The amount rule in words, with concepts by name (as written, not expanded)."""
+    memo = cache_for(policies).setdefault("amount_text", {})
+    if m.id not in memo:
+        a = m.amount
+        try:
+            parts = {k: parse(v, k) for k, v in a.text.items()}
+            shown = Amount(a.kind, parts.get("expr"), parts.get("cap"), parts.get("floor"), parts.get("upper"),
+                           a.unit, a.quote, a.text)
+            memo[m.id] = amount_text(replace(m, amount=shown), policies)
+        except Exception:  # noqa: BLE001 - fall back to the expanded form
+            memo[m.id] = amount_text(m, policies)
+    return memo[m.id]
 
 
 def _sources(m: Measure, policies) -> list[dict]:

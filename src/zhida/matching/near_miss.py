@@ -22,8 +22,9 @@ from decimal import Decimal
 from sqlglot import exp
 
 from zhida.rules.describe import label, money
-from zhida.rules.expr import AS_OF, OPEN, columns, name_of
+from zhida.rules.expr import AS_OF, OPEN, name_of
 
+from zhida.matching.compiled import node_columns
 from zhida.matching.evaluator import (Compiled, MatchEvaluator, amount_value, cache_for, concept_facts,
                                       evaluate_measure)
 from zhida.matching.explain import fact_of, fmt, requirement
@@ -141,7 +142,7 @@ def _leaf_facts(node: exp.Expression, policies) -> list[str]:
     if found is None or found[0] is not node:
         deps = concept_facts(policies)
         names: list[str] = []
-        for ref in columns(node):
+        for ref in node_columns(node):
             for f in sorted(deps[ref]) if ref in deps else [ref]:
                 if f != AS_OF and not f.startswith(OPEN + ".") and f in policies.catalogue.facts and f not in names:
                     names.append(f)
@@ -204,7 +205,7 @@ def leaf_options(t: TNode, want: bool, ev: MatchEvaluator, policies) -> list[tup
         kind = "supply" if t.value is None else "set"
         return [(Change(t.name, kind, t.value, want, "是" if want else "否", _cost(t.value, want, kind)),)]
     if t.kind == "case" and not t.children:
-        facts = sorted({c for w in t.unknown_whens for c in columns(w)
+        facts = sorted({c for w in t.unknown_whens for c in node_columns(w)
                         if ev.values.get(c) is None and c in policies.catalogue.facts})
         return [tuple(Change(f, "supply", None, None, "", 0.0) for f in facts)] if facts else []
     if t.kind != "cmp":
@@ -311,7 +312,8 @@ def apply(ev: MatchEvaluator, changes: tuple[Change, ...]) -> MatchEvaluator | N
 
 
 def near_miss(c: Compiled, ev: MatchEvaluator, traces: list[TNode], status: str, missing: list[str],
-              policies) -> list[NearMiss]:
+              policies, applicability: tuple) -> list[NearMiss]:
+    """``applicability``: (jurisdiction, beneficiary, missing facts among them) of the result."""
     out: list[NearMiss] = []
     if status in ("ineligible", "undetermined"):
         parts = [options(t, True, ev, policies)[:PER_NODE] for t in traces if t.value is not True]
@@ -324,12 +326,13 @@ def near_miss(c: Compiled, ev: MatchEvaluator, traces: list[TNode], status: str,
             if child is None:
                 continue
             tries += 1
-            result = evaluate_measure(c, child)
+            result = evaluate_measure(c, child, applicability=applicability)
             if result.status == "eligible":
                 verified.append(Option(changes, result.status, result.amount))
         if verified:
             out.append(NearMiss("change", verified[0], verified[1:], change_text(verified, policies)))
-    if missing:
+    covered = {ch.fact for ch in out[0].best.changes} if out else set()
+    if missing and not set(missing) <= covered:
         supply = Option(tuple(Change(f, "supply", None, None, "", 0.0) for f in missing))
         out.append(NearMiss("supply", supply, [], "需补充：" + "、".join(label(f, policies) for f in missing)))
     if status == "eligible":
@@ -369,7 +372,7 @@ def cap_note(c: Compiled, ev: MatchEvaluator, policies) -> NearMiss | None:
     raw = amount_value(ev, a.expr, a.floor, None)
     if cap is None or raw is None:
         return None
-    for name in columns(a.expr):
+    for name in node_columns(a.expr):
         fact = fact_of(policies, name)
         current = ev.values.get(name)
         if fact is None or fact.type not in ("money", "integer", "decimal", "percent") or current is None:

@@ -6,11 +6,12 @@ owned by Alembic migrations in ``migrations/``; ``open_store`` brings a store to
 
 from zhida.store.database import Store, open_store, upgrade
 from zhida.store.ingest import IngestResult, ingest_document, ingest_paths
-from zhida.store.search import SearchHit, search
+from zhida.store.search import SearchHit, SearchResults, search
 
 __all__ = [
     "IngestResult",
     "SearchHit",
+    "SearchResults",
     "Store",
     "ingest_document",
     "ingest_paths",

@@ -22,7 +22,7 @@ from zhida.store import search_index
 from zhida.store.database import Store
 from zhida.store.jsonable import jsonable
 from zhida.store.schema import ClauseRow, Document, DocumentVersion
-from zhida.store.tokens import token_stream
+from zhida.store.search_index import IndexRow
 
 Status = Literal["new", "updated", "unchanged", "failed"]
 SOURCE_SUFFIXES = {".txt", ".md", ".docx", ".pdf", ".html", ".htm"}  # picked up from directories
@@ -112,13 +112,20 @@ def _write(session: Session, parsed: ParsedDocument, key: str) -> IngestResult:
             insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
         ).scalars().all()
         search_index.add(
-            session, [(id_, token_stream(row["normalized"] or row["text"])) for id_, row in zip(ids, rows)]
+            session,
+            [
+                IndexRow(id_, row["normalized"] or row["text"], row["units"], row["beneficiaries"])
+                for id_, row in zip(ids, rows)
+            ],
         )
     if previous is not None:
         old = session.execute(
-            select(ClauseRow.id, ClauseRow.normalized, ClauseRow.text).where(ClauseRow.version_id == previous.id)
+            select(ClauseRow.id, ClauseRow.normalized, ClauseRow.text, ClauseRow.units, ClauseRow.beneficiaries)
+            .where(ClauseRow.version_id == previous.id)
         )
-        search_index.remove(session, [(id_, token_stream(normalized or text_)) for id_, normalized, text_ in old])
+        search_index.remove(
+            session, [IndexRow(id_, normalized or text_, units, bens) for id_, normalized, text_, units, bens in old]
+        )
     document.current_version = number
     return IngestResult(parsed.source_name, key, status, number, len(rows))
 

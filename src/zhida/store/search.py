@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from zhida.errors import ZhidaError
 from zhida.store import search_index
-from zhida.store.catalog import _like_escape, resolve
+from zhida.store.catalog import resolve
 from zhida.store.database import Store
 from zhida.store.schema import ClauseRow, Document, DocumentVersion
 from zhida.store.tokens import query_terms, simplified_forms
@@ -87,32 +87,40 @@ def search(
     unit: str | None = None,
     beneficiary: str | None = None,
     limit: int = 10,
-) -> list[SearchHit]:
+) -> SearchResults:
     terms = [simplified_forms(term) for term in query_terms(query)]
     if not terms:
         raise ZhidaError("search", f"query {query!r} has no letters, digits or Chinese characters")
     if limit < 1:
         raise ZhidaError("--limit", "must be at least 1")
-    dialect = store.dialect
-    source, match, score = search_index.matching_sql(dialect)
-    source += " JOIN document_versions v ON v.id = c.version_id JOIN documents d ON d.id = v.document_id"
-    where = [match]
-    params: dict = {"limit": limit, "match": search_index.match_expression(dialect, terms)}
-
     with store.sessions() as session:
+        version_id = None
         if doc is not None:
-            where.append("d.id = :doc_id")
-            params["doc_id"] = resolve(session, doc).id
-        for name, value in (("units", unit), ("beneficiaries", beneficiary)):
-            if value:
-                where.append(f"c.{name} LIKE :{name} ESCAPE '\\'")
-                params[name] = "%" + _like_escape(_simplify(value.strip())) + "%"
-        sql = (
-            f"SELECT c.id, {score} AS score FROM {source} WHERE {' AND '.join(where)}"
-            " ORDER BY score DESC, d.key, c.position LIMIT :limit"
+            document = resolve(session, doc)
+            version_id = session.scalar(
+                select(DocumentVersion.id).where(
+                    DocumentVersion.document_id == document.id, DocumentVersion.version == document.current_version
+                )
+            )
+        ranked, complete = search_index.candidates(
+            session,
+            terms,
+            version_id=version_id,
+            unit=_simplify(unit.strip()) if unit else None,
+            beneficiary=_simplify(beneficiary.strip()) if beneficiary else None,
+            limit=limit,
         )
-        ranked = session.execute(text(sql), params).all()
-        return _hits(session, ranked, [variant for variants in terms for variant in variants])
+        hits = _hits(session, ranked, [variant for variants in terms for variant in variants])
+        return SearchResults(hits, complete=complete)
+
+
+class SearchResults(list):
+    """The hits, best first; ``complete`` is False when so many clauses matched that only the
+    most recently ingested CANDIDATES of them were ranked (narrow the query to rank them all)."""
+
+    def __init__(self, hits: list[SearchHit], complete: bool = True):
+        super().__init__(hits)
+        self.complete = complete
 
 
 def _hits(session: Session, ranked: list, variants: list[str]) -> list[SearchHit]:

@@ -66,6 +66,9 @@ def create_app(database_url: str | None = None, *, secret: bytes | None = None,
     app.state.templates = make_templates(HERE / "templates")
     app.state.rules = load_catalog()
     app.state.enterprise_region = None  # set by the enterprises domain (uscc → district)
+    from zhida.web.platform import install as install_enterprise_features
+
+    install_enterprise_features(app)  # checkups, region guard, background jobs
     missing = missing_vendor_files()
     if missing:
         log.warning("front-end assets missing (run `npm ci`): %s", ", ".join(missing))

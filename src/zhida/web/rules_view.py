@@ -99,9 +99,10 @@ def measure_view(measure, policies, as_of: date) -> dict[str, Any]:
 
 def load_catalog(as_of: date | None = None) -> RuleCatalog:
     try:
-        from zhida.rules import load_policies
+        # The same loaded policies as matching (parsing them takes seconds): loaded once per process.
+        from zhida.matching.match import load_default_policies
 
-        policies = load_policies()
+        policies = load_default_policies()
     except Exception as exc:  # noqa: BLE001 - shown in the rule slot, never a broken page
         return RuleCatalog(available=False, problem=f"规则库无法加载：{exc}")
     as_of = as_of or date.today()

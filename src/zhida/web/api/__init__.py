@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 def routers():
-    from zhida.web.api import accounts, auth, enterprises, policies
+    from zhida.web.api import accounts, auth, enterprises, jobs, policies, push, simulations
 
-    return [auth.router, policies.router, enterprises.router, accounts.router]
+    return [auth.router, policies.router, enterprises.router, jobs.router, push.router, simulations.router,
+            accounts.router]

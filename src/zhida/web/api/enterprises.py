@@ -1,4 +1,4 @@
-"""企业 API — the access guard is final; the data arrives with the enterprises domain.
+"""企业 API: list, profile, checkup (JSON, XLSX, PDF), supplying a fact, import.
 
 Every route keyed by a USCC goes through ``deps.enterprise_access``: an enterprise user only
 ever reaches its own USCC, staff only enterprises of their region, whatever the URL says.
@@ -6,16 +6,102 @@ ever reaches its own USCC, staff only enterprises of their region, whatever the 
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from datetime import date
 
-from zhida.web.api.schemas import Message
-from zhida.web.deps import Principal, enterprise_access
-from zhida.web.errors import LOOKUP_ERRORS, NotFound
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi.responses import Response
+
+from zhida.web import enterprise_data, enterprise_ops
+from zhida.web.api.common import Pagination, meta, pagination
+from zhida.web.api.enterprise_schemas import (CheckupReport, EnterpriseDetail, EnterpriseList, EnterpriseSummary,
+                                              FactInput, FactResult, ImportSummary)
+from zhida.web.deps import Principal, enterprise_access, require
+from zhida.web.errors import LOOKUP_ERRORS, READ_ERRORS, WRITE_ERRORS
+from zhida.web.library import Page
+from zhida.web.reports.pdf import checkup_pdf
+from zhida.web.reports.xlsx import checkup_xlsx
 
 router = APIRouter(prefix="/api/v1/enterprises", tags=["企业"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+AS_OF = Query(None, description="评估日 YYYY-MM-DD（默认服务器设定）")
 
 
-@router.get("/{uscc}", response_model=Message, responses=LOOKUP_ERRORS, summary="企业画像（占位：企业数据导入后提供）")
-def get_enterprise(access: tuple[Principal, str] = Depends(enterprise_access("enterprises", "read"))) -> Message:
+def _binary(media_type: str, description: str) -> dict:
+    return {200: {"content": {media_type: {"schema": {"type": "string", "format": "binary"}}},
+                  "description": description}}
+
+
+@router.get("", response_model=EnterpriseList, responses=READ_ERRORS, summary="企业列表（按名称/代码、地区、行业筛选，分页）")
+def list_enterprises(
+    request: Request,
+    q: str | None = Query(None, max_length=100, description="名称或代码包含"),
+    region: str | None = Query(None, max_length=32, description="地区名称或行政区划代码"),
+    industry: str | None = Query(None, max_length=8, description="行业代码前缀，如 C 或 C39"),
+    paging: Pagination = Depends(pagination),
+    principal: Principal = Depends(require("enterprises", "read")),
+) -> EnterpriseList:
+    total, items = enterprise_data.search(request.app.state.store, principal, q=q, region=region, industry=industry,
+                                          offset=paging.offset, limit=paging.per_page)
+    page = Page(items=items, total=total, page=paging.page, per_page=paging.per_page)
+    return EnterpriseList(items=items, meta=meta(page))
+
+
+@router.post("/import", response_model=ImportSummary, responses=WRITE_ERRORS,
+             summary="导入企业（XLSX/CSV 上传；无效行进入拒收清单，文件无法读取则不入库）")
+async def import_enterprises(request: Request, file: UploadFile = File(..., description=".xlsx 或 .csv"),
+                             principal: Principal = Depends(require("enterprises", "import"))) -> ImportSummary:
+    return ImportSummary(**await enterprise_ops.import_upload(request, principal, file))
+
+
+@router.get("/imports/{import_id}/rejects", responses={**LOOKUP_ERRORS, **_binary("text/csv", "拒收清单 CSV")},
+            response_class=Response, summary="导入的拒收清单（CSV：行号、字段、值、原因）")
+def import_rejects(request: Request, import_id: int, _: Principal = Depends(require("enterprises", "import"))):
+    return Response(enterprise_ops.rejects_csv(request, import_id), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="import-{import_id}-rejects.csv"'})
+
+
+@router.get("/{uscc}", response_model=EnterpriseDetail, responses=LOOKUP_ERRORS, summary="企业画像（一户一档）")
+def get_enterprise(request: Request,
+                   access: tuple[Principal, str] = Depends(enterprise_access("enterprises", "read"))) -> EnterpriseDetail:
     _, uscc = access
-    raise NotFound(f"企业 {uscc} 的数据尚未导入", field="uscc")
+    e = enterprise_ops.load(request, uscc)
+    return EnterpriseDetail(enterprise=EnterpriseSummary(**e.summary()),
+                            profile=e.profile.model_dump(mode="json", exclude_none=True))
+
+
+@router.get("/{uscc}/checkup", response_model=CheckupReport, responses=LOOKUP_ERRORS,
+            summary="政策体检：每项措施的结果、金额、理由、缺失事实、差一点与原文依据")
+def get_checkup(request: Request, as_of: date | None = AS_OF,
+                access: tuple[Principal, str] = Depends(enterprise_access("checkup", "read"))):
+    _, uscc = access
+    checkup = enterprise_ops.run_checkup(request, uscc, as_of)
+    return Response(checkup.report_bytes, media_type="application/json")  # serialized once, cached
+
+
+@router.patch("/{uscc}/facts", response_model=FactResult, responses=WRITE_ERRORS,
+              summary="补充或更正一项事实（记入审计日志），并立即重新体检")
+def supply_fact(request: Request, body: FactInput,
+                access: tuple[Principal, str] = Depends(enterprise_access("enterprises", "write"))) -> FactResult:
+    principal, uscc = access
+    checkup = enterprise_ops.supply_fact(request, principal, uscc, body.fact, body.value)
+    return FactResult(uscc=uscc, fact=body.fact, summary=checkup.summary)
+
+
+@router.get("/{uscc}/checkup.xlsx", response_class=Response, responses={**LOOKUP_ERRORS, **_binary(XLSX, "体检结果 XLSX")},
+            summary="导出政策体检结果（XLSX）")
+def export_xlsx(request: Request, as_of: date | None = AS_OF,
+                access: tuple[Principal, str] = Depends(enterprise_access("exports", "read"))):
+    _, uscc = access
+    checkup = enterprise_ops.run_checkup(request, uscc, as_of)
+    return Response(checkup_xlsx(checkup), media_type=XLSX,
+                    headers=enterprise_ops.download_name(uscc, "xlsx"))
+
+
+@router.get("/{uscc}/checkup.pdf", response_class=Response,
+            responses={**LOOKUP_ERRORS, **_binary("application/pdf", "体检报告 PDF")}, summary="导出政策体检报告（PDF）")
+def export_pdf(request: Request, as_of: date | None = AS_OF,
+               access: tuple[Principal, str] = Depends(enterprise_access("exports", "read"))):
+    _, uscc = access
+    checkup = enterprise_ops.run_checkup(request, uscc, as_of)
+    return Response(checkup_pdf(checkup, request.app.state.templates), media_type="application/pdf",
+                    headers=enterprise_ops.download_name(uscc, "pdf"))

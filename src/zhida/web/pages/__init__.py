@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 def routers():
-    from zhida.web.pages import account, auth, library, sections
+    from zhida.web.pages import account, auth, enterprises, library, push, sections, simulate
 
-    return [auth.router, library.router, sections.router, account.router]
+    return [auth.router, library.router, enterprises.router, push.router, simulate.router, sections.router,
+            account.router]

@@ -22,4 +22,35 @@
     box.textContent = "请求失败（" + xhr.status + "），请刷新页面后重试。";
     target.prepend(box);
   });
+  // 模拟测算: draw the charts whose data the server put in data-chart (JSON, escaped).
+  function drawCharts(root) {
+    if (!window.echarts) return;
+    (root || document).querySelectorAll(".chart[data-chart]").forEach(function (el) {
+      if (el.dataset.drawn) return;
+      var d = JSON.parse(el.getAttribute("data-chart") || "{}");
+      if (!d.districts) return;
+      var chart = window.echarts.init(el);
+      var district = el.dataset.kind === "district";
+      var yuan = function (list) { return (list || []).map(function (v) { return v === null ? 0 : Number(v) / 10000; }); };
+      var series = district ? [
+        { name: "基准 覆盖企业数", type: "bar", data: d.district_baseline },
+        { name: "改革 覆盖企业数", type: "bar", data: d.district_reform },
+        { name: "基准 资金（万元）", type: "line", yAxisIndex: 1, data: yuan(d.district_baseline_cost) },
+        { name: "改革 资金（万元）", type: "line", yAxisIndex: 1, data: yuan(d.district_reform_cost) }
+      ] : [
+        { name: "基准 覆盖企业数", type: "bar", data: d.industry_baseline },
+        { name: "改革 覆盖企业数", type: "bar", data: d.industry_reform }
+      ];
+      chart.setOption({
+        title: { text: district ? "按地区：覆盖企业数与资金规模" : "按行业：覆盖企业数", textStyle: { fontSize: 14 } },
+        tooltip: { trigger: "axis" }, legend: { bottom: 0 }, grid: { bottom: 90, left: 50, right: 50 },
+        xAxis: { type: "category", data: district ? d.districts : d.industries, axisLabel: { rotate: 45, interval: 0 } },
+        yAxis: district ? [{ type: "value", name: "企业数" }, { type: "value", name: "万元" }] : [{ type: "value", name: "企业数" }],
+        series: series, animation: false
+      });
+      el.dataset.drawn = "1";
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { drawCharts(event.target); });
 })();

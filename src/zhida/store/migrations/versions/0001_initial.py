@@ -75,9 +75,10 @@ def upgrade() -> None:
     # keyed by clauses.id. Its content is the clause's normalized text as character bigrams.
     if op.get_bind().dialect.name == "sqlite":
         # Contentless: the bigram text is derived from clauses.normalized, no need to store it twice.
+        # units/beneficiaries are indexed too so --unit/--beneficiary filter inside FTS5 (no joins).
         op.execute(
             "CREATE VIRTUAL TABLE clause_search USING fts5("
-            "tokens, content='', tokenize='unicode61 remove_diacritics 0')"
+            "tokens, units, beneficiaries, content='', tokenize='unicode61 remove_diacritics 0')"
         )
     else:
         op.execute(

@@ -1,0 +1,125 @@
+"""`zhida match PROFILE.json|USCC --as-of DATE [--json] [--status …] [--measure ID]`: 企业找政策."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from zhida.cli import app
+from zhida.errors import DataError
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+STATUS_ZH = {"eligible": "[green]符合[/green]", "ineligible": "[red]不符合[/red]",
+             "undetermined": "[yellow]待定[/yellow]", "not_applicable": "[dim]不适用[/dim]"}
+PERIOD_ZH = {"in_force": "有效", "expired": "[red]已过期[/red]", "not_yet_effective": "[yellow]尚未生效[/yellow]"}
+
+
+def load_profile(ref: str):
+    """A profile .json file, or a USCC looked up in the store (enterprises table)."""
+    from zhida.enterprises.profile import EnterpriseProfile
+
+    path = Path(ref)
+    if path.suffix.lower() == ".json" or path.is_file():
+        try:
+            return EnterpriseProfile.from_json(path.read_bytes())
+        except OSError as exc:
+            raise DataError(ref, f"cannot read ({exc.strerror})") from None
+        except ValueError as exc:
+            lines = str(exc).splitlines()
+            raise DataError(ref, " ".join(lines[1:3]).strip() or lines[0]) from None
+    from sqlalchemy import select
+
+    from zhida.enterprises import uscc
+    from zhida.enterprises.tables import Enterprise
+    from zhida.store import open_store
+
+    store = open_store()
+    try:
+        with store.transaction() as session:
+            row = session.scalars(select(Enterprise).where(Enterprise.uscc == uscc.normalize(ref))).first()
+            if row is None:
+                raise DataError(ref, "no enterprise with this USCC in the store (or give a profile .json file)")
+            return EnterpriseProfile.model_validate(row.profile_json)
+    finally:
+        store.close()
+
+
+@app.command("match")
+def match_command(
+    ref: Annotated[str, typer.Argument(metavar="PROFILE.json|USCC", help="A profile file or a USCC in the store.")],
+    as_of: Annotated[str, typer.Option("--as-of", help="Evaluation date YYYY-MM-DD.")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON (docs/match-json.md) instead of a table.")] = False,
+    status: Annotated[Optional[str], typer.Option("--status", help="Only these statuses, comma-separated: "
+                                                  "eligible,ineligible,undetermined,not_applicable")] = None,
+    measure: Annotated[Optional[str], typer.Option("--measure", help="One measure id (or unique prefix).")] = None,
+    policies_dir: Annotated[Optional[Path], typer.Option("--policies", help="policies directory")] = None,
+) -> None:
+    """Every measure for one enterprise: status, amount, reasons (中文) and the near-miss."""
+    from zhida.matching.match import STATUSES, load_default_policies, match_enterprise
+    from zhida.matching.report import report_json
+    from zhida.rules import load_policies
+
+    try:
+        day = dt.date.fromisoformat(as_of)
+    except ValueError:
+        raise DataError("--as-of", f"{as_of!r} is not a date YYYY-MM-DD") from None
+    wanted = None
+    if status:
+        wanted = [s.strip() for s in status.split(",") if s.strip()]
+        bad = [s for s in wanted if s not in STATUSES]
+        if bad:
+            raise DataError("--status", f"{', '.join(bad)} not one of {', '.join(STATUSES)}")
+    profile = load_profile(ref)
+    policies = load_policies(policies_dir) if policies_dir else load_default_policies()
+    for error in policies.errors:
+        err.print(f"warning: measure file skipped: {error}")
+    measures = [policies.measure(measure)] if measure else None
+    results = match_enterprise(profile, day, measures, policies=policies)
+    if wanted:
+        results = [r for r in results if r.status in wanted]
+    report = report_json(results, day, policies, {"uscc": profile.uscc, "name": profile.name})
+    if as_json:
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+        return
+    _print_table(report)
+
+
+def _print_table(report: dict) -> None:
+    ent = report["enterprise"]
+    out.print(f"{ent.get('name', '')}（{ent.get('uscc', '')}）  评估日 {report['as_of']}")
+    table = Table(show_lines=False)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("措施")
+    table.add_column("状态", no_wrap=True)
+    table.add_column("有效期", no_wrap=True)
+    table.add_column("金额")
+    for i, r in enumerate(report["results"], 1):
+        table.add_row(str(i), f"{r['title']} [dim]{r['measure_id']}[/dim]", STATUS_ZH[r["status"]],
+                      PERIOD_ZH[r["period"]], r["amount"]["text"] if r["amount"]["value"] else "—")
+    out.print(table)
+    for i, r in enumerate(report["results"], 1):
+        if r["status"] == "not_applicable":
+            continue
+        out.print(f"\n[bold]{i}. {r['title']}[/bold]  {STATUS_ZH[r['status']]}  {PERIOD_ZH[r['period']]}")
+        out.print(f"   金额：{r['amount']['text']}", markup=False)
+        for x in r["reasons"]:
+            out.print(f"   • {x['text']}", markup=False)
+        if r["missing"]:
+            out.print("   缺少：" + "、".join(m["label"] for m in r["missing"]), markup=False)
+        for n in r["near_miss"]:
+            out.print(f"   → {n['text']}", markup=False)
+        src = "；".join(f"{s['doc_number'] or s['document']} 第{s['clause']}条" for s in r["sources"])
+        out.print(f"   出处：{src}", markup=False)
+    s = report["summary"]
+    counts = s["counts"]
+    out.print(f"\n符合 {counts['eligible']}，待定 {counts['undetermined']}，不符合 {counts['ineligible']}，"
+              f"不适用 {counts['not_applicable']}；可计金额合计（同一政策只计一次，仅有效期内）：{s['eligible_total']} 元")

@@ -1,0 +1,172 @@
+"""Response/request models of the enterprise, checkup, job, push and simulation API."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from zhida.web.api.schemas import PageMeta
+
+
+class EnterpriseSummary(BaseModel):
+    uscc: str
+    name: str
+    region_code: str
+    region: str
+    industry_code: str
+    industry: str
+    entity_type: str
+    size_class: str | None
+
+
+class EnterpriseList(BaseModel):
+    items: list[EnterpriseSummary]
+    meta: PageMeta
+
+
+class EnterpriseDetail(BaseModel):
+    enterprise: EnterpriseSummary
+    profile: dict[str, Any] = Field(description="一户一档（docs/enterprise-profile.md）")
+
+
+class CheckupSummary(BaseModel):
+    counts: dict[str, int]
+    eligible_total: str = Field(description="可享受金额合计（元，字符串，精确到分）")
+    benefits_counted: int
+    shared_benefits: list[str]
+
+
+class CheckupReport(BaseModel):
+    """docs/match-json.md: per measure status, amount, reasons, missing facts, near-miss, sources."""
+
+    model_config = {"extra": "allow"}
+    schema_: str = Field(alias="schema")
+    as_of: str
+    enterprise: dict[str, Any]
+    summary: CheckupSummary
+    results: list[dict[str, Any]]
+
+
+class FactInput(BaseModel):
+    fact: str = Field(min_length=1, max_length=128, description="事实目录中的名称，如 employees、ownership")
+    value: str = Field(max_length=200, description="值（文本）：金额按元，百分数写 35 表示 35%，是/否，日期 YYYY-MM-DD")
+
+
+class FactResult(BaseModel):
+    uscc: str
+    fact: str
+    summary: CheckupSummary
+
+
+class ImportSummary(BaseModel):
+    import_id: int
+    file: str
+    rows_read: int
+    stored: int
+    rejected_rows: int
+    already_imported: bool
+    warnings: list[str]
+
+
+class JobView(BaseModel):
+    id: str
+    kind: str
+    status: Literal["queued", "running", "completed", "failed", "cancelled"]
+    stage: str
+    done: int
+    total: int
+    progress: float
+    params: dict[str, Any]
+    created_by: str
+    created_at: str
+    finished_at: str | None
+    error: str | None
+    summary: dict[str, Any]
+
+
+class JobList(BaseModel):
+    items: list[JobView]
+
+
+class BatchStart(BaseModel):
+    as_of: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="评估日，默认服务器设定")
+
+
+class MeasureCounts(BaseModel):
+    measure_id: str
+    eligible: int
+    undetermined: int
+    ineligible: int
+
+
+class JobResults(BaseModel):
+    job_id: str
+    as_of: str
+    enterprises: int
+    measures: list[MeasureCounts]
+
+
+class PushEnterprise(BaseModel):
+    uscc: str
+    name: str
+    region: str
+    industry: str
+    amount: str | None
+
+
+class PushMeasure(BaseModel):
+    measure_id: str
+    title: str
+    units: list[str]
+    count: int
+    total: str
+    enterprises: list[PushEnterprise]
+
+
+class PushGroup(BaseModel):
+    unit: str
+    measures: list[PushMeasure]
+
+
+class PushLists(BaseModel):
+    as_of: str
+    groups: list[PushGroup]
+
+
+class SimulationParameter(BaseModel):
+    id: str
+    where: str
+    context: str
+    value: str
+
+
+class SimulationInput(BaseModel):
+    measure: str = Field(min_length=1, max_length=128)
+    parameter: str = Field(min_length=1, max_length=128, description="参数编号，见 GET /simulations/parameters")
+    value: str = Field(min_length=1, max_length=40, description="新值（数字）")
+
+
+class SimulationCell(BaseModel):
+    key: str
+    label: str | None = None
+    baseline_count: int
+    reform_count: int
+    baseline_cost: str
+    reform_cost: str
+
+
+class SimulationResult(BaseModel):
+    measure_id: str
+    title: str
+    parameter: str
+    where: str
+    baseline_value: str | None
+    reform_value: str
+    as_of: str
+    enterprises: int
+    totals: dict[str, Any]
+    by_district: list[SimulationCell]
+    by_industry: list[SimulationCell]
+    gainers: dict[str, Any]
+    losers: dict[str, Any]

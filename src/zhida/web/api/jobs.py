@@ -1,0 +1,59 @@
+"""Batch jobs: start (asynchronous, in a background thread), poll progress, read results."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Depends, Request
+
+from zhida.web.api.enterprise_schemas import BatchStart, JobList, JobResults, JobView, MeasureCounts
+from zhida.web.deps import Principal, require
+from zhida.web.errors import LOOKUP_ERRORS, READ_ERRORS, WRITE_ERRORS, Invalid, NotFound, WebError
+
+router = APIRouter(prefix="/api/v1/jobs", tags=["批量任务"])
+runner = require("push", "read")  # batch runs feed the push lists: officials only
+
+
+@router.post("/batch", response_model=JobView, status_code=202, responses=WRITE_ERRORS,
+             summary="启动批量匹配（全部企业 × 全部措施，后台执行；已有任务在运行时返回该任务）")
+def start_batch(request: Request, body: BatchStart | None = None, principal: Principal = Depends(runner)) -> JobView:
+    as_of = request.app.state.as_of
+    if body is not None and body.as_of:
+        try:
+            as_of = date.fromisoformat(body.as_of)
+        except ValueError:
+            raise Invalid(f"评估日 {body.as_of} 不是有效日期", field="as_of") from None
+    job = request.app.state.jobs.start_batch(request.app.state.store, as_of, principal.username)
+    return JobView(**job.view())
+
+
+@router.get("", response_model=JobList, responses=READ_ERRORS, summary="任务列表（最新在前）")
+def list_jobs(request: Request, _: Principal = Depends(runner)) -> JobList:
+    jobs = sorted(request.app.state.jobs.jobs.values(), key=lambda j: j.created_at, reverse=True)
+    return JobList(items=[JobView(**j.view()) for j in jobs])
+
+
+def _job(request: Request, job_id: str):
+    job = request.app.state.jobs.get(job_id)
+    if job is None:
+        raise NotFound(f"任务 {job_id} 不存在", field="job_id")
+    return job
+
+
+@router.get("/{job_id}", response_model=JobView, responses=LOOKUP_ERRORS, summary="任务进度")
+def get_job(request: Request, job_id: str, _: Principal = Depends(runner)) -> JobView:
+    return JobView(**_job(request, job_id).view())
+
+
+@router.get("/{job_id}/results", response_model=JobResults, responses=WRITE_ERRORS,
+            summary="任务结果：每项措施的符合、待确认、不符合企业数（任务完成前为 409）")
+def job_results(request: Request, job_id: str, _: Principal = Depends(runner)) -> JobResults:
+    job = _job(request, job_id)
+    latest = request.app.state.jobs.latest
+    if job.status != "completed":
+        raise WebError(409, "conflict", f"任务 {job_id} 尚未完成（{job.status}）")
+    if latest is None or latest.job_id != job_id:
+        raise WebError(409, "conflict", f"任务 {job_id} 的结果已被更新的批量匹配取代")
+    measures = [MeasureCounts(measure_id=m, eligible=c["eligible"], undetermined=c["undetermined"],
+                              ineligible=c["ineligible"]) for m, c in sorted(latest.counts.items())]
+    return JobResults(job_id=job_id, as_of=latest.as_of.isoformat(), enterprises=len(latest.members), measures=measures)

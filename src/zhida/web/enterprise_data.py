@@ -1,0 +1,165 @@
+"""Enterprises in the store, as the web platform reads and changes them.
+
+An adapter over ``zhida.enterprises`` (its tables and profile model): lookups, scoped lists,
+and saving an edited profile together with its audit entry (one transaction).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from zhida.enterprises import industries, regions
+from zhida.enterprises.profile import EnterpriseProfile
+from zhida.enterprises.size_class import SIZE_LABELS, derive_size_class
+from zhida.enterprises.tables import Enterprise
+from zhida.store.database import Store
+from zhida.web import audit
+from zhida.web.deps import Principal
+
+ENTITY_ZH = {"enterprise": "企业", "individual_business": "个体工商户", "individual": "个人", "institution": "事业单位",
+             "social_organization": "社会组织", "government": "机关"}
+
+
+@dataclass(frozen=True)
+class StoredEnterprise:
+    uscc: str
+    name: str
+    region_code: str
+    industry_code: str
+    entity_type: str
+    size_class: str | None
+    profile: EnterpriseProfile
+    revision: str  # hash of the stored profile: the checkup cache key changes when it does
+
+    @property
+    def region_name(self) -> str:
+        return region_name(self.region_code)
+
+    @property
+    def industry_name(self) -> str:
+        return industries.name_of(self.industry_code) or self.industry_code
+
+    @property
+    def size_label(self) -> str:
+        return SIZE_LABELS.get(self.size_class or "", "无法判定")
+
+    def summary(self) -> dict[str, Any]:
+        return {"uscc": self.uscc, "name": self.name, "region_code": self.region_code, "region": self.region_name,
+                "industry_code": self.industry_code, "industry": self.industry_name,
+                "entity_type": self.entity_type, "size_class": self.size_class}
+
+
+def region_name(code: str | None) -> str:
+    if not code:
+        return "—"
+    try:
+        return regions.name_of(code)
+    except KeyError:
+        return code
+
+
+def revision_of(profile_json: dict) -> str:
+    import json
+
+    return hashlib.sha256(json.dumps(profile_json, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def get(store: Store, uscc: str) -> StoredEnterprise | None:
+    with store.sessions() as session:
+        row = session.scalars(select(Enterprise).where(Enterprise.uscc == uscc)).first()
+        if row is None:
+            return None
+        return _stored(row)
+
+
+def _stored(row: Enterprise) -> StoredEnterprise:
+    return StoredEnterprise(row.uscc, row.name, row.region_code, row.industry_code, row.entity_type, row.size_class,
+                            EnterpriseProfile.model_validate(row.profile_json), revision_of(row.profile_json))
+
+
+def region_of(store: Store, uscc: str) -> str | None:
+    """The district name of a stored enterprise (what a staff user's region is compared with)."""
+    with store.sessions() as session:
+        code = session.scalar(select(Enterprise.region_code).where(Enterprise.uscc == uscc))
+    return region_name(code) if code else None
+
+
+def region_code_for(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return regions.resolve(name).region_code
+    except KeyError:
+        return None
+
+
+def scope_filters(principal: Principal) -> list:
+    """Row scope of enterprise lists: an enterprise user its own USCC, staff their region."""
+    if principal.role == "enterprise":
+        return [Enterprise.uscc == (principal.uscc or "")]
+    if principal.role == "staff" and principal.region:
+        return [Enterprise.region_code == (region_code_for(principal.region) or "—")]
+    return []
+
+
+def search(store: Store, principal: Principal, *, q: str | None = None, region: str | None = None,
+           industry: str | None = None, offset: int = 0, limit: int = 20) -> tuple[int, list[dict[str, Any]]]:
+    query = select(Enterprise.uscc, Enterprise.name, Enterprise.region_code, Enterprise.industry_code,
+                   Enterprise.entity_type, Enterprise.size_class).where(*scope_filters(principal))
+    if q:
+        like = f"%{q.strip()}%"
+        query = query.where(or_(Enterprise.name.like(like), Enterprise.uscc.like(like.upper())))
+    if region:
+        query = query.where(Enterprise.region_code == (region_code_for(region) or region))
+    if industry:
+        query = query.where(Enterprise.industry_code.like(f"{industry.strip().upper()}%"))
+    with store.sessions() as session:
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = session.execute(query.order_by(Enterprise.id).offset(offset).limit(limit)).all()
+    items = [{"uscc": u, "name": n, "region_code": r, "region": region_name(r), "industry_code": i,
+              "industry": industries.name_of(i) or i, "entity_type": e, "size_class": s}
+             for u, n, r, i, e, s in rows]
+    return total, items
+
+
+def lifted_columns(profile: EnterpriseProfile) -> dict[str, Any]:
+    """The columns kept beside the JSON (as the importer derives them: size class of the latest year)."""
+    sized = [y for y, f in profile.figures.items()
+             if f.employees is not None or f.revenue is not None or f.total_assets is not None]
+    year = max(sized) if sized else None
+    size = None
+    if year is not None:
+        f = profile.figures[year]
+        size = derive_size_class(profile.industry_code, f.employees, f.revenue, f.total_assets)
+    return {"name": profile.name, "region_code": profile.region_code, "special_zone": profile.special_zone,
+            "industry_code": profile.industry_code, "entity_type": profile.entity_type, "size_class": size,
+            "size_class_year": year, "schema_version": profile.schema_version,
+            "profile_json": profile.model_dump(mode="json", exclude_none=True)}
+
+
+def save_profile(store: Store, principal: Principal, uscc: str, profile: EnterpriseProfile, *, action: str,
+                 detail: str) -> StoredEnterprise:
+    """Replace the stored profile and write the audit entry in the same transaction."""
+    columns = lifted_columns(profile)
+    with store.transaction() as session:
+        row = session.scalars(select(Enterprise).where(Enterprise.uscc == uscc).with_for_update()).first()
+        if row is None:
+            from zhida.web.errors import NotFound
+
+            raise NotFound(f"企业 {uscc} 不在企业库中", field="uscc")
+        before = row.profile_json
+        for name, value in columns.items():
+            setattr(row, name, value)
+        audit.record(session, actor=principal.username, actor_id=principal.user_id, action=action,
+                     entity="enterprise", entity_id=uscc, before=before, after=columns["profile_json"], detail=detail)
+        session.flush()
+        return _stored(row)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)

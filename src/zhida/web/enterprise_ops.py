@@ -1,0 +1,125 @@
+"""What the enterprise pages and API share: loading with the guard, checkups, fact edits, imports.
+
+Pages and API call these so both answer the same facts (and the same errors).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request, UploadFile
+from sqlalchemy import select
+
+from zhida.errors import DataError
+from zhida.web import audit, checkup, enterprise_data, fact_edit, population
+from zhida.web.deps import Principal
+from zhida.web.errors import Invalid, NotFound
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+UPLOAD_TYPES = (".csv", ".xlsx")
+
+
+def as_of_of(request: Request, as_of: date | None = None) -> date:
+    return as_of or request.app.state.as_of
+
+
+def load(request: Request, uscc: str) -> enterprise_data.StoredEnterprise:
+    found = enterprise_data.get(request.app.state.store, uscc)
+    if found is None:
+        raise NotFound(f"企业库中没有统一社会信用代码为 {uscc} 的企业", field="uscc")
+    return found
+
+
+def run_checkup(request: Request, uscc: str, as_of: date | None = None) -> checkup.Checkup:
+    return checkup.run(load(request, uscc), as_of_of(request, as_of), request.app.state.checkups)
+
+
+def supply_fact(request: Request, principal: Principal, uscc: str, fact: str, raw_value: str,
+                as_of: date | None = None) -> checkup.Checkup:
+    """Parse, apply, validate and store one fact (audited), then re-check at once."""
+    day = as_of_of(request, as_of)
+    enterprise = load(request, uscc)
+    try:
+        value = fact_edit.parse_value(fact, raw_value)
+        profile = fact_edit.supply(enterprise.profile, fact, value, day)
+    except DataError as exc:
+        label = fact_edit.field_for(fact).label if fact_edit.field_for(fact) else fact
+        raise Invalid(f"{label}：{exc.reason}", field=fact) from None
+    updated = enterprise_data.save_profile(request.app.state.store, principal, uscc, profile, action="supply_fact",
+                                           detail=f"补充事实 {fact} = {raw_value.strip()[:200]}（评估日 {day}）")
+    population.invalidate()
+    return checkup.run(updated, day, request.app.state.checkups)
+
+
+async def import_upload(request: Request, principal: Principal, upload: UploadFile) -> dict[str, Any]:
+    """Store an uploaded CSV/XLSX through the importer; a file it cannot read stores nothing."""
+    from zhida.enterprises.importer import import_file
+
+    name = Path(upload.filename or "").name
+    suffix = Path(name).suffix.lower()
+    if suffix not in UPLOAD_TYPES:
+        raise Invalid(f"文件 {name or '（未命名）'}：只接受 .xlsx 或 .csv 文件", field="file")
+    content = await upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise Invalid(f"文件 {name}：超过 20 MB，请拆分后上传或使用命令行导入", field="file")
+    if not content:
+        raise Invalid(f"文件 {name}：文件为空", field="file")
+    with tempfile.TemporaryDirectory(prefix="zhida-upload-") as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        path.write_bytes(content)
+        try:
+            # One transaction for the whole upload (batch size above the row limit): all or nothing.
+            result = import_file(path, request.app.state.store, resume=True, batch_size=1_000_000,
+                                 report_path=Path(tmp) / "rejects.csv")
+        except DataError as exc:
+            raise Invalid(f"文件 {name} 无法导入：{_reason_zh(exc.reason)}", field="file") from None
+    with request.app.state.store.transaction() as session:
+        summary = {"import_id": result.import_id, "file": name, "rows_read": result.rows_read,
+                   "stored": result.stored, "rejected_rows": result.rejected_rows,
+                   "already_imported": result.already_imported, "warnings": result.warnings}
+        audit.record(session, actor=principal.username, actor_id=principal.user_id, action="import",
+                     entity="enterprise_import", entity_id=str(result.import_id), before=None, after=summary,
+                     detail=f"上传导入 {name}")
+    population.invalidate()
+    return summary
+
+
+def _reason_zh(reason: str) -> str:
+    if "not a readable XLSX" in reason:
+        return "不是有效的 XLSX 工作簿（文件损坏或并非 Excel 文件）"
+    if "not UTF-8 or GB18030" in reason:
+        return "CSV 文件编码无法识别（请使用 UTF-8 或 GB18030）"
+    if "empty" in reason:
+        return "文件为空或第一个工作表为空"
+    return reason
+
+
+def rejects_csv(request: Request, import_id: int) -> bytes:
+    from zhida.enterprises.tables import EnterpriseImport, ImportReject
+
+    with request.app.state.store.sessions() as session:
+        if session.get(EnterpriseImport, import_id) is None:
+            raise NotFound(f"导入记录 #{import_id} 不存在", field="import_id")
+        rows = session.scalars(select(ImportReject).where(ImportReject.import_id == import_id)
+                               .order_by(ImportReject.row, ImportReject.id)).all()
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["row", "field", "value", "reason"])
+        for r in rows:
+            writer.writerow([r.row, r.field, _safe_cell(r.value), _safe_cell(r.reason)])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _safe_cell(value: str | None) -> str:
+    # A cell starting with = + - @ would run as a formula when the CSV is opened in Excel.
+    text = value or ""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def download_name(uscc: str, suffix: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="checkup-{uscc}.{suffix}"'}

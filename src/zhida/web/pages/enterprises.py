@@ -1,0 +1,116 @@
+"""企业画像 / 政策体检 pages: list and import (officials), one enterprise with its checkup,
+supplying a missing fact in place (htmx), and the XLSX / PDF exports."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from zhida.errors import DataError
+from zhida.web import enterprise_data, enterprise_ops
+from zhida.web.deps import Principal, enterprise_access, require
+from zhida.web.errors import WebError
+from zhida.web.library import Page
+from zhida.web.pages.common import render
+from zhida.web.reports.pdf import checkup_pdf
+from zhida.web.reports.xlsx import checkup_xlsx
+from zhida.web.uscc import normalize_uscc
+
+router = APIRouter(include_in_schema=False)
+PER_PAGE = 20
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _list_context(request: Request, principal: Principal, q: str, region: str, industry: str, page: int) -> dict:
+    total, items = enterprise_data.search(request.app.state.store, principal, q=q, region=region, industry=industry,
+                                          offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
+    result = Page(items=items, total=total, page=page, per_page=PER_PAGE)
+    return {"title": "企业画像/政策体检", "result": result, "filters": {"q": q, "region": region, "industry": industry},
+            "error": None, "uscc": "", "imported": None, "import_error": None}
+
+
+@router.get("/enterprises")
+def enterprises_page(request: Request, q: str = Query("", max_length=100), region: str = Query("", max_length=32),
+                     industry: str = Query("", max_length=8), page: int = Query(1, ge=1, le=100000),
+                     principal: Principal = Depends(require("enterprises", "read"))):
+    if principal.role == "enterprise":  # an enterprise user has exactly one enterprise
+        return RedirectResponse(f"/enterprises/{principal.uscc}", status_code=303)
+    return render(request, "sections/enterprises.html", _list_context(request, principal, q, region, industry, page),
+                  active="enterprises")
+
+
+@router.get("/enterprises/lookup")
+def enterprise_lookup(request: Request, uscc: str = Query("", max_length=32),
+                      principal: Principal = Depends(require("enterprises", "read"))):
+    try:
+        code = normalize_uscc(uscc)
+    except DataError as exc:
+        context = _list_context(request, principal, "", "", "", 1)
+        context.update(error=exc.reason, uscc=uscc)
+        return render(request, "sections/enterprises.html", context, status_code=422, active="enterprises")
+    return RedirectResponse(f"/enterprises/{code}", status_code=303)
+
+
+@router.post("/enterprises/import")
+async def import_page(request: Request, file: UploadFile = File(...),
+                      principal: Principal = Depends(require("enterprises", "import"))):
+    context = _list_context(request, principal, "", "", "", 1)
+    try:
+        context["imported"] = await enterprise_ops.import_upload(request, principal, file)
+    except WebError as exc:
+        context["import_error"] = exc.message
+        return render(request, "sections/enterprises.html", context, status_code=exc.status, active="enterprises")
+    context.update(_list_context(request, principal, "", "", "", 1) | {"imported": context["imported"]})
+    return render(request, "sections/enterprises.html", context, active="enterprises")
+
+
+@router.get("/enterprises/imports/{import_id}/rejects.csv")
+def import_rejects(request: Request, import_id: int, _: Principal = Depends(require("enterprises", "import"))):
+    return Response(enterprise_ops.rejects_csv(request, import_id), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="import-{import_id}-rejects.csv"'})
+
+
+def _workspace(request: Request, checkup, *, error: str | None = None, error_fact: str | None = None,
+               notice: str | None = None, status_code: int = 200):
+    e = checkup.enterprise
+    template = "enterprises/_workspace.html" if request.headers.get("HX-Request") else "sections/enterprise.html"
+    return render(request, template, {"title": f"{e.name}（{e.uscc}）", "uscc": e.uscc, "e": e, "c": checkup,
+                                      "error": error, "error_fact": error_fact, "notice": notice},
+                  status_code=status_code, active="enterprises")
+
+
+@router.get("/enterprises/{uscc}")
+def enterprise_page(request: Request, access: tuple[Principal, str] = Depends(enterprise_access("enterprises", "read"))):
+    _, uscc = access
+    return _workspace(request, enterprise_ops.run_checkup(request, uscc))
+
+
+@router.post("/enterprises/{uscc}/facts")
+def supply_fact_page(request: Request, fact: str = Form(..., max_length=128), value: str = Form("", max_length=400),
+                     access: tuple[Principal, str] = Depends(enterprise_access("enterprises", "write"))):
+    principal, uscc = access
+    try:
+        checkup = enterprise_ops.supply_fact(request, principal, uscc, fact, value)
+    except WebError as exc:
+        if exc.status != 422:
+            raise
+        # htmx swaps 200 responses: the message is shown beside the form; a plain form post gets 422.
+        status = 200 if request.headers.get("HX-Request") else 422
+        return _workspace(request, enterprise_ops.run_checkup(request, uscc), error=exc.message, error_fact=fact,
+                          status_code=status)
+    label = next((f["label"] for f in checkup.missing_facts if f["fact"] == fact), fact)
+    return _workspace(request, checkup, notice=f"已保存并重新体检（{label}）")
+
+
+@router.get("/enterprises/{uscc}/checkup.xlsx")
+def checkup_xlsx_page(request: Request, access: tuple[Principal, str] = Depends(enterprise_access("checkup", "read"))):
+    _, uscc = access
+    body = checkup_xlsx(enterprise_ops.run_checkup(request, uscc))
+    return Response(body, media_type=XLSX, headers=enterprise_ops.download_name(uscc, "xlsx"))
+
+
+@router.get("/enterprises/{uscc}/checkup.pdf")
+def checkup_pdf_page(request: Request, access: tuple[Principal, str] = Depends(enterprise_access("checkup", "read"))):
+    _, uscc = access
+    body = checkup_pdf(enterprise_ops.run_checkup(request, uscc), request.app.state.templates)
+    return Response(body, media_type="application/pdf", headers=enterprise_ops.download_name(uscc, "pdf"))

@@ -1,0 +1,64 @@
+"""精准推送 page: per measure the eligible enterprises (from the last complete batch), filtered
+by district and industry, grouped by responsible unit; batch start with progress; XLSX export."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from zhida.web import push_lists
+from zhida.web.deps import Principal, require
+from zhida.web.pages.common import render
+from zhida.web.reports.xlsx import push_list_xlsx
+
+router = APIRouter(include_in_schema=False)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHOWN_PER_MEASURE = 50
+
+
+@router.get("/push")
+def push_page(request: Request, measure: str = Query("", max_length=128), region: str = Query("", max_length=32),
+              industry: str = Query("", max_length=8), principal: Principal = Depends(require("push", "read"))):
+    jobs = request.app.state.jobs
+    batch = jobs.latest
+    groups = []
+    if batch is not None:
+        lists = push_lists.build(batch, principal, measure=measure or None, region=region or None,
+                                 industry=industry or None, limit_per_measure=SHOWN_PER_MEASURE)
+        groups = push_lists.by_unit(lists, principal)
+    measures = push_lists.visible_measures(principal)
+    return render(request, "sections/push.html", {
+        "title": "精准推送", "batch": batch, "groups": groups, "measures": measures, "job": jobs.running(),
+        "filters": {"measure": measure, "region": region, "industry": industry}, "shown": SHOWN_PER_MEASURE,
+    }, active="push")
+
+
+@router.post("/push/batch")
+def start_batch(request: Request, principal: Principal = Depends(require("push", "read"))):
+    request.app.state.jobs.start_batch(request.app.state.store, request.app.state.as_of, principal.username)
+    if request.headers.get("HX-Request"):
+        return job_progress(request, principal)
+    return RedirectResponse("/push", status_code=303)
+
+
+@router.get("/push/progress")
+def job_progress(request: Request, principal: Principal = Depends(require("push", "read"))):
+    jobs = request.app.state.jobs
+    job = jobs.running() or max(jobs.jobs.values(), key=lambda j: j.created_at, default=None)
+    return render(request, "push/_progress.html", {"job": job})
+
+
+@router.get("/push.xlsx")
+def push_xlsx(request: Request, measure: str = Query("", max_length=128), region: str = Query("", max_length=32),
+              industry: str = Query("", max_length=8), principal: Principal = Depends(require("push", "read"))):
+    from zhida.web.errors import WebError
+
+    batch = request.app.state.jobs.latest
+    if batch is None:
+        raise WebError(409, "conflict", "尚未完成批量匹配：请先运行批量匹配")
+    lists = push_lists.build(batch, principal, measure=measure or None, region=region or None,
+                             industry=industry or None)
+    filters = {"评估日": batch.as_of.isoformat(), "措施": measure or "全部", "地区": region or principal.region or "全部",
+               "行业": industry or "全部", "导出人": principal.username}
+    return Response(push_list_xlsx(lists, filters), media_type=XLSX,
+                    headers={"Content-Disposition": 'attachment; filename="push-list.xlsx"'})

@@ -1,0 +1,1 @@
+"""Downloadable reports: XLSX (openpyxl) and PDF (WeasyPrint with the system's CJK fonts)."""

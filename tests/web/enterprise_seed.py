@@ -1,0 +1,44 @@
+"""Enterprises for the web feature tests: the enterprise users' own companies (from the worked
+example profiles) and a small synthetic population, stored in the test server's store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from sqlalchemy import insert
+
+from zhida import config
+from zhida.enterprises.generate import generate, store_population
+from zhida.enterprises.profile import EnterpriseProfile
+from zhida.enterprises.tables import Enterprise
+from zhida.web.enterprise_data import lifted_columns
+
+from .conftest import USCC_A, USCC_B
+
+AS_OF = dt.date(2022, 12, 31)
+EXAMPLES = config.PROJECT_ROOT / "docs" / "examples" / "profiles"
+POPULATION = 300
+
+
+def example(name: str, **changes) -> EnterpriseProfile:
+    data = json.loads((EXAMPLES / name).read_text(encoding="utf-8"))
+    data.update(changes)
+    return EnterpriseProfile.model_validate(data)
+
+
+def seed(app) -> dict:
+    """Idempotent: store A (朝阳, manufacturer) and B (海淀), then a synthetic population."""
+    if getattr(app.state, "test_seeded", None):
+        return app.state.test_seeded
+    app.state.as_of = AS_OF
+    a = example("industrial_sme_equipment_2022.json", uscc=USCC_A, region_code="110105",
+                name="北京朝阳博远精密机械有限公司")
+    b = example("chaoyang_service_micro_rent.json", uscc=USCC_B, region_code="110108", name="北京海淀星辰商务咨询有限公司")
+    now = dt.datetime.now(dt.UTC)
+    with app.state.store.transaction() as session:
+        session.execute(insert(Enterprise), [{**lifted_columns(p), "uscc": p.uscc, "created_at": now}
+                                             for p in (a, b)])
+    stored, _ = store_population(generate(POPULATION, 7, AS_OF), app.state.store)
+    app.state.test_seeded = {"a": a, "b": b, "population": stored}
+    return app.state.test_seeded
