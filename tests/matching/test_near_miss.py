@@ -61,17 +61,14 @@ def test_and_condition_needs_all_failing_parts(policies):
 
 
 def test_cap_reached_says_further_rd_expense_adds_nothing(policies):
-    facts = {"entity_type": "enterprise", "region_code": "110105", "rd_expense": 6000000}
-    measure = policies.measure("cy2022.sme-rd-reward")
-    r = match_enterprise(facts, date(2022, 8, 1), [measure], policies=policies)[0]
-    if r.status != "eligible":  # the other conditions of the measure: satisfy them via the near-miss
-        [nm] = [n for n in r.near_miss if n.kind == "change"]
-        facts = _applied(facts, nm.best)
-        r = match_enterprise(facts, date(2022, 8, 1), [measure], policies=policies)[0]
+    facts = {"entity_type": "enterprise", "region_code": "110105", "industry_code": "6513", "employees": 50,
+             "revenue": 20000000, "total_assets": 30000000, "core_ip": True, "rd_expense": 6000000}
+    r = _one(policies, "cy2022.sme-rd-reward", facts)
     assert r.status == "eligible"
-    assert r.amount.value == Decimal("1000000.00")
+    assert r.amount.value == Decimal("1000000.00")  # 20% of 600万 = 120万, capped at 100万
     [cap] = [n for n in r.near_miss if n.kind == "cap"]
-    assert cap.text.startswith("已达上限100万元：研发费用超过500万元的部分不再增加金额")
+    assert cap.text == "已达上限100万元：研发费用超过500万元的部分不再增加金额（现600万元，按公式可得120万元）"
+    assert [o["id"] for o in r.open_criteria] == ["rd_standard"]  # eligible, but a unit must still judge
 
 
 def test_cap_not_reached_says_how_far(policies):
@@ -86,7 +83,7 @@ def test_cap_not_reached_says_how_far(policies):
 def test_missing_fact_near_miss_says_what_to_supply_and_what_it_must_be(policies):
     r = _one(policies, "bj2022.sme-equipment-deduction", {**BJ_FACTORY, "employees": 1500})
     assert r.status == "undetermined"
-    assert r.missing == ["revenue"]
+    assert "revenue" in r.missing
     [nm] = [n for n in r.near_miss if n.kind == "change"]
     assert nm.best.changes[0].fact == "revenue" and nm.best.changes[0].kind == "supply"
     assert nm.text.startswith("补充营业收入（需低于4亿元）")

@@ -69,6 +69,9 @@ def test_filters(store):
     assert set(_ids(search(store, "企业", beneficiary="srdi_sme"))) == {("010_loans", "1.1")}
     assert set(_ids(search(store, "数字化", doc="011"))) == {("011_trad", "1")}
     assert search(store, "担保", unit="市经济和信息化局") == []
+    # any part of a unit's name or a beneficiary's label selects it
+    assert set(_ids(search(store, "企业", unit="财政"))) == {("010_loans", "1.1"), ("010_loans", "1.2")}
+    assert set(_ids(search(store, "企业", beneficiary="微企"))) == {("010_loans", "1.2")}
 
 
 def test_ranking_is_bounded_to_the_newest_candidates(store, monkeypatch):
@@ -85,6 +88,8 @@ def test_limit_and_bad_queries(store):
     assert len(search(store, "企业", limit=2)) == 2
     with pytest.raises(ZhidaError, match="no letters"):
         search(store, "，。")
+    with pytest.raises(ZhidaError, match="--unit"):
+        search(store, "企业", unit="、")
     with pytest.raises(ZhidaError, match="no such document"):
         search(store, "企业", doc="999")
 

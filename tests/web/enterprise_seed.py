@@ -14,15 +14,17 @@ from zhida.enterprises.profile import EnterpriseProfile
 from zhida.enterprises.tables import Enterprise
 from zhida.web.enterprise_data import lifted_columns
 
-from .conftest import USCC_A, USCC_B
+from .conftest import USCC_A, USCC_B, make_uscc
+
+USCC_C = make_uscc("91110105MA0BRW5R0")  # the browser test's own enterprise (朝阳区)
 
 AS_OF = dt.date(2022, 12, 31)
 EXAMPLES = config.PROJECT_ROOT / "docs" / "examples" / "profiles"
 POPULATION = 300
 
 
-def example(name: str, **changes) -> EnterpriseProfile:
-    data = json.loads((EXAMPLES / name).read_text(encoding="utf-8"))
+def example(file: str, **changes) -> EnterpriseProfile:
+    data = json.loads((EXAMPLES / file).read_text(encoding="utf-8"))
     data.update(changes)
     return EnterpriseProfile.model_validate(data)
 
@@ -35,10 +37,12 @@ def seed(app) -> dict:
     a = example("industrial_sme_equipment_2022.json", uscc=USCC_A, region_code="110105",
                 name="北京朝阳博远精密机械有限公司")
     b = example("chaoyang_service_micro_rent.json", uscc=USCC_B, region_code="110108", name="北京海淀星辰商务咨询有限公司")
+    c = example("industrial_sme_equipment_2022.json", uscc=USCC_C, region_code="110105",
+                name="北京朝阳浏览器测试机械有限公司")
     now = dt.datetime.now(dt.UTC)
     with app.state.store.transaction() as session:
         session.execute(insert(Enterprise), [{**lifted_columns(p), "uscc": p.uscc, "created_at": now}
-                                             for p in (a, b)])
+                                             for p in (a, b, c)])
     stored, _ = store_population(generate(POPULATION, 7, AS_OF), app.state.store)
     app.state.test_seeded = {"a": a, "b": b, "population": stored}
     return app.state.test_seeded

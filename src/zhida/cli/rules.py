@@ -50,7 +50,7 @@ def measures_list(doc: Optional[str] = typer.Option(None, "--doc", help="documen
     else:
         for row in rows:
             clauses = ",".join(f"{s['document'][:3]}:{s['clause']}" for s in row["sources"])
-            out.print(f"{row['id']:<48} {clauses:<14} {row['kind']:<14} {row['beneficiary']:<12} {row['title']}")
+            out.print(f"{row['id']:<48} {clauses:<14} {row['kind']:<14} {row['beneficiary']:<12} {row['title']}", markup=False)
         out.print(f"{len(rows)} measures")
     if policies.errors:
         raise typer.Exit(2)
@@ -91,7 +91,21 @@ def facts_list(as_json: bool = typer.Option(False, "--json"), policies_dir: Opti
         _dump(rows)
         return
     for row in rows:
-        out.print(f"{row['name']:<40} {row['type']:<8} {row['unit'] or '':<4} {row['temporal']:<14} {row['label_zh']}")
+        out.print(f"{row['name']:<40} {row['type']:<8} {row['unit'] or '':<4} {row['temporal']:<14} {row['label_zh']}", markup=False)
+
+
+@facts_app.command("doc")
+def facts_doc(output: Path = typer.Option(Path("docs/facts.md"), "--output", "-o"),
+              policies_dir: Optional[Path] = PoliciesOpt) -> None:
+    """Write the fact catalogue and concepts as Markdown (docs/facts.md)."""
+    from zhida.rules.present import facts_markdown
+
+    policies = _load(policies_dir)
+    text = facts_markdown(policies)
+    tmp = output.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(output)  # never a half-written doc
+    out.print(f"wrote {output} ({len(policies.catalogue.facts)} facts, {len(policies.concepts)} concepts)")
 
 
 @app.command("coverage")

@@ -12,7 +12,6 @@ engine's own (``Evaluator.eval``); tests check status, amount and missing facts 
 
 from __future__ import annotations
 
-from collections import ChainMap
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -22,7 +21,7 @@ from zhida.rules.evaluate import Evaluator, kleene_and, to_fen
 from zhida.rules.expr import AS_OF, OPEN, columns
 from zhida.rules.model import Measure
 
-from zhida.matching.compiled import compile_node
+from zhida.matching.compiled import compile_node, node_columns
 
 
 class MatchEvaluator(Evaluator):
@@ -36,17 +35,34 @@ class MatchEvaluator(Evaluator):
     def _record(self, *args, **kwargs) -> None:  # the structured trace replaces it
         return None
 
+    def _facts_of_concept(self, name: str) -> list[str]:
+        # as the rules evaluator's, with the concept's column list memoised
+        out = []
+        for ref in node_columns(self.policies.concepts[name].ast):
+            if ref in self.policies.concepts:
+                out += self._facts_of_concept(ref)
+            elif ref != AS_OF and self.values.get(ref) is None and not ref.startswith(OPEN + "."):
+                out.append(ref)
+        return out
+
     def fork(self, changes: dict[str, object]) -> "MatchEvaluator":
         """A copy with some facts changed (already typed values; None = unknown)."""
         child = object.__new__(MatchEvaluator)
         child.policies, child.as_of = self.policies, self.as_of
-        child.values = ChainMap(changes, self.values) if changes else self.values  # O(1): no copy
+        if changes:
+            child.values = self.values.copy()
+            child.values.update(changes)
+        else:
+            child.values = self.values
         child.judgements = dict(self.judgements)
         child.checks, child.missing, child.opened, child._stack = [], [], [], []
-        deps = concept_facts(self.policies)
         # keep cached concepts that do not depend on a changed fact
-        child._concepts = {k: v for k, v in self._concepts.items()
-                           if not any(f in deps.get(k, ()) for f in changes)}
+        child._concepts = dict(self._concepts)
+        if child._concepts:
+            users = concepts_using(self.policies)
+            for f in changes:
+                for k in users.get(f, ()):
+                    child._concepts.pop(k, None)
         return child
 
 
@@ -72,10 +88,37 @@ def concept_facts(policies) -> dict[str, frozenset[str]]:
     """Concept name → the facts its value depends on (transitively)."""
     memo = cache_for(policies)
     if "concept_facts" not in memo:
-        memo["concept_facts"] = {
-            name: frozenset(c for c in columns(concept.expanded) if c != AS_OF and not c.startswith(OPEN + "."))
-            for name, concept in policies.concepts.items()}
+        # transitive over concept.ast (a concept's ``expanded`` form is not always fully expanded)
+        out: dict[str, frozenset[str]] = {}
+
+        def facts_of(name: str, seen: tuple[str, ...] = ()) -> frozenset[str]:
+            if name in out:
+                return out[name]
+            found: set[str] = set()
+            for ref in columns(policies.concepts[name].ast):
+                if ref in policies.concepts and ref not in seen:
+                    found |= facts_of(ref, seen + (name,))
+                elif ref != AS_OF and not ref.startswith(OPEN + ".") and ref not in policies.concepts:
+                    found.add(ref)
+            out[name] = frozenset(found)
+            return out[name]
+
+        for name in policies.concepts:
+            facts_of(name)
+        memo["concept_facts"] = out
     return memo["concept_facts"]
+
+
+def concepts_using(policies) -> dict[str, tuple[str, ...]]:
+    """Fact → the concepts whose value depends on it (the reverse of concept_facts)."""
+    memo = cache_for(policies)
+    if "concepts_using" not in memo:
+        users: dict[str, list[str]] = {}
+        for name, facts in concept_facts(policies).items():
+            for f in facts:
+                users.setdefault(f, []).append(name)
+        memo["concepts_using"] = {f: tuple(v) for f, v in users.items()}
+    return memo["concepts_using"]
 
 
 @dataclass
@@ -93,7 +136,14 @@ def _compile(m: Measure, policies) -> Compiled:
     nodes = [c.expanded for c in m.conditions]
     if m.amount is not None:
         nodes += [n for n in (m.amount.expr, m.amount.cap, m.amount.floor, m.amount.upper) if n is not None]
-    facts = {c for n in nodes for c in columns(n) if c != AS_OF and not c.startswith(OPEN + ".")}
+    deps = concept_facts(policies)
+    facts = set()
+    for n in nodes:
+        for ref in columns(n):
+            if ref in deps:
+                facts |= deps[ref]
+            elif ref != AS_OF and not ref.startswith(OPEN + "."):
+                facts.add(ref)
     events = []
     for name in sorted(facts):
         fact = policies.catalogue.get(name)

@@ -16,7 +16,7 @@ from sqlglot import exp
 from zhida.rules.describe import label, money, render
 from zhida.rules.expr import name_of
 
-from zhida.matching.compiled import node_columns
+from zhida.matching.compiled import column_name, node_columns
 from zhida.matching.trace import TNode
 
 # requirement words by operator, when the condition must hold / must not hold
@@ -58,7 +58,7 @@ def subject(node: exp.Expression, policies) -> tuple[str, object]:
     if isinstance(node, exp.Left):
         node = node.this
     if isinstance(node, exp.Column):
-        name = name_of(node)
+        name = column_name(node)
         return label(name, policies), fact_of(policies, name)
     refs = node_columns(node)
     fact = fact_of(policies, refs[0]) if len(refs) == 1 else None
@@ -140,6 +140,18 @@ def _number_forms(value, fact) -> list[str]:
 
 def source_phrase(value, fact, texts: list[str]) -> str | None:
     """The short phrase of a quote that states ``value`` (e.g. '从业人员1000人以下'), if any."""
+    key = (str(value), getattr(fact, "name", None), tuple(texts))
+    if key not in _PHRASES:
+        if len(_PHRASES) > 20000:
+            _PHRASES.clear()
+        _PHRASES[key] = _source_phrase(value, fact, texts)
+    return _PHRASES[key]
+
+
+_PHRASES: dict[tuple, str | None] = {}
+
+
+def _source_phrase(value, fact, texts: list[str]) -> str | None:
     for form in _number_forms(value, fact):
         pattern = re.compile(r"(?<![\d.])" + re.escape(form) + (r"(?![\d.])" if form[-1].isdigit() else ""))
         for text in texts:

@@ -113,7 +113,9 @@ def match_enterprise(profile_or_facts, as_of: date, measures: list[Measure] | No
                         per_event[i] = base.fork(_event_facts(e, policies))
                     candidates.append((i, per_event[i]))
         results = [(i, ev, evaluate_measure(c, ev)) for i, ev in candidates]
-        best = min(results, key=lambda r: (_RANK[r[2].status], -(r[2].amount or 0)))
+        # best event: status first, then the larger amount, then the fewest failing conditions
+        best = min(results, key=lambda r: (_RANK[r[2].status], -(r[2].amount or 0),
+                                           sum(v is False for v in r[2].conditions)))
         result = _explain(c, best[1], best[2], as_of, policies)
         if best[0] is not None:
             views = [EventView(events_by_index(events, i).type, i, events_by_index(events, i).date, r.status, r.amount)

@@ -24,7 +24,7 @@ from sqlglot import exp
 from zhida.rules.describe import label, money
 from zhida.rules.expr import AS_OF, OPEN, name_of
 
-from zhida.matching.compiled import node_columns
+from zhida.matching.compiled import column_name, node_columns
 from zhida.matching.evaluator import (Compiled, MatchEvaluator, amount_value, cache_for, concept_facts,
                                       evaluate_measure)
 from zhida.matching.explain import fact_of, fmt, requirement
@@ -33,7 +33,7 @@ from zhida.matching.trace import TNode
 # facts that describe what an enterprise *is*: a different value is another enterprise, not a change
 IDENTITY = {"entity_type", "region_code", "special_zone", "industry_code"}
 PER_NODE = 4  # options kept per node
-MAX_VERIFY = 8  # re-evaluations of the measure per result
+MAX_VERIFY = 6  # re-evaluations of the measure per result
 MAX_TRIES = 10  # candidate values tried per fact and comparison
 
 
@@ -43,8 +43,14 @@ class Change:
     kind: str  # set | supply | judge
     current: object
     target: object  # a value meeting the requirement (None: any value, only supplying matters)
-    requirement: str  # Chinese, e.g. 低于1,000人
+    req: object  # Chinese, e.g. 低于1,000人 — or a function giving it (worded only when shown)
     cost: float
+
+    @property
+    def requirement(self) -> str:
+        if callable(self.req):  # word it once, when first shown
+            object.__setattr__(self, "req", self.req())
+        return self.req
 
 
 @dataclass
@@ -52,6 +58,7 @@ class Option:
     changes: tuple[Change, ...]
     status: str | None = None  # after re-evaluation
     amount: Decimal | None = None
+    text: str | None = None  # worded once (option_words)
 
     @property
     def cost(self) -> float:
@@ -126,12 +133,18 @@ def _literals_by_fact(node: exp.Expression) -> dict[str, list]:
 
 
 def _expanded(node: exp.Expression, policies) -> exp.Expression:
-    from zhida.rules.expr import Scope, expand
+    from zhida.rules.expr import Scope, columns, expand
 
     memo = cache_for(policies).setdefault("expanded", {})
     found = memo.get(id(node))
     if found is None or found[0] is not node:
-        found = memo[id(node)] = (node, expand(node, Scope(policies.catalogue, policies.concepts)))
+        scope = Scope(policies.catalogue, policies.concepts)
+        full = expand(node, scope)
+        for _ in range(8):  # a concept's stored expansion may still name concepts: repeat
+            if not any(c in policies.concepts for c in columns(full)):
+                break
+            full = expand(full, scope)
+        found = memo[id(node)] = (node, full)
     return found[1]
 
 
@@ -203,7 +216,7 @@ def leaf_options(t: TNode, want: bool, ev: MatchEvaluator, policies) -> list[tup
         if t.name in IDENTITY and t.value is not None:
             return []
         kind = "supply" if t.value is None else "set"
-        return [(Change(t.name, kind, t.value, want, "是" if want else "否", _cost(t.value, want, kind)),)]
+        return [(Change(t.name, kind, t.value, want, "为是" if want else "为否", _cost(t.value, want, kind)),)]
     if t.kind == "case" and not t.children:
         facts = sorted({c for w in t.unknown_whens for c in node_columns(w)
                         if ev.values.get(c) is None and c in policies.catalogue.facts})
@@ -225,6 +238,12 @@ def leaf_options(t: TNode, want: bool, ev: MatchEvaluator, policies) -> list[tup
                 candidates += [lit - step, lit, lit + step]
             else:
                 candidates.append(lit)
+        other = t.right if _simple_side(node.this, name) else t.left if not isinstance(node, (exp.Between, exp.In)) \
+            else None
+        if isinstance(other, (Decimal, int, date)) and not isinstance(other, bool) and fact.type in (
+                "money", "integer", "decimal", "percent", "date"):  # e.g. valid_until >= as_of
+            step = _unit(fact)
+            candidates += [other - step, other, other + step]
         boundary = _linear_boundary(ev, node, name, current) if fact.type in ("money", "integer", "decimal",
                                                                                "percent") else None
         if boundary is not None:
@@ -237,16 +256,46 @@ def leaf_options(t: TNode, want: bool, ev: MatchEvaluator, policies) -> list[tup
                 typed.append(v)
         typed.sort(key=lambda v: _distance(current, v))
         for value in typed[:MAX_TRIES]:
-            if ev.fork({name: value}).eval(node) is want:
+            if _try(ev, node, name, value) is want:
                 kind = "supply" if current is None else "set"
-                req = requirement(t, policies, want, fact) if _simple(node, name) else f"为{fmt(value, fact)}"
+                req = _lazy_requirement(t, policies, want, fact) if _simple(node, name) \
+                    else (lambda v=value, f=fact: f"调整为{fmt(v, f)}")
                 out.append((Change(name, kind, current, value, req, _cost(current, value, kind)),))
                 break
         else:
             if current is None:  # nothing verified: still say which fact to supply
-                out.append((Change(name, "supply", None, None, requirement(t, policies, want, fact)
+                out.append((Change(name, "supply", None, None, _lazy_requirement(t, policies, want, fact)
                                    if _simple(node, name) else "", 0.0),))
     return out
+
+
+_ABSENT = object()
+
+
+def _try(ev: MatchEvaluator, node: exp.Expression, name: str, value):
+    """``node`` evaluated with ``name`` := value. A node reading only that fact (no concept) is
+    evaluated in place and the fact restored — no fork, nothing cached can go stale."""
+    if node_columns(node) != [name]:
+        return ev.fork({name: value}).eval(node)
+    old = ev.values.get(name, _ABSENT)
+    ev.values[name] = value
+    try:
+        return ev.eval(node)
+    finally:
+        if old is _ABSENT:
+            del ev.values[name]
+        else:
+            ev.values[name] = old
+
+
+def _lazy_requirement(t: TNode, policies, want: bool, fact):
+    return lambda: requirement(t, policies, want, fact)
+
+
+def _simple_side(side: exp.Expression, name: str) -> bool:
+    while isinstance(side, (exp.Paren, exp.Left)):
+        side = side.this
+    return isinstance(side, exp.Column) and column_name(side) == name
 
 
 def _simple(node: exp.Expression, name: str) -> bool:
@@ -255,7 +304,7 @@ def _simple(node: exp.Expression, name: str) -> bool:
     for s in sides:
         while isinstance(s, (exp.Paren, exp.Left)):
             s = s.this
-        if isinstance(s, exp.Column) and name_of(s) == name:
+        if isinstance(s, exp.Column) and column_name(s) == name:
             return True
     return False
 
@@ -320,7 +369,7 @@ def near_miss(c: Compiled, ev: MatchEvaluator, traces: list[TNode], status: str,
         verified: list[Option] = []
         tries = 0
         for changes in combine(parts) if parts else []:
-            if tries >= MAX_VERIFY or len(verified) >= 4:
+            if tries >= MAX_VERIFY or len(verified) >= 3:
                 break
             child = apply(ev, changes)
             if child is None:
@@ -353,9 +402,12 @@ def change_words(ch: Change, policies) -> str:
 
 
 def option_words(o: Option, policies) -> str:
+    if o.text is not None:
+        return o.text
     text = "，且".join(change_words(ch, policies) for ch in o.changes)
-    if o.amount is not None:
+    if o.amount is not None and all(ch.kind != "supply" for ch in o.changes):  # else it depends on the value supplied
         text += f"，可获{money(o.amount)}"
+    o.text = text
     return text
 
 

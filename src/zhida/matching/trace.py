@@ -38,22 +38,56 @@ def trace(node: exp.Expression, ev, within: str | None = None) -> TNode:
     return t
 
 
+def _shape(node: exp.Expression) -> tuple:
+    """The node's structure, read once (sqlglot attribute access is slow on hot paths)."""
+    found = _SHAPES.get(id(node))
+    if found is not None and found[0] is node:
+        return found[1]
+    inner = node
+    while isinstance(inner, exp.Paren):
+        inner = inner.this
+    if isinstance(inner, (exp.And, exp.Or)):
+        shape = ("and" if isinstance(inner, exp.And) else "or", inner, inner.this, inner.expression)
+    elif isinstance(inner, exp.Not):
+        shape = ("not", inner, inner.this)
+    elif isinstance(inner, exp.Column):
+        shape = ("col", inner, column_name(inner))
+    elif isinstance(inner, exp.Case):
+        shape = ("case", inner, [(b.this, b.args["true"]) for b in inner.args.get("ifs") or []],
+                 inner.args.get("default"))
+    elif isinstance(inner, COMPARE):
+        if isinstance(inner, exp.Between):
+            rhs = ("between", inner.args["low"], inner.args["high"])
+        elif isinstance(inner, exp.In):
+            rhs = ("in", list(inner.expressions))
+        else:
+            rhs = ("one", inner.expression)
+        shape = ("cmp", inner, inner.this, rhs)
+    elif isinstance(inner, exp.Boolean):
+        shape = ("const", inner, bool(inner.this))
+    else:
+        shape = ("other", inner)
+    _SHAPES[id(node)] = (node, shape)
+    return shape
+
+
+_SHAPES: dict[int, tuple] = {}
+
+
 def _trace(node: exp.Expression, ev, within: str | None) -> TNode:
-    """Evaluate ``node`` with the evaluator ``ev`` (a rules Evaluator), keeping the structure."""
-    while isinstance(node, exp.Paren):
-        node = node.this
-    if isinstance(node, (exp.And, exp.Or)):
-        a, b = trace(node.this, ev, within), trace(node.expression, ev, within)
-        combine = kleene_and if isinstance(node, exp.And) else kleene_or
-        kind = "and" if isinstance(node, exp.And) else "or"
+    shape = _shape(node)
+    kind, node = shape[0], shape[1]
+    if kind in ("and", "or"):
+        a, b = trace(shape[2], ev, within), trace(shape[3], ev, within)
+        combine = kleene_and if kind == "and" else kleene_or
         # flatten chains a AND b AND c into one node
         kids = [*(a.children if a.kind == kind else [a]), *(b.children if b.kind == kind else [b])]
         return TNode(kind, node, combine(a.value, b.value), kids)
-    if isinstance(node, exp.Not):
-        child = trace(node.this, ev, within)
+    if kind == "not":
+        child = trace(shape[2], ev, within)
         return TNode("not", node, None if child.value is None else not child.value, [child])
-    if isinstance(node, exp.Column):
-        name = column_name(node)
+    if kind == "col":
+        name = shape[2]
         value = ev.lookup(name)
         if name.startswith(OPEN + "."):
             return TNode("open", node, value, name=name)
@@ -61,30 +95,33 @@ def _trace(node: exp.Expression, ev, within: str | None) -> TNode:
         if concept is not None and concept.type == "boolean":
             return TNode("concept", node, value, [trace(concept.ast, ev, name)], name=name)
         return TNode("fact", node, value, name=name)
-    if isinstance(node, exp.Case):
-        for branch in node.args.get("ifs") or []:
-            taken = ev.eval(branch.this)
+    if kind == "case":
+        unknown = []
+        for when, then in shape[2]:
+            taken = ev.eval(when)
             if taken is True:
-                child = trace(branch.args["true"], ev, within)
+                child = trace(then, ev, within)
                 return TNode("case", node, child.value, [child])
-        default = node.args.get("default")
-        unknown = [b.this for b in node.args.get("ifs") or [] if ev.eval(b.this) is None]
+            if taken is None:
+                unknown.append(when)
+        default = shape[3]
         if default is not None:
             child = trace(default, ev, within)
             return TNode("case", node, child.value, [child], unknown_whens=unknown)
         return TNode("case", node, None, [], unknown_whens=unknown)
-    if isinstance(node, COMPARE):
+    if kind == "cmp":
         value = ev.eval(node)
-        left = ev.eval(node.this)
-        if isinstance(node, exp.Between):
-            right = (ev.eval(node.args["low"]), ev.eval(node.args["high"]))
-        elif isinstance(node, exp.In):
-            right = tuple(ev.eval(i) for i in node.expressions)
+        left = ev.eval(shape[2])
+        rhs = shape[3]
+        if rhs[0] == "between":
+            right = (ev.eval(rhs[1]), ev.eval(rhs[2]))
+        elif rhs[0] == "in":
+            right = tuple(ev.eval(i) for i in rhs[1])
         else:
-            right = ev.eval(node.expression)
+            right = ev.eval(rhs[1])
         return TNode("cmp", node, value, left=left, right=right)
-    if isinstance(node, exp.Boolean):
-        return TNode("const", node, bool(node.this))
+    if kind == "const":
+        return TNode("const", node, shape[2])
     return TNode("other", node, ev.eval(node))
 
 

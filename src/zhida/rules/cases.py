@@ -13,9 +13,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import yaml
-
 from zhida.errors import RuleError
+from zhida.rules.loader import _date, _yaml
 from zhida.rules.evaluate import Evaluator, evaluate, to_fen
 from zhida.rules.expr import name_of
 from zhida.rules.sql import BACKENDS
@@ -42,7 +41,7 @@ def load_cases(policies) -> list[Case]:
     cases = []
     directory = policies.root / "measures"
     for path in sorted(directory.glob("*.cases.yaml")) if directory.is_dir() else []:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        data = _yaml(path) or []
         if not isinstance(data, list):
             raise RuleError(path.name, "a cases file is a list of cases")
         for i, raw in enumerate(data):
@@ -52,9 +51,8 @@ def load_cases(policies) -> list[Case]:
             unknown = set(raw["expect"]) - EXPECT_KEYS
             if unknown or "status" not in raw["expect"]:
                 raise RuleError(f"{where} expect", f"needs status; unknown keys {sorted(unknown)}")
-            as_of = raw.get("as_of", DEFAULT_AS_OF)
-            cases.append(Case(path.name, str(raw.get("name", i + 1)), str(raw["measure"]),
-                              as_of if isinstance(as_of, date) else date.fromisoformat(str(as_of)),
+            as_of = _date(raw.get("as_of"), f"{where} as_of") or DEFAULT_AS_OF
+            cases.append(Case(path.name, str(raw.get("name", i + 1)), str(raw["measure"]), as_of,
                               dict(raw.get("facts") or {}), raw["expect"]))
     return cases
 
@@ -126,24 +124,21 @@ def concept_values_sql(policies, items: list[tuple[str, dict, date]], dialect: s
     """Evaluate (concept, facts, as_of) triples in DuckDB, one query per (concept, as_of)."""
     import duckdb
 
-    from zhida.rules.engine import _prepare
+    from zhida.rules.engine import load_duckdb
 
     con = con or duckdb.connect()
     backend = BACKENDS[dialect](policies)
-    con.execute("DROP TABLE IF EXISTS zhida_facts")
-    con.execute(backend.create_table("zhida_facts"))
-    names, values = _prepare([{**f, "enterprise_id": str(i)} for i, (_, f, _) in enumerate(items)], policies)
-    con.executemany(f"INSERT INTO zhida_facts VALUES ({', '.join('?' for _ in names)})", values)
+    load_duckdb(con, [{**f, "enterprise_id": str(i)} for i, (_, f, _) in enumerate(items)], policies)
     groups: dict[tuple[str, date], list[int]] = defaultdict(list)
     for i, (concept, _, as_of) in enumerate(items):
         groups[(concept, as_of)].append(i)
     out: dict[int, object] = {}
     for (concept, as_of), idx in groups.items():
-        node = backend.translate(policies.concepts[concept].expanded, as_of)
-        keys = ", ".join(f"'{i}'" for i in idx)
-        sql = f"SELECT enterprise_id, {node.sql(dialect=backend.dialect)} FROM zhida_facts WHERE enterprise_id IN ({keys})"
+        sql = backend.compile_concepts([concept], "zhida_facts", as_of)
+        wanted = {str(i) for i in idx}
         for key, value in con.execute(sql).fetchall():
-            out[int(key)] = value
+            if key in wanted:
+                out[int(key)] = value
     return [out[i] for i in range(len(items))]
 
 

@@ -36,6 +36,34 @@ def _prepare(rows: list[dict], policies) -> tuple[list[str], list[tuple]]:
     return names, values
 
 
+ARROW_TYPES = {"money": ("decimal", 20, 2), "integer": "int64", "decimal": ("decimal", 20, 6),
+               "percent": ("decimal", 20, 6), "boolean": "bool_", "date": "date32", "code": "string", "text": "string"}
+
+
+def arrow_table(rows: list[dict], policies):
+    """Rows of facts as a typed Arrow table (exact decimals), columns in catalogue order."""
+    import pyarrow as pa
+
+    def arrow_type(t):
+        spec = ARROW_TYPES[t]
+        return pa.decimal128(spec[1], spec[2]) if isinstance(spec, tuple) else getattr(pa, spec)()
+
+    names, values = _prepare(rows, policies)
+    facts = list(policies.catalogue.facts.values())
+    types = [pa.string()] + [arrow_type(f.type) for f in facts]
+    arrays = [pa.array([v[i] for v in values], type=t) for i, t in enumerate(types)]
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+def load_duckdb(con, rows: list[dict], policies, table: str = "zhida_facts") -> None:
+    backend = DuckDBBackend(policies)
+    con.execute(f"DROP TABLE IF EXISTS {table}")
+    con.execute(backend.create_table(table))
+    if rows:
+        data = arrow_table(rows, policies)  # noqa: F841 - DuckDB reads the local by name
+        con.execute(f"INSERT INTO {table} SELECT * FROM data")
+
+
 def read_results(compiled: CompiledQuery, records: list[dict]) -> dict[str, dict[str, RowResult]]:
     """enterprise id → measure id → RowResult."""
     out: dict[str, dict[str, RowResult]] = {}
@@ -55,12 +83,7 @@ def run_duckdb(measures: list[Measure], rows: list[dict], as_of: date, policies,
 
     con = con or duckdb.connect()
     backend = DuckDBBackend(policies)
-    con.execute("DROP TABLE IF EXISTS zhida_facts")
-    con.execute(backend.create_table("zhida_facts"))
-    names, values = _prepare(rows, policies)
-    if values:
-        marks = ", ".join("?" for _ in names)
-        con.executemany(f"INSERT INTO zhida_facts VALUES ({marks})", values)
+    load_duckdb(con, rows, policies)
     compiled = backend.compile(measures, "zhida_facts", as_of)
     cur = con.execute(compiled.sql)
     cols = [d[0] for d in cur.description]

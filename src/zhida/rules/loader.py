@@ -19,7 +19,7 @@ from zhida import config
 from zhida.errors import RuleError
 from zhida.rules import model as m
 from zhida.rules.catalogue import Catalogue, load_catalogue
-from zhida.rules.expr import BOOLEAN, Concept, Scope, expand, parse, typecheck
+from zhida.rules.expr import BOOLEAN, Concept, Scope, parse, typecheck
 from zhida.rules.sources import SourceLibrary, squash
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(\.[a-z0-9-]+)+$")
@@ -59,9 +59,19 @@ def _subdir(root: Path, name: str) -> Path:
     return own if own.is_dir() else config.POLICIES_DIR / name
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as strings, so a bad date is reported with its field."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _yaml(path: Path):
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" line {mark.line + 1}" if mark else ""
@@ -138,7 +148,8 @@ def _load_concepts(directory: Path, catalogue: Catalogue, library: SourceLibrary
                 found[name] = (item, path)
             raw.update(found)
             for case in data.get("cases") or []:
-                cases.append({**case, "_file": path.name})
+                as_of = _date(case.get("as_of"), f"{path.name} case {case.get('name')} as_of")
+                cases.append({**case, "_file": path.name, **({"as_of": as_of} if as_of else {})})
         except RuleError as exc:
             errors.append(exc)
     concepts: dict[str, Concept] = {}
@@ -167,7 +178,7 @@ def _load_concepts(directory: Path, catalogue: Catalogue, library: SourceLibrary
         if got.kind != concept.type and not (got.kind in ("text", "string") and concept.type in ("code", "text")) \
                 and not (got.kind == "number" and concept.type in ("money", "integer", "decimal", "percent")):
             raise RuleError(where, f"declared {concept.type} but the expression is {got}")
-        concept.expanded = expand(concept.ast, scope)
+        concept.expanded = concept.ast  # back ends resolve concepts themselves (SQL: CTE columns)
         state[name] = "done"
 
     for name in list(concepts):
@@ -330,7 +341,7 @@ def _measure(raw: dict, document: str, path: Path, policies: Policies) -> m.Meas
         if typecheck(ast, scope, f"{where}.expr") != BOOLEAN:
             raise RuleError(f"{where}.expr", f"{c.get('expr')!r} is not a condition (true/false)")
         in_sources(c.get("quote"), f"{where}.quote", c.get("clause"))
-        conditions.append(m.Condition(str(cid), str(c["expr"]), ast, expand(ast, scope), c["label"], c.get("quote"),
+        conditions.append(m.Condition(str(cid), str(c["expr"]), ast, ast, c["label"], c.get("quote"),
                                       c.get("clause")))
     if len(conditions) > 62:
         raise RuleError(f"{at} conditions", "at most 62 conditions (failing conditions are a 64-bit mask)")
@@ -352,7 +363,7 @@ def _measure(raw: dict, document: str, path: Path, policies: Policies) -> m.Meas
             t = typecheck(ast, scope, f"{where}.{key}")
             if not t.numeric:
                 raise RuleError(f"{where}.{key}", f"{a[key]!r} is {t}, not an amount")
-            parts[key] = expand(ast, scope)
+            parts[key] = ast
         if akind != "not_stated" and "expr" not in parts:
             raise RuleError(f"{where}.expr", f"required for kind {akind}")
         if akind == "range" and "upper" not in parts:

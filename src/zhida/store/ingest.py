@@ -202,6 +202,18 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
+def _parse_one(parse: Callable[[Path], ParsedDocument], path: Path) -> ParsedDocument:
+    if not path.exists():
+        raise IngestError(str(path), "no such file or directory")
+    try:
+        return parse(path)
+    except ZhidaError:
+        raise
+    except Exception as exc:  # a reader bug on one file must not stop a batch of thousands
+        first = (str(exc).strip().splitlines() or [""])[0]
+        raise IngestError(str(path), f"internal error while reading ({type(exc).__name__}: {first})") from exc
+
+
 def ingest_paths(
     store: Store,
     paths: Iterable[str | Path],
@@ -215,9 +227,7 @@ def ingest_paths(
     for path in expand_paths(paths):
         key = document_key(path.name)
         try:
-            if not path.exists():
-                raise IngestError(str(path), "no such file or directory")
-            result = ingest_document(store, parse(path), key)
+            result = ingest_document(store, _parse_one(parse, path), key)
             result.path = str(path)
         except ZhidaError as exc:
             # One line that names the file, whatever part of it the error points at.

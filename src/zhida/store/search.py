@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from opencc import OpenCC
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zhida.errors import ZhidaError
@@ -93,6 +93,9 @@ def search(
         raise ZhidaError("search", f"query {query!r} has no letters, digits or Chinese characters")
     if limit < 1:
         raise ZhidaError("--limit", "must be at least 1")
+    for option, value in (("--unit", unit), ("--beneficiary", beneficiary)):
+        if value is not None and not query_terms(value):
+            raise ZhidaError(option, f"{value!r} has no letters, digits or Chinese characters")
     with store.sessions() as session:
         version_id = None
         if doc is not None:
@@ -257,7 +260,12 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _snippet(display: str, spans: list[tuple[int, int]]) -> tuple[str, str]:
-    first = spans[0][0] if spans else 0
+    # The window (starting a little before some hit) that shows the most different hit words.
+    def variety(start: int) -> int:
+        lo = max(0, start - SNIPPET_BEFORE)
+        return len({display[s:e] for s, e in spans if s >= lo and e <= lo + SNIPPET_LENGTH})
+
+    first = max((start for start, _ in spans), key=lambda start: (variety(start), -start), default=0)
     lo = max(0, first - SNIPPET_BEFORE)
     hi = min(len(display), lo + SNIPPET_LENGTH)
     plain, marked, cursor = [], [], lo

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from zhida.store.tokens import bigrams, query_terms, token_stream
+from zhida.store.tokens import bigrams, query_terms, suffix_tokens, token_stream
 
 CANDIDATES = 2000
 MAX_TS_POSITION = 16383  # PostgreSQL tsvector limits: positions and positions per lexeme
@@ -36,8 +36,8 @@ def _fts5_values(row: IndexRow) -> dict:
     return {
         "id": row.clause_id,
         "tokens": " ".join(token_stream(row.text)),
-        "units": " ".join(token_stream(row.units)),
-        "beneficiaries": " ".join(token_stream(row.beneficiaries)),
+        "units": " ".join(suffix_tokens(row.units)),
+        "beneficiaries": " ".join(suffix_tokens(row.beneficiaries)),
     }
 
 
@@ -128,8 +128,8 @@ def candidates(
         match = "tokens : (" + _expression(dialect, terms) + ")"
         for column, value in (("units", unit), ("beneficiaries", beneficiary)):
             if value:
-                runs = [[run] for run in query_terms(value)]
-                match += f" AND {column} : (" + _expression(dialect, runs) + ")"
+                prefixes = " AND ".join('"' + run.replace('"', '""') + '"*' for run in query_terms(value))
+                match += f" AND {column} : ({prefixes})"
         where = "clause_search MATCH :match"
         if version_id is not None:
             # a version's clauses were inserted together, so their ids form one range

@@ -42,6 +42,13 @@ def token_stream(text: str) -> list[str]:
     return tokens
 
 
+def suffix_tokens(names: str) -> list[str]:
+    """Every suffix of every run of ``names`` ("|市财政局|…|"): a substring of a name is then the
+    prefix query ``财政*``, which FTS5 answers from one or two short doclists. Used for the
+    unit and beneficiary filter columns, where a bigram phrase over common tokens was slow."""
+    return [run[i:] for _, run in runs(names) for i in range(len(run))]
+
+
 @lru_cache(maxsize=4)
 def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)

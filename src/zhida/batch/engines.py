@@ -1,0 +1,258 @@
+"""Where the compiled rules run: DuckDB in-process (default), PostgreSQL, Apache Spark.
+
+Every engine reads the same input (a Parquet file of catalogue facts, one row per enterprise,
+keyed by ``uscc``; see ``zhida generate``), runs the same staged query (staged.py) in its SQL
+dialect and writes the same result layout (``result_names``): the carried identity columns, then
+per measure ``<measure id>:status``, ``:amount`` (``:upper`` for ranges), ``:failing`` and
+``:unknown`` (bitmasks over the measure's conditions, bit i = i-th condition, see the manifest).
+DuckDB and PostgreSQL write one Parquet file; Spark writes a Parquet directory (part files).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from zhida.batch.staged import STAGED
+from zhida.errors import DataError
+from zhida.rules.sql import SQL_TYPES, CompiledQuery
+
+KEY = "uscc"
+CARRY = ("name", "region_code", "special_zone", "industry_code", "entity_type")
+FACTS_VIEW = "zhida_facts"
+Progress = Callable[[float], None]  # fraction done, 0..1
+
+
+@dataclass
+class EngineResult:
+    rows: int
+    seconds: float
+    path: Path  # a Parquet file, or a directory of part files (Spark)
+
+
+def result_names(compiled: CompiledQuery, carry: tuple[str, ...] = CARRY) -> dict[str, str]:
+    """Query alias (m3_status) → result column name (xz2022.first-set-equipment-subsidy:status)."""
+    names = {KEY: KEY, **{c: c for c in carry}}
+    for mid, cols in compiled.columns.items():
+        for part, alias in cols.items():
+            names[alias] = f"{mid}:{part}"
+    return names
+
+
+def input_columns(path: Path) -> list[str]:
+    """Column names of a Parquet file or directory; DataError if unreadable or without ``uscc``."""
+    try:
+        schema = pq.read_schema(path) if path.is_file() else pq.ParquetDataset(path).schema
+    except (OSError, pa.ArrowException) as exc:
+        raise DataError(str(path), f"not a readable Parquet file ({str(exc).splitlines()[0]})") from None
+    if KEY not in schema.names:
+        raise DataError(str(path), "no 'uscc' column: expected the facts layout of `zhida generate`")
+    return schema.names
+
+
+def _carry(present: list[str]) -> tuple[str, ...]:
+    return tuple(c for c in CARRY if c in present)
+
+
+class Engine:
+    name = "?"
+
+    def compile(self, policies, measures, as_of: date, carry: tuple[str, ...]) -> CompiledQuery:
+        return STAGED[self.dialect](policies).compile(measures, FACTS_VIEW, as_of, key=KEY, carry=carry)
+
+    def run(self, policies, measures, as_of: date, input_path: Path, out: Path,
+            progress: Progress | None = None) -> EngineResult:
+        raise NotImplementedError
+
+
+def _missing_fact_selects(policies, present: list[str], quote: str = '"') -> list[str]:
+    """A catalogue fact absent from the input is unknown for everyone: a typed NULL column."""
+    out = []
+    for fact in policies.catalogue.facts.values():
+        if fact.column not in present:
+            out.append(f"CAST(NULL AS {SQL_TYPES[fact.type]}) AS {quote}{fact.column}{quote}")
+    return out
+
+
+class DuckDBEngine(Engine):
+    name = dialect = "duckdb"
+
+    def __init__(self, threads: int | None = None, memory_limit: str | None = None):
+        self.threads, self.memory_limit = threads, memory_limit
+
+    def connect(self):
+        import duckdb
+
+        con = duckdb.connect()
+        if self.threads:
+            con.execute(f"SET threads = {int(self.threads)}")
+        if self.memory_limit:
+            con.execute(f"SET memory_limit = '{self.memory_limit}'")
+        # results are keyed by uscc; not keeping input order lets DuckDB stream with less memory
+        con.execute("SET preserve_insertion_order = false")
+        con.execute("SET enable_progress_bar = true")  # progress tracking, for query_progress()
+        con.execute("SET enable_progress_bar_print = false")
+        return con
+
+    def facts_view(self, con, policies, input_path: Path) -> list[str]:
+        present = input_columns(input_path)
+        source = str(input_path / "*.parquet") if input_path.is_dir() else str(input_path)
+        extra = "".join(", " + s for s in _missing_fact_selects(policies, present))
+        con.execute(f"CREATE OR REPLACE VIEW {FACTS_VIEW} AS SELECT *{extra} FROM read_parquet(?)".replace(
+            "?", "'" + source.replace("'", "''") + "'"))
+        return present
+
+    def run(self, policies, measures, as_of, input_path, out, progress=None) -> EngineResult:
+        started = time.perf_counter()
+        con = self.connect()
+        try:
+            present = self.facts_view(con, policies, input_path)
+            carry = _carry(present)
+            compiled = self.compile(policies, measures, as_of, carry)
+            names = result_names(compiled, carry)
+            outer = ", ".join(f'"{a}" AS "{n}"' for a, n in names.items())
+            target = str(out).replace("'", "''")
+            sql = f"COPY (SELECT {outer} FROM ({compiled.sql})) TO '{target}' (FORMAT parquet, COMPRESSION zstd)"
+            rows = _with_progress(con, sql, progress)
+        finally:
+            con.close()
+        return EngineResult(rows, time.perf_counter() - started, out)
+
+
+def _with_progress(con, sql: str, progress: Progress | None) -> int:
+    """Run one statement; meanwhile report DuckDB's own progress estimate."""
+    if progress is None:
+        return int(con.execute(sql).fetchone()[0])
+    box: dict = {}
+
+    def work():
+        try:
+            box["rows"] = int(con.execute(sql).fetchone()[0])
+        except BaseException as exc:  # re-raised in the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.25)
+        done = con.query_progress()
+        if done >= 0:
+            progress(min(done, 100.0) / 100)
+    if "error" in box:
+        raise box["error"]
+    progress(1.0)
+    return box["rows"]
+
+
+class PostgresEngine(Engine):
+    """The same query on PostgreSQL: facts copied into a temporary table, results streamed back."""
+
+    name = dialect = "postgres"
+    chunk = 50_000
+
+    def __init__(self, url: str):
+        self.url = url
+
+    def run(self, policies, measures, as_of, input_path, out, progress=None) -> EngineResult:
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        started = time.perf_counter()
+        present = input_columns(input_path)
+        carry = _carry(present)
+        compiled = self.compile(policies, measures, as_of, carry)
+        names = result_names(compiled, carry)
+        backend = STAGED["postgres"](policies)
+        ddl = backend.create_table(FACTS_VIEW, key=KEY).replace("CREATE TABLE", "CREATE TEMPORARY TABLE", 1)
+        columns = list(dict.fromkeys([KEY, *carry] + [f.column for f in policies.catalogue.facts.values()]))
+        ddl = ddl[:-1] + "".join(f', "{c}" TEXT' for c in carry if c not in
+                                 {f.column for f in policies.catalogue.facts.values()}) + ")"
+        url = make_url(self.url).set(drivername="postgresql")
+        dataset = pq.ParquetFile(input_path) if input_path.is_file() else None
+        if dataset is None:
+            raise DataError(str(input_path), "the PostgreSQL engine reads one Parquet file")
+        total = max(dataset.metadata.num_rows, 1)
+        with psycopg.connect(url.render_as_string(hide_password=False)) as conn:
+            with conn.cursor() as cur:
+                cur.execute(ddl)
+                wanted = [c for c in columns if c in present]
+                with cur.copy(f"COPY {FACTS_VIEW} ({', '.join(chr(34) + c + chr(34) for c in wanted)}) FROM STDIN") as cp:
+                    loaded = 0
+                    for batch in dataset.iter_batches(self.chunk, columns=wanted):
+                        for row in zip(*(batch.column(c).to_pylist() for c in wanted)):
+                            cp.write_row(row)
+                        loaded += batch.num_rows
+                        if progress:
+                            progress(0.5 * loaded / total)
+                cur.execute(f"ANALYZE {FACTS_VIEW}")
+            rows = 0
+            with conn.cursor(name="zhida_batch") as cur:  # server-side cursor: results streamed
+                cur.itersize = self.chunk
+                cur.execute(compiled.sql)
+                writer = None
+                try:
+                    while batch := cur.fetchmany(self.chunk):
+                        described = [d.name for d in cur.description]
+                        table = pa.Table.from_pylist([dict(zip(described, r)) for r in batch])
+                        table = table.rename_columns([names[c] for c in table.column_names])
+                        if writer is None:
+                            writer = pq.ParquetWriter(out, _result_schema(table, compiled), compression="zstd")
+                        writer.write_table(table.cast(writer.schema))
+                        rows += len(batch)
+                        if progress:
+                            progress(0.5 + 0.5 * rows / total)
+                finally:
+                    if writer is not None:
+                        writer.close()
+            conn.rollback()  # the temporary table goes with the transaction
+        return EngineResult(rows, time.perf_counter() - started, out)
+
+
+def _result_schema(table: pa.Table, compiled: CompiledQuery) -> pa.Schema:
+    """Fixed result types (a chunk of all-NULL amounts must not become a null-typed column)."""
+    fields = []
+    for f in table.schema:
+        part = f.name.rsplit(":", 1)[-1] if ":" in f.name else None
+        if part in ("amount", "upper"):
+            fields.append(pa.field(f.name, pa.decimal128(20, 2)))
+        elif part in ("failing", "unknown"):
+            fields.append(pa.field(f.name, pa.int64()))
+        else:
+            fields.append(pa.field(f.name, pa.string()))
+    return pa.schema(fields)
+
+
+class SparkEngine(Engine):
+    """The same query on Spark SQL; see spark.py for the session (local or a cluster)."""
+
+    name = dialect = "spark"
+
+    def __init__(self, master: str | None = None, conf: dict[str, str] | None = None):
+        self.master, self.conf = master, conf or {}
+
+    def run(self, policies, measures, as_of, input_path, out, progress=None) -> EngineResult:
+        from zhida.batch.spark import run_spark
+
+        started = time.perf_counter()
+        rows = run_spark(self, policies, measures, as_of, str(input_path), str(out), progress)
+        return EngineResult(rows, time.perf_counter() - started, out)
+
+
+def make_engine(name: str, *, postgres_url: str | None = None, spark_master: str | None = None,
+                spark_conf: dict[str, str] | None = None, threads: int | None = None) -> Engine:
+    if name == "duckdb":
+        return DuckDBEngine(threads=threads)
+    if name == "postgres":
+        if not postgres_url:
+            raise DataError("--engine postgres", "needs --postgres-url or ZHIDA_DATABASE_URL set to a PostgreSQL URL")
+        return PostgresEngine(postgres_url)
+    if name == "spark":
+        return SparkEngine(spark_master, spark_conf)
+    raise DataError("--engine", f"{name!r} is not one of duckdb, postgres, spark")

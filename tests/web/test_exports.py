@@ -1,0 +1,59 @@
+"""Exports read back: the checkup XLSX (openpyxl) and the PDF report (pdfplumber: the Chinese
+text is extractable, set in a CJK font, and the amounts are there)."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pdfplumber
+import pytest
+from openpyxl import load_workbook
+
+from .conftest import USCC_A
+from .enterprise_seed import seed
+
+
+@pytest.fixture(scope="module")
+def report(server, clients):
+    seed(server.app)
+    return clients["ent_a"].get(f"/api/v1/enterprises/{USCC_A}/checkup").json()
+
+
+def test_checkup_xlsx_holds_every_result_with_exact_amounts(report, clients):
+    response = clients["ent_a"].get(f"/api/v1/enterprises/{USCC_A}/checkup.xlsx")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["企业画像", "体检结果"]
+    profile = {row[0]: row[1] for row in book["企业画像"].iter_rows(min_row=2, values_only=True)}
+    assert profile["统一社会信用代码"] == USCC_A and profile["企业名称"] == "北京朝阳博远精密机械有限公司"
+    assert Decimal(str(profile["可享受金额合计（元，同一待遇只计一次）"])) == Decimal(report["summary"]["eligible_total"])
+    rows = list(book["体检结果"].iter_rows(values_only=True))
+    header, data = rows[0], rows[1:]
+    assert header[:4] == ("结果", "措施编号", "措施", "金额（元）")
+    assert len(data) == len(report["results"])
+    by_id = {row[1]: row for row in data}
+    for result in report["results"]:
+        row = by_id[result["measure_id"]]
+        if result["status"] == "eligible" and result["amount"]["value"] is not None:
+            assert row[0] == "可享受"
+            assert Decimal(str(row[3])).quantize(Decimal("0.01")) == Decimal(result["amount"]["value"])
+        elif result["status"] == "undetermined":
+            assert row[0] == "待确认" and row[3] is None  # unknown stays empty, never 0
+            assert row[8] == "、".join(m["label"] for m in result["missing"])
+    page_export = clients["ent_a"].get(f"/enterprises/{USCC_A}/checkup.xlsx")
+    assert page_export.status_code == 200 and page_export.content[:2] == b"PK"
+
+
+def test_pdf_report_has_extractable_chinese_text_in_a_cjk_font(report, clients):
+    response = clients["ent_a"].get(f"/api/v1/enterprises/{USCC_A}/checkup.pdf")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    with pdfplumber.open(io.BytesIO(response.content)) as pdf:
+        text = "".join((page.extract_text() or "") for page in pdf.pages).replace(" ", "").replace("\n", "")
+        fonts = {c["fontname"] for page in pdf.pages for c in page.chars if ord(c["text"]) > 0x3000}
+    assert "政策体检报告" in text and "北京朝阳博远精密机械有限公司" in text and USCC_A in text
+    assert report["summary"]["eligible_total"] in text  # the total, exact to the fen
+    eligible = [r for r in report["results"] if r["status"] == "eligible" and r["amount"]["value"]]
+    assert any(r["amount"]["value"] in text for r in eligible)
+    assert any("CJK" in f or "WenQuanYi" in f or "Hei" in f for f in fonts), fonts
