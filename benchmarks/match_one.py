@@ -49,6 +49,14 @@ def main() -> None:
     print(f"wall: median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, max {times[-1]:.1f} ms "
           f"(load average {load:.1f} on {os.cpu_count()} CPUs)")
     print(f"cpu:  median {statistics.median(cpu):.1f} ms, p95 {cpu[int(0.95 * (len(cpu) - 1))]:.1f} ms")
+    print(f"yardstick (3M-iteration Python loop, CPU): {_yardstick():.0f} ms — compare machines/moments with it")
+
+
+def _yardstick() -> float:
+    start, total = time.process_time(), 0
+    for i in range(3_000_000):
+        total += i * i
+    return (time.process_time() - start) * 1000
 
 
 if __name__ == "__main__":

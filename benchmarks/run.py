@@ -2,7 +2,7 @@
 
 Each module in this package (other than run) exposes ``NAME`` and ``main(argv) -> str``
 returning a Markdown body; the section is stamped with the machine, date and command.
-    python -m benchmarks.run [--docs N]      # all benchmarks, arguments passed to each
+    python -m benchmarks.run [--only ingest_search] [--docs N] …   # options are passed to each
 """
 
 from __future__ import annotations
@@ -48,14 +48,24 @@ def write_section(name: str, body: str, command: str) -> None:
 
 
 def main(argv: list[str]) -> int:
+    """Each module gets the whole argument list and picks out its own options (parse_known_args);
+    ``--only a,b`` restricts the run to those benchmarks."""
     package = Path(__file__).parent
-    command = "python -m benchmarks.run " + " ".join(argv)
+    command = ("python -m benchmarks.run " + " ".join(argv)).strip()
+    only = None
+    if "--only" in argv:
+        at = argv.index("--only")
+        only = set(argv[at + 1].split(","))
+        argv = argv[:at] + argv[at + 2:]
     for info in sorted(pkgutil.iter_modules([str(package)]), key=lambda m: m.name):
-        if info.name in {"run", "__init__"}:
+        if info.name in {"run", "__init__"} or (only and info.name not in only):
             continue
         module = importlib.import_module(f"benchmarks.{info.name}")
+        if not hasattr(module, "NAME"):  # a stand-alone script, not a benchmarks.run module
+            print(f"skipped benchmarks/{info.name}.py (no NAME/main(argv) -> str)", file=sys.stderr)
+            continue
         body = module.main(argv)
-        write_section(module.NAME, body, command.strip())
+        write_section(module.NAME, body, command)
         print(body)
     return 0
 

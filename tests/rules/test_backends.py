@@ -17,7 +17,9 @@ AS_OF = date(2022, 8, 1)
 
 
 def test_generated_sql_parses_in_every_dialect():
-    measures = list(POLICIES.measures.values())
+    # every measure that uses a concept, plus a sample of the rest (parsing 130 kB thrice is slow)
+    picked = [m for m in POLICIES.measures.values() if m.uses] + list(POLICIES.measures.values())[:20]
+    measures = list({m.id: m for m in picked}.values())
     for name, backend in BACKENDS.items():
         compiled = backend(POLICIES).compile(measures, "facts", AS_OF)
         parsed = sqlglot.parse_one(compiled.sql, read=name)
@@ -40,7 +42,7 @@ PEOPLE = st.one_of(st.none(), st.integers(0, 5000))
 CODES = st.one_of(st.none(), st.sampled_from(["3411", "4811", "7010", "7020", "70", "6513", "0111", "5111", "6621"]))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(st.lists(st.fixed_dictionaries({
     "industry_code": CODES, "employees": PEOPLE, "revenue": MONEY, "total_assets": MONEY,
     "region_code": st.one_of(st.none(), st.sampled_from(["110105", "140902", "110108"])),
@@ -49,7 +51,7 @@ CODES = st.one_of(st.none(), st.sampled_from(["3411", "4811", "7010", "7020", "7
     "equipment_purchase.min_depreciation_years": st.one_of(st.none(), st.sampled_from([3, 4, 5, 10, 20])),
     "equipment_purchase.date": st.one_of(st.none(), st.dates(date(2021, 6, 1), date(2023, 6, 1))),
     "first_set_purchase.price": st.one_of(st.none(), st.integers(0, 10_000_000)),
-}), min_size=1, max_size=8))
+}), min_size=1, max_size=25))
 def test_scalar_and_duckdb_agree_on_random_profiles(rows):
     measures = [POLICIES.measure("bj2022.sme-equipment-deduction"), POLICIES.measure("xz2022.first-set-equipment-subsidy")]
     rows = [{k: v for k, v in r.items() if v is not None} for r in rows]

@@ -24,13 +24,54 @@ from zhida.rules.model import Measure
 from zhida.matching.compiled import compile_node, node_columns
 
 
+_OPEN_DOT = OPEN + "."
+
+
 class MatchEvaluator(Evaluator):
     """The rules evaluator with nodes compiled to closures (compiled.py), without the SQL-text
     trace, able to fork with changed facts. ``lookup`` (facts, concepts, open criteria, missing
     facts) is the rules engine's own."""
 
+    def __init__(self, facts: dict, as_of: date, policies, strict: bool = True):
+        super().__init__(facts, as_of, policies, strict)
+        self._cmemo: dict[str, tuple[object, tuple[str, ...]]] = {}
+
     def eval(self, node):
         return compile_node(node)(self)
+
+    def lookup(self, name: str):
+        """As the rules evaluator's; a concept's value is cached *with* the missing facts met
+        while computing it, replayed on every later lookup (so that a measure evaluated after
+        another one that used the same concept lists the same missing facts as a fresh run)."""
+        concept = self.policies.concepts.get(name)
+        if concept is None:  # Evaluator.lookup's fact / as_of / open-criterion branches, inlined
+            if name == AS_OF:
+                return self.as_of
+            if name.startswith(_OPEN_DOT):
+                if name not in self.opened:
+                    self.opened.append(name)
+                return self.judgements.get(name, True)  # assumed met, reported as open
+            value = self.values.get(name)
+            if value is None and name not in self.missing:
+                self.missing.append(name)
+            return value
+        found = self._cmemo.get(name)
+        if found is None:
+            saved, self.missing = self.missing, []
+            try:
+                value = self.eval(concept.ast)
+            finally:
+                inner, self.missing = self.missing, saved
+            found = self._cmemo[name] = (value, tuple(inner))
+        value, inner = found
+        for fact in inner:
+            if fact not in self.missing:
+                self.missing.append(fact)
+        if value is None:
+            for fact in self._facts_of_concept(name):
+                if fact not in self.missing:
+                    self.missing.append(fact)
+        return value
 
     def _record(self, *args, **kwargs) -> None:  # the structured trace replaces it
         return None
@@ -57,12 +98,13 @@ class MatchEvaluator(Evaluator):
         child.judgements = dict(self.judgements)
         child.checks, child.missing, child.opened, child._stack = [], [], [], []
         # keep cached concepts that do not depend on a changed fact
-        child._concepts = dict(self._concepts)
-        if child._concepts:
+        child._concepts = {}
+        child._cmemo = dict(self._cmemo)
+        if child._cmemo:
             users = concepts_using(self.policies)
             for f in changes:
                 for k in users.get(f, ()):
-                    child._concepts.pop(k, None)
+                    child._cmemo.pop(k, None)
         return child
 
 

@@ -14,7 +14,6 @@ from decimal import Decimal
 from sqlglot import exp
 
 from zhida.rules.describe import label, money, render
-from zhida.rules.expr import name_of
 
 from zhida.matching.compiled import column_name, node_columns
 from zhida.matching.trace import TNode

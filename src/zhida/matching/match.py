@@ -230,6 +230,13 @@ def formula_text(m: Measure, policies) -> str:
 
 
 def _sources(m: Measure, policies) -> list[dict]:
+    cached = cache_for(policies).setdefault("sources", {})
+    if m.id not in cached:
+        cached[m.id] = _sources_of(m, policies)
+    return [dict(s) for s in cached[m.id]]
+
+
+def _sources_of(m: Measure, policies) -> list[dict]:
     memo = cache_for(policies).setdefault("doc_numbers", {})
     out = []
     for s in m.sources:

@@ -91,20 +91,14 @@ def run_sql(cases: list[Case], policies, engine: str = "duckdb", url: str | None
     """Case index → RowResult, computed by one query per as-of date over all cases' measures."""
     from zhida.rules.engine import run_duckdb, run_postgres
 
-    groups: dict[date, list[int]] = defaultdict(list)
-    for i, case in enumerate(cases):
-        groups[case.as_of].append(i)
-    out = {}
-    for as_of, idx in groups.items():
-        ids = list(dict.fromkeys(policies.measure(cases[i].measure).id for i in idx))
-        measures = [policies.measures[m] for m in ids]
-        rows = [{**cases[i].facts, "enterprise_id": str(i)} for i in idx]
-        rows = [{k: v for k, v in r.items() if not k.startswith("open.")} for r in rows]
-        results = run_duckdb(measures, rows, as_of, policies) if engine == "duckdb" \
-            else run_postgres(measures, rows, as_of, policies, url)
-        for i in idx:
-            out[i] = results[str(i)][policies.measure(cases[i].measure).id]
-    return out
+    # One query for all cases: each row carries its own as_of.
+    ids = list(dict.fromkeys(policies.measure(c.measure).id for c in cases))
+    measures = [policies.measures[m] for m in ids]
+    rows = [{**{k: v for k, v in c.facts.items() if not k.startswith("open.")}, "enterprise_id": str(i),
+             "as_of": c.as_of} for i, c in enumerate(cases)]
+    results = run_duckdb(measures, rows, None, policies) if engine == "duckdb" \
+        else run_postgres(measures, rows, None, policies, url)
+    return {i: results[str(i)][policies.measure(c.measure).id] for i, c in enumerate(cases)}
 
 
 def check_sql(cases: list[Case], policies, engine: str = "duckdb", url: str | None = None) -> dict[int, list[str]]:

@@ -10,8 +10,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from zhida.errors import RuleError
 
 FACT_TYPES = ("money", "integer", "decimal", "percent", "boolean", "date", "code", "text")
@@ -103,10 +101,9 @@ def load_catalogue(paths: list[Path]) -> Catalogue:
     """Merge fact files; RuleError on the first malformed entry or duplicate name."""
     cat = Catalogue()
     for path in sorted(paths):
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise RuleError(str(path), f"not valid YAML: {exc}") from None
+        from zhida.rules.yamlio import load_yaml
+
+        data = load_yaml(path) or {}
         for zone in data.get("zones") or []:
             code = str(zone.get("code"))
             if code in cat.zones:

@@ -4,13 +4,7 @@ from __future__ import annotations
 
 
 def _descendant_leaves(doc, clause_id: str) -> list[str]:
-    if doc.parsed is None:
-        return [clause_id]
-    try:
-        clause = doc.parsed.clause(clause_id)
-    except KeyError:
-        return [clause_id]
-    return [c.id for c in clause.walk() if c.is_leaf]
+    return doc.leaves_under.get(clause_id) or [clause_id]
 
 
 def coverage_report(policies) -> dict:
@@ -42,5 +36,5 @@ def coverage_report(policies) -> dict:
         for k in totals:
             totals[k] += counts[k]
         documents.append({"document": key, "doc_number": doc.doc_number, **counts, "clauses": rows,
-                          "pipeline": doc.parsed is not None})
+                          "pipeline": doc.pipeline})
     return {"documents": documents, "totals": totals}

@@ -26,10 +26,11 @@ def _bits(mask: int | None, ids: list[str]) -> list[str]:
 
 def _prepare(rows: list[dict], policies) -> tuple[list[str], list[tuple]]:
     facts = list(policies.catalogue.facts.values())
-    names = ["enterprise_id"] + [f.column for f in facts]
+    names = ["enterprise_id", "as_of"] + [f.column for f in facts]
     values = []
     for i, row in enumerate(rows):
-        coerced = [str(row.get("enterprise_id", i))]
+        as_of = row.get("as_of")
+        coerced = [str(row.get("enterprise_id", i)), date.fromisoformat(as_of) if isinstance(as_of, str) else as_of]
         for fact in facts:
             coerced.append(policies.catalogue.check_value(fact.name, row.get(fact.name)))
         values.append(tuple(coerced))
@@ -50,7 +51,7 @@ def arrow_table(rows: list[dict], policies):
 
     names, values = _prepare(rows, policies)
     facts = list(policies.catalogue.facts.values())
-    types = [pa.string()] + [arrow_type(f.type) for f in facts]
+    types = [pa.string(), pa.date32()] + [arrow_type(f.type) for f in facts]
     arrays = [pa.array([v[i] for v in values], type=t) for i, t in enumerate(types)]
     return pa.Table.from_arrays(arrays, names=names)
 
@@ -77,8 +78,10 @@ def read_results(compiled: CompiledQuery, records: list[dict]) -> dict[str, dict
     return out
 
 
-def run_duckdb(measures: list[Measure], rows: list[dict], as_of: date, policies, con=None):
-    """Evaluate ``measures`` for ``rows`` (fact dicts) in one DuckDB query."""
+def run_duckdb(measures: list[Measure], rows: list[dict], as_of: date | None, policies, con=None):
+    """Evaluate ``measures`` for ``rows`` (fact dicts) in one DuckDB query.
+
+    ``as_of=None``: each row's own ``as_of`` key is its evaluation date (used by the case runner)."""
     import duckdb
 
     con = con or duckdb.connect()
@@ -90,7 +93,7 @@ def run_duckdb(measures: list[Measure], rows: list[dict], as_of: date, policies,
     return read_results(compiled, [dict(zip(cols, r)) for r in cur.fetchall()])
 
 
-def run_postgres(measures: list[Measure], rows: list[dict], as_of: date, policies, url: str):
+def run_postgres(measures: list[Measure], rows: list[dict], as_of: date | None, policies, url: str):
     """Same on PostgreSQL (SQLAlchemy + psycopg), in a temporary table of one transaction."""
     import sqlalchemy as sa
 

@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import yaml
-
 from zhida import config
 from zhida.errors import RuleError
 from zhida.rules import model as m
 from zhida.rules.catalogue import Catalogue, load_catalogue
 from zhida.rules.expr import BOOLEAN, Concept, Scope, parse, typecheck
 from zhida.rules.sources import SourceLibrary, squash
+from zhida.rules.yamlio import load_yaml
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(\.[a-z0-9-]+)+$")
 
@@ -59,23 +58,8 @@ def _subdir(root: Path, name: str) -> Path:
     return own if own.is_dir() else config.POLICIES_DIR / name
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as strings, so a bad date is reported with its field."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 def _yaml(path: Path):
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - a SafeLoader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" line {mark.line + 1}" if mark else ""
-        raise RuleError(f"{path.name}{at}", f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    return load_yaml(path)
 
 
 def _date(value, where: str) -> date | None:

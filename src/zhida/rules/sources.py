@@ -7,8 +7,11 @@ against the document, and clause ids cannot be checked (``clause_ids`` is None).
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,10 +30,11 @@ class SourceDocument:
     key: str
     path: Path
     original: str
-    parsed: object | None  # ParsedDocument when the pipeline is available
+    pipeline: bool  # clause structure from zhida.documents.pipeline (else whole text only)
     clause_texts: dict[str, str] | None  # id → text; None without the pipeline
     leaf_ids: list[str] | None
     doc_number: str | None = None
+    leaves_under: dict[str, list[str]] = field(default_factory=dict)  # clause id → its leaf ids
 
     def clause_text(self, clause_id: str, where: str) -> str:
         if self.clause_texts is None:
@@ -41,28 +45,61 @@ class SourceDocument:
         return text
 
 
+def _pipeline_version() -> str:
+    """Hash of the reading pipeline's code: a cached parse is reused only by the same code."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("zhida.documents.pipeline")  # located, not imported
+    digest = hashlib.sha256()
+    for path in sorted(Path(spec.origin).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _cache_path(p: Path) -> Path | None:
+    try:
+        from zhida import config
+
+        key = hashlib.sha256(p.read_bytes()).hexdigest()[:24]
+        return config.home() / "cache" / "rules-sources" / f"{p.stem}-{key}-{_pipeline_version()}.json"
+    except OSError:
+        return None
+
+
 @lru_cache(maxsize=64)
 def _load(path: str, mtime: float) -> SourceDocument:
+    import importlib.util
+
     p = Path(path)
-    try:
-        from zhida.documents.pipeline import parse_file  # written by the documents helper
-    except ImportError:
-        parse_file = None
-    if parse_file is None:
+    if importlib.util.find_spec("zhida.documents.pipeline") is None:
         original = p.read_text(encoding="utf-8", errors="replace")
-        return SourceDocument(p.stem, p, original, None, None, None)
+        return SourceDocument(p.stem, p, original, False, None, None)
+    cache = _cache_path(p)
+    if cache is not None and cache.is_file():  # the pipeline's regexes are not even compiled
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        return SourceDocument(**{**data, "path": p})
+    from zhida.documents.pipeline import parse_file
     doc = parse_file(p)
     texts: dict[str, str] = {}
     leaves: list[str] = []
+    under: dict[str, list[str]] = {}
     for clause in doc.walk():
         texts[clause.id] = clause.text
+        under[clause.id] = [c.id for c in clause.walk() if c.is_leaf]
         if clause.is_leaf:
             leaves.append(clause.id)
     for extra in (doc.preamble, doc.closing):
         if extra is not None:
             texts[extra.id] = extra.text
     number = getattr(doc.metadata, "doc_number", None)
-    return SourceDocument(p.stem, p, doc.original, doc, texts, leaves, number)
+    result = SourceDocument(p.stem, p, doc.original, True, texts, leaves, number, under)
+    if cache is not None:  # write-then-rename: a reader never sees half a file
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({k: v for k, v in asdict(result).items() if k != "path"}, ensure_ascii=False),
+                       encoding="utf-8")
+        tmp.replace(cache)
+    return result
 
 
 class SourceLibrary:

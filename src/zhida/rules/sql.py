@@ -25,6 +25,7 @@ from zhida.rules.model import Measure
 SQL_TYPES = {"money": "DECIMAL(20,2)", "integer": "BIGINT", "decimal": "DECIMAL(20,6)", "percent": "DECIMAL(20,6)",
              "boolean": "BOOLEAN", "date": "DATE", "code": "VARCHAR", "text": "VARCHAR"}
 CONCEPT_PREFIX = "c__"
+AS_OF_COLUMN = "as_of"  # per-row evaluation date, used when compile(..., as_of=None)
 
 
 @dataclass
@@ -78,8 +79,8 @@ class SqlBackend:
         def swap(sub):
             if isinstance(sub, exp.Column):
                 name = name_of(sub)
-                if name == AS_OF:
-                    return self.date_literal(as_of)
+                if name == AS_OF:  # a literal for a batch; the table's as_of column when None
+                    return self.date_literal(as_of) if as_of else exp.column(AS_OF_COLUMN, quoted=True)
                 if name.startswith(OPEN + "."):
                     return exp.true()  # assumed met; the result reports the open criterion
                 return self.column(name)
@@ -176,7 +177,7 @@ class SqlBackend:
         return f"CAST({' + '.join(terms)} AS BIGINT)"
 
     # -- whole query -------------------------------------------------------------------------
-    def compile(self, measures: list[Measure], table: str, as_of: date, key: str = "enterprise_id") -> CompiledQuery:
+    def compile(self, measures: list[Measure], table: str, as_of: date | None, key: str = "enterprise_id") -> CompiledQuery:
         select = [self.quote(key)]
         cols, conditions, nodes = {}, {}, []
         for i, measure in enumerate(measures):
@@ -198,7 +199,7 @@ class SqlBackend:
         return f"{with_clause}SELECT {self.quote(key)}, {cols} FROM {relation}"
 
     def create_table(self, table: str, key: str = "enterprise_id") -> str:
-        cols = [f'"{key}" VARCHAR']
+        cols = [f'"{key}" VARCHAR', f'"{AS_OF_COLUMN}" DATE']
         for fact in self.policies.catalogue.facts.values():
             cols.append(f'"{fact.column}" {SQL_TYPES[fact.type]}')
         ddl = f"CREATE TABLE {table} ({', '.join(cols)})"

@@ -55,7 +55,7 @@ def add(session: Session, rows: list[IndexRow]) -> None:
     else:
         session.execute(
             text("INSERT INTO clause_search(clause_id, tokens) VALUES (:id, CAST(:tokens AS tsvector))"),
-            [{"id": row.clause_id, "tokens": _tsvector_literal(token_stream(row.text))} for row in rows],
+            [{"id": row.clause_id, "tokens": _tsvector_literal(row)} for row in rows],
         )
 
 
@@ -78,17 +78,23 @@ def remove(session: Session, rows: list[IndexRow]) -> None:
         )
 
 
-def _tsvector_literal(tokens: list[str]) -> str:
+# PostgreSQL keeps the filter values in the same tsvector, as position-less lexemes behind a
+# prefix no text token can have (tokens are letters/digits/CJK only): '|u|市财政局'.
+FILTER_PREFIX = {"units": "|u|", "beneficiaries": "|b|"}
+
+
+def _tsvector_literal(row: IndexRow) -> str:
     # Built as a literal, not with to_tsvector(): the text-search parser would re-split our
     # bigrams by locale rules; a literal keeps exactly our tokens and their positions.
     positions: dict[str, list[int]] = defaultdict(list)
-    for index, token in enumerate(tokens, start=1):
+    for index, token in enumerate(token_stream(row.text), start=1):
         spots = positions[token]
         if len(spots) < MAX_TS_POSITIONS_PER_LEXEME:
             spots.append(min(index, MAX_TS_POSITION))
-    return " ".join(
-        _pg_quote(token) + ":" + ",".join(map(str, sorted(set(spots)))) for token, spots in positions.items()
-    )
+    lexemes = [_pg_quote(token) + ":" + ",".join(map(str, sorted(set(spots)))) for token, spots in positions.items()]
+    for column, prefix in FILTER_PREFIX.items():
+        lexemes.extend(_pg_quote(prefix + token) for token in set(suffix_tokens(getattr(row, column))))
+    return " ".join(lexemes)
 
 
 def _pg_quote(token: str) -> str:
@@ -143,27 +149,27 @@ def candidates(
             f" FROM clause_search WHERE {where} ORDER BY clause_search.rowid DESC LIMIT :cap"
         )
     else:
-        conditions = ["s.tokens @@ CAST(:match AS tsquery)"]
         match = _expression(dialect, terms)
-        if version_id is not None:
-            conditions.append("c.version_id = :v")
-            params["v"] = version_id
+        where = match
         for column, value in (("units", unit), ("beneficiaries", beneficiary)):
             if value:
-                for n, run in enumerate(query_terms(value)):
-                    conditions.append(f"lower(c.{column}) LIKE :{column}{n} ESCAPE '\\'")
-                    params[f"{column}{n}"] = "%" + _like_escape(run) + "%"
+                where += "".join(
+                    " & " + _pg_quote(FILTER_PREFIX[column] + run) + ":*" for run in query_terms(value)
+                )
+        condition = "s.tokens @@ CAST(:where AS tsquery)"
+        if version_id is not None:
+            condition += " AND s.clause_id IN (SELECT id FROM clauses WHERE version_id = :v)"
+            params["v"] = version_id
+        params["where"] = where
+        # Rank only the capped candidates: ts_rank in the outer query, not over every match.
+        # normalization 1 divides by 1 + log(length), so long clauses do not win by size alone.
         inner = (
-            # normalization 1: divide by 1 + log(length), so long clauses do not win by size alone
-            "SELECT s.clause_id AS id, ts_rank(s.tokens, CAST(:match AS tsquery), 1) AS score"
-            " FROM clause_search s JOIN clauses c ON c.id = s.clause_id"
-            f" WHERE {' AND '.join(conditions)} ORDER BY s.clause_id DESC LIMIT :cap"
+            "SELECT c.id, ts_rank(c.tokens, CAST(:match AS tsquery), 1) AS score FROM ("
+            f"SELECT s.clause_id AS id, s.tokens FROM clause_search s WHERE {condition}"
+            " ORDER BY s.clause_id DESC LIMIT :cap) AS c"
         )
     params["match"] = match
     rows = session.execute(text(f"SELECT id, score FROM ({inner}) AS candidates"), params).all()
     ranked = sorted(rows, key=lambda row: (-row[1], row[0]))[:limit]
     return [(row[0], float(row[1])) for row in ranked], len(rows) < CANDIDATES
 
-
-def _like_escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
