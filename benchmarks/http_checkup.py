@@ -37,7 +37,14 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _serve(home: Path, population: int):
+def _serve_forever(home: Path, port: int, population: int) -> None:
+    """Child process: build the store, then serve until killed (client and server never share a GIL)."""
+    server, thread, url, usccs = _serve(home, population, port)
+    print(f"READY {len(usccs)}", flush=True)
+    thread.join()
+
+
+def _serve(home: Path, population: int, port: int | None = None):
     import uvicorn
     from sqlalchemy import select
 
@@ -55,7 +62,7 @@ def _serve(home: Path, population: int):
     create_user(app.state.store, Actor("cli:bench"), username="bench", password="bench-password-1", role="admin")
     with app.state.store.sessions() as session:
         usccs = list(session.scalars(select(Enterprise.uscc).order_by(Enterprise.id)))
-    port = _free_port()
+    port = port or _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -74,6 +81,10 @@ async def _login(client) -> None:
 async def _run(url: str, paths: list[str], time_limit: float) -> tuple[list[float], int, float]:
     import httpx
 
+    async with httpx.AsyncClient(base_url=url, timeout=60) as first:
+        await _login(first)  # one login (argon2 is deliberately slow); the 50 clients share its session
+        cookies, token = dict(first.cookies), first.headers.get("X-CSRF-Token", "")
+
     queue: asyncio.Queue[str] = asyncio.Queue()
     for path in paths:
         queue.put_nowait(path)
@@ -83,8 +94,8 @@ async def _run(url: str, paths: list[str], time_limit: float) -> tuple[list[floa
 
     async def worker() -> None:
         nonlocal errors
-        async with httpx.AsyncClient(base_url=url, timeout=60) as client:
-            await _login(client)
+        async with httpx.AsyncClient(base_url=url, timeout=60, cookies=cookies,
+                                     headers={"X-CSRF-Token": token}) as client:
             while not queue.empty() and time.perf_counter() < deadline:
                 path = queue.get_nowait()
                 start = time.perf_counter()
@@ -109,19 +120,28 @@ def _line(label: str, latencies: list[float], errors: int, wall: float) -> str:
 
 
 def main(argv: list[str]) -> str:
+    import subprocess
+
     requests = _arg(argv, "--requests", 5000)
     enterprises = _arg(argv, "--enterprises", 500)
     with tempfile.TemporaryDirectory(prefix="zhida-bench-http-") as tmp:
-        os.environ.setdefault("ZHIDA_HOME", tmp)
-        server, thread, url, usccs = _serve(Path(tmp), enterprises)
+        port = _free_port()
+        child = subprocess.Popen([sys.executable, "-m", "benchmarks.http_checkup", "--serve", tmp, str(port),
+                                  str(enterprises)], stdout=subprocess.PIPE, text=True,
+                                 env={**os.environ, "ZHIDA_HOME": tmp})
         try:
+            line = child.stdout.readline()
+            if not line.startswith("READY"):
+                raise RuntimeError(f"benchmark server did not start: {line!r}")
+            url = f"http://127.0.0.1:{port}"
+            usccs = _usccs(url)
             cold_paths = [f"/api/v1/enterprises/{u}/checkup" for u in usccs]
             cold = asyncio.run(_run(url, cold_paths, time_limit=600))
             warm_paths = [cold_paths[i % len(cold_paths)] for i in range(requests)]
             warm = asyncio.run(_run(url, warm_paths, time_limit=300))
         finally:
-            server.should_exit = True
-            thread.join(timeout=10)
+            child.terminate()
+            child.wait(timeout=30)
     return "\n".join([
         f"{CLIENTS} concurrent httpx clients (asyncio) on loopback against one uvicorn process; "
         f"{len(usccs):,} synthetic enterprises + seeds, as of 2022-12-31; target p95 ≤ {TARGET_P95_MS:.0f} ms, no errors.",
@@ -138,5 +158,25 @@ def main(argv: list[str]) -> str:
     ])
 
 
+def _usccs(url: str) -> list[str]:
+    import httpx
+
+    async def fetch() -> list[str]:
+        async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+            await _login(client)
+            found, page = [], 1
+            while True:
+                body = (await client.get("/api/v1/enterprises", params={"page": page, "per_page": 100})).json()
+                found += [e["uscc"] for e in body["items"]]
+                if page >= body["meta"]["pages"]:
+                    return found
+                page += 1
+
+    return asyncio.run(fetch())
+
+
 if __name__ == "__main__":
-    print(main(sys.argv[1:]))
+    if sys.argv[1:2] == ["--serve"]:
+        _serve_forever(Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
+    else:
+        print(main(sys.argv[1:]))

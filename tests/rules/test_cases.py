@@ -36,10 +36,16 @@ def test_cases_duckdb_agree_with_scalar():
     for i, case in enumerate(CASES):
         scalar = evaluate(POLICIES.measure(case.measure), case.facts, case.as_of, POLICIES)
         sql = rows[i]
-        if (scalar.status, scalar.amount, sorted(scalar.failing)) != (sql.status, sql.amount, sorted(sql.failing)):
-            mismatches.append((case.label, scalar.status, scalar.amount, sql.status, sql.amount))
-        mismatches += [(case.label, e) for e in compare(case, sql.status, sql.amount, sql.failing, upper=sql.upper)]
+        if _outcome(scalar) != (sql.status, sql.amount, sorted(sql.failing), sorted(sql.open)):
+            mismatches.append((case.label, _outcome(scalar), sql))
+        mismatches += [(case.label, e) for e in compare(case, sql.status, sql.amount, sql.failing, open_ids=sql.open,
+                                                          upper=sql.upper)]
     assert mismatches == []
+
+
+def _outcome(scalar):
+    """What both back ends report: status, amount, failing conditions, open criteria depended on."""
+    return scalar.status, scalar.amount, sorted(scalar.failing), sorted(o["id"] for o in scalar.open_criteria)
 
 
 @pytest.mark.postgres
@@ -50,8 +56,8 @@ def test_cases_postgres_agree_with_scalar():
     rows = run_sql(CASES, POLICIES, "postgres", url)
     for i, case in enumerate(CASES):
         scalar = evaluate(POLICIES.measure(case.measure), case.facts, case.as_of, POLICIES)
-        assert (rows[i].status, rows[i].amount, sorted(rows[i].failing)) == \
-            (scalar.status, scalar.amount, sorted(scalar.failing)), case.label
+        assert (rows[i].status, rows[i].amount, sorted(rows[i].failing), sorted(rows[i].open)) == \
+            _outcome(scalar), case.label
 
 
 def test_worked_example_first_set_equipment(policies):

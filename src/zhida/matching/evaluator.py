@@ -57,12 +57,22 @@ class MatchEvaluator(Evaluator):
             return value
         found = self._cmemo.get(name)
         if found is None:
-            saved, self.missing = self.missing, []
-            try:
-                value = self.eval(concept.ast)
-            finally:
-                inner, self.missing = self.missing, saved
-            found = self._cmemo[name] = (value, tuple(inner))
+            # a concept is a function of its facts (and as_of): shared across evaluators
+            inputs, with_as_of = concept_inputs(self.policies)[name]
+            key = (name, self.as_of if with_as_of else None, tuple(self.values.get(f) for f in inputs))
+            shared = cache_for(self.policies).setdefault("concept_values", {})
+            found = shared.get(key)
+            if found is None:
+                saved, self.missing = self.missing, []
+                try:
+                    value = self.eval(concept.ast)
+                finally:
+                    inner, self.missing = self.missing, saved
+                found = (value, tuple(inner))
+                if len(shared) > 100_000:
+                    shared.clear()
+                shared[key] = found
+            self._cmemo[name] = found
         value, inner = found
         for fact in inner:
             if fact not in self.missing:
@@ -149,6 +159,21 @@ def concept_facts(policies) -> dict[str, frozenset[str]]:
             facts_of(name)
         memo["concept_facts"] = out
     return memo["concept_facts"]
+
+
+def concept_inputs(policies) -> dict[str, tuple[tuple[str, ...], bool]]:
+    """Concept → (the facts it reads, sorted; whether it reads as_of), transitively."""
+    memo = cache_for(policies)
+    if "concept_inputs" not in memo:
+        facts = concept_facts(policies)
+
+        def reads_as_of(name: str, seen: tuple[str, ...] = ()) -> bool:
+            refs = columns(policies.concepts[name].ast)
+            return AS_OF in refs or any(reads_as_of(r, seen + (name,)) for r in refs
+                                        if r in policies.concepts and r not in seen)
+
+        memo["concept_inputs"] = {n: (tuple(sorted(facts[n])), reads_as_of(n)) for n in policies.concepts}
+    return memo["concept_inputs"]
 
 
 def concepts_using(policies) -> dict[str, tuple[str, ...]]:
@@ -245,9 +270,11 @@ def evaluate_measure(c: Compiled, ev: MatchEvaluator, with_amount: bool = True,
     values: list[bool | None] = []
     opened: list[str] = []
     all_ok = True
+    relevant = getattr(ev, "relevant_open", None)  # the rules engine's rule for reporting open criteria
     for cond in m.conditions:
         value = ev.run(cond.ast)
-        opened += [o for o in ev.opened if o not in opened]
+        names = relevant(cond.ast, ev.opened) if relevant is not None and ev.opened else ev.opened
+        opened += [o for o in names if o not in opened]
         if value is None:
             note()
         values.append(value)
@@ -266,10 +293,34 @@ def evaluate_measure(c: Compiled, ev: MatchEvaluator, with_amount: bool = True,
             note()
         if a.upper is not None:
             out.upper = amount_value(ev, a.upper, None, a.cap)
+        in_amount = _amount_open_criteria(a) if relevant is not None else []
+        if in_amount:
+            def both(e):
+                return (amount_value(e, a.expr, a.floor, a.cap),
+                        amount_value(e, a.upper, None, a.cap) if a.upper is not None else None)
+
+            opened += [o for o in relevant(both, in_amount) if o not in opened]
+            out.opened = opened
     out.missing = missing if status in ("undetermined", "eligible") else []
     if status not in ("eligible", "undetermined"):
         out.opened = []
     return out
+
+
+def _amount_open_criteria(a) -> list[str]:
+    found = _AMOUNT_OPEN.get(id(a))
+    if found is None or found[0] is not a:
+        try:
+            from zhida.rules.evaluate import amount_open_criteria
+        except ImportError:  # an engine without open criteria in amounts
+            names = []
+        else:
+            names = amount_open_criteria(a)
+        found = _AMOUNT_OPEN[id(a)] = (a, names)
+    return found[1]
+
+
+_AMOUNT_OPEN: dict[int, tuple] = {}
 
 
 def amount_value(ev: MatchEvaluator, expr, floor, cap) -> Decimal | None:

@@ -94,8 +94,7 @@ def run_sql(cases: list[Case], policies, engine: str = "duckdb", url: str | None
     # One query for all cases: each row carries its own as_of.
     ids = list(dict.fromkeys(policies.measure(c.measure).id for c in cases))
     measures = [policies.measures[m] for m in ids]
-    rows = [{**{k: v for k, v in c.facts.items() if not k.startswith("open.")}, "enterprise_id": str(i),
-             "as_of": c.as_of} for i, c in enumerate(cases)]
+    rows = [{**c.facts, "enterprise_id": str(i), "as_of": c.as_of} for i, c in enumerate(cases)]
     results = run_duckdb(measures, rows, None, policies) if engine == "duckdb" \
         else run_postgres(measures, rows, None, policies, url)
     return {i: results[str(i)][policies.measure(c.measure).id] for i, c in enumerate(cases)}
@@ -103,7 +102,8 @@ def run_sql(cases: list[Case], policies, engine: str = "duckdb", url: str | None
 
 def check_sql(cases: list[Case], policies, engine: str = "duckdb", url: str | None = None) -> dict[int, list[str]]:
     rows = run_sql(cases, policies, engine, url)
-    return {i: compare(case, rows[i].status, rows[i].amount, rows[i].failing, upper=rows[i].upper)
+    return {i: compare(case, rows[i].status, rows[i].amount, rows[i].failing, open_ids=rows[i].open,
+                       upper=rows[i].upper)
             for i, case in enumerate(cases)}
 
 

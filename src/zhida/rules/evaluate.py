@@ -7,6 +7,7 @@ UNKNOWN (None) and stays so through comparisons, arithmetic, LEAST/GREATEST and 
 
 from __future__ import annotations
 
+import itertools
 import operator
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,9 +17,10 @@ from sqlglot import exp
 from zhida.errors import RuleError
 from zhida.rules.applicability import beneficiary_ast, jurisdiction_ast
 from zhida.rules.describe import OPS, label, value_text
-from zhida.rules.expr import AS_OF, OPEN, columns, name_of
+from zhida.rules.expr import AS_OF, MAX_JOINT_OPEN, OPEN, columns, name_of, open_refs
 from zhida.rules.model import Measure
 from zhida.rules.result import Check, ConditionOutcome, MeasureResult
+from zhida.rules.values import judgement
 
 FEN = Decimal("0.01")
 _CMP = {exp.EQ: operator.eq, exp.NEQ: operator.ne, exp.LT: operator.lt, exp.LTE: operator.le,
@@ -32,6 +34,13 @@ def to_fen(value: Decimal | None) -> Decimal | None:
     if value is None:
         return None
     return Decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def same_value(a, b) -> bool:
+    """Equal values of one expression (None only equals None; TRUE is not 1)."""
+    if a is None or b is None:
+        return a is b
+    return type(a) is type(b) and a == b
 
 
 def kleene_and(a, b):
@@ -60,7 +69,9 @@ class Evaluator:
         self.judgements: dict[str, bool] = {}
         for name, value in (facts or {}).items():
             if name.startswith(OPEN + "."):
-                self.judgements[name] = bool(value) if value is not None else None
+                judged = judgement(f"facts.{name}", value)
+                if judged is not None:  # null = not judged: assumed met, like an absent key
+                    self.judgements[name] = judged
                 continue
             fact = policies.catalogue.get(name)
             if fact is None:
@@ -78,6 +89,39 @@ class Evaluator:
     def run(self, node: exp.Expression):
         self.checks, self.missing, self.opened = [], [], []
         return self.eval(node)
+
+    def value_judged(self, compute, judged: dict[str, bool]):
+        """``compute()`` (a node, or a function of this evaluator) with some open criteria judged;
+        the trace of the current run (checks, missing, opened) is left as it was."""
+        saved = (self.checks, self.missing, self.opened, self.judgements)
+        self.judgements = {**self.judgements, **judged}
+        try:
+            return self.run(compute) if isinstance(compute, exp.Expression) else compute(self)
+        finally:
+            self.checks, self.missing, self.opened, self.judgements = saved
+
+    def relevant_open(self, compute, names) -> list[str]:
+        """Of the open criteria ``names`` (those the expression references), those its value depends on.
+
+        An open criterion is reported only if judging it not met could change the value: for
+        some TRUE/FALSE judgement of the other open criteria, the value with it TRUE differs from
+        the value with it FALSE (it is not a dummy variable). ``TRUE OR open.x`` and
+        ``FALSE AND open.x`` do not depend on x; ``open.a OR open.b`` depends on both. Criteria
+        the profile judges explicitly are not open any more."""
+        free = [n for n in dict.fromkeys(names) if n not in self.judgements]
+        if len(free) > MAX_JOINT_OPEN:
+            return free
+        out = []
+        for name in free:
+            others = [n for n in free if n != name]
+            for bits in itertools.product((True, False), repeat=len(others)):
+                rest = dict(zip(others, bits))
+                met = self.value_judged(compute, {**rest, name: True})
+                unmet = self.value_judged(compute, {**rest, name: False})
+                if not same_value(met, unmet):
+                    out.append(name)
+                    break
+        return out
 
     # -- nodes -------------------------------------------------------------------------
     def eval(self, node: exp.Expression):
@@ -233,7 +277,7 @@ def evaluate(measure: Measure, facts: dict, as_of: date, policies, strict: bool 
     opened: list[str] = []
     for cond in measure.conditions:
         value = ev.run(cond.ast)
-        opened += [o for o in ev.opened if o not in opened]
+        opened += [o for o in ev.relevant_open(cond.ast, open_refs(cond.ast)) if o not in opened]
         if value is None:
             note_missing()
         reason = "；".join(c.text_zh for c in ev.checks if c.concept is None or c.op != "IS TRUE") or cond.label
@@ -261,6 +305,12 @@ def evaluate(measure: Measure, facts: dict, as_of: date, policies, strict: bool 
             note_missing()
         if a.upper is not None:
             upper = _amount(ev, a.upper, None, a.cap)
+        in_amount = open_refs(a.expr, a.floor, a.cap, a.upper)
+        if in_amount:
+            def both(e):
+                return _amount(e, a.expr, a.floor, a.cap), _amount(e, a.upper, None, a.cap) if a.upper is not None else None
+
+            opened += [o for o in ev.relevant_open(both, in_amount) if o not in opened]
 
     result = MeasureResult(
         measure_id=measure.id, title=measure.title, benefit=measure.benefit, status=status,

@@ -23,6 +23,9 @@ COMPARISONS = (exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE)
 ARITHMETIC = (exp.Add, exp.Sub, exp.Mul)
 AS_OF = "as_of"
 OPEN = "open"
+# Open criteria of one expression are tried in every TRUE/FALSE combination up to this many;
+# beyond, all of them are reported (the seeds have at most one per condition).
+MAX_JOINT_OPEN = 6
 
 
 @dataclass(frozen=True)
@@ -245,6 +248,11 @@ def columns(node: exp.Expression) -> list[str]:
     for col in node.find_all(exp.Column):
         seen.setdefault(name_of(col), None)
     return list(seen)
+
+
+def open_refs(*nodes: exp.Expression | None) -> list[str]:
+    """``open.x`` names referenced by ``nodes`` (None skipped), in order, unique."""
+    return list(dict.fromkeys(c for n in nodes if n is not None for c in columns(n) if c.startswith(OPEN + ".")))
 
 
 def expand(node: exp.Expression, scope: Scope) -> exp.Expression:

@@ -309,6 +309,10 @@ def _measure(raw: dict, document: str, path: Path, policies: Policies) -> m.Meas
         where = f"{at} open_criteria[{i}]"
         if not isinstance(oc, dict) or not oc.get("id") or not oc.get("label") or not oc.get("quote"):
             raise RuleError(where, "each open criterion is {id, label, quote}")
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", str(oc["id"])):
+            raise RuleError(f"{where}.id", f"{oc['id']!r} must be lower_snake_case (it is also a SQL column open__<id>)")
+        if any(o.id == str(oc["id"]) for o in open_criteria):
+            raise RuleError(f"{where}.id", "duplicate open criterion id")
         in_sources(oc["quote"], f"{where}.quote")
         open_criteria.append(m.OpenCriterion(str(oc["id"]), oc["label"], oc["quote"]))
     scope = policies.scope(o.id for o in open_criteria)
@@ -356,6 +360,19 @@ def _measure(raw: dict, document: str, path: Path, policies: Policies) -> m.Meas
         amount = m.Amount(akind, parts.get("expr"), parts.get("cap"), parts.get("floor"), parts.get("upper"),
                           a.get("unit") or "元", a.get("quote"),
                           {k: str(a[k]) for k in ("expr", "cap", "floor", "upper") if a.get(k) is not None})
+
+    if len(open_criteria) > 62:
+        raise RuleError(f"{at} open_criteria", "at most 62 open criteria (reported as a 64-bit mask)")
+    # An open criterion nothing references would never be reported: the measure would look
+    # unconditional although the source says '符合条件的' (ENGINE-REQUESTS 2).
+    from zhida.rules.expr import open_refs
+
+    referenced = set(open_refs(*[c.ast for c in conditions],
+                               *([amount.expr, amount.cap, amount.floor, amount.upper] if amount else [])))
+    for i, oc in enumerate(open_criteria):
+        if f"open.{oc.id}" not in referenced:
+            raise RuleError(f"{at} open_criteria[{i}]",
+                            f"{oc.id!r} is not referenced by any condition or amount (write open.{oc.id} where it applies)")
 
     uses = [str(u) for u in raw.get("uses") or []]
     for u in uses:

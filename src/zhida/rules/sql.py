@@ -12,20 +12,27 @@ Back ends are small classes over sqlglot dialects; each overrides only what diff
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, field
 from datetime import date
 
 import sqlglot
 from sqlglot import exp
 
 from zhida.rules.applicability import beneficiary_sql, jurisdiction_sql
-from zhida.rules.expr import AS_OF, OPEN, columns, name_of
+from zhida.rules.expr import AS_OF, MAX_JOINT_OPEN, OPEN, columns, name_of, open_refs
 from zhida.rules.model import Measure
 
 SQL_TYPES = {"money": "DECIMAL(20,2)", "integer": "BIGINT", "decimal": "DECIMAL(20,6)", "percent": "DECIMAL(20,6)",
              "boolean": "BOOLEAN", "date": "DATE", "code": "VARCHAR", "text": "VARCHAR"}
 CONCEPT_PREFIX = "c__"
 AS_OF_COLUMN = "as_of"  # per-row evaluation date, used when compile(..., as_of=None)
+JUDGEMENT_PREFIX = "open__"  # open.x judged by a responsible unit: BOOLEAN column open__x, NULL = not judged
+
+
+def judgement_column(open_name: str) -> str:
+    """'open.rd_standard' or 'rd_standard' → 'open__rd_standard'."""
+    return JUDGEMENT_PREFIX + open_name.removeprefix(OPEN + ".")
 
 
 @dataclass
@@ -33,6 +40,7 @@ class CompiledQuery:
     sql: str
     columns: dict[str, dict[str, str]]  # measure id → {"status": col, "amount": col, "failing": col, "unknown": col}
     conditions: dict[str, list[str]]  # measure id → condition ids in bit order
+    open_criteria: dict[str, list[str]] = field(default_factory=dict)  # measure id → open ids in bit order ("open" col)
 
 
 class SqlBackend:
@@ -40,8 +48,12 @@ class SqlBackend:
 
     dialect = "duckdb"
 
-    def __init__(self, policies):
+    def __init__(self, policies, judgements: bool = False):
+        """``judgements``: read open criteria from BOOLEAN columns ``open__<id>`` of the facts table
+        (a responsible unit's judgement; NULL = not judged, assumed met); else every open
+        criterion is assumed met (TRUE)."""
         self.policies = policies
+        self.judgements = judgements
 
     # -- expressions -----------------------------------------------------------------------
     def quote(self, name: str) -> str:
@@ -82,7 +94,7 @@ class SqlBackend:
                 if name == AS_OF:  # a literal for a batch; the table's as_of column when None
                     return self.date_literal(as_of) if as_of else exp.column(AS_OF_COLUMN, quoted=True)
                 if name.startswith(OPEN + "."):
-                    return exp.true()  # assumed met; the result reports the open criterion
+                    return self.open_value(name, True)  # assumed met; the result reports it
                 return self.column(name)
             if isinstance(sub, exp.Literal) and not sub.is_string and "." in sub.this:
                 return self.decimal_literal(sub.this)
@@ -91,6 +103,42 @@ class SqlBackend:
             return sub
 
         return node.copy().transform(swap)
+
+    def open_value(self, name: str, assumed: bool) -> exp.Expression:
+        """An open criterion: its judgement column if judged (and the backend reads them), else ``assumed``."""
+        literal = exp.Boolean(this=assumed)
+        if not self.judgements:
+            return literal
+        return exp.func("COALESCE", exp.column(judgement_column(name), quoted=True), literal)
+
+    def with_open(self, node: exp.Expression, setting: dict[str, bool], tested: str) -> exp.Expression:
+        """``node`` with the open criterion ``tested`` set to a literal and the others in ``setting``
+        judged-or-``setting`` (a judged criterion keeps its judgement, as in the scalar evaluator)."""
+
+        def swap(sub):
+            if isinstance(sub, exp.Column):
+                name = name_of(sub)
+                if name == tested:
+                    return exp.Boolean(this=setting[name])
+                if name in setting:
+                    return self.open_value(name, setting[name])
+            return sub
+
+        return node.copy().transform(swap)
+
+    def depends_on(self, compute, name: str, others: list[str]) -> exp.Expression:
+        """SQL for "the value depends on open criterion ``name``" (Evaluator.relevant_open): for
+        some TRUE/FALSE setting of the ``others``, the value with ``name`` TRUE IS DISTINCT FROM the
+        value with it FALSE. ``compute(setting)`` gives the translated value under a setting."""
+        if len(others) >= MAX_JOINT_OPEN:  # as the scalar evaluator: too many to try, report it
+            return exp.true()
+        out = None
+        for bits in itertools.product((True, False), repeat=len(others)):
+            rest = dict(zip(others, bits))
+            met, unmet = compute({**rest, name: True}), compute({**rest, name: False})
+            test = exp.NullSafeNEQ(this=exp.Paren(this=met), expression=exp.Paren(this=unmet))
+            out = test if out is None else exp.or_(out, test)
+        return exp.Paren(this=out)
 
     def sql(self, node: exp.Expression, as_of: date) -> str:
         return "(" + self.translate(node, as_of).sql(dialect=self.dialect) + ")"
@@ -160,15 +208,58 @@ class SqlBackend:
             out.append(f"CAST(NULL AS DECIMAL(20,2)) AS {q(alias + '_amount')}")
         out.append(f"{self._mask(conds, 'NOT {}')} AS {q(alias + '_failing')}")
         out.append(f"{self._mask(conds, '{} IS NULL')} AS {q(alias + '_unknown')}")
+        if measure.open_criteria:
+            out.append(f"{self.open_mask(measure, as_of, applicable, all_conds, eligible)} AS {q(alias + '_open')}")
         return out
 
-    def _amount(self, eligible: str, expr, floor, cap, as_of) -> str:
+    def _amount_value(self, expr, floor, cap, as_of) -> exp.Expression:
         value = self.translate(expr, as_of)
         if floor is not None:
             value = self.strict_extreme(exp.Greatest(this=value, expressions=[self.translate(floor, as_of)]))
         if cap is not None:
             value = self.strict_extreme(exp.Least(this=value, expressions=[self.translate(cap, as_of)]))
-        return f"CASE WHEN {eligible} THEN {self.money(value).sql(dialect=self.dialect)} END"
+        return self.money(value)
+
+    def _amount(self, eligible: str, expr, floor, cap, as_of) -> str:
+        return f"CASE WHEN {eligible} THEN {self._amount_value(expr, floor, cap, as_of).sql(dialect=self.dialect)} END"
+
+    def open_mask(self, measure: Measure, as_of: date, applicable: str, all_conds: str, eligible: str) -> str:
+        """Bit k set = the result depends on the k-th open criterion (same rule as the scalar
+        evaluator: only for eligible/undetermined rows, only unjudged criteria, only where judging
+        it not met would change a condition's value or an eligible row's amount)."""
+        terms = []
+        for k, oc in enumerate(measure.open_criteria):
+            name = f"{OPEN}.{oc.id}"
+            tests = []
+            for cond in measure.conditions:
+                refs = open_refs(cond.ast)
+                if name in refs:
+                    def value(setting, node=cond.ast):
+                        return self.translate(self.with_open(node, setting, name), as_of)
+
+                    tests.append(self.depends_on(value, name, [r for r in refs if r != name]).sql(dialect=self.dialect))
+            a = measure.amount
+            if a is not None and a.kind != "not_stated":
+                refs = open_refs(a.expr, a.floor, a.cap, a.upper)
+                if name in refs:
+                    def set_(node, setting):
+                        return None if node is None else self.with_open(node, setting, name)
+
+                    parts = [lambda s: self._amount_value(set_(a.expr, s), set_(a.floor, s), set_(a.cap, s), as_of)]
+                    if a.upper is not None:
+                        parts.append(lambda s: self._amount_value(set_(a.upper, s), None, set_(a.cap, s), as_of))
+                    others = [r for r in refs if r != name]
+                    changed = " OR ".join(self.depends_on(p, name, others).sql(dialect=self.dialect) for p in parts)
+                    tests.append(f"({eligible} AND ({changed}))")
+            if not tests:
+                continue
+            test = " OR ".join(tests)
+            if self.judgements:  # a judged criterion is not open any more
+                test = f"{self.quote(judgement_column(name))} IS NULL AND ({test})"
+            terms.append(f"CASE WHEN {test} THEN {1 << k} ELSE 0 END")
+        mask = f"CAST({' + '.join(terms)} AS BIGINT)" if terms else "CAST(0 AS BIGINT)"
+        return (f"CASE WHEN NOT {applicable} THEN CAST(0 AS BIGINT) WHEN NOT {all_conds} THEN CAST(0 AS BIGINT) "
+                f"ELSE {mask} END")
 
     def _mask(self, conds: list[str], test: str) -> str:
         if not conds:
@@ -179,7 +270,7 @@ class SqlBackend:
     # -- whole query -------------------------------------------------------------------------
     def compile(self, measures: list[Measure], table: str, as_of: date | None, key: str = "enterprise_id") -> CompiledQuery:
         select = [self.quote(key)]
-        cols, conditions, nodes = {}, {}, []
+        cols, conditions, nodes, open_ids = {}, {}, [], {}
         for i, measure in enumerate(measures):
             alias = f"m{i}"
             select += self.measure_columns(measure, as_of, alias)
@@ -187,10 +278,13 @@ class SqlBackend:
             cols[measure.id] = {k: f"{alias}_{k}" for k in ("status", "amount", "failing", "unknown")}
             if measure.amount is not None and measure.amount.upper is not None:
                 cols[measure.id]["upper"] = f"{alias}_upper"
+            if measure.open_criteria:
+                cols[measure.id]["open"] = f"{alias}_open"
+                open_ids[measure.id] = [o.id for o in measure.open_criteria]
             conditions[measure.id] = [c.id for c in measure.conditions]
         with_clause, relation = self.source_with_concepts(table, nodes, as_of)
         sql = f"{with_clause}SELECT {', '.join(select)} FROM {relation}"
-        return CompiledQuery(sql, cols, conditions)
+        return CompiledQuery(sql, cols, conditions, open_ids)
 
     def compile_concepts(self, names: list[str], table: str, as_of: date, key: str = "enterprise_id") -> str:
         refs = [exp.column(n) for n in names]
@@ -198,10 +292,12 @@ class SqlBackend:
         cols = ", ".join(self.quote(CONCEPT_PREFIX + n) for n in names)
         return f"{with_clause}SELECT {self.quote(key)}, {cols} FROM {relation}"
 
-    def create_table(self, table: str, key: str = "enterprise_id") -> str:
+    def create_table(self, table: str, key: str = "enterprise_id", judgements=()) -> str:
+        """DDL of a facts table; ``judgements``: open criterion ids given BOOLEAN columns open__<id>."""
         cols = [f'"{key}" VARCHAR', f'"{AS_OF_COLUMN}" DATE']
         for fact in self.policies.catalogue.facts.values():
             cols.append(f'"{fact.column}" {SQL_TYPES[fact.type]}')
+        cols += [f'"{judgement_column(j)}" BOOLEAN' for j in judgements]
         ddl = f"CREATE TABLE {table} ({', '.join(cols)})"
         return sqlglot.transpile(ddl, read="duckdb", write=self.dialect)[0]
 

@@ -60,3 +60,12 @@ def coerce(fact, value):
     if fact.pattern and not re.fullmatch(fact.pattern, text):
         raise RuleError(name, f"{text!r} does not match {fact.pattern}")
     return text
+
+
+def judgement(name: str, value) -> bool | None:
+    """A responsible unit's judgement of an open criterion (``open.x: false``); None = not judged."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false", "是", "否"):
+        return value.strip().lower() in ("true", "是")
+    raise RuleError(name, f"{value!r} is not a judgement (true/false)")

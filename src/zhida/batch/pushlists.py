@@ -1,0 +1,167 @@
+"""精准推送名单: per-measure push lists of eligible enterprises, grouped by responsible unit, as XLSX.
+
+Layout, chosen for a district service officer (区级服务专员): ONE WORKBOOK PER DISTRICT (or
+special zone, e.g. 北京经济技术开发区), so each officer opens only their area's file;
+inside, a 汇总 sheet (unit × measure: enterprises, estimated amount) and ONE SHEET PER
+RESPONSIBLE UNIT listing, measure by measure, the eligible enterprises (USCC, name, district,
+industry, amount and what the amount means, how to apply, the document, clause id and the
+quote the measure rests on, and any criterion the unit still has to judge). A measure with
+several units appears on each unit's sheet, marked 牵头 (first listed) or 配合. A sheet past
+Excel's 1,048,576 rows continues on "<unit> (2)".
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+from zhida.batch.summary import connect, q
+
+AUTO_LIMIT = 200_000  # `zhida batch` writes push lists itself up to this many eligible pairs
+MAX_ROWS = 1_048_575  # Excel's limit, minus the header row
+NO_UNIT = "未注明责任单位"
+HEADER = ["措施编号", "措施名称", "牵头/配合", "统一社会信用代码", "企业名称", "区县", "行业代码", "行业",
+          "预计金额(元)", "金额说明", "申报方式", "政策文件", "条款", "政策原文", "需责任单位判断"]
+WIDTHS = [30, 30, 8, 22, 30, 16, 8, 24, 16, 22, 10, 26, 10, 60, 30]
+AMOUNT_NOTE = {"exact": "按政策测算", "maximum": "最高额（不超过）", "minimum": "最低额（不低于）",
+               "range": "区间下限", "not_stated": "政策未明确金额", None: "非资金类措施"}
+
+
+def area_of(region_code: str | None, special_zone: str | None) -> str:
+    return special_zone if special_zone not in (None, "", "none") else (region_code or "unknown")
+
+
+def area_name(code: str) -> str:
+    from zhida.enterprises import regions
+
+    try:
+        return regions.name_of(code)
+    except KeyError:
+        return code
+
+
+def industry_name(code: str | None) -> str:
+    from zhida.enterprises import industries
+
+    if not code:
+        return ""
+    try:
+        return industries.name_of(industries.normalize(code)) or ""
+    except (KeyError, ValueError):
+        return ""
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", "", name)[:31] or "sheet"
+    title, n = base, 2
+    while title in taken:
+        suffix = f" ({n})"
+        title, n = base[:31 - len(suffix)] + suffix, n + 1
+    taken.add(title)
+    return title
+
+
+def eligible_rows(run, district: str | None = None, unit: str | None = None):
+    """(measure entry, row dict) for every eligible pair of enterprise-benefit measures."""
+    con = connect()
+    for m in run.manifest["measures"]:
+        units = m["responsible_units"] or [NO_UNIT]
+        if not m["enterprise_benefit"] or (unit and unit not in units):
+            continue
+        s, a = q(m["id"] + ":status"), q(m["id"] + ":amount")
+        upper = q(m["id"] + ":upper") if m["amount_kind"] == "range" else "NULL"
+        where = f"{s} = 'eligible'"
+        if district:
+            where += f" AND (region_code = '{district}' OR special_zone = '{district}')"
+        cur = con.execute(f"SELECT uscc, name, region_code, special_zone, industry_code, {a}, {upper} "
+                          f"FROM read_parquet('{run.results_glob()}') WHERE {where} ORDER BY {a} DESC NULLS LAST, uscc")
+        while rows := cur.fetchmany(50_000):
+            for uscc, name, region, zone, industry, amount, high in rows:
+                yield m, {"uscc": uscc, "name": name, "area": area_of(region, zone), "industry": industry,
+                          "amount": amount, "upper": high}
+
+
+def _row(m: dict, r: dict, role: str) -> list:
+    source = m["sources"][0] if m["sources"] else {}
+    note = AMOUNT_NOTE.get(m["amount_kind"], "")
+    if m["amount_kind"] == "range" and r["upper"] is not None:
+        note = f"区间 {r['amount']:,} – {r['upper']:,} 元"
+    if m["amount_kind"] not in (None, "not_stated") and r["amount"] is None:
+        note = "缺少计算金额所需信息"
+    judge = "；".join(o["label"] for o in m["open_criteria"])
+    return [m["id"], m["title"], role, r["uscc"], r["name"], area_name(r["area"]), r["industry"],
+            industry_name(r["industry"]), r["amount"], note, m["application"],
+            m["doc_number"] or m["document"], "；".join(s["clause"] for s in m["sources"]), source.get("quote", ""),
+            judge]
+
+
+def write_pushlists(run, out_dir: Path, district: str | None = None, unit: str | None = None) -> list[Path]:
+    """One XLSX per district / zone under out_dir; returns the files written."""
+    # area → unit → rows; areas are few (≈ 30) and rows were bounded by the caller
+    grouped: dict[str, dict[str, list[list]]] = defaultdict(lambda: defaultdict(list))
+    for m, r in eligible_rows(run, district, unit):
+        units = m["responsible_units"] or [NO_UNIT]
+        for i, u in enumerate(units):
+            if unit and u != unit:
+                continue
+            grouped[r["area"]][u].append(_row(m, r, "牵头" if i == 0 else "配合"))
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for area in sorted(grouped):
+        path = out_dir / f"{area}_{area_name(area)}.xlsx"
+        _write_workbook(path, grouped[area], run, area)
+        written.append(path)
+    return written
+
+
+def _write_workbook(path: Path, by_unit: dict[str, list[list]], run, area: str) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=True)
+    taken: set[str] = set()
+    bold = Font(bold=True)
+    summary = wb.create_sheet(sheet_title("汇总", taken))
+    summary.freeze_panes = "A4"
+    summary.append([f"精准推送名单 · {area_name(area)} · 评估日期 {run.manifest['as_of']} · 批次 {run.key}"])
+    summary.append(["说明：每个责任单位一个工作表；预计金额按政策条款测算，最高额类措施为上限；同一项国家政策被多个文件重述时，"
+                    "各文件措施分别列出，合计时按一项计。"])
+    summary.append([WriteOnlyCell(summary, value=v) for v in ["责任单位", "措施编号", "措施名称", "企业数", "预计金额合计(元)"]])
+    for u in sorted(by_unit):
+        per_measure: dict[tuple, list] = {}
+        for row in by_unit[u]:
+            entry = per_measure.setdefault((row[0], row[1]), [0, Decimal(0)])
+            entry[0] += 1
+            entry[1] += row[8] or 0
+        for (mid, title), (count, total) in sorted(per_measure.items()):
+            summary.append([u, mid, title, count, _money_cell(summary, total if total else None)])
+    for u in sorted(by_unit):
+        rows = sorted(by_unit[u], key=lambda r: (r[0], -(r[8] or 0), r[3]))
+        for start in range(0, len(rows), MAX_ROWS):
+            ws = wb.create_sheet(sheet_title(u, taken))
+            for i, width in enumerate(WIDTHS):
+                ws.column_dimensions[chr(ord("A") + i)].width = width
+            ws.freeze_panes = "A2"
+            header = []
+            for text in HEADER:
+                cell = WriteOnlyCell(ws, value=text)
+                cell.font = bold
+                header.append(cell)
+            ws.append(header)
+            for row in rows[start:start + MAX_ROWS]:
+                ws.append(row[:8] + [_money_cell(ws, row[8])] + row[9:])
+    temporary = path.with_name(path.name + ".part")
+    wb.save(temporary)
+    temporary.replace(path)
+
+
+def _money_cell(ws, value):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=value)  # Decimal: written exactly as its decimal text
+    cell.number_format = "#,##0.00"
+    return cell
