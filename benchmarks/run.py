@@ -35,8 +35,9 @@ def machine() -> str:
 
 
 def write_section(name: str, body: str, command: str) -> None:
-    stamp = (f"- machine: {machine()}\n- date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC}\n"
-             f"- command: `{command}`\n\n")
+    load = " / ".join(f"{value:.1f}" for value in os.getloadavg())  # a shared machine skews every figure
+    stamp = (f"- machine: {machine()}\n- load average at the end (1/5/15 min): {load}\n"
+             f"- date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC}\n- command: `{command}`\n\n")
     section = f"<!-- BEGIN {name} -->\n## {name}\n\n{stamp}{body.rstrip()}\n<!-- END {name} -->\n"
     current = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else HEADER
     pattern = re.compile(rf"<!-- BEGIN {re.escape(name)} -->.*?<!-- END {re.escape(name)} -->\n?", re.S)

@@ -140,11 +140,16 @@ def _with_progress(con, sql: str, progress: Progress | None) -> int:
 
     worker = threading.Thread(target=work, daemon=True)
     worker.start()
-    while worker.is_alive():
-        worker.join(0.25)
-        done = con.query_progress()
-        if done >= 0:
-            progress(min(done, 100.0) / 100)
+    try:
+        while worker.is_alive():
+            worker.join(0.25)
+            done = con.query_progress()
+            if done >= 0:
+                progress(min(done, 100.0) / 100)
+    except BaseException:  # Ctrl-C: stop DuckDB before the caller removes its output directory
+        con.interrupt()
+        worker.join()
+        raise
     if "error" in box:
         raise box["error"]
     progress(1.0)

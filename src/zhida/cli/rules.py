@@ -1,4 +1,4 @@
-"""CLI for the rules: `zhida measures list|show|check`, `zhida facts list`, `zhida coverage`."""
+"""CLI for the rules: `zhida measures list|show|check|benefits`, `zhida facts list|doc`, `zhida coverage`."""
 
 from __future__ import annotations
 
@@ -59,10 +59,38 @@ def measures_list(doc: Optional[str] = typer.Option(None, "--doc", help="documen
 @measures_app.command("check")
 def measures_check(policies_dir: Optional[Path] = PoliciesOpt) -> None:
     """Validate every fact, concept and measure file; exit 2 if any is rejected."""
+    from zhida.rules.benefits import benefit_conflicts
+
     policies = _load(policies_dir)
+    conflicts = benefit_conflicts(policies)  # one benefit id, different kinds: totals would be wrong
+    for line in conflicts:
+        err.print(f"[red]error:[/red] {line}", markup=False)
     out.print(f"{len(policies.catalogue.facts)} facts, {len(policies.concepts)} concepts, "
-              f"{len(policies.measures)} measures, {len(policies.errors)} errors")
-    if policies.errors:
+              f"{len(policies.measures)} measures, {len(policies.errors) + len(conflicts)} errors")
+    if policies.errors or conflicts:
+        raise typer.Exit(2)
+
+
+@measures_app.command("benefits")
+def measures_benefits(show_all: bool = typer.Option(False, "--all", help="also benefits of a single measure"),
+                      as_json: bool = typer.Option(False, "--json"), policies_dir: Optional[Path] = PoliciesOpt) -> None:
+    """Every shared benefit id with the measures that point to it; exit 2 if their kinds differ."""
+    from zhida.rules.benefits import benefit_conflicts, benefit_groups
+
+    policies = _load(policies_dir)
+    groups = benefit_groups(policies, shared_only=not show_all)
+    conflicts = benefit_conflicts(policies)
+    if as_json:
+        _dump({"benefits": groups, "conflicts": conflicts})
+    else:
+        for g in groups:
+            out.print(f"{g['benefit']:<44} {'/'.join(g['kinds']):<16} "
+                      + ", ".join(f"{m['id']} ({m['document'][:3]} {','.join(m['clauses'])})" for m in g["measures"]),
+                      markup=False)
+        out.print(f"{len(groups)} benefit ids, {len(conflicts)} with inconsistent kinds")
+        for line in conflicts:
+            err.print(f"error: {line}", markup=False)
+    if conflicts or policies.errors:
         raise typer.Exit(2)
 
 

@@ -5,20 +5,29 @@ from __future__ import annotations
 import sqlglot
 from sqlglot import exp
 
-from zhida.rules.model import BENEFICIARIES, Measure
+from zhida.rules.model import BENEFICIARIES, JURISDICTION_BASES, Measure
 
 
-def _region_test(code: str) -> str:
+def _region_test(code: str, fact: str = "region_code") -> str:
     # GB/T 2260: ..0000 is a province (all its districts), ....00 a prefecture (all its counties).
     if code.endswith("0000"):
-        return f"LEFT(region_code, 2) = '{code[:2]}'"
+        return f"LEFT({fact}, 2) = '{code[:2]}'"
     if code.endswith("00"):
-        return f"LEFT(region_code, 4) = '{code[:4]}'"
-    return f"region_code = '{code}'"
+        return f"LEFT({fact}, 4) = '{code[:4]}'"
+    return f"{fact} = '{code}'"
 
 
 def jurisdiction_sql(measure: Measure) -> str:
-    tests = [f"special_zone = '{c[5:]}'" if c.startswith("zone:") else _region_test(c) for c in measure.jurisdiction]
+    """'In the jurisdiction' = for some basis (registration, tax, premises), the region fact of
+    that basis lies in one of the codes — an OR, so registered there OR paying tax there (Kleene:
+    registered there is enough even if the tax region is unknown). Zones: ``special_zone``."""
+    facts = [JURISDICTION_BASES[b] for b in getattr(measure, "jurisdiction_basis", None) or ["registration"]]
+    tests = []
+    for code in measure.jurisdiction:
+        if code.startswith("zone:"):
+            tests.append(f"special_zone = '{code[5:]}'")
+        else:
+            tests += [_region_test(code, fact) for fact in facts]
     return " OR ".join(tests)
 
 

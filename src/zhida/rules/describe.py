@@ -129,7 +129,17 @@ def _fact_of(node, policies):
     return None
 
 
-def jurisdiction_text(codes: list[str], policies) -> str:
+def jurisdiction_text(codes: list[str], policies, basis=None) -> str:
+    """'北京市朝阳区'; with a basis other than registration alone: '北京市（全市各区）（注册地或纳税地）'."""
+    from zhida.rules.model import BASIS_ZH
+
+    text = _places(codes, policies)
+    if basis and list(basis) != ["registration"]:
+        text += "（" + "或".join(BASIS_ZH[b] for b in basis) + "）"
+    return text
+
+
+def _places(codes: list[str], policies) -> str:
     names = {"110000": "北京市（全市各区）", "110105": "北京市朝阳区", "140900": "山西省忻州市（含所辖县市区）"}
     out = []
     for code in codes:

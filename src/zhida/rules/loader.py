@@ -238,8 +238,8 @@ def _measure(raw: dict, document: str, path: Path, policies: Policies) -> m.Meas
             raise RuleError(f"{at} {key}", f"{value!r} is not one of {', '.join(allowed)}")
         return value
 
-    known = {"id", "title", "benefit", "kind", "beneficiary", "sources", "jurisdiction", "period", "application",
-             "responsible_units", "review", "conditions", "open_criteria", "amount", "uses", "note"}
+    known = {"id", "title", "benefit", "kind", "beneficiary", "sources", "jurisdiction", "jurisdiction_basis", "period",
+             "application", "responsible_units", "review", "conditions", "open_criteria", "amount", "uses", "note"}
     for key in raw:
         if key not in known:
             raise RuleError(f"{at} {key}", "unknown field")
@@ -288,6 +288,14 @@ def _measure(raw: dict, document: str, path: Path, policies: Policies) -> m.Meas
                 raise RuleError(f"{at} jurisdiction", f"unknown zone {code!r}")
         elif not re.fullmatch(r"\d{6}", code):
             raise RuleError(f"{at} jurisdiction", f"{code!r} is not a GB/T 2260 code or zone:<code>")
+    basis = raw.get("jurisdiction_basis", ["registration"])
+    if not isinstance(basis, list) or not basis or any(b not in m.JURISDICTION_BASES for b in basis) \
+            or len(set(basis)) != len(basis):
+        raise RuleError(f"{at} jurisdiction_basis",
+                        f"{basis!r}: a list of distinct {', '.join(m.JURISDICTION_BASES)} (default [registration])")
+    for b in basis:
+        if m.JURISDICTION_BASES[b] not in policies.catalogue.facts:
+            raise RuleError(f"{at} jurisdiction_basis", f"fact {m.JURISDICTION_BASES[b]!r} is not in the catalogue")
 
     p = need("period")
     if not isinstance(p, dict):
@@ -389,5 +397,5 @@ def _measure(raw: dict, document: str, path: Path, policies: Policies) -> m.Meas
         beneficiary=beneficiary, sources=sources, jurisdiction=jurisdiction, period=period,
         application=application, responsible_units=[str(u) for u in raw.get("responsible_units") or []],
         review=review, conditions=conditions, open_criteria=open_criteria, amount=amount, uses=uses,
-        note=raw.get("note"), file=path.name,
+        note=raw.get("note"), file=path.name, jurisdiction_basis=list(basis),
     )

@@ -20,6 +20,9 @@ BENEFICIARIES: dict[str, tuple[str, ...]] = {
     "government_internal": (),
 }
 APPLICATION = ("免申即享", "申报", "unknown")
+# jurisdiction_basis → the region fact it is matched on ('在京注册或在京纳税' = [registration, tax])
+JURISDICTION_BASES = {"registration": "region_code", "tax": "tax_region_code", "premises": "premises_region_code"}
+BASIS_ZH = {"registration": "注册地", "tax": "纳税地", "premises": "经营场所所在地"}
 AMOUNT_KINDS = ("exact", "maximum", "minimum", "range", "not_stated")
 REVIEW_STATUS = ("draft", "reviewed")
 NOT_ENCODED_REASONS = ("no_enterprise_beneficiary", "government_internal", "individual_beneficiary",
@@ -104,6 +107,7 @@ class Measure:
     uses: list[str] = field(default_factory=list)
     note: str | None = None
     file: str = ""
+    jurisdiction_basis: list[str] = field(default_factory=lambda: ["registration"])  # OR over these bases
 
     @property
     def enterprise_benefit(self) -> bool:

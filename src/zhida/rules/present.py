@@ -40,7 +40,8 @@ def measure_detail(x: m.Measure, policies) -> dict:
         **measure_summary(x),
         "sources": [{"document": s.document, "doc_number": doc_numbers.get(s.document), "clause": s.clause,
                      "quote": s.quote} for s in x.sources],
-        "jurisdiction": x.jurisdiction, "jurisdiction_zh": jurisdiction_text(x.jurisdiction, policies),
+        "jurisdiction": x.jurisdiction, "jurisdiction_basis": x.jurisdiction_basis,
+        "jurisdiction_zh": jurisdiction_text(x.jurisdiction, policies, x.jurisdiction_basis),
         "period": _period(x.period), "responsible_units": x.responsible_units, "review": x.review,
         "conditions": [{"id": c.id, "expr": c.expr, "label": c.label, "text_zh": render(c.ast, policies),
                         "quote": c.quote} for c in x.conditions],
@@ -78,7 +79,7 @@ def measure_text(x: m.Measure, policies) -> str:
 
     lines = [f"{x.title}  [{x.id}]",
              f"  类型：{KIND_ZH[x.kind]}    受益对象：{BENEFICIARY_ZH[x.beneficiary]}    申请方式：{x.application}",
-             f"  适用地域：{jurisdiction_text(x.jurisdiction, policies)}"]
+             f"  适用地域：{jurisdiction_text(x.jurisdiction, policies, x.jurisdiction_basis)}"]
     p = x.period
     span = f"{p.start.isoformat() if p.start else '（未规定）'} 至 {p.end.isoformat() if p.end else '（未规定）'}"
     lines.append(f"  有效期：{span}" + (f"（原文：{p.quote}）" if p.quote else ""))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,7 +26,7 @@ ENTITY_ZH = {"enterprise": "企业", "individual_business": "个体工商户", "
              "social_organization": "社会组织", "government": "机关"}
 
 
-@dataclass(frozen=True)
+@dataclass
 class StoredEnterprise:
     uscc: str
     name: str
@@ -33,8 +34,13 @@ class StoredEnterprise:
     industry_code: str
     entity_type: str
     size_class: str | None
-    profile: EnterpriseProfile
+    profile_json: dict[str, Any]
     revision: str  # hash of the stored profile: the checkup cache key changes when it does
+
+    @cached_property
+    def profile(self) -> EnterpriseProfile:
+        # Validated only when needed: a memoized checkup is served without re-reading the profile.
+        return EnterpriseProfile.model_validate(self.profile_json)
 
     @property
     def region_name(self) -> str:
@@ -79,7 +85,7 @@ def get(store: Store, uscc: str) -> StoredEnterprise | None:
 
 def _stored(row: Enterprise) -> StoredEnterprise:
     return StoredEnterprise(row.uscc, row.name, row.region_code, row.industry_code, row.entity_type, row.size_class,
-                            EnterpriseProfile.model_validate(row.profile_json), revision_of(row.profile_json))
+                            row.profile_json, revision_of(row.profile_json))
 
 
 def region_of(store: Store, uscc: str) -> str | None:
