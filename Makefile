@@ -26,11 +26,10 @@ system-deps:
 
 install: $(STAMP) assets
 
-# The main job on the embedded default store (SQLite in $(ZHIDA_HOME)).
+# The main job on the embedded default store (SQLite in $(ZHIDA_HOME)): seed corpus and
+# rules loaded, 20,000 synthetic enterprises matched, the web platform on 127.0.0.1:8000.
 run: install
-	$(BIN)/zhida db upgrade
-	$(BIN)/zhida ingest policies/sources
-	$(BIN)/zhida docs list
+	$(BIN)/zhida demo
 
 # The whole suite, on SQLite and on PostgreSQL.
 test: install system-deps

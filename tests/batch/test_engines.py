@@ -49,7 +49,7 @@ def test_duckdb_batch_agrees_with_the_scalar_evaluator(policies, population, tmp
                 assert _bits(out[f"{m.id}:unknown"], ids) == [c for c, v in zip(ids, got.conditions) if v is None]
             checked += 1
             eligible += got.status == "eligible"
-    assert checked > 10_000 and eligible > 1_000  # the sample exercises real eligibility, not only n/a
+    assert checked > 10_000 and eligible > 500  # the sample exercises real eligibility, not only n/a
 
     # and every column equals the rules engine's own (unstaged) query on the same rows
     reference = run_duckdb(list(policies.measures.values()),

@@ -51,7 +51,7 @@ def test_pdf_report_has_extractable_chinese_text_in_a_cjk_font(report, clients):
     assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
     with pdfplumber.open(io.BytesIO(response.content)) as pdf:
         text = "".join((page.extract_text() or "") for page in pdf.pages).replace(" ", "").replace("\n", "")
-        fonts = {c["fontname"] for page in pdf.pages for c in page.chars if ord(c["text"]) > 0x3000}
+        fonts = {c["fontname"] for page in pdf.pages for c in page.chars if any(ord(ch) > 0x3000 for ch in c["text"])}
     assert "政策体检报告" in text and "北京朝阳博远精密机械有限公司" in text and USCC_A in text
     assert report["summary"]["eligible_total"] in text  # the total, exact to the fen
     eligible = [r for r in report["results"] if r["status"] == "eligible" and r["amount"]["value"]]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sqlglot
 from sqlglot import exp
 
@@ -38,9 +40,15 @@ def beneficiary_sql(measure: Measure) -> str:
     return "entity_type IN (" + ", ".join(f"'{t}'" for t in allowed) + ")"
 
 
+@lru_cache(maxsize=4096)
+def _parsed(text: str) -> exp.Expression:
+    # parsing costs ~1 ms and every evaluation needs these; callers never modify the tree
+    return sqlglot.parse_one(text)
+
+
 def jurisdiction_ast(measure: Measure) -> exp.Expression:
-    return sqlglot.parse_one(jurisdiction_sql(measure))
+    return _parsed(jurisdiction_sql(measure))
 
 
 def beneficiary_ast(measure: Measure) -> exp.Expression:
-    return sqlglot.parse_one(beneficiary_sql(measure))
+    return _parsed(beneficiary_sql(measure))

@@ -88,16 +88,25 @@ def check_scalar(case: Case, policies) -> list[str]:
 
 
 def run_sql(cases: list[Case], policies, engine: str = "duckdb", url: str | None = None) -> dict[int, object]:
-    """Case index → RowResult, computed by one query per as-of date over all cases' measures."""
+    """Case index → RowResult: one query per document, over that document's cases and measures.
+
+    Each row carries its own as_of (no re-planning per date); concepts are computed once per
+    row (CTE columns); grouping by document keeps rows × measures small (a case needs one
+    measure, not all of them). Judgements ``open.<id>`` go to columns open__<id>."""
     from zhida.rules.engine import run_duckdb, run_postgres
 
-    # One query for all cases: each row carries its own as_of.
-    ids = list(dict.fromkeys(policies.measure(c.measure).id for c in cases))
-    measures = [policies.measures[m] for m in ids]
-    rows = [{**c.facts, "enterprise_id": str(i), "as_of": c.as_of} for i, c in enumerate(cases)]
-    results = run_duckdb(measures, rows, None, policies) if engine == "duckdb" \
-        else run_postgres(measures, rows, None, policies, url)
-    return {i: results[str(i)][policies.measure(c.measure).id] for i, c in enumerate(cases)}
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, c in enumerate(cases):
+        groups[policies.measure(c.measure).document].append(i)
+    out: dict[int, object] = {}
+    for document, idx in groups.items():
+        ids = list(dict.fromkeys(policies.measure(cases[i].measure).id for i in idx))
+        measures = [policies.measures[m] for m in ids]
+        rows = [{**cases[i].facts, "enterprise_id": str(i), "as_of": cases[i].as_of} for i in idx]
+        results = run_duckdb(measures, rows, None, policies) if engine == "duckdb" \
+            else run_postgres(measures, rows, None, policies, url)
+        out.update({i: results[str(i)][policies.measure(cases[i].measure).id] for i in idx})
+    return out
 
 
 def check_sql(cases: list[Case], policies, engine: str = "duckdb", url: str | None = None) -> dict[int, list[str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -23,7 +24,9 @@ class RowResult:
 
 
 def _bits(mask: int | None, ids: list[str]) -> list[str]:
-    mask = int(mask or 0)
+    if not mask:
+        return []
+    mask = int(mask)
     return [cid for i, cid in enumerate(ids) if mask >> i & 1]
 
 
@@ -41,7 +44,8 @@ def _prepare(rows: list[dict], policies, judgements=()) -> tuple[list[str], list
         as_of = row.get("as_of")
         coerced = [str(row.get("enterprise_id", i)), date.fromisoformat(as_of) if isinstance(as_of, str) else as_of]
         for fact in facts:
-            coerced.append(policies.catalogue.check_value(fact.name, row.get(fact.name)))
+            value = row.get(fact.name)
+            coerced.append(None if value is None else policies.catalogue.check_value(fact.name, value))
         for j in judgements:
             key = f"{OPEN}.{j}"
             coerced.append(judgement(key, row.get(key)))
@@ -91,6 +95,30 @@ def read_results(compiled: CompiledQuery, records: list[dict]) -> dict[str, dict
     return out
 
 
+# DuckDB turns each IN list into a MARK join (optimizer "in_clause"); with a hundred measures the
+# plan becomes a deep chain of joins over wide rows and "projection_placement" then spends seconds
+# on it, while executing takes milliseconds. Results do not depend on optimizers.
+SLOW_OPTIMIZERS = ("in_clause", "projection_placement")
+
+
+@contextmanager
+def fast_planning(con):
+    """Disable DuckDB optimizers that cost more than they save on wide rule queries; restore after."""
+    before = con.execute("SELECT current_setting('disabled_optimizers')").fetchone()[0] or ""
+    wanted = [o for o in before.split(",") if o.strip()]
+    for name in SLOW_OPTIMIZERS:
+        try:  # an optimizer this DuckDB version does not know is skipped
+            con.execute(f"SET disabled_optimizers = '{','.join([*wanted, name])}'")
+            wanted.append(name)
+        except Exception:  # noqa: BLE001 - duckdb raises its own error types
+            pass
+    con.execute(f"SET disabled_optimizers = '{','.join(wanted)}'")
+    try:
+        yield con
+    finally:
+        con.execute(f"SET disabled_optimizers = '{before}'")
+
+
 def run_duckdb(measures: list[Measure], rows: list[dict], as_of: date | None, policies, con=None):
     """Evaluate ``measures`` for ``rows`` (fact dicts) in one DuckDB query.
 
@@ -102,9 +130,11 @@ def run_duckdb(measures: list[Measure], rows: list[dict], as_of: date | None, po
     backend = DuckDBBackend(policies, judgements=True)
     load_duckdb(con, rows, policies, judgements=judged_ids(measures))
     compiled = backend.compile(measures, "zhida_facts", as_of)
-    cur = con.execute(compiled.sql)
-    cols = [d[0] for d in cur.description]
-    return read_results(compiled, [dict(zip(cols, r)) for r in cur.fetchall()])
+    with fast_planning(con):
+        cur = con.execute(compiled.sql)
+        cols = [d[0] for d in cur.description]
+        records = [dict(zip(cols, r)) for r in cur.fetchall()]
+    return read_results(compiled, records)
 
 
 def run_postgres(measures: list[Measure], rows: list[dict], as_of: date | None, policies, url: str):

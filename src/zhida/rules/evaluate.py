@@ -234,8 +234,25 @@ class Evaluator:
     def _record(self, left, op, value, threshold, outcome, node=None) -> None:
         refs = columns(left)
         text = _check_text(left, op, value, threshold, outcome, self.policies, node)
-        self.checks.append(Check((node or left).sql(), op, refs, value, threshold, outcome,
+        self.checks.append(Check(sql_text(node or left), op, refs, value, threshold, outcome,
                                  self._stack[-1] if self._stack else None, text))
+
+
+_SQL_TEXT: dict[int, tuple[exp.Expression, str]] = {}
+
+
+def sql_text(node: exp.Expression) -> str:
+    """``node.sql()``, remembered: generating SQL costs ~1 ms and the evaluator records the same
+    comparisons of a measure for every profile. Keyed by identity, holding the node (so its id
+    cannot be reused); a transformed copy is another object and gets its own text."""
+    hit = _SQL_TEXT.get(id(node))
+    if hit is not None and hit[0] is node:
+        return hit[1]
+    if len(_SQL_TEXT) > 100_000:
+        _SQL_TEXT.clear()
+    text = node.sql()
+    _SQL_TEXT[id(node)] = (node, text)
+    return text
 
 
 def _check_text(left, op, value, threshold, outcome, policies, node) -> str:

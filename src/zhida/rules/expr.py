@@ -265,4 +265,4 @@ def expand(node: exp.Expression, scope: Scope) -> exp.Expression:
                 return exp.Paren(this=concept.expanded.copy())
         return sub
 
-    return node.copy().transform(swap)
+    return node.transform(swap)  # transform copies the tree

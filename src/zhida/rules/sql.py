@@ -102,7 +102,7 @@ class SqlBackend:
                 return self.strict_extreme(sub)
             return sub
 
-        return node.copy().transform(swap)
+        return node.transform(swap)  # transform copies the tree
 
     def open_value(self, name: str, assumed: bool) -> exp.Expression:
         """An open criterion: its judgement column if judged (and the backend reads them), else ``assumed``."""
@@ -124,7 +124,7 @@ class SqlBackend:
                     return self.open_value(name, setting[name])
             return sub
 
-        return node.copy().transform(swap)
+        return node.transform(swap)  # transform copies the tree
 
     def depends_on(self, compute, name: str, others: list[str]) -> exp.Expression:
         """SQL for "the value depends on open criterion ``name``" (Evaluator.relevant_open): for
