@@ -399,21 +399,8 @@ def row_to_profile(row: dict, as_of: dt.date):
 
 
 def store_population(population: Population, store, batch_size: int = 10_000) -> tuple[int, int]:
-    """Insert the population's profiles; USCCs already in the store are skipped. (stored, skipped)."""
-    from sqlalchemy import insert
+    """Insert the population's profiles; USCCs already in the store are skipped. (stored, skipped).
+    Bulk and set-based: see population_store."""
+    from zhida.enterprises.population_store import store_population as store_in_bulk
 
-    from zhida.enterprises.importer import _enterprise_row, _existing
-    from zhida.enterprises.tables import Enterprise
-
-    stored = skipped = 0
-    now = dt.datetime.now(dt.UTC)
-    for batch in population.table.to_batches(batch_size):
-        profiles = [row_to_profile(row, population.as_of) for row in batch.to_pylist()]
-        with store.transaction() as session:
-            existing = _existing(session, [p.uscc for p in profiles])
-            rows = [_enterprise_row(p, None, None, now) for p in profiles if p.uscc not in existing]
-            if rows:
-                session.execute(insert(Enterprise), rows)
-        stored += len(rows)
-        skipped += len(profiles) - len(rows)
-    return stored, skipped
+    return store_in_bulk(population, store, batch_size)

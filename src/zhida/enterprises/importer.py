@@ -20,7 +20,7 @@ from sqlalchemy import insert, select
 
 from zhida.enterprises import columns
 from zhida.enterprises.profile import EnterpriseProfile
-from zhida.enterprises.size_class import derive_size_class
+from zhida.enterprises.size_class import derive_size_class, size_classes
 from zhida.enterprises.tables import Enterprise, EnterpriseImport, ImportReject
 from zhida.errors import DataError
 from zhida.store.database import Store
@@ -213,7 +213,7 @@ def _commit_batch(store: Store, import_id: int, batch_no: int, batch: list[tuple
     with store.transaction() as session:
         existing = _existing(session, [p.uscc for _, p in valid])
         now = datetime.now(UTC)
-        new_rows = []
+        fresh = []
         for row_no, profile in valid:
             if profile.uscc in existing:
                 other_import, other_row = existing[profile.uscc]
@@ -222,7 +222,8 @@ def _commit_batch(store: Store, import_id: int, batch_no: int, batch: list[tuple
                                           f"row {other_row})"})
                 del batch_seen[profile.uscc]
                 continue
-            new_rows.append(_enterprise_row(profile, import_id, row_no, now))
+            fresh.append((row_no, profile))
+        new_rows = enterprise_rows(fresh, import_id, now)
         if new_rows:
             session.execute(insert(Enterprise), new_rows)
         if rejects:
@@ -243,14 +244,40 @@ def _existing(session, usccs: list[str]) -> dict[str, tuple[int | None, int | No
     return found
 
 
-def _enterprise_row(profile: EnterpriseProfile, import_id: int | None, row_no: int | None, now) -> dict:
-    # The size class of the latest year that has any of the 300号 indicators.
+def sized_figures(profile: EnterpriseProfile):
+    """(year, figures) of the latest year that has any of the 300号 indicators, or (None, None)."""
     sized = [y for y, f in profile.figures.items()
              if f.employees is not None or f.revenue is not None or f.total_assets is not None]
-    year = max(sized) if sized else None
-    size = None
-    if year is not None:
-        f = profile.figures[year]
+    if not sized:
+        return None, None
+    year = max(sized)
+    return year, profile.figures[year]
+
+
+def enterprise_rows(entries: list[tuple[int | None, EnterpriseProfile]], import_id: int | None, now) -> list[dict]:
+    """Rows of the enterprises table for (source row, profile) pairs; the size classes of the
+    whole batch come from one set-based query."""
+    years, wanted = [], []
+    for _, profile in entries:
+        year, f = sized_figures(profile)
+        years.append(year)
+        if year is not None:
+            wanted.append((profile.industry_code, f.employees, f.revenue, f.total_assets))
+    derived = iter(size_classes(wanted))
+    return [_enterprise_row(profile, import_id, row_no, now, next(derived) if year is not None else None)
+            for (row_no, profile), year in zip(entries, years, strict=True)]
+
+
+_DERIVE = object()  # "size not given": derive it for this one profile
+
+
+def _enterprise_row(profile: EnterpriseProfile, import_id: int | None, row_no: int | None, now,
+                    size: str | None | object = _DERIVE) -> dict:
+    # The size class of the latest year that has any of the 300号 indicators.
+    year, f = sized_figures(profile)
+    if year is None:
+        size = None
+    elif size is _DERIVE:
         size = derive_size_class(profile.industry_code, f.employees, f.revenue, f.total_assets)
     return {
         "uscc": profile.uscc, "name": profile.name, "region_code": profile.region_code,

@@ -99,7 +99,10 @@ def render(node: exp.Expression, policies, hint=None) -> str:
     if isinstance(node, exp.Mul):
         a, b = node.this, node.expression
         if isinstance(b, exp.Literal) and not b.is_string:
-            return f"{r(a)} × {(Decimal(b.this) * 100).normalize():f}%"
+            factor = Decimal(b.this)
+            if abs(factor) < 1:  # a rate (0.10 → 10%); a whole multiplier (6 months) stays a number
+                return f"{r(a)} × {(factor * 100).normalize():f}%"
+            return f"{r(a)} × {factor.normalize():f}"
         return f"{r(a)} × {r(b)}"
     if isinstance(node, exp.Add):
         return f"{r(node.this, hint)} + {r(node.expression, hint)}"

@@ -17,7 +17,7 @@ from sqlglot import exp
 from zhida.errors import RuleError
 from zhida.rules.applicability import beneficiary_ast, jurisdiction_ast
 from zhida.rules.describe import OPS, label, value_text
-from zhida.rules.expr import AS_OF, MAX_JOINT_OPEN, OPEN, columns, name_of, open_refs
+from zhida.rules.expr import AS_OF, IN_FORCE_META, MAX_JOINT_OPEN, OPEN, columns, name_of, open_refs
 from zhida.rules.model import Measure
 from zhida.rules.result import Check, ConditionOutcome, MeasureResult
 from zhida.rules.values import judgement
@@ -82,6 +82,7 @@ class Evaluator:
         self.checks: list[Check] = []
         self.missing: list[str] = []
         self.opened: list[str] = []
+        self.not_in_force: list[str] = []  # concepts whose definition does not apply at as_of
         self._concepts: dict[str, object] = {}
         self._stack: list[str] = []
 
@@ -178,6 +179,14 @@ class Evaluator:
             op = {exp.Add: operator.add, exp.Sub: operator.sub, exp.Mul: operator.mul}[type(node)]
             return op(Decimal(a), Decimal(b))
         if isinstance(node, exp.Case):
+            window = node.meta.get(IN_FORCE_META)
+            if window is not None:  # a concept's effective window (loader._with_window)
+                name, start, end = window
+                if (start is None or self.as_of >= start) and (end is None or self.as_of <= end):
+                    return ev(node.args["ifs"][0].args["true"])
+                if name not in self.not_in_force:
+                    self.not_in_force.append(name)
+                return None
             for branch in node.args.get("ifs") or []:
                 if ev(branch.this) is True:
                     return ev(branch.args["true"])
@@ -207,7 +216,9 @@ class Evaluator:
                 self._concepts[name] = self.eval(concept.ast)
                 self._stack.pop()
             value = self._concepts[name]
-            if value is None:
+            if name in self.not_in_force:  # UNKNOWN because of the date, not for want of facts
+                self._record_not_in_force(name)
+            elif value is None:
                 for fact in self._facts_of_concept(name):
                     if fact not in self.missing:
                         self.missing.append(fact)
@@ -225,6 +236,16 @@ class Evaluator:
             elif ref != AS_OF and self.values.get(ref) is None and not ref.startswith(OPEN + "."):
                 out.append(ref)
         return out
+
+    def _record_not_in_force(self, name: str) -> None:
+        concept = self.policies.concepts[name]
+        start, end = concept.effective_from, concept.effective_to
+        sources = concept.source if isinstance(concept.source, list) else [concept.source]
+        cited = "、".join(s.get("doc_number") or f"{s.get('document')} 第{s.get('clause')}条" for s in sources)
+        span = f"{start.isoformat() if start else '…'} 至 {end.isoformat() if end else '…'}"
+        text = f"{concept.label_zh}：依据（{cited}）适用于 {span}，评估日 {self.as_of.isoformat()} 不在其内 → 无法判断"
+        if not any(c.op == "IN FORCE" and c.concept == name for c in self.checks):
+            self.checks.append(Check(name, "IN FORCE", [AS_OF], self.as_of, (start, end), False, name, text))
 
     def _is_boolean(self, node) -> bool:
         fact = self.policies.catalogue.get(name_of(node))
@@ -337,6 +358,7 @@ def evaluate(measure: Measure, facts: dict, as_of: date, policies, strict: bool 
         open_criteria=[{"id": o.id, "label": o.label, "quote": o.quote} for o in measure.open_criteria
                        if f"{OPEN}.{o.id}" in opened] if status in ("eligible", "undetermined") else [],
         sources=[{"document": s.document, "clause": s.clause, "quote": s.quote} for s in measure.sources],
+        not_in_force=list(ev.not_in_force),
     )
     result.reasons = _reasons(result, measure, policies)
     return result

@@ -23,6 +23,7 @@ COMPARISONS = (exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE)
 ARITHMETIC = (exp.Add, exp.Sub, exp.Mul)
 AS_OF = "as_of"
 OPEN = "open"
+IN_FORCE_META = "zhida_in_force"  # meta key on a concept's window CASE: (concept, from, to)
 # Open criteria of one expression are tried in every TRUE/FALSE combination up to this many;
 # beyond, all of them are reported (the seeds have at most one per condition).
 MAX_JOINT_OPEN = 6
@@ -57,6 +58,12 @@ class Concept:
     uses: set[str] = field(default_factory=set)  # concepts it depends on (transitively)
     values: tuple[str, ...] | None = None
     origin: str = ""
+    # When the definition applies (inclusive); outside it the concept is UNKNOWN. ``ast`` then
+    # carries the window as CASE WHEN as_of … THEN <definition> END, so every back end applies
+    # it; ``written`` is the definition as written (display, fidelity).
+    effective_from: date | None = None
+    effective_to: date | None = None
+    written: exp.Expression | None = None
 
 
 @dataclass

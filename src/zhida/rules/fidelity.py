@@ -136,5 +136,5 @@ def check_measure(measure, policies) -> list[Untraced]:
 
 def check_concept(concept) -> list[Untraced]:
     allowed = values_in(_concept_text(concept))
-    return [Untraced(f"{concept.origin} [{concept.name}] expr", v) for v, _ in numbers_of(concept.ast, {})
+    return [Untraced(f"{concept.origin} [{concept.name}] expr", v) for v, _ in numbers_of(concept.written or concept.ast, {})
             if not _matches(v, allowed)]

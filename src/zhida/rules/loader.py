@@ -128,6 +128,10 @@ def _load_concepts(directory: Path, catalogue: Catalogue, library: SourceLibrary
                 for key in ("type", "label_zh", "expr", "source"):
                     if not item.get(key):
                         raise RuleError(f"{where} {key}", "required")
+                unknown = set(item) - {"name", "type", "label_zh", "expr", "source", "values", "effective_from",
+                                       "effective_to", "note"}
+                if unknown:
+                    raise RuleError(f"{where} {sorted(unknown)[0]}", "unknown field")
                 _check_concept_source(item["source"], library, f"{where} source")
                 found[name] = (item, path)
             raw.update(found)
@@ -138,8 +142,23 @@ def _load_concepts(directory: Path, catalogue: Catalogue, library: SourceLibrary
             errors.append(exc)
     concepts: dict[str, Concept] = {}
     for name, (item, path) in raw.items():
+        where = f"{path.name} [{name}]"
+        sources = item["source"] if isinstance(item["source"], list) else [item["source"]]
+        # A repealed source (effective_to) ends the definition; a source's effective_from does not
+        # start it: the cited text may restate an older rule (工信部企业〔2022〕63号 restates the
+        # 专精特新 validity used by 2021 measures). A start is stated on the concept itself.
+        try:
+            ends = [_date(s.get("effective_to"), f"{where} source effective_to") for s in sources if s.get("effective_to")]
+            start = _date(item.get("effective_from"), f"{where} effective_from")
+            end = _date(item.get("effective_to"), f"{where} effective_to") or (min(ends) if ends else None)
+            if start and end and start > end:
+                raise RuleError(f"{where} effective_from", "after effective_to")
+        except RuleError as exc:
+            errors.append(exc)
+            continue
         concepts[name] = Concept(name, item["type"], item["label_zh"], str(item["expr"]), item["source"],
-                                 values=tuple(item["values"]) if item.get("values") else None, origin=path.name)
+                                 values=tuple(item["values"]) if item.get("values") else None, origin=path.name,
+                                 effective_from=start, effective_to=end)
     # Resolve in dependency order (a concept may use others); a cycle or error drops the concept.
     scope = Scope(catalogue, concepts)
     state: dict[str, str] = {}
@@ -162,6 +181,14 @@ def _load_concepts(directory: Path, catalogue: Catalogue, library: SourceLibrary
         if got.kind != concept.type and not (got.kind in ("text", "string") and concept.type in ("code", "text")) \
                 and not (got.kind == "number" and concept.type in ("money", "integer", "decimal", "percent")):
             raise RuleError(where, f"declared {concept.type} but the expression is {got}")
+        concept.written = concept.ast
+        for ref in concept.uses:  # a definition resting on another applies only while that one does
+            dep = concepts[ref]
+            if dep.effective_from and (concept.effective_from is None or dep.effective_from > concept.effective_from):
+                concept.effective_from = dep.effective_from
+            if dep.effective_to and (concept.effective_to is None or dep.effective_to < concept.effective_to):
+                concept.effective_to = dep.effective_to
+        concept.ast = _with_window(concept)
         concept.expanded = concept.ast  # back ends resolve concepts themselves (SQL: CTE columns)
         state[name] = "done"
 
@@ -172,6 +199,25 @@ def _load_concepts(directory: Path, catalogue: Catalogue, library: SourceLibrary
             errors.append(exc)
             concepts.pop(name, None)
     return concepts, cases
+
+
+def _with_window(concept: Concept):
+    """CASE WHEN as_of in [from, to] THEN <definition> END (no ELSE: UNKNOWN outside), or the definition."""
+    from sqlglot import exp
+
+    from zhida.rules.expr import IN_FORCE_META
+
+    tests = []
+    if concept.effective_from:
+        tests.append(f"as_of >= DATE '{concept.effective_from.isoformat()}'")
+    if concept.effective_to:
+        tests.append(f"as_of <= DATE '{concept.effective_to.isoformat()}'")
+    if not tests:
+        return concept.written
+    wrapped = exp.Case(ifs=[exp.If(this=parse(" AND ".join(tests), concept.name),
+                                   true=exp.Paren(this=concept.written.copy()))])
+    wrapped.meta[IN_FORCE_META] = (concept.name, concept.effective_from, concept.effective_to)
+    return wrapped
 
 
 def _check_concept_source(source, library: SourceLibrary, where: str) -> None:

@@ -50,6 +50,7 @@ class MeasureResult:
     open_criteria: list[dict] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    not_in_force: list[str] = field(default_factory=list)  # concepts UNKNOWN because as_of is outside their window
 
     @property
     def failing(self) -> list[str]:
