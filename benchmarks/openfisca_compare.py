@@ -40,15 +40,14 @@ def run_zhida(policies, facts: Path, work: Path, explain: bool) -> tuple[float, 
     out = work / f"zhida_{int(explain)}.parquet"
     DuckDBEngine(threads=2).run(policies, measures, AS_OF, facts, out)
     if explain:  # reasons per pair: labels of the FALSE and UNKNOWN conditions
-        parts = ["uscc"]
+        parts = []
         for m in measures:
             for kind in ("failing", "unknown"):
                 col = q(f"{m.id}:{kind}")
                 labels = [f"CASE WHEN ({col} >> {i}) & 1 = 1 THEN '{c.label}' END" for i, c in enumerate(m.conditions)]
                 parts.append(f"concat_ws('；', {', '.join(labels)}) AS {q(m.id + ':' + kind + '_reasons')}")
         con = connect()
-        con.execute(f"COPY (SELECT r.*, e.* EXCLUDE (uscc) FROM read_parquet('{out}') r JOIN "
-                    f"(SELECT {', '.join(parts)} FROM read_parquet('{out}')) e USING (uscc)) "
+        con.execute(f"COPY (SELECT *, {', '.join(parts)} FROM read_parquet('{out}')) "
                     f"TO '{work / 'zhida_explained.parquet'}' (FORMAT parquet)")
         con.close()
         out = work / "zhida_explained.parquet"

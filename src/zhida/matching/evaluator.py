@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from zhida.rules.applicability import beneficiary_ast, jurisdiction_ast
 from zhida.rules.evaluate import Evaluator, kleene_and, to_fen
-from zhida.rules.expr import AS_OF, OPEN, columns
+from zhida.rules.expr import AS_OF, OPEN, columns, open_refs
 from zhida.rules.model import Measure
 
 from zhida.matching.compiled import compile_node, node_columns
@@ -270,11 +270,13 @@ def evaluate_measure(c: Compiled, ev: MatchEvaluator, with_amount: bool = True,
     values: list[bool | None] = []
     opened: list[str] = []
     all_ok = True
-    relevant = getattr(ev, "relevant_open", None)  # the rules engine's rule for reporting open criteria
     for cond in m.conditions:
         value = ev.run(cond.ast)
-        names = relevant(cond.ast, ev.opened) if relevant is not None and ev.opened else ev.opened
-        opened += [o for o in names if o not in opened]
+        # the rules engine's rule: of the open criteria the condition references, those its value
+        # depends on (not ev.opened: one evaluator serves every measure, so that list accumulates)
+        refs = _open_refs(cond.ast)
+        if refs:
+            opened += [o for o in ev.relevant_open(cond.ast, refs) if o not in opened]
         if value is None:
             note()
         values.append(value)
@@ -293,13 +295,13 @@ def evaluate_measure(c: Compiled, ev: MatchEvaluator, with_amount: bool = True,
             note()
         if a.upper is not None:
             out.upper = amount_value(ev, a.upper, None, a.cap)
-        in_amount = _amount_open_criteria(a) if relevant is not None else []
+        in_amount = _open_refs(a.expr, a.floor, a.cap, a.upper)
         if in_amount:
             def both(e):
                 return (amount_value(e, a.expr, a.floor, a.cap),
                         amount_value(e, a.upper, None, a.cap) if a.upper is not None else None)
 
-            opened += [o for o in relevant(both, in_amount) if o not in opened]
+            opened += [o for o in ev.relevant_open(both, in_amount) if o not in opened]
             out.opened = opened
     out.missing = missing if status in ("undetermined", "eligible") else []
     if status not in ("eligible", "undetermined"):
@@ -307,20 +309,16 @@ def evaluate_measure(c: Compiled, ev: MatchEvaluator, with_amount: bool = True,
     return out
 
 
-def _amount_open_criteria(a) -> list[str]:
-    found = _AMOUNT_OPEN.get(id(a))
-    if found is None or found[0] is not a:
-        try:
-            from zhida.rules.evaluate import amount_open_criteria
-        except ImportError:  # an engine without open criteria in amounts
-            names = []
-        else:
-            names = amount_open_criteria(a)
-        found = _AMOUNT_OPEN[id(a)] = (a, names)
+def _open_refs(*nodes) -> list[str]:
+    """rules.expr.open_refs, memoised per node tuple (it walks the tree; rule ASTs live as long as policies)."""
+    key = tuple(id(n) for n in nodes)
+    found = _OPEN_REFS.get(key)
+    if found is None or any(a is not b for a, b in zip(found[0], nodes)):
+        found = _OPEN_REFS[key] = (nodes, open_refs(*nodes))
     return found[1]
 
 
-_AMOUNT_OPEN: dict[int, tuple] = {}
+_OPEN_REFS: dict[tuple, tuple] = {}
 
 
 def amount_value(ev: MatchEvaluator, expr, floor, cap) -> Decimal | None:

@@ -26,7 +26,8 @@ from zhida.matching.explain import leaf_reason
 from zhida.matching.near_miss import NearMiss, near_miss
 from zhida.matching.trace import TNode, decisive, trace
 
-_APPLICABILITY_FACTS = ("region_code", "special_zone", "entity_type")
+# facts the jurisdiction / beneficiary tests read (jurisdiction_basis: registration, tax, premises)
+_APPLICABILITY_FACTS = ("region_code", "tax_region_code", "premises_region_code", "special_zone", "entity_type")
 STATUSES = ("eligible", "undetermined", "ineligible", "not_applicable")
 _RANK = {"eligible": 0, "undetermined": 1, "ineligible": 2, "not_applicable": 3}
 
@@ -155,7 +156,7 @@ def _explain(c, ev, r: Evaluated, as_of: date, policies) -> MatchResult:
     reasons: list[Reason] = []
     if r.jurisdiction is not True:
         reasons.append(Reason("jurisdiction", r.jurisdiction,
-                              f"适用地域：{jurisdiction_text(m.jurisdiction, policies)}"
+                              f"适用地域：{jurisdiction_text(m.jurisdiction, policies, m.jurisdiction_basis)}"
                               + {False: "，企业不在其内", None: "，企业所在地未知"}.get(r.jurisdiction, ""), None))
     if r.beneficiary is not True:
         reasons.append(Reason("beneficiary", r.beneficiary,
