@@ -2,10 +2,14 @@
 
 Every engine reads the same input (a Parquet file of catalogue facts, one row per enterprise,
 keyed by ``uscc``; see ``zhida generate``), runs the same staged query (staged.py) in its SQL
-dialect and writes the same result layout (``result_names``): the carried identity columns, then
-per measure ``<measure id>:status``, ``:amount`` (``:upper`` for ranges), ``:failing`` and
-``:unknown`` (bitmasks over the measure's conditions, bit i = i-th condition, see the manifest).
-DuckDB and PostgreSQL write one Parquet file; Spark writes a Parquet directory (part files).
+dialect and writes the same LONG result layout (``PAIR_COLUMNS``): one row per (enterprise,
+measure) pair that is NOT not_applicable — ``uscc``, ``measure`` (index into the measure list /
+manifest), ``status`` (``STATUS_CODES``), ``amount`` and ``upper`` (DECIMAL(20,2)), ``failing``
+and ``unknown`` (bitmasks, bit i = the measure's i-th condition). An absent pair is
+not_applicable. Why long: the wide layout (one row per enterprise, ~580 columns) made writing
+dominate the run; most pairs are not_applicable and now cost nothing. The identity columns
+(``uscc`` + ``CARRY``) go once per enterprise to a second file (``enterprises_out``).
+DuckDB and PostgreSQL write Parquet files; Spark writes Parquet directories (part files).
 """
 
 from __future__ import annotations
@@ -27,7 +31,14 @@ from zhida.rules.sql import SQL_TYPES, CompiledQuery
 KEY = "uscc"
 CARRY = ("name", "region_code", "special_zone", "industry_code", "entity_type")
 FACTS_VIEW = "zhida_facts"
+ENTERPRISES = "enterprises.parquet"  # default name of the identity file, next to the results
 Progress = Callable[[float], None]  # fraction done, 0..1
+STATUS_CODES = {"eligible": 1, "ineligible": 2, "undetermined": 3}  # not_applicable (0): no row
+STATUS_NAMES = {v: k for k, v in STATUS_CODES.items()}
+PAIR_COLUMNS = ("uscc", "measure", "status", "amount", "upper", "failing", "unknown")
+PAIR_SCHEMA = pa.schema([("uscc", pa.string()), ("measure", pa.int16()), ("status", pa.int8()),
+                         ("amount", pa.decimal128(20, 2)), ("upper", pa.decimal128(20, 2)),
+                         ("failing", pa.int64()), ("unknown", pa.int64())])
 
 
 @dataclass
@@ -44,6 +55,24 @@ def result_names(compiled: CompiledQuery, carry: tuple[str, ...] = CARRY) -> dic
         for part, alias in cols.items():
             names[alias] = f"{mid}:{part}"
     return names
+
+
+def pair_structs(compiled: CompiledQuery, quote: str, struct: str) -> list[str]:
+    """Per measure, one struct of the pair columns from the wide staged query (status NULL = n/a).
+
+    ``struct`` formats ``(name, expr)`` items: DuckDB ``{'a': x}``, Spark ``named_struct('a', x)``.
+    """
+    out = []
+    for i, (mid, cols) in enumerate(compiled.columns.items()):
+        status = "CASE " + quote + cols["status"] + quote + "".join(f" WHEN '{k}' THEN {v}" for k, v in STATUS_CODES.items()) + " END"
+        upper = quote + cols["upper"] + quote if "upper" in cols else "NULL"
+        items = [("measure", f"CAST({i} AS SMALLINT)"), ("status", f"CAST({status} AS TINYINT)"),
+                 ("amount", f"CAST({quote}{cols['amount']}{quote} AS DECIMAL(20,2))"),
+                 ("upper", f"CAST({upper} AS DECIMAL(20,2))"),
+                 ("failing", f"CAST({quote}{cols['failing']}{quote} AS BIGINT)"),
+                 ("unknown", f"CAST({quote}{cols['unknown']}{quote} AS BIGINT)")]
+        out.append(struct(items))
+    return out
 
 
 def input_columns(path: Path) -> list[str]:
@@ -109,21 +138,31 @@ class DuckDBEngine(Engine):
             "?", "'" + source.replace("'", "''") + "'"))
         return present
 
-    def run(self, policies, measures, as_of, input_path, out, progress=None) -> EngineResult:
+    def run(self, policies, measures, as_of, input_path, out, progress=None,
+            enterprises_out: Path | None = None) -> EngineResult:
         started = time.perf_counter()
+        enterprises_out = enterprises_out or out.with_name(ENTERPRISES)
         con = self.connect()
         try:
             present = self.facts_view(con, policies, input_path)
             carry = _carry(present)
             compiled = self.compile(policies, measures, as_of, carry)
-            names = result_names(compiled, carry)
-            outer = ", ".join(f'"{a}" AS "{n}"' for a, n in names.items())
-            target = str(out).replace("'", "''")
-            sql = f"COPY (SELECT {outer} FROM ({compiled.sql})) TO '{target}' (FORMAT parquet, COMPRESSION zstd)"
-            rows = _with_progress(con, sql, progress)
+            ident = ", ".join(f'"{c}"' for c in (KEY, *carry))
+            rows = int(con.execute(f"COPY (SELECT {ident} FROM {FACTS_VIEW}) TO '{_lit(enterprises_out)}' "
+                                   f"(FORMAT parquet, COMPRESSION zstd)").fetchone()[0])
+            # one pass: the wide staged row → a list of per-measure structs, n/a ones dropped, unnested
+            structs = pair_structs(compiled, '"', lambda items: "{" + ", ".join(f"'{k}': {v}" for k, v in items) + "}")
+            pairs = f"list_filter([{', '.join(structs)}], lambda p: p.status IS NOT NULL)"
+            sql = (f'COPY (SELECT "{KEY}" AS uscc, unnest({pairs}, recursive := true) FROM ({compiled.sql})) '
+                   f"TO '{_lit(out)}' (FORMAT parquet, COMPRESSION zstd)")
+            _with_progress(con, sql, progress)
         finally:
             con.close()
         return EngineResult(rows, time.perf_counter() - started, out)
+
+
+def _lit(path: Path) -> str:
+    return str(path).replace("'", "''")
 
 
 def _with_progress(con, sql: str, progress: Progress | None) -> int:

@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 
 from zhida.cli import app
+from zhida.enterprises.lookup import load_profile
 from zhida.errors import DataError
 
 out = Console(highlight=False, soft_wrap=True)
@@ -53,33 +54,6 @@ def import_command(
     out.print(result.summary())
 
 
-def _load_profile(ref: str):
-    from zhida.enterprises.profile import EnterpriseProfile
-
-    path = Path(ref)
-    if path.suffix.lower() == ".json" or path.is_file():
-        try:
-            return EnterpriseProfile.from_json(path.read_bytes())
-        except OSError as exc:
-            raise DataError(ref, f"cannot read ({exc.strerror})") from None
-        except ValueError as exc:
-            first = str(exc).splitlines()
-            raise DataError(ref, " ".join(first[1:3]).strip() or first[0]) from None
-    from sqlalchemy import select
-
-    from zhida.enterprises import uscc
-    from zhida.enterprises.tables import Enterprise
-    from zhida.store import open_store
-
-    store = open_store()
-    try:
-        with store.transaction() as session:
-            row = session.scalars(select(Enterprise).where(Enterprise.uscc == uscc.normalize(ref))).first()
-            if row is None:
-                raise DataError(ref, "no enterprise with this USCC in the store")
-            return EnterpriseProfile.model_validate(row.profile_json)
-    finally:
-        store.close()
 
 
 @enterprises_app.command("show")
@@ -87,7 +61,7 @@ def show_command(ref: Annotated[str, typer.Argument(help="A USCC in the store, o
     """Print one profile (JSON) with its derived size class per year."""
     from zhida.enterprises.size_class import SIZE_LABELS, derive_size_class
 
-    profile = _load_profile(ref)
+    profile = load_profile(ref)
     sys.stdout.write(profile.to_json() + "\n")
     for year, f in sorted(profile.figures.items()):
         size = derive_size_class(profile.industry_code, f.employees, f.revenue, f.total_assets)
@@ -102,7 +76,7 @@ def facts_command(
     """The catalogue facts of one profile on a date, as JSON (null = unknown)."""
     from zhida.enterprises.facts import profile_to_facts
 
-    values = profile_to_facts(_load_profile(ref), _date(as_of, "--as-of"))
+    values = profile_to_facts(load_profile(ref), _date(as_of, "--as-of"))
     sys.stdout.write(json.dumps(values, ensure_ascii=False, indent=2, default=str) + "\n")
 
 

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from zhida.cli import app
+from zhida.enterprises.lookup import load_profile
 from zhida.errors import DataError
 
 out = Console(highlight=False, soft_wrap=True)
@@ -23,34 +24,6 @@ STATUS_ZH = {"eligible": "[green]符合[/green]", "ineligible": "[red]不符合[
 PERIOD_ZH = {"in_force": "有效", "expired": "[red]已过期[/red]", "not_yet_effective": "[yellow]尚未生效[/yellow]"}
 
 
-def load_profile(ref: str):
-    """A profile .json file, or a USCC looked up in the store (enterprises table)."""
-    from zhida.enterprises.profile import EnterpriseProfile
-
-    path = Path(ref)
-    if path.suffix.lower() == ".json" or path.is_file():
-        try:
-            return EnterpriseProfile.from_json(path.read_bytes())
-        except OSError as exc:
-            raise DataError(ref, f"cannot read ({exc.strerror})") from None
-        except ValueError as exc:
-            lines = str(exc).splitlines()
-            raise DataError(ref, " ".join(lines[1:3]).strip() or lines[0]) from None
-    from sqlalchemy import select
-
-    from zhida.enterprises import uscc
-    from zhida.enterprises.tables import Enterprise
-    from zhida.store import open_store
-
-    store = open_store()
-    try:
-        with store.transaction() as session:
-            row = session.scalars(select(Enterprise).where(Enterprise.uscc == uscc.normalize(ref))).first()
-            if row is None:
-                raise DataError(ref, "no enterprise with this USCC in the store (or give a profile .json file)")
-            return EnterpriseProfile.model_validate(row.profile_json)
-    finally:
-        store.close()
 
 
 @app.command("match")

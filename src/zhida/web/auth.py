@@ -6,6 +6,8 @@ Every change to an account is audited in the same transaction (see audit.record)
 from __future__ import annotations
 
 import re
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -27,6 +29,13 @@ from zhida.web.tables import ROLES, User, WebSession
 from zhida.web.uscc import normalize_uscc
 
 SESSION_LIFETIME = timedelta(hours=12)
+# Session → user lookups are memoized this long (seconds): every API request needs one, and the
+# DB round trip was a large share of a memoized checkup. A logout, deactivation or password
+# change in this process drops the memo at once; another server process sees it within the TTL.
+SESSION_MEMO_SECONDS = 5.0
+SESSION_MEMO_MAX = 10_000
+_session_memo: dict[tuple[int, str], tuple[float, dict[str, Any]]] = {}
+_session_memo_lock = threading.Lock()
 USERNAME = re.compile(r"[A-Za-z0-9_.\-@]{2,64}")
 
 
@@ -130,7 +139,8 @@ def set_active(store: Store, actor: Actor, user_id: int, active: bool) -> dict[s
         after = user_json(user)
         audit.record(session, actor=actor.name, actor_id=actor.user_id, action="update", entity="user",
                      entity_id=str(user_id), before=before, after=after)
-        return after
+    forget_sessions()  # after the commit, so no request re-memoizes the old state
+    return after
 
 
 def change_password(store: Store, actor: Actor, user_id: int, current: str, new: str) -> None:
@@ -146,6 +156,7 @@ def change_password(store: Store, actor: Actor, user_id: int, current: str, new:
         audit.record(session, actor=actor.name, actor_id=actor.user_id, action="change_password",
                      entity="user", entity_id=str(user_id), before=None, after=None,
                      detail="密码已修改，原有会话全部失效")
+    forget_sessions()
 
 
 def list_users(store: Store) -> list[dict[str, Any]]:
@@ -178,6 +189,34 @@ def open_session(store: Store, user_id: int) -> str:
 def close_session(store: Store, token: str) -> None:
     with store.transaction() as session:
         session.execute(delete(WebSession).where(WebSession.token_hash == token_hash(token)))
+    forget_sessions()
+
+
+def forget_sessions() -> None:
+    """Drop every memoized session lookup (called when any session or account may have changed)."""
+    with _session_memo_lock:
+        _session_memo.clear()
+
+
+def memoized_session_user(store: Store, token: str) -> dict[str, Any] | None:
+    """The memoized live user of this session, or None when not memoized (no DB access)."""
+    found = _session_memo.get((id(store), token_hash(token)))
+    return found[1] if found is not None and found[0] > time.monotonic() else None
+
+
+def memo_session_user(store: Store, token: str) -> dict[str, Any] | None:
+    """``session_user`` memoized briefly per (store, token); only live sessions are memoized."""
+    if (found := memoized_session_user(store, token)) is not None:
+        return found
+    key = (id(store), token_hash(token))
+    now = time.monotonic()
+    user = session_user(store, token)
+    if user is not None:
+        with _session_memo_lock:
+            if len(_session_memo) >= SESSION_MEMO_MAX:
+                _session_memo.clear()
+            _session_memo[key] = (now + SESSION_MEMO_SECONDS, user)
+    return user
 
 
 def session_user(store: Store, token: str) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from fastapi import Depends, Path, Request
+from starlette.concurrency import run_in_threadpool
 
 from zhida.errors import DataError
 from zhida.web import auth
@@ -89,13 +90,28 @@ def optional_principal(request: Request) -> Principal | None:
     if cached is not False:
         return cached
     token = request.cookies.get(SESSION_COOKIE)
-    user = auth.session_user(request.app.state.store, token) if token else None
+    user = auth.memo_session_user(request.app.state.store, token) if token else None
     principal = principal_from(user) if user else None
     request.state.principal = principal
     return principal
 
 
-def current_principal(principal: Principal | None = Depends(optional_principal)) -> Principal:
+# The dependencies below are ``async``: FastAPI runs a plain ``def`` dependency in the thread
+# pool, and each hop cost more than the work itself on a memoized checkup. Only a lookup that
+# may reach the database is sent to the pool.
+async def _principal(request: Request) -> Principal | None:
+    cached = getattr(request.state, "principal", False)
+    if cached is not False:
+        return cached
+    token = request.cookies.get(SESSION_COOKIE)
+    user = auth.memoized_session_user(request.app.state.store, token) if token else None
+    if user is not None:
+        request.state.principal = principal_from(user)
+        return request.state.principal
+    return await run_in_threadpool(optional_principal, request)
+
+
+async def current_principal(principal: Principal | None = Depends(_principal)) -> Principal:
     if principal is None:
         raise NotLoggedIn()
     return principal
@@ -106,7 +122,7 @@ def require(family: str, action: str = "read") -> Callable[..., Principal]:
     if (family, action) not in PERMISSIONS:
         raise KeyError(f"no permission entry for {(family, action)}")
 
-    def dependency(principal: Principal = Depends(current_principal)) -> Principal:
+    async def dependency(principal: Principal = Depends(current_principal)) -> Principal:
         if not principal.can(family, action):
             raise Forbidden(f"{principal.role_label}无权进行此操作")
         return principal
@@ -146,7 +162,7 @@ def enterprise_access(family: str, action: str = "read") -> Callable[..., tuple[
     """Dependency for routes with ``{uscc}`` in the path: role check, USCC check, scope check."""
     role_check = require(family, action)
 
-    def dependency(
+    async def dependency(
         request: Request,
         uscc: str = Path(..., description="统一社会信用代码 (18位)"),
         principal: Principal = Depends(role_check),
@@ -155,7 +171,11 @@ def enterprise_access(family: str, action: str = "read") -> Callable[..., tuple[
             code = normalize_uscc(uscc)
         except DataError as exc:
             raise Invalid(exc.reason, field="uscc") from exc
-        check_enterprise_scope(principal, code, _enterprise_region(request, code))
+        # Only a staff user limited to a region needs the enterprise's district (a DB lookup).
+        region = None
+        if principal.role == "staff" and principal.region:
+            region = await run_in_threadpool(_enterprise_region, request, code)
+        check_enterprise_scope(principal, code, region)
         return principal, code
 
     dependency.__name__ = f"enterprise_{family}_{action}"

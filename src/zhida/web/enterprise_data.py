@@ -12,7 +12,7 @@ from functools import cached_property
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Text, cast, func, or_, select
 
 from zhida.enterprises import industries, regions
 from zhida.enterprises.profile import EnterpriseProfile
@@ -72,7 +72,21 @@ def region_name(code: str | None) -> str:
 def revision_of(profile_json: dict) -> str:
     import json
 
-    return hashlib.sha256(json.dumps(profile_json, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+    # Serialized as the store writes it (ensure_ascii=False, key order kept), so it matches
+    # ``revision()``, which hashes the stored text without loading the JSON. A mismatch (another
+    # backend's canonical JSON) only costs a recomputation, never a stale checkup.
+    return _digest(json.dumps(profile_json, ensure_ascii=False))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def revision(store: Store, uscc: str) -> str | None:
+    """The enterprise's profile revision (None if not stored): one narrow query, no JSON parsing."""
+    with store.engine.connect() as connection:
+        text = connection.scalar(select(cast(Enterprise.profile_json, Text)).where(Enterprise.uscc == uscc))
+    return None if text is None else _digest(text)
 
 
 def get(store: Store, uscc: str) -> StoredEnterprise | None:
