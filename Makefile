@@ -38,6 +38,7 @@ test: install system-deps
 	ZHIDA_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m postgres
 
 bench: install
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m benchmarks.run
 
 clean:

@@ -5,7 +5,8 @@
 Each measurement runs in its own child process, which reports its wall time and its own peak
 RSS (ru_maxrss: DuckDB works in-process, so this includes it):
   scan   — a bare DuckDB scan of the input columns the rules read (the floor on this machine);
-  engine — the compiled rules over the Parquet input, results written to Parquet (the batch);
+  engine — the compiled rules over the Parquet input, results written to Parquet (the batch; long
+           layout, one row per (enterprise, measure) pair that is not not_applicable);
   run    — the whole `zhida batch` run (engine + totals + manifest + atomic rename; no push
            lists, no store), as `run_batch(..., pushlists=False, store_url=False)`.
 The population is generated once (``zhida generate``) and cached under $ZHIDA_HOME/bench.
@@ -118,7 +119,10 @@ def main(argv: list[str]) -> str:
         scan = child("scan", facts, work / "none", args.threads)
         engine = child("engine", facts, work / "results.parquet", args.threads)
         run = child("run", facts, work / "runs", args.threads)
-        out_size = (work / "results.parquet").stat().st_size
+        out_size = (work / "results.parquet").stat().st_size + (work / "enterprises.parquet").stat().st_size
+        import pyarrow.parquet as pq
+
+        stored = pq.read_metadata(work / "results.parquet").num_rows
     finally:
         shutil.rmtree(work, ignore_errors=True)
     pairs = engine["rows"] * engine["measures"]
@@ -129,7 +133,8 @@ def main(argv: list[str]) -> str:
     lines = [
         f"{engine['rows']:,} enterprises × {engine['measures']} measures = {pairs:,} pairs; input "
         f"{facts.stat().st_size / 1e6:.0f} MB Parquet ({'generated in %.1f s' % generated if generated else 'cached'}); "
-        f"results {out_size / 1e6:.0f} MB Parquet (status, amount, failing and unknown masks for every pair). "
+        f"results {out_size / 1e6:.0f} MB Parquet, long layout: {stored:,} rows, one per pair that is not "
+        f"not_applicable (status code, amount, upper, failing and unknown masks) + one identity row per enterprise. "
         f"DuckDB threads = {args.threads}.",
         "",
         "| measurement | wall (s) | peak RSS (MB) | target |",

@@ -138,7 +138,10 @@ def main(argv: list[str]) -> str:
             cold_paths = [f"/api/v1/enterprises/{u}/checkup" for u in usccs]
             cold = asyncio.run(_run(url, cold_paths, time_limit=600))
             warm_paths = [cold_paths[i % len(cold_paths)] for i in range(requests)]
+            cpu_before, client_before = _cpu_seconds(child.pid), time.process_time()
             warm = asyncio.run(_run(url, warm_paths, time_limit=300))
+            server_cpu_ms = (_cpu_seconds(child.pid) - cpu_before) * 1000 / max(1, len(warm[0]))
+            client_cpu_ms = (time.process_time() - client_before) * 1000 / max(1, len(warm[0]))
         finally:
             child.terminate()
             child.wait(timeout=30)
@@ -151,11 +154,24 @@ def main(argv: list[str]) -> str:
         _line("cold (first checkup of each enterprise: the engine runs)", *cold),
         _line("warm (memoized per profile revision)", *warm),
         "",
+        f"CPU per warm request: server {server_cpu_ms:.2f} ms, httpx clients {client_cpu_ms:.2f} ms (both on the "
+        f"same {os.cpu_count()} cores; the rest of the latency is queueing); load average at the end "
+        f"{os.getloadavg()[0]:.1f}.",
+        "",
         "Cold requests run the full match with explanations and near-misses in the server's thread pool; on 2 "
         "cores and one Python process they queue behind each other, so cold p95 at 50 concurrent clients is "
         "about 50 × the single-match time. A fact edit changes the profile revision, so the next checkup "
         "of that enterprise is cold again.",
     ])
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _usccs(url: str) -> list[str]:

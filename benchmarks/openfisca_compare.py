@@ -32,13 +32,18 @@ AS_OF = dt.date(2022, 12, 31)
 
 def run_zhida(policies, facts: Path, work: Path, explain: bool) -> tuple[float, pa.Table]:
     from benchmarks.openfisca_model import MEASURES
-    from zhida.batch.engines import DuckDBEngine
+    from zhida.batch.engines import DuckDBEngine, wide_sql
     from zhida.batch.summary import connect, q
 
     started = time.perf_counter()
     measures = [policies.measure(m) for m in MEASURES]
     out = work / f"zhida_{int(explain)}.parquet"
-    DuckDBEngine(threads=2).run(policies, measures, AS_OF, facts, out)
+    long = work / f"zhida_{int(explain)}_long.parquet"
+    DuckDBEngine(threads=2).run(policies, measures, AS_OF, facts, long, enterprises_out=work / "zhida_ids.parquet")
+    con = connect()  # batch results are long (one row per applicable pair); this comparison reads them wide
+    con.execute(f"COPY ({wide_sql(str(long), str(work / 'zhida_ids.parquet'), [m.id for m in measures])}) "
+                f"TO '{out}' (FORMAT parquet)")
+    con.close()
     if explain:  # reasons per pair: labels of the FALSE and UNKNOWN conditions
         parts = []
         for m in measures:

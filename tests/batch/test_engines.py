@@ -8,7 +8,7 @@ import shutil
 import pyarrow.parquet as pq
 import pytest
 
-from zhida.batch.engines import DuckDBEngine, PostgresEngine, SparkEngine
+from zhida.batch.engines import PAIR_COLUMNS, STATUS_NAMES, DuckDBEngine, PostgresEngine, SparkEngine
 from zhida.matching.evaluator import compiled, evaluate_measure, new_evaluator
 from zhida.rules.engine import run_duckdb
 
@@ -18,8 +18,29 @@ DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/zhida_test"  # the Ma
 
 
 def _run(engine, policies, population, out):
-    engine.run(policies, list(policies.measures.values()), AS_OF, population, out)
-    return pq.read_table(out).sort_by("uscc")
+    """Long results, sorted by (uscc, measure); the identity file is written next to them."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    result = engine.run(policies, list(policies.measures.values()), AS_OF, population, out)
+    assert result.rows == pq.read_metadata(population).num_rows  # rows = enterprises, not pairs
+    return pq.read_table(out).sort_by([("uscc", "ascending"), ("measure", "ascending")])
+
+
+def as_wide(results, measures) -> dict[str, dict]:
+    """uscc → {"<id>:status" …} from the long layout; an absent pair is not_applicable."""
+    out: dict[str, dict] = {}
+    for r in results.to_pylist():
+        mid = measures[r["measure"]].id
+        row = out.setdefault(r["uscc"], {})
+        row.update({f"{mid}:status": STATUS_NAMES[r["status"]], f"{mid}:amount": r["amount"],
+                    f"{mid}:upper": r["upper"], f"{mid}:failing": r["failing"], f"{mid}:unknown": r["unknown"]})
+    return out
+
+
+def pair(wide: dict, uscc: str, mid: str) -> dict:
+    row = wide.get(uscc, {})
+    if f"{mid}:status" not in row:
+        return {"status": "not_applicable", "amount": None, "failing": None, "unknown": None}
+    return {k: row[f"{mid}:{k}"] for k in ("status", "amount", "failing", "unknown")}
 
 
 def _bits(mask, ids):
@@ -29,37 +50,43 @@ def _bits(mask, ids):
 def test_duckdb_batch_agrees_with_the_scalar_evaluator(policies, population, tmp_path):
     results = _run(DuckDBEngine(), policies, population, tmp_path / "r.parquet")
     facts = pq.read_table(population).sort_by("uscc")
-    assert results.column("uscc").to_pylist() == facts.column("uscc").to_pylist()
+    identity = pq.read_table(tmp_path / "enterprises.parquet").sort_by("uscc")
+    assert identity.column("uscc").to_pylist() == facts.column("uscc").to_pylist()
+    assert identity.column("name").to_pylist() == facts.column("name").to_pylist()
+    assert set(results.column("status").to_pylist()) == {1, 2, 3}  # not_applicable is never stored
+    measures = list(policies.measures.values())
+    wide = as_wide(results, measures)
     cat = policies.catalogue.facts
     checked = eligible = 0
     sample = {}
     for i in range(0, facts.num_rows, 13):  # ~150 enterprises, every measure
         row = facts.slice(i, 1).to_pylist()[0]
         values = {name: row.get(f.column) for name, f in cat.items()}
-        sample[row["uscc"]] = (values, results.slice(i, 1).to_pylist()[0])
+        sample[row["uscc"]] = values
         ev = new_evaluator(values, AS_OF, policies)
-        out = sample[row["uscc"]][1]
         for m in policies.measures.values():
             got = evaluate_measure(compiled(m, policies), ev)
+            out = pair(wide, row["uscc"], m.id)
             ids = [c.id for c in m.conditions]
-            assert out[f"{m.id}:status"] == got.status, (row["uscc"], m.id)
-            assert out[f"{m.id}:amount"] == got.amount, (row["uscc"], m.id)
+            assert out["status"] == got.status, (row["uscc"], m.id)
+            assert out["amount"] == got.amount, (row["uscc"], m.id)
             if got.status != "not_applicable":  # (the scalar matcher does not report conditions there)
-                assert _bits(out[f"{m.id}:failing"], ids) == [c for c, v in zip(ids, got.conditions) if v is False]
-                assert _bits(out[f"{m.id}:unknown"], ids) == [c for c, v in zip(ids, got.conditions) if v is None]
+                assert _bits(out["failing"], ids) == [c for c, v in zip(ids, got.conditions) if v is False]
+                assert _bits(out["unknown"], ids) == [c for c, v in zip(ids, got.conditions) if v is None]
             checked += 1
             eligible += got.status == "eligible"
     assert checked > 10_000 and eligible > 500  # the sample exercises real eligibility, not only n/a
 
     # and every column equals the rules engine's own (unstaged) query on the same rows
     reference = run_duckdb(list(policies.measures.values()),
-                           [{**values, "enterprise_id": u} for u, (values, _) in sample.items()], AS_OF, policies)
-    for u, (_, out) in sample.items():
+                           [{**values, "enterprise_id": u} for u, values in sample.items()], AS_OF, policies)
+    for u in sample:
         for m in policies.measures.values():
-            ref = reference[u][m.id]
+            ref, out = reference[u][m.id], pair(wide, u, m.id)
             ids = [c.id for c in m.conditions]
-            assert (out[f"{m.id}:status"], out[f"{m.id}:amount"]) == (ref.status, ref.amount)
-            assert (_bits(out[f"{m.id}:failing"], ids), _bits(out[f"{m.id}:unknown"], ids)) == (ref.failing, ref.unknown)
+            assert (out["status"], out["amount"]) == (ref.status, ref.amount)
+            if ref.status != "not_applicable":  # masks are not stored for absent (not_applicable) pairs
+                assert (_bits(out["failing"], ids), _bits(out["unknown"], ids)) == (ref.failing, ref.unknown)
 
 
 @pytest.mark.spark
@@ -74,18 +101,18 @@ def test_three_engines_give_identical_results(policies, population, tmp_path):
                         connect_timeout=5).close()
     except psycopg.OperationalError as exc:
         pytest.skip(f"PostgreSQL not reachable at {url}: {exc}")
-    duck = _run(DuckDBEngine(), policies, population, tmp_path / "duck.parquet")
-    pg = _run(PostgresEngine(url), policies, population, tmp_path / "pg.parquet")
-    spark_out = tmp_path / "spark.parquet"
-    shutil.rmtree(spark_out, ignore_errors=True)
+    duck = _run(DuckDBEngine(), policies, population, tmp_path / "duck" / "results.parquet")
+    pg = _run(PostgresEngine(url), policies, population, tmp_path / "postgres" / "results.parquet")
+    spark_out = tmp_path / "spark" / "results.parquet"
+    shutil.rmtree(spark_out.parent, ignore_errors=True)
     spark = _run(SparkEngine(), policies, population, spark_out)
-    assert duck.num_rows == pg.num_rows == spark.num_rows == 2000
-    measure_columns = [c for c in duck.column_names if ":" in c]
-    assert len(measure_columns) >= 4 * len(policies.measures)
+    assert duck.num_rows > 2000 * 5  # pairs that are not not_applicable
+    assert duck.column_names == list(PAIR_COLUMNS)
     for other, name in ((pg, "postgres"), (spark, "spark")):
         assert other.column_names == duck.column_names, name
+        assert other.num_rows == duck.num_rows, name
         for column in duck.column_names:
             assert other.column(column).to_pylist() == duck.column(column).to_pylist(), (name, column)
-    statuses = set(duck.column(measure_columns[0]).to_pylist())
-    assert {"eligible", "not_applicable"} <= {s for c in measure_columns if c.endswith(":status")
-                                              for s in duck.column(c).to_pylist()} and statuses
+        ids = pq.read_table(tmp_path / name / "enterprises.parquet").sort_by("uscc")
+        assert ids.to_pylist() == pq.read_table(tmp_path / "duck" / "enterprises.parquet").sort_by("uscc").to_pylist()
+    assert {1, 2, 3} == set(duck.column("status").to_pylist())

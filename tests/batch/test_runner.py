@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from decimal import Decimal
 
 import openpyxl
@@ -15,6 +16,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
+from zhida.batch.engines import STATUS_CODES
 from zhida.batch.runner import complete_runs, open_run
 from zhida.batch.store import latest_complete_run
 from zhida.cli import _register, app
@@ -46,18 +48,23 @@ def test_generate_batch_and_read_the_push_list_back(home, tmp_path, policies):
     [run] = complete_runs(tmp_path / "runs")
     assert not list((tmp_path / "runs").glob(".*partial"))
     results = pq.read_table(run.results)
-    assert results.num_rows == 5000
+    assert pq.read_table(run.enterprises).num_rows == 5000 == run.manifest["enterprises"]
     assert {m["id"] for m in run.manifest["measures"]} == set(policies.measures)
+    ids = [m["id"] for m in run.manifest["measures"]]
 
     # 朝阳区's workbook: a summary sheet, then one sheet per responsible unit
     book = openpyxl.load_workbook(run.path / "pushlists" / "110105_朝阳区.xlsx", read_only=True)
     assert book.sheetnames[0] == "汇总" and len(book.sheetnames) > 3
     amounts = {}  # (uscc, measure) → amount in the results file
-    for m in run.manifest["measures"]:
-        col_s, col_a = results.column(m["id"] + ":status").to_pylist(), results.column(m["id"] + ":amount").to_pylist()
-        for u, s, a in zip(results.column("uscc").to_pylist(), col_s, col_a):
-            if s == "eligible":
-                amounts[(u, m["id"])] = a
+    for r in results.to_pylist():  # long layout: one row per applicable pair
+        if r["status"] == STATUS_CODES["eligible"]:
+            amounts[(r["uscc"], ids[r["measure"]])] = r["amount"]
+    # per-measure totals add up to the enterprises (not_applicable = the pairs not stored)
+    stored_per_measure = Counter(results.column("measure").to_pylist())
+    for i, t in enumerate(run.manifest["totals"]["measures"]):
+        stored = stored_per_measure[i]
+        assert t["eligible"] + t["ineligible"] + t["undetermined"] == stored
+        assert stored + t["not_applicable"] == 5000
     measures = {m["id"]: m for m in run.manifest["measures"]}
     seen_rows = with_amount = 0
     for sheet in book.sheetnames[1:]:
@@ -103,19 +110,22 @@ def test_shared_benefit_is_counted_once(tmp_path, policies, population):
 
     outcome = run_batch(AS_OF, tmp_path / "runs", input_path=population, store_url=False, pushlists=False)
     run = outcome.run
-    results = pq.read_table(run.results)
+    results = pq.read_table(run.results).to_pylist()
+    ids = [m["id"] for m in run.manifest["measures"]]
+    eligible = {}  # (uscc, measure id) → amount of every eligible pair
+    for r in results:
+        if r["status"] == STATUS_CODES["eligible"]:
+            eligible[(r["uscc"], ids[r["measure"]])] = r["amount"]
+    usccs = pq.read_table(run.enterprises).column("uscc").to_pylist()
     per_measure = {t["measure_id"]: t for t in run.manifest["totals"]["measures"]}
     vat = run.manifest["totals"]["overall"]["benefits"]["cn.vat-credit-refund"]
-    statuses = [results.column(m + ":status").to_pylist() for m in vat["measures"]]
-    either = sum(any(s == "eligible" for s in row) for row in zip(*statuses))
+    either = sum(any((u, m) in eligible for m in vat["measures"]) for u in usccs)
     assert vat["eligible"] == either
     assert either < sum(per_measure[m]["eligible"] for m in vat["measures"])  # overlap exists, not summed
     for benefit in run.manifest["totals"]["overall"]["benefits"].values():
-        cols = [(results.column(m + ":status").to_pylist(), results.column(m + ":amount").to_pylist())
-                for m in benefit["measures"]]
         total = Decimal(0)
-        for i in range(results.num_rows):
-            known = [a[i] for s, a in cols if s[i] == "eligible" and a[i] is not None]
+        for u in usccs:
+            known = [eligible[(u, m)] for m in benefit["measures"] if eligible.get((u, m)) is not None]
             total += max(known) if known else 0
         assert (benefit["amount_total"] is None and total == 0) or Decimal(benefit["amount_total"]) == total
 

@@ -35,17 +35,18 @@ def test_lower_threshold_admits_exactly_the_enterprises_between(policies, popula
     sim = simulate(policies, population, AS_OF, [f"{mid}.conditions.{cond}.threshold=3000000"], movers_limit=10_000)
     gainers = {m["uscc"] for m in sim.movers}
     # expected from the baseline batch: failing only on the 500万元 condition, with 300万 < value ≤ 500万
-    from zhida.batch.engines import DuckDBEngine
+    from zhida.batch.engines import STATUS_CODES, DuckDBEngine
 
-    out = population.parent / "baseline.parquet"
+    out = population.parent / "baseline" / "results.parquet"
+    out.parent.mkdir(exist_ok=True)
     if not out.exists():
         DuckDBEngine().run(policies, [policies.measure(mid)], AS_OF, population, out)
-    results = pq.read_table(out).to_pylist()
+    results = pq.read_table(out).to_pylist()  # long layout: this one measure is index 0
     facts = {r["uscc"]: r for r in pq.read_table(population).to_pylist()}
     ids = [c.id for c in policies.measure(mid).conditions]
     bit = 1 << ids.index(cond)
     expected = {r["uscc"] for r in results
-                if r[f"{mid}:status"] == "ineligible" and r[f"{mid}:failing"] == bit
+                if r["measure"] == 0 and r["status"] == STATUS_CODES["ineligible"] and r["failing"] == bit
                 and Decimal(3_000_000) < facts[r["uscc"]]["equipment_purchase__unit_value"] <= Decimal(5_000_000)}
     assert gainers == expected and expected
     assert all(m["baseline"]["status"] == "ineligible" and m["reform"]["status"] == "eligible" for m in sim.movers)

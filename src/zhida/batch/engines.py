@@ -57,14 +57,15 @@ def result_names(compiled: CompiledQuery, carry: tuple[str, ...] = CARRY) -> dic
     return names
 
 
-def pair_structs(compiled: CompiledQuery, quote: str, struct: str) -> list[str]:
-    """Per measure, one struct of the pair columns from the wide staged query (status NULL = n/a).
+def pair_structs(compiled: CompiledQuery, quote: str, struct) -> list[str]:
+    """Per measure, one struct of the pair columns from the staged query compiled with status codes
+    (status NULL = not_applicable).
 
     ``struct`` formats ``(name, expr)`` items: DuckDB ``{'a': x}``, Spark ``named_struct('a', x)``.
     """
     out = []
     for i, (mid, cols) in enumerate(compiled.columns.items()):
-        status = "CASE " + quote + cols["status"] + quote + "".join(f" WHEN '{k}' THEN {v}" for k, v in STATUS_CODES.items()) + " END"
+        status = quote + cols["status"] + quote  # compiled with status_codes=True
         upper = quote + cols["upper"] + quote if "upper" in cols else "NULL"
         items = [("measure", f"CAST({i} AS SMALLINT)"), ("status", f"CAST({status} AS TINYINT)"),
                  ("amount", f"CAST({quote}{cols['amount']}{quote} AS DECIMAL(20,2))"),
@@ -73,6 +74,20 @@ def pair_structs(compiled: CompiledQuery, quote: str, struct: str) -> list[str]:
                  ("unknown", f"CAST({quote}{cols['unknown']}{quote} AS BIGINT)")]
         out.append(struct(items))
     return out
+
+
+def wide_sql(results: str, enterprises: str, measure_ids: list[str]) -> str:
+    """DuckDB SELECT giving the former wide layout (one row per enterprise; ``<id>:status`` as names,
+    ``:amount``, ``:upper``, ``:failing``, ``:unknown``) from long results, for readers that want it.
+    ``results`` / ``enterprises``: paths or globs for read_parquet; absent pairs → not_applicable."""
+    names = "CASE r.status " + "".join(f"WHEN {v} THEN '{k}' " for k, v in STATUS_CODES.items()) + "END"
+    cols = [f"e.{KEY}"]
+    for i, mid in enumerate(measure_ids):
+        q = mid.replace('"', '""')
+        cols.append(f"coalesce(any_value({names}) FILTER (r.measure = {i}), 'not_applicable') AS \"{q}:status\"")
+        cols += [f"any_value(r.{p}) FILTER (r.measure = {i}) AS \"{q}:{p}\"" for p in ("amount", "upper", "failing", "unknown")]
+    return (f"SELECT {', '.join(cols)} FROM read_parquet('{results}') r RIGHT JOIN read_parquet('{enterprises}') e "
+            f"ON r.{KEY} = e.{KEY} GROUP BY e.{KEY}")
 
 
 def input_columns(path: Path) -> list[str]:
@@ -93,8 +108,9 @@ def _carry(present: list[str]) -> tuple[str, ...]:
 class Engine:
     name = "?"
 
-    def compile(self, policies, measures, as_of: date, carry: tuple[str, ...]) -> CompiledQuery:
-        return STAGED[self.dialect](policies).compile(measures, FACTS_VIEW, as_of, key=KEY, carry=carry)
+    def compile(self, policies, measures, as_of: date, carry: tuple[str, ...], status_codes: bool = False) -> CompiledQuery:
+        return STAGED[self.dialect](policies).compile(measures, FACTS_VIEW, as_of, key=KEY, carry=carry,
+                                                      status_codes=status_codes)
 
     def run(self, policies, measures, as_of: date, input_path: Path, out: Path,
             progress: Progress | None = None) -> EngineResult:
@@ -146,7 +162,7 @@ class DuckDBEngine(Engine):
         try:
             present = self.facts_view(con, policies, input_path)
             carry = _carry(present)
-            compiled = self.compile(policies, measures, as_of, carry)
+            compiled = self.compile(policies, measures, as_of, (), status_codes=True)
             ident = ", ".join(f'"{c}"' for c in (KEY, *carry))
             rows = int(con.execute(f"COPY (SELECT {ident} FROM {FACTS_VIEW}) TO '{_lit(enterprises_out)}' "
                                    f"(FORMAT parquet, COMPRESSION zstd)").fetchone()[0])
@@ -204,15 +220,17 @@ class PostgresEngine(Engine):
     def __init__(self, url: str):
         self.url = url
 
-    def run(self, policies, measures, as_of, input_path, out, progress=None) -> EngineResult:
+    def run(self, policies, measures, as_of, input_path, out, progress=None,
+            enterprises_out: Path | None = None) -> EngineResult:
         import psycopg
         from sqlalchemy.engine import make_url
 
         started = time.perf_counter()
+        enterprises_out = enterprises_out or out.with_name(ENTERPRISES)
         present = input_columns(input_path)
         carry = _carry(present)
-        compiled = self.compile(policies, measures, as_of, carry)
-        names = result_names(compiled, carry)
+        compiled = self.compile(policies, measures, as_of, carry, status_codes=True)
+        parts = list(compiled.columns.values())
         backend = STAGED["postgres"](policies)
         ddl = backend.create_table(FACTS_VIEW, key=KEY).replace("CREATE TABLE", "CREATE TEMPORARY TABLE", 1)
         columns = list(dict.fromkeys([KEY, *carry] + [f.column for f in policies.catalogue.facts.values()]))
@@ -223,6 +241,7 @@ class PostgresEngine(Engine):
         if dataset is None:
             raise DataError(str(input_path), "the PostgreSQL engine reads one Parquet file")
         total = max(dataset.metadata.num_rows, 1)
+        ident = [KEY, *carry]
         with psycopg.connect(url.render_as_string(hide_password=False)) as conn:
             with conn.cursor() as cur:
                 cur.execute(ddl)
@@ -240,37 +259,36 @@ class PostgresEngine(Engine):
             with conn.cursor(name="zhida_batch") as cur:  # server-side cursor: results streamed
                 cur.itersize = self.chunk
                 cur.execute(compiled.sql)
-                writer = None
+                writer = pq.ParquetWriter(out, PAIR_SCHEMA, compression="zstd")
+                identity = pq.ParquetWriter(enterprises_out, pa.schema([(c, pa.string()) for c in ident]),
+                                            compression="zstd")
                 try:
                     while batch := cur.fetchmany(self.chunk):
-                        described = [d.name for d in cur.description]
-                        table = pa.Table.from_pylist([dict(zip(described, r)) for r in batch])
-                        table = table.rename_columns([names[c] for c in table.column_names])
-                        if writer is None:
-                            writer = pq.ParquetWriter(out, _result_schema(table, compiled), compression="zstd")
-                        writer.write_table(table.cast(writer.schema))
+                        at = {d.name: i for i, d in enumerate(cur.description)}
+                        pairs = []  # the wide row → one pair per applicable measure, as DuckDB does
+                        for r in batch:
+                            for i, cols in enumerate(parts):
+                                status = r[at[cols["status"]]]
+                                if status is None:
+                                    continue
+                                pairs.append((r[at[KEY]], i, status, r[at[cols["amount"]]],
+                                              r[at[cols["upper"]]] if "upper" in cols else None,
+                                              r[at[cols["failing"]]], r[at[cols["unknown"]]]))
+                        writer.write_table(pa.Table.from_arrays(
+                            [pa.array(list(col) if pairs else [], type=f.type)
+                             for col, f in zip(zip(*pairs) if pairs else [()] * len(PAIR_SCHEMA), PAIR_SCHEMA)],
+                            schema=PAIR_SCHEMA))
+                        identity.write_table(pa.Table.from_arrays(
+                            [pa.array([r[at[c]] for r in batch], type=pa.string()) for c in ident],
+                            schema=identity.schema))
                         rows += len(batch)
                         if progress:
                             progress(0.5 + 0.5 * rows / total)
                 finally:
-                    if writer is not None:
-                        writer.close()
+                    writer.close()
+                    identity.close()
             conn.rollback()  # the temporary table goes with the transaction
         return EngineResult(rows, time.perf_counter() - started, out)
-
-
-def _result_schema(table: pa.Table, compiled: CompiledQuery) -> pa.Schema:
-    """Fixed result types (a chunk of all-NULL amounts must not become a null-typed column)."""
-    fields = []
-    for f in table.schema:
-        part = f.name.rsplit(":", 1)[-1] if ":" in f.name else None
-        if part in ("amount", "upper"):
-            fields.append(pa.field(f.name, pa.decimal128(20, 2)))
-        elif part in ("failing", "unknown"):
-            fields.append(pa.field(f.name, pa.int64()))
-        else:
-            fields.append(pa.field(f.name, pa.string()))
-    return pa.schema(fields)
 
 
 class SparkEngine(Engine):
@@ -281,11 +299,13 @@ class SparkEngine(Engine):
     def __init__(self, master: str | None = None, conf: dict[str, str] | None = None):
         self.master, self.conf = master, conf or {}
 
-    def run(self, policies, measures, as_of, input_path, out, progress=None) -> EngineResult:
+    def run(self, policies, measures, as_of, input_path, out, progress=None,
+            enterprises_out: Path | None = None) -> EngineResult:
         from zhida.batch.spark import run_spark
 
         started = time.perf_counter()
-        rows = run_spark(self, policies, measures, as_of, str(input_path), str(out), progress)
+        enterprises_out = enterprises_out or out.with_name(ENTERPRISES)
+        rows = run_spark(self, policies, measures, as_of, str(input_path), str(out), progress, str(enterprises_out))
         return EngineResult(rows, time.perf_counter() - started, out)
 
 

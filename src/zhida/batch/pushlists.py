@@ -17,7 +17,7 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
-from zhida.batch.summary import connect, q
+from zhida.batch.summary import connect
 
 AUTO_LIMIT = 200_000  # `zhida batch` writes push lists itself up to this many eligible pairs
 MAX_ROWS = 1_048_575  # Excel's limit, minus the header row
@@ -65,22 +65,27 @@ def sheet_title(name: str, taken: set[str]) -> str:
 
 def eligible_rows(run, district: str | None = None, unit: str | None = None):
     """(measure entry, row dict) for every eligible pair of enterprise-benefit measures."""
-    con = connect()
-    for m in run.manifest["measures"]:
-        units = m["responsible_units"] or [NO_UNIT]
-        if not m["enterprise_benefit"] or (unit and unit not in units):
-            continue
-        s, a = q(m["id"] + ":status"), q(m["id"] + ":amount")
-        upper = q(m["id"] + ":upper") if m["amount_kind"] == "range" else "NULL"
-        where = f"{s} = 'eligible'"
-        if district:
-            where += f" AND (region_code = '{district}' OR special_zone = '{district}')"
-        cur = con.execute(f"SELECT uscc, name, region_code, special_zone, industry_code, {a}, {upper} "
-                          f"FROM read_parquet('{run.results_glob()}') WHERE {where} ORDER BY {a} DESC NULLS LAST, uscc")
-        while rows := cur.fetchmany(50_000):
-            for uscc, name, region, zone, industry, amount, high in rows:
-                yield m, {"uscc": uscc, "name": name, "area": area_of(region, zone), "industry": industry,
-                          "amount": amount, "upper": high}
+    from zhida.batch.engines import STATUS_CODES
+
+    measures = run.manifest["measures"]
+    wanted = [i for i, m in enumerate(measures)
+              if m["enterprise_benefit"] and not (unit and unit not in (m["responsible_units"] or [NO_UNIT]))]
+    if not wanted:
+        return
+    where = f"r.status = {STATUS_CODES['eligible']} AND r.measure IN ({', '.join(map(str, wanted))})"
+    if district:
+        code = district.replace("'", "''")
+        where += f" AND (e.region_code = '{code}' OR e.special_zone = '{code}')"
+    con = connect()  # results are long (one row per pair); identity columns joined from enterprises.parquet
+    cur = con.execute(f"SELECT r.measure, r.uscc, e.name, e.region_code, e.special_zone, e.industry_code, r.amount, "
+                      f"r.upper FROM read_parquet('{run.results_glob()}') r "
+                      f"JOIN read_parquet('{run.enterprises_glob()}') e ON e.uscc = r.uscc "
+                      f"WHERE {where} ORDER BY r.measure, r.amount DESC NULLS LAST, r.uscc")
+    while rows := cur.fetchmany(50_000):
+        for i, uscc, name, region, zone, industry, amount, high in rows:
+            m = measures[i]
+            yield m, {"uscc": uscc, "name": name, "area": area_of(region, zone), "industry": industry,
+                      "amount": amount, "upper": high if m["amount_kind"] == "range" else None}
 
 
 def _row(m: dict, r: dict, role: str) -> list:

@@ -1,6 +1,7 @@
 """`zhida batch`: every enterprise × every measure in one pass, as a run that is complete or absent.
 
-A run is a directory ``<out>/<run key>/`` holding ``results.parquet`` (engines.py layout),
+A run is a directory ``<out>/<run key>/`` holding ``results.parquet`` (engines.py long layout:
+one row per applicable (enterprise, measure) pair), ``enterprises.parquet`` (identity columns),
 ``manifest.json`` (measures, condition bit order, totals; ``"status": "complete"``) and
 ``pushlists/`` (XLSX). It is built under ``<out>/.<run key>.partial/`` and renamed into place
 only when everything is written; the store's run row goes ``running`` → ``complete`` after
@@ -19,12 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zhida.batch import summary
-from zhida.batch.engines import Engine, Progress, make_engine
+from zhida.batch.engines import STATUS_CODES, Engine, Progress, make_engine
 from zhida.errors import DataError
 from zhida.rules import load_policies
 
 MANIFEST = "manifest.json"
 RESULTS = "results.parquet"
+ENTERPRISES = "enterprises.parquet"
 FACTS = "facts.parquet"
 PUSHLISTS = "pushlists"
 
@@ -43,9 +45,16 @@ class Run:
     def as_of(self) -> dt.date:
         return dt.date.fromisoformat(self.manifest["as_of"])
 
+    @property
+    def enterprises(self) -> Path:
+        return self.path / ENTERPRISES
+
     def results_glob(self) -> str:
         """What DuckDB's read_parquet needs: the file, or the part files of a Spark directory."""
         return str(self.results / "*.parquet") if self.results.is_dir() else str(self.results)
+
+    def enterprises_glob(self) -> str:
+        return str(self.enterprises / "*.parquet") if self.enterprises.is_dir() else str(self.enterprises)
 
     def input_glob(self) -> str:
         path = Path(self.manifest["facts"])
@@ -112,13 +121,17 @@ def run_batch(as_of: dt.date, out_dir: Path, *, input_path: Path | None = None, 
             if not input_path.exists():
                 raise DataError(str(input_path), "no such file")
             facts_final = input_path.resolve()
-        result = engine.run(policies, measures, as_of, input_path, partial / RESULTS, progress)
+        result = engine.run(policies, measures, as_of, input_path, partial / RESULTS, progress,
+                            enterprises_out=partial / ENTERPRISES)
         compiled_conditions = {m.id: [c.id for c in m.conditions] for m in measures}
         manifest = {
             "status": "complete", "key": key, "as_of": as_of.isoformat(), "engine": engine.name,
             "facts": str(facts_final), "enterprises": result.rows, "engine_seconds": round(result.seconds, 3),
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "columns": "<measure id>:status|amount|upper|failing|unknown; failing/unknown bit i = conditions[i]",
+            "layout": "long: results.parquet has one row per (uscc, measure) pair that is not not_applicable "
+                      "(absent pair = not_applicable); measure = index into measures; failing/unknown bit i = "
+                      "conditions[i]; enterprises.parquet: uscc and identity columns",
+            "status_codes": {name: code for name, code in STATUS_CODES.items()},
             "measures": [measure_entry(m, policies, compiled_conditions[m.id]) for m in measures],
         }
         draft = Run(key, partial, manifest)

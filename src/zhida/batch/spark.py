@@ -55,8 +55,9 @@ def facts_frame(spark, policies, path: str):
     return frame
 
 
-def run_spark(engine, policies, measures, as_of: date, input_path: str, out: str, progress=None) -> int:
-    from zhida.batch.engines import CARRY, FACTS_VIEW, KEY, result_names
+def run_spark(engine, policies, measures, as_of: date, input_path: str, out: str, progress=None,
+              enterprises_out: str | None = None) -> int:
+    from zhida.batch.engines import CARRY, FACTS_VIEW, KEY, pair_structs
 
     spark = session(engine.master, engine.conf)
     frame = facts_frame(spark, policies, input_path)
@@ -66,13 +67,17 @@ def run_spark(engine, policies, measures, as_of: date, input_path: str, out: str
         raise DataError(input_path, "no 'uscc' column: expected the facts layout of `zhida generate`")
     frame.createOrReplaceTempView(FACTS_VIEW)
     carry = tuple(c for c in CARRY if c in frame.columns)
-    compiled = engine.compile(policies, measures, as_of, carry)
-    names = result_names(compiled, carry)
-    result = spark.sql(compiled.sql)
-    result = result.toDF(*[names[c] for c in result.columns])
+    compiled = engine.compile(policies, measures, as_of, (), status_codes=True)
+    spark.sql(compiled.sql).createOrReplaceTempView("zhida_wide")
+    # the long layout, as DuckDB: per measure a struct, not_applicable ones dropped, exploded
+    structs = pair_structs(compiled, "`", lambda items: "named_struct(" + ", ".join(f"'{k}', {v}" for k, v in items) + ")")
+    result = spark.sql(f"SELECT `{KEY}` AS uscc, inline(filter(array({', '.join(structs)}), p -> p.status IS NOT NULL)) "
+                       "FROM zhida_wide")
     if progress:
         progress(0.05)
+    if enterprises_out:
+        frame.select(KEY, *carry).write.mode("errorifexists").parquet(enterprises_out)
     result.write.mode("errorifexists").parquet(out)
     if progress:
         progress(1.0)
-    return spark.read.parquet(out).count()
+    return spark.read.parquet(enterprises_out).count() if enterprises_out else frame.count()

@@ -25,8 +25,12 @@ CONDITIONS_CTE = "zhida_conditions"
 
 class StagedMixin(SqlBackend):
     def compile(self, measures: list[Measure], table: str, as_of: date, key: str = "enterprise_id",
-                carry: tuple[str, ...] = ()) -> CompiledQuery:
-        """As the base class; ``carry``: input columns passed through to the result (name, district …)."""
+                carry: tuple[str, ...] = (), status_codes: bool = False) -> CompiledQuery:
+        """As the base class; ``carry``: input columns passed through to the result (name, district …).
+
+        ``status_codes``: status as a TINYINT code (engines.STATUS_CODES; NULL = not_applicable)
+        instead of the status name — cheaper than building and comparing strings per pair.
+        """
         q = self.quote
         nodes = [n for m in measures for n in self.measure_nodes(m)]
         with_clause, relation = self.source_with_concepts(table, nodes, as_of)
@@ -44,7 +48,7 @@ class StagedMixin(SqlBackend):
         out_columns, conditions = {}, {}
         for i, m in enumerate(measures):
             alias = f"m{i}"
-            select += self._columns_from_stage(m, i, as_of, alias)
+            select += self._columns_from_stage(m, i, as_of, alias, status_codes)
             out_columns[m.id] = {k: f"{alias}_{k}" for k in ("status", "amount", "failing", "unknown")}
             if m.amount is not None and m.amount.upper is not None:
                 out_columns[m.id]["upper"] = f"{alias}_upper"
@@ -52,14 +56,19 @@ class StagedMixin(SqlBackend):
         sql = f"{with_clause}SELECT {', '.join(select)} FROM {CONDITIONS_CTE}"
         return CompiledQuery(sql, out_columns, conditions)
 
-    def _columns_from_stage(self, m: Measure, i: int, as_of: date, alias: str) -> list[str]:
+    def _columns_from_stage(self, m: Measure, i: int, as_of: date, alias: str, codes: bool = False) -> list[str]:
         q = self.quote
         applicable = q(f"m{i}_a")
         conds = [q(f"m{i}_c{k}") for k in range(len(m.conditions))]
         all_conds = "(" + " AND ".join(conds) + ")" if conds else "(TRUE)"
         eligible = f"({applicable} AND {all_conds})"
-        out = [f"CASE WHEN NOT {applicable} THEN 'not_applicable' WHEN NOT {all_conds} THEN 'ineligible' "
-               f"WHEN {eligible} THEN 'eligible' ELSE 'undetermined' END AS {q(alias + '_status')}"]
+        if codes:  # the codes of engines.STATUS_CODES
+            small = "SMALLINT" if isinstance(self, PostgresBackend) else "TINYINT"  # PostgreSQL has no TINYINT
+            out = [f"CAST(CASE WHEN NOT {applicable} THEN NULL WHEN NOT {all_conds} THEN 2 "
+                   f"WHEN {eligible} THEN 1 ELSE 3 END AS {small}) AS {q(alias + '_status')}"]
+        else:
+            out = [f"CASE WHEN NOT {applicable} THEN 'not_applicable' WHEN NOT {all_conds} THEN 'ineligible' "
+                   f"WHEN {eligible} THEN 'eligible' ELSE 'undetermined' END AS {q(alias + '_status')}"]
         a = m.amount
         if a is not None and a.kind != "not_stated":
             out.append(f"{self._amount(eligible, a.expr, a.floor, a.cap, as_of)} AS {q(alias + '_amount')}")

@@ -69,15 +69,15 @@ class Recorder:
 
 def eligible_pairs(run):
     """(measure, uscc, amount) of every eligible pair, in chunks of dicts."""
-    from zhida.batch.summary import connect, q
+    from zhida.batch.engines import STATUS_CODES
+    from zhida.batch.summary import connect
 
-    con = connect()
-    for m in run.manifest["measures"]:
-        s, a = q(m["id"] + ":status"), q(m["id"] + ":amount")
-        cur = con.execute(f"SELECT uscc, {a} FROM read_parquet('{run.results_glob()}') WHERE {s} = 'eligible'")
-        while rows := cur.fetchmany(CHUNK):
-            yield [{"measure_id": m["id"], "uscc": u, "status": "eligible", "amount": amount, "failing": None}
-                   for u, amount in rows]
+    ids = [m["id"] for m in run.manifest["measures"]]
+    cur = connect().execute(f"SELECT measure, uscc, amount FROM read_parquet('{run.results_glob()}') "
+                            f"WHERE status = {STATUS_CODES['eligible']} ORDER BY measure, uscc")
+    while rows := cur.fetchmany(CHUNK):
+        yield [{"measure_id": ids[i], "uscc": u, "status": "eligible", "amount": amount, "failing": None}
+               for i, u, amount in rows]
 
 
 def latest_complete_run(url: str | None = None) -> BatchRun | None:

@@ -12,7 +12,7 @@ from functools import cached_property
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Text, cast, func, or_, select
+from sqlalchemy import Text, bindparam, cast, func, or_, select
 
 from zhida.enterprises import industries, regions
 from zhida.enterprises.profile import EnterpriseProfile
@@ -82,10 +82,14 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+# Built once: the per-request checkup path asks it on every request.
+_PROFILE_TEXT = select(cast(Enterprise.profile_json, Text)).where(Enterprise.uscc == bindparam("uscc"))
+
+
 def revision(store: Store, uscc: str) -> str | None:
     """The enterprise's profile revision (None if not stored): one narrow query, no JSON parsing."""
     with store.engine.connect() as connection:
-        text = connection.scalar(select(cast(Enterprise.profile_json, Text)).where(Enterprise.uscc == uscc))
+        text = connection.scalar(_PROFILE_TEXT, {"uscc": uscc})
     return None if text is None else _digest(text)
 
 

@@ -35,7 +35,19 @@ def load(request: Request, uscc: str) -> enterprise_data.StoredEnterprise:
     return found
 
 
+def memoized_checkup(request: Request, uscc: str, as_of: date | None = None) -> checkup.Checkup | None:
+    """The memoized checkup of the enterprise's current profile, or None: one narrow indexed query
+    for the profile revision, no profile loading (cheap enough to ask from the event loop)."""
+    revision = enterprise_data.revision(request.app.state.store, uscc)
+    if revision is None:
+        return None
+    return request.app.state.checkups.get((uscc, revision, as_of_of(request, as_of)))
+
+
 def run_checkup(request: Request, uscc: str, as_of: date | None = None) -> checkup.Checkup:
+    found = memoized_checkup(request, uscc, as_of)
+    if found is not None:
+        return found
     return checkup.run(load(request, uscc), as_of_of(request, as_of), request.app.state.checkups)
 
 

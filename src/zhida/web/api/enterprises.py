@@ -10,6 +10,7 @@ from datetime import date
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from zhida.web import enterprise_data, enterprise_ops
 from zhida.web.api.common import Pagination, meta, pagination
@@ -71,11 +72,19 @@ def get_enterprise(request: Request,
 
 @router.get("/{uscc}/checkup", response_model=CheckupReport, responses=LOOKUP_ERRORS,
             summary="政策体检：每项措施的结果、金额、理由、缺失事实、差一点与原文依据")
-def get_checkup(request: Request, as_of: date | None = AS_OF,
-                access: tuple[Principal, str] = Depends(enterprise_access("checkup", "read"))):
+async def get_checkup(request: Request, as_of: date | None = AS_OF,
+                      access: tuple[Principal, str] = Depends(enterprise_access("checkup", "read"))):
     _, uscc = access
-    checkup = enterprise_ops.run_checkup(request, uscc, as_of)
-    return Response(checkup.report_bytes, media_type="application/json")  # serialized once, cached
+    # Memoized: answered on the event loop (a thread-pool hop cost more than the lookup itself);
+    # otherwise the engine runs in the thread pool, once however many clients ask at once.
+    checkup = enterprise_ops.memoized_checkup(request, uscc, as_of)
+    if checkup is None:
+        checkup = await run_in_threadpool(enterprise_ops.run_checkup, request, uscc, as_of)
+    # Serialized (and compressed) once per memoized checkup: sent as is, never re-validated.
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        return Response(checkup.report_gzip, media_type="application/json",
+                        headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
+    return Response(checkup.report_bytes, media_type="application/json", headers={"Vary": "Accept-Encoding"})
 
 
 @router.patch("/{uscc}/facts", response_model=FactResult, responses=WRITE_ERRORS,
