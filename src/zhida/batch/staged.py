@@ -58,27 +58,8 @@ class StagedMixin(SqlBackend):
 
     def _columns_from_stage(self, m: Measure, i: int, as_of: date, alias: str, codes: bool = False) -> list[str]:
         q = self.quote
-        applicable = q(f"m{i}_a")
         conds = [q(f"m{i}_c{k}") for k in range(len(m.conditions))]
-        all_conds = "(" + " AND ".join(conds) + ")" if conds else "(TRUE)"
-        eligible = f"({applicable} AND {all_conds})"
-        if codes:  # the codes of engines.STATUS_CODES
-            small = "SMALLINT" if isinstance(self, PostgresBackend) else "TINYINT"  # PostgreSQL has no TINYINT
-            out = [f"CAST(CASE WHEN NOT {applicable} THEN NULL WHEN NOT {all_conds} THEN 2 "
-                   f"WHEN {eligible} THEN 1 ELSE 3 END AS {small}) AS {q(alias + '_status')}"]
-        else:
-            out = [f"CASE WHEN NOT {applicable} THEN 'not_applicable' WHEN NOT {all_conds} THEN 'ineligible' "
-                   f"WHEN {eligible} THEN 'eligible' ELSE 'undetermined' END AS {q(alias + '_status')}"]
-        a = m.amount
-        if a is not None and a.kind != "not_stated":
-            out.append(f"{self._amount(eligible, a.expr, a.floor, a.cap, as_of)} AS {q(alias + '_amount')}")
-            if a.upper is not None:
-                out.append(f"{self._amount(eligible, a.upper, None, a.cap, as_of)} AS {q(alias + '_upper')}")
-        else:
-            out.append(f"CAST(NULL AS DECIMAL(20,2)) AS {q(alias + '_amount')}")
-        out.append(f"{self._mask(conds, 'NOT {}')} AS {q(alias + '_failing')}")
-        out.append(f"{self._mask(conds, '{} IS NULL')} AS {q(alias + '_unknown')}")
-        return out
+        return self.result_columns(m, q(f"m{i}_a"), conds, as_of, alias, status_codes=codes, with_open=False)
 
 
 class StagedDuckDB(StagedMixin, DuckDBBackend):

@@ -39,17 +39,6 @@ def column_name(node: exp.Column) -> str:
 _NAMES: dict[int, tuple[exp.Expression, str]] = {}
 
 
-def node_columns(node: exp.Expression) -> list[str]:
-    """rules.expr.columns, memoised."""
-    found = _COLUMNS.get(id(node))
-    if found is None or found[0] is not node:
-        found = _COLUMNS[id(node)] = (node, columns(node))
-    return found[1]
-
-
-_COLUMNS: dict[int, tuple[exp.Expression, list[str]]] = {}
-
-
 def compile_node(node: exp.Expression):
     """node → f(evaluator) → value; memoised by node identity (rule ASTs live as long as policies)."""
     found = _MEMO.get(id(node))

@@ -21,7 +21,7 @@ from zhida.rules.evaluate import Evaluator, kleene_and, to_fen
 from zhida.rules.expr import AS_OF, OPEN, columns, open_refs
 from zhida.rules.model import Measure
 
-from zhida.matching.compiled import compile_node, node_columns
+from zhida.matching.compiled import compile_node
 
 
 _OPEN_DOT = OPEN + "."
@@ -85,16 +85,6 @@ class MatchEvaluator(Evaluator):
 
     def _record(self, *args, **kwargs) -> None:  # the structured trace replaces it
         return None
-
-    def _facts_of_concept(self, name: str) -> list[str]:
-        # as the rules evaluator's, with the concept's column list memoised
-        out = []
-        for ref in node_columns(self.policies.concepts[name].ast):
-            if ref in self.policies.concepts:
-                out += self._facts_of_concept(ref)
-            elif ref != AS_OF and self.values.get(ref) is None and not ref.startswith(OPEN + "."):
-                out.append(ref)
-        return out
 
     def fork(self, changes: dict[str, object]) -> "MatchEvaluator":
         """A copy with some facts changed (already typed values; None = unknown)."""

@@ -13,9 +13,9 @@ from decimal import Decimal
 
 from sqlglot import exp
 
+from zhida.matching.compiled import column_name
 from zhida.rules.describe import label, money, render
-
-from zhida.matching.compiled import column_name, node_columns
+from zhida.rules.expr import columns
 from zhida.matching.trace import TNode
 
 # requirement words by operator, when the condition must hold / must not hold
@@ -59,7 +59,7 @@ def subject(node: exp.Expression, policies) -> tuple[str, object]:
     if isinstance(node, exp.Column):
         name = column_name(node)
         return label(name, policies), fact_of(policies, name)
-    refs = node_columns(node)
+    refs = columns(node)
     fact = fact_of(policies, refs[0]) if len(refs) == 1 else None
     if isinstance(node, exp.Mul) and fact is not None:
         return render(node, policies), fact
@@ -182,7 +182,7 @@ def leaf_reason(t: TNode, policies, quotes: list[str]) -> str:
         what = label(t.name, policies)
         return f"{what}：{fmt(t.value)}" if t.value is not None else f"{what}：未知"
     if t.kind == "case" and not t.children:
-        missing = sorted({c for w in t.unknown_whens for c in node_columns(w)})
+        missing = sorted({c for w in t.unknown_whens for c in columns(w)})
         return "无法确定适用哪一类标准（缺少：" + "、".join(label(m, policies) for m in missing) + "）"
     if t.kind != "cmp":
         return render(t.ast, policies) + {True: "：是", False: "：否", None: "：未知"}[t.value]

@@ -22,9 +22,9 @@ from decimal import Decimal
 from sqlglot import exp
 
 from zhida.rules.describe import label, money
-from zhida.rules.expr import AS_OF, OPEN, name_of
+from zhida.rules.expr import AS_OF, OPEN, columns, name_of
 
-from zhida.matching.compiled import column_name, node_columns
+from zhida.matching.compiled import column_name
 from zhida.matching.evaluator import (Compiled, MatchEvaluator, amount_value, cache_for, concept_facts,
                                       evaluate_measure)
 from zhida.matching.explain import fact_of, fmt, requirement
@@ -116,7 +116,7 @@ def _literals_transitive(node: exp.Expression, policies) -> dict[str, list]:
         return found[1]
     deps = concept_facts(policies)
     own = _literals_by_fact(node)
-    named = [c for c in node_columns(node) if c in policies.concepts]
+    named = [c for c in columns(node) if c in policies.concepts]
     out: dict[str, list] = {}
 
     def add(name: str, values: list) -> None:
@@ -165,7 +165,7 @@ def _leaf_facts(node: exp.Expression, policies) -> list[str]:
     if found is None or found[0] is not node:
         deps = concept_facts(policies)
         names: list[str] = []
-        for ref in node_columns(node):
+        for ref in columns(node):
             for f in sorted(deps[ref]) if ref in deps else [ref]:
                 if f != AS_OF and not f.startswith(OPEN + ".") and f in policies.catalogue.facts and f not in names:
                     names.append(f)
@@ -228,7 +228,7 @@ def leaf_options(t: TNode, want: bool, ev: MatchEvaluator, policies) -> list[tup
         kind = "supply" if t.value is None else "set"
         return [(Change(t.name, kind, t.value, want, "为是" if want else "为否", _cost(t.value, want, kind)),)]
     if t.kind == "case" and not t.children:
-        facts = sorted({c for w in t.unknown_whens for c in node_columns(w)
+        facts = sorted({c for w in t.unknown_whens for c in columns(w)
                         if ev.values.get(c) is None and c in policies.catalogue.facts})
         return [tuple(Change(f, "supply", None, None, "", 0.0) for f in facts)] if facts else []
     if t.kind != "cmp":
@@ -284,7 +284,7 @@ _ABSENT = object()
 def _try(ev: MatchEvaluator, node: exp.Expression, name: str, value):
     """``node`` evaluated with ``name`` := value. A node reading only that fact (no concept) is
     evaluated in place and the fact restored — no fork, nothing cached can go stale."""
-    if node_columns(node) != [name]:
+    if columns(node) != [name]:
         return ev.fork({name: value}).eval(node)
     old = ev.values.get(name, _ABSENT)
     ev.values[name] = value
@@ -433,7 +433,7 @@ def cap_note(c: Compiled, ev: MatchEvaluator, policies) -> NearMiss | None:
     raw = amount_value(ev, a.expr, a.floor, None)
     if cap is None or raw is None:
         return None
-    for name in node_columns(a.expr):
+    for name in columns(a.expr):
         fact = fact_of(policies, name)
         current = ev.values.get(name)
         if fact is None or fact.type not in ("money", "integer", "decimal", "percent") or current is None:

@@ -250,11 +250,21 @@ def _common(typed: list[tuple[exp.Expression, Type]], where: str, node) -> Type:
 
 
 def columns(node: exp.Expression) -> list[str]:
-    """Names referenced by ``node`` (in order, unique)."""
-    seen: dict[str, None] = {}
-    for col in node.find_all(exp.Column):
-        seen.setdefault(name_of(col), None)
-    return list(seen)
+    """Names referenced by ``node`` (in order, unique).
+
+    Memoised by node identity: rule ASTs are built once per policy load and never mutated,
+    and this walk is on every evaluator's hot path (missing-fact lists, open criteria).
+    """
+    found = _COLUMNS.get(id(node))
+    if found is None or found[0] is not node:  # the node kept alive, so its id is not reused
+        seen: dict[str, None] = {}
+        for col in node.find_all(exp.Column):
+            seen.setdefault(name_of(col), None)
+        found = _COLUMNS[id(node)] = (node, list(seen))
+    return list(found[1])
+
+
+_COLUMNS: dict[int, tuple[exp.Expression, list[str]]] = {}
 
 
 def open_refs(*nodes: exp.Expression | None) -> list[str]:

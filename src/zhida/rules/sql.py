@@ -47,6 +47,7 @@ class SqlBackend:
     """Generation via sqlglot for one dialect; subclasses set the dialect and tweak."""
 
     dialect = "duckdb"
+    small_int = "TINYINT"  # for compact status codes
 
     def __init__(self, policies, judgements: bool = False):
         """``judgements``: read open criteria from BOOLEAN columns ``open__<id>`` of the facts table
@@ -190,15 +191,25 @@ class SqlBackend:
         return nodes
 
     def measure_columns(self, measure: Measure, as_of: date, alias: str) -> list[str]:
-        q = self.quote
         jur = self.sql(sqlglot.parse_one(jurisdiction_sql(measure)), as_of)
         ben = self.sql(sqlglot.parse_one(beneficiary_sql(measure)), as_of)
-        applicable = f"({jur} AND {ben})"
         conds = [self.sql(c.ast, as_of) for c in measure.conditions]
+        return self.result_columns(measure, f"({jur} AND {ben})", conds, as_of, alias)
+
+    def result_columns(self, measure: Measure, applicable: str, conds: list[str], as_of: date, alias: str,
+                       status_codes: bool = False, with_open: bool = True) -> list[str]:
+        """Status, amount (and upper), failing/unknown masks (and open mask) from the SQL of the
+        measure's applicability and conditions — inline expressions or columns of an earlier stage.
+        ``status_codes``: 1 eligible, 2 ineligible, 3 undetermined, NULL not applicable (compact)."""
+        q = self.quote
         all_conds = "(" + " AND ".join(conds) + ")" if conds else "(TRUE)"
         eligible = f"({applicable} AND {all_conds})"
-        out = [f"CASE WHEN NOT {applicable} THEN 'not_applicable' WHEN NOT {all_conds} THEN 'ineligible' "
-               f"WHEN {eligible} THEN 'eligible' ELSE 'undetermined' END AS {q(alias + '_status')}"]
+        if status_codes:
+            out = [f"CAST(CASE WHEN NOT {applicable} THEN NULL WHEN NOT {all_conds} THEN 2 "
+                   f"WHEN {eligible} THEN 1 ELSE 3 END AS {self.small_int}) AS {q(alias + '_status')}"]
+        else:
+            out = [f"CASE WHEN NOT {applicable} THEN 'not_applicable' WHEN NOT {all_conds} THEN 'ineligible' "
+                   f"WHEN {eligible} THEN 'eligible' ELSE 'undetermined' END AS {q(alias + '_status')}"]
         a = measure.amount
         if a is not None and a.kind != "not_stated":
             out.append(f"{self._amount(eligible, a.expr, a.floor, a.cap, as_of)} AS {q(alias + '_amount')}")
@@ -208,7 +219,7 @@ class SqlBackend:
             out.append(f"CAST(NULL AS DECIMAL(20,2)) AS {q(alias + '_amount')}")
         out.append(f"{self._mask(conds, 'NOT {}')} AS {q(alias + '_failing')}")
         out.append(f"{self._mask(conds, '{} IS NULL')} AS {q(alias + '_unknown')}")
-        if measure.open_criteria:
+        if with_open and measure.open_criteria:
             out.append(f"{self.open_mask(measure, as_of, applicable, all_conds, eligible)} AS {q(alias + '_open')}")
         return out
 
@@ -308,6 +319,7 @@ class DuckDBBackend(SqlBackend):
 
 class PostgresBackend(SqlBackend):
     dialect = "postgres"
+    small_int = "SMALLINT"  # PostgreSQL has no TINYINT
 
 
 class SparkBackend(SqlBackend):
