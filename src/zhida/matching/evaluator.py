@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 
 from zhida.rules.applicability import beneficiary_ast, jurisdiction_ast
-from zhida.rules.evaluate import Evaluator, kleene_and, to_fen
+from zhida.rules.evaluate import Evaluator, amount_value, kleene_and
 from zhida.rules.expr import AS_OF, OPEN, columns, open_refs
 from zhida.rules.model import Measure
 
@@ -264,7 +264,7 @@ def evaluate_measure(c: Compiled, ev: MatchEvaluator, with_amount: bool = True,
         value = ev.run(cond.ast)
         # the rules engine's rule: of the open criteria the condition references, those its value
         # depends on (not ev.opened: one evaluator serves every measure, so that list accumulates)
-        refs = _open_refs(cond.ast)
+        refs = open_refs(cond.ast)
         if refs:
             opened += [o for o in ev.relevant_open(cond.ast, refs) if o not in opened]
         if value is None:
@@ -285,7 +285,7 @@ def evaluate_measure(c: Compiled, ev: MatchEvaluator, with_amount: bool = True,
             note()
         if a.upper is not None:
             out.upper = amount_value(ev, a.upper, None, a.cap)
-        in_amount = _open_refs(a.expr, a.floor, a.cap, a.upper)
+        in_amount = open_refs(a.expr, a.floor, a.cap, a.upper)
         if in_amount:
             def both(e):
                 return (amount_value(e, a.expr, a.floor, a.cap),
@@ -299,25 +299,3 @@ def evaluate_measure(c: Compiled, ev: MatchEvaluator, with_amount: bool = True,
     return out
 
 
-def _open_refs(*nodes) -> list[str]:
-    """rules.expr.open_refs, memoised per node tuple (it walks the tree; rule ASTs live as long as policies)."""
-    key = tuple(id(n) for n in nodes)
-    found = _OPEN_REFS.get(key)
-    if found is None or any(a is not b for a, b in zip(found[0], nodes)):
-        found = _OPEN_REFS[key] = (nodes, open_refs(*nodes))
-    return found[1]
-
-
-_OPEN_REFS: dict[tuple, tuple] = {}
-
-
-def amount_value(ev: MatchEvaluator, expr, floor, cap) -> Decimal | None:
-    """expr, then GREATEST(·, floor), then LEAST(·, cap), rounded to the fen (docs/measures.md)."""
-    value = ev.run(expr)
-    if value is not None and floor is not None:
-        low = ev.run(floor)
-        value = None if low is None else max(value, low)
-    if value is not None and cap is not None:
-        high = ev.run(cap)
-        value = None if high is None else min(value, high)
-    return to_fen(value)

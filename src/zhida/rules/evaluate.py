@@ -16,7 +16,7 @@ from sqlglot import exp
 
 from zhida.errors import RuleError
 from zhida.rules.applicability import beneficiary_ast, jurisdiction_ast
-from zhida.rules.describe import OPS, label, value_text
+from zhida.rules.describe import label, value_text
 from zhida.rules.expr import AS_OF, IN_FORCE_META, MAX_JOINT_OPEN, OPEN, columns, name_of, open_refs
 from zhida.rules.model import Measure
 from zhida.rules.result import Check, ConditionOutcome, MeasureResult
@@ -338,15 +338,15 @@ def evaluate(measure: Measure, facts: dict, as_of: date, policies, strict: bool 
     amount = upper = None
     a = measure.amount
     if status == "eligible" and a is not None and a.kind != "not_stated":
-        amount = _amount(ev, a.expr, a.floor, a.cap)
+        amount = amount_value(ev, a.expr, a.floor, a.cap)
         if amount is None:
             note_missing()
         if a.upper is not None:
-            upper = _amount(ev, a.upper, None, a.cap)
+            upper = amount_value(ev, a.upper, None, a.cap)
         in_amount = open_refs(a.expr, a.floor, a.cap, a.upper)
         if in_amount:
             def both(e):
-                return _amount(e, a.expr, a.floor, a.cap), _amount(e, a.upper, None, a.cap) if a.upper is not None else None
+                return amount_value(e, a.expr, a.floor, a.cap), amount_value(e, a.upper, None, a.cap) if a.upper is not None else None
 
             opened += [o for o in ev.relevant_open(both, in_amount) if o not in opened]
 
@@ -364,7 +364,8 @@ def evaluate(measure: Measure, facts: dict, as_of: date, policies, strict: bool 
     return result
 
 
-def _amount(ev: Evaluator, expr, floor, cap):
+def amount_value(ev: Evaluator, expr, floor, cap) -> Decimal | None:
+    """expr, then GREATEST(·, floor), then LEAST(·, cap), rounded to the fen (docs/measures.md)."""
     value = ev.run(expr)
     if value is not None and floor is not None:
         low = ev.run(floor)
