@@ -3,6 +3,8 @@
 ZHIDA_HOME          directory for the embedded store and outputs (default ./var)
 ZHIDA_DATABASE_URL  SQLAlchemy URL; default is a SQLite file in ZHIDA_HOME.
                     PostgreSQL: postgresql+psycopg://user@host:5432/dbname
+ZHIDA_SEARCH_DIR    where PostgreSQL stores keep their clause search index (default
+                    ZHIDA_HOME/search); a SQLite store keeps it beside its file (<file>.search)
 """
 
 from __future__ import annotations
@@ -28,3 +30,7 @@ def database_url() -> str:
     if url:
         return url
     return f"sqlite:///{home() / 'zhida.sqlite3'}"
+
+
+def search_dir() -> Path:
+    return Path(os.environ.get("ZHIDA_SEARCH_DIR") or home() / "search")

@@ -107,3 +107,11 @@ def test_search_with_unit_filter(zhida):
     assert zhida("ingest", str(SEED_004)).exit_code == 0
     hits = json.loads(zhida("search", "企业", "--unit", "市经济和信息化局", "--json", "--limit", "50").stdout)["results"]
     assert hits and all(any("经济和信息化局" in unit for unit in hit["responsible_units"]) for hit in hits)
+
+
+def test_docs_reindex_rebuilds_the_search_index(zhida):
+    assert zhida("ingest", str(SEED_000)).exit_code == 0
+    before = json.loads(zhida("search", "企业", "--json").stdout)["results"]
+    rebuilt = zhida("docs", "reindex")
+    assert rebuilt.exit_code == 0 and "clauses indexed" in rebuilt.stdout
+    assert json.loads(zhida("search", "企业", "--json").stdout)["results"] == before != []

@@ -65,3 +65,64 @@ def test_header_field_list_is_removed_as_metadata():
     result = clean(MappedText.identity(text))
     assert [p.text for p in result.paragraphs] == ["一、總則", "內容。"]
     assert [r.kind for r in result.removed] == ["header_field"] * 3
+
+
+def test_web_chrome_meta_footer_and_header_field_shapes():
+    kinds = {
+        "欢迎访问江州市人民政府门户网站 无障碍 长者模式 繁體 English": "web_chrome",
+        "【字体：大 中 小】": "web_chrome",
+        "【打印本页】 【关闭窗口】": "web_chrome",
+        "首页 | 网站地图 | 联系我们": "web_chrome",
+        "发布时间：2023-02-10 16:30 来源：江州市商务局 浏览次数：1523 【字体：大 中 小】": "web_meta",
+        "版权所有：江州市人民政府　网站标识码：3304000001": "web_footer",
+        "赣ICP备12345678号-1　赣公网安备 33040202000123号": "web_footer",
+        "主办：江州市人民政府办公室　承办：江州市大数据发展管理局": "web_footer",
+        "索 引 号：\t11330400002567123X/2023-00012\t主题分类：\t商贸": "header_field",
+        "文\u3000\u3000号：江政办发〔2023〕5号": "header_field",
+    }
+    for line, kind in kinds.items():
+        assert furniture_kind(line) == kind, line
+    for line in ("四、依托政府门户网站", "资金来源：市财政预算安排。", "联系人：王某某，联系电话：12345678。",
+                 "对取得版权登记的软件产品，给予奖励。"):  # fmt: skip
+        assert furniture_kind(line) is None, line
+
+
+def test_header_fields_read_back():
+    from zhida.documents.furniture import header_fields
+
+    assert header_fields("发文机关：\t某某局\t成文日期：\t2023年02月08日") == [("发文机关", "某某局"), ("成文日期", "2023年02月08日")]
+    assert header_fields("发布时间：2023-02-10 16:30 来源：某某局 【字体：大 中 小】") == [
+        ("发布时间", "2023-02-10 16:30"), ("来源", "某某局")]
+    assert header_fields("  2. [發文機構] 北京市經濟和信息化局".strip()) == [("發文機構", "北京市經濟和信息化局")]
+
+
+def test_wrapped_lines_of_a_laid_out_source_are_rejoined():
+    from zhida.documents.cleaning import wrap_width
+
+    wrapped = [
+        "（一）对2023年新登记注册并正常经营6个月以上的个体工商",  # no comma: reads like a heading
+        "户，给予每户2000元一次性开业补贴。（责任单位：市市场监督管",
+        "理局、市财政局）",
+        "（二）对年营业收入500万元以下的小微企业，2023年度免收",
+        "其城市道路占用费和户外广告设施设置审批相关费用。（责任单位",
+        "：市城管局）",
+        "二、强化融资支持",
+    ]
+    assert wrap_width(wrapped) is not None
+    assert paragraphs("\n".join(wrapped)) == [
+        "（一）对2023年新登记注册并正常经营6个月以上的个体工商户，给予每户2000元一次性开业补贴。（责任单位：市市场监督管理局、市财政局）",
+        "（二）对年营业收入500万元以下的小微企业，2023年度免收其城市道路占用费和户外广告设施设置审批相关费用。（责任单位：市城管局）",
+        "二、强化融资支持",
+    ]  # fmt: skip
+    # one paragraph per line (the seeds): widths all over the place, nothing is wrapped
+    assert wrap_width(["一、总则", "为了规范管理，制定本办法。" * 3, "第二段内容比较长，" * 7, "（一）短。"]) is None
+
+
+def test_running_header_printed_once_inside_a_cut_sentence():
+    text = "（四）担保费率降至1%以下，担保费由市财政给予\n— 1 —\n\f某某市人民政府行政规范性文件\n50%补助。\n（五）延期还本付息。\n"
+    result = clean(MappedText.identity(text))
+    assert [p.text for p in result.paragraphs] == ["（四）担保费率降至1%以下，担保费由市财政给予50%补助。", "（五）延期还本付息。"]
+    assert [(r.kind, r.text) for r in result.removed] == [("page_number", "— 1 —"), ("running_header", "某某市人民政府行政规范性文件")]
+    # at the top of a page after a finished paragraph, a title line is content
+    text = "一、总则。\n\f某某实施细则\n为了发展，制定本细则。\n"
+    assert paragraphs(text) == ["一、总则。", "某某实施细则", "为了发展，制定本细则。"]

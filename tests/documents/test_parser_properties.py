@@ -97,15 +97,28 @@ def _walk(nodes):
         yield from _walk(node.children)
 
 
-def expected(nodes, path=()):
+def expected(nodes, path=(), parent=None):
     for node in nodes:
         token = {"chapter": "ch", "article": "art"}.get(node.style, "") + str(node.number)
         ids = path + (token,)
-        yield ".".join(ids), node
-        yield from expected(node.children, ids)
+        yield ".".join(ids), node, parent
+        yield from expected(node.children, ids, node)
 
 
 KIND = {"chapter": "chapter", "article": "article", "arabic": "item", "arabic_paren": "subitem"}
+
+
+def expected_kind(node, parent) -> str:
+    """The top of a list (root, or first level under a chapter) is a section or a measure."""
+    if node.style in ("chapter", "article"):
+        return KIND[node.style]
+    if node.style == "cn_paren" and parent is not None and parent.style == "article":
+        return "item"
+    if parent is None or parent.style == "chapter" or node.style == "cn_dun":
+        return "section" if node.children else "measure"
+    if node.style == "cn_paren":
+        return "subsection" if node.children else "measure"
+    return KIND[node.style]
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -114,13 +127,10 @@ def test_generated_documents_parse_into_their_tree(generated):
     tree, text = generated
     doc = parse_text(text, name="generated.txt")
     want = list(expected(tree))
-    assert [c.id for c in doc.walk()] == [i for i, _ in want]
-    for clause, (_, node) in zip(doc.walk(), want):
+    assert [c.id for c in doc.walk()] == [i for i, _, _ in want]
+    for clause, (_, node, parent) in zip(doc.walk(), want):
         assert re.sub(r"\s", "", clause.text) == re.sub(r"\s", "", node.label + node.body)
-        if node.style in KIND:
-            assert clause.kind == KIND[node.style]
-        if node.style == "cn_dun":
-            assert clause.kind == ("section" if node.children else "measure")
+        assert clause.kind == expected_kind(node, parent)
         if node.children:
             assert clause.heading == node.body
         assert text[clause.start] == clause.text[0]

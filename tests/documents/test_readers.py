@@ -10,7 +10,7 @@ from zhida.documents.readers import read_source
 from .fixtures.files import make_docx, make_pdf, seed_text
 
 
-def test_docx_paragraphs_and_table_cells_in_order(tmp_path):
+def test_docx_paragraphs_and_table_rows_in_order(tmp_path):
     path = make_docx(
         tmp_path / "policy.docx",
         ["关于支持中小企业发展的若干措施", "一、加大财政支持", "（一）给予贷款贴息。对符合条件的企业给予补贴。"],
@@ -22,7 +22,7 @@ def test_docx_paragraphs_and_table_cells_in_order(tmp_path):
     lines = source.text.split("\n")
     assert lines == [
         "关于支持中小企业发展的若干措施", "一、加大财政支持", "（一）给予贷款贴息。对符合条件的企业给予补贴。",
-        "项目", "标准", "贷款贴息", "不超过2%", "二、优化服务", "（二）建立服务专员制度。",
+        "项目\t标准", "贷款贴息\t不超过2%", "二、优化服务", "（二）建立服务专员制度。",
     ]  # fmt: skip
     doc = parse_file(path)
     assert [c.id for c in doc.walk()] == ["1", "1.1", "2", "2.2"]
@@ -109,3 +109,88 @@ def test_script_detection_and_offset_mapped_normalization():
     start, end = mapping.span(i, i + 4)
     assert text[start:end] == "資訊軟體"
     assert to_simplified("简体不变")[0] == "简体不变"
+
+
+def _numbered_docx(path):
+    """Word list numbering (numbering.xml) for 一、 and １．, one list restarted by startOverride."""
+    import docx
+    from docx.oxml import parse_xml
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    document = docx.Document()
+    for child in parse_xml(
+        f'<w:numbering xmlns:w="{w}">'
+        '<w:abstractNum w:abstractNumId="90">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>'
+        "</w:abstractNum>"
+        '<w:abstractNum w:abstractNumId="91">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimalFullWidth"/><w:lvlText w:val="%1．"/></w:lvl>'
+        "</w:abstractNum>"
+        '<w:num w:numId="90"><w:abstractNumId w:val="90"/></w:num>'
+        '<w:num w:numId="91"><w:abstractNumId w:val="91"/></w:num>'
+        '<w:num w:numId="92"><w:abstractNumId w:val="91"/>'
+        '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+        "</w:numbering>"
+    ):
+        document.part.numbering_part.element.append(child)
+
+    def numbered(text, num_id, level=0):
+        paragraph = document.add_paragraph(text)
+        paragraph._p.get_or_add_pPr().insert(
+            0, parse_xml(f'<w:numPr xmlns:w="{w}"><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>')
+        )
+
+    document.add_paragraph("某某措施")
+    numbered("加大支持", 90)
+    numbered("给予贷款贴息。", 90, 1)
+    numbered("给予担保补贴。", 90, 1)
+    numbered("优化服务", 90)
+    numbered("建立专员制度。", 90, 1)  # level 1 restarts under a new level 0
+    numbered("申请表；", 91)
+    numbered("营业执照。", 91)
+    numbered("承诺书；", 92)  # the same list restarted
+    document.save(path)
+    return path
+
+
+def test_docx_word_list_numbering_becomes_labels(tmp_path):
+    source = read_source(_numbered_docx(tmp_path / "numbered.docx"))
+    assert source.text.split("\n") == [
+        "某某措施", "一、加大支持", "（一）给予贷款贴息。", "（二）给予担保补贴。", "二、优化服务", "（一）建立专员制度。",
+        "１．申请表；", "２．营业执照。", "１．承诺书；",
+    ]  # fmt: skip
+    doc = parse_file(tmp_path / "numbered.docx")
+    assert [c.id for c in doc.walk()][:5] == ["1", "1.1", "1.2", "2", "2.1"]
+
+
+def test_docx_number_formats():
+    from zhida.documents.docx_numbering import format_number
+
+    assert [format_number(n, "chineseCounting") for n in (1, 10, 11, 23)] == ["一", "十", "十一", "二十三"]
+    assert format_number(12, "decimalFullWidth") == "１２"
+    assert format_number(3, "decimalEnclosedCircle") == "③"
+    assert format_number(4, "lowerRoman") == "iv" and format_number(28, "upperLetter") == "BB"
+    assert format_number(2, "ideographTraditional") == "乙"
+
+
+def test_html_table_rows_chrome_classes_and_source_line_breaks(tmp_path):
+    html = """<html><body>
+    <div class="main-nav"><ul><li>首页</li><li>政务公开</li></ul></div>
+    <div class="crumbs">首页 &gt; 政策</div>
+    <table><tr><td>发文机关：</td><td>某某局</td></tr><tr><td colspan="2">一、单独一格</td></tr></table>
+    <p>（一）对符合条件的
+       企业给予支持。</p>
+    <p>第一条\u3000为了规范管理，制定本办法。</p>
+    <div class="footer">版权所有</div></body></html>"""
+    path = tmp_path / "page.html"
+    path.write_text(html, encoding="utf-8")
+    lines = read_source(path).text.split("\n")
+    assert lines == ["发文机关：\t某某局", "一、单独一格", "（一）对符合条件的企业给予支持。", "第一条\u3000为了规范管理，制定本办法。"]
+
+
+def test_html_block_with_a_chrome_name_that_holds_the_article_is_kept(tmp_path):
+    path = tmp_path / "misnamed.html"
+    path.write_text('<html><body><div class="menu">首页</div><div class="nav-content">'
+                    "<p>一、支持企业发展，给予奖励。</p><p>二、优化服务，做好保障。</p></div></body></html>", encoding="utf-8")
+    assert read_source(path).text.split("\n") == ["一、支持企业发展，给予奖励。", "二、优化服务，做好保障。"]

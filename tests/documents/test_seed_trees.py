@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from zhida.documents import pipeline
 from zhida.documents.pipeline import parse_file
 
-from .fixtures.files import SEEDS, comparable
+from .fixtures.files import SEEDS, comparable, same_text
 
 FURNITURE = ("公报", "#", "**", "分享", "字號", "字号", "抄送：", "共印", "bookmark", "政務公開 >", "相關政策", "此件公开发布")
 
@@ -114,7 +116,7 @@ def test_offsets_point_at_the_clause_in_the_original(docs, key):
         if clause is None:
             continue
         assert 0 <= clause.start < clause.end <= len(doc.original)
-        assert comparable(doc.original[clause.start : clause.end]) == comparable(clause.text), clause.id
+        assert same_text(doc, clause), clause.id
         assert doc.original[clause.start] == clause.text[0]  # starts exactly at the label
 
 
@@ -191,3 +193,15 @@ def test_extracted_items_are_mapped_to_original_offsets():
             assert item.sentence_start < item.sentence_end <= item.start  # the sentence it follows
             source = comparable(t2s.convert(item.text))
             assert any(comparable(unit)[:3] in source for unit in item.units), (item.text, item.units)
+
+
+@pytest.mark.parametrize("key", sorted(SEEDS))
+def test_seed_trees_match_their_recorded_snapshot(docs, key):
+    """Every clause of every seed — id, kind, labels, heading, offsets — as recorded in
+    fixtures/seed_trees.json. Parser changes for other documents must leave these alone;
+    a deliberate change to a seed's tree updates the snapshot in the same commit."""
+    recorded = json.loads((Path(__file__).parent / "fixtures" / "seed_trees.json").read_text(encoding="utf-8"))[key]
+    doc = docs[key]
+    now = [[c.id, c.kind, "/".join(c.labels), c.heading, c.start, c.end]
+           for c in [doc.preamble, *doc.walk(), doc.closing] if c is not None]  # fmt: skip
+    assert now == recorded

@@ -88,3 +88,82 @@ def test_notice_wrapping_attachment_body_is_the_attachment():
     assert doc.clause("1").text == "一、第一条措施。"
     assert doc.metadata.extra["attachment_title"] == "某某若干措施"
     assert doc.metadata.issuer == "某某办公室" and str(doc.metadata.written_on) == "2022-03-01"
+
+
+def test_space_separated_number_before_a_unit_is_no_label():
+    assert find_label("5 万元以下的奖励资金，直接拨付。") is None
+    assert find_label("3 个月内完成。") is None
+    assert find_label("3 加强服务").number == 3
+    assert find_label("1\t国际首台（套）\t最高500万元").number == 1  # a table row
+    doc, shape = tree("一、甲\n1.加大支持力度，对企业给予奖励。\n2022年，全市新增企业100家。\n2.优化服务，开展服务。\n3 万元以下的，直接拨付。\n3．强化保障。\n")
+    assert [i for i, _ in shape] == ["1", "1.1", "1.2", "1.3"]
+    assert doc.clause("1.1").text.endswith("2022年，全市新增企业100家。")
+    assert doc.clause("1.2").text.endswith("3 万元以下的，直接拨付。")
+
+
+def test_table_of_contents_is_skipped():
+    text = "某某管理办法\n目　　录\n第一章　总　　则\n第二章　附　　则\n第一章　总　　则\n第一条　为了规范管理，制定本办法。\n第二章　附　　则\n第二条　本办法自2023年1月1日起施行。\n"
+    doc, shape = tree(text)
+    assert shape == [("ch1", "chapter"), ("ch1.art1", "article"), ("ch2", "chapter"), ("ch2.art2", "article")]
+    assert doc.clause("ch1").heading == "总则" and doc.metadata.title == "某某管理办法"
+
+
+def test_parts_restart_numbering_without_collisions():
+    text = "第一部分　总体要求\n一、指导思想\n坚持发展。\n第二部分　重点任务\n一、做强物流\n（一）支持物流企业，给予奖励。\n二、提升消费\n"
+    doc, shape = tree(text)
+    assert shape == [("part1", "part"), ("part1.1", "measure"), ("part2", "part"), ("part2.1", "section"),
+                     ("part2.1.1", "measure"), ("part2.2", "measure")]  # fmt: skip
+    assert doc.clause("part2.1.1").labels == ["第二部分", "一", "（一）"]
+
+
+def test_notice_with_its_own_clauses_and_two_attachments():
+    text = ("关于开展申报工作的通知\n各区经信局：\n现将有关事项通知如下：\n一、申报条件\n符合条件的企业。\n"
+            "附件：1．申报指南\n2．申报表\n某市经济和信息化局\n2023年4月1日\n"
+            "附件1\n申报指南\n一、支持方向\n（一）对企业给予支持。\n附件2\n申报表\n企业名称：\n")  # fmt: skip
+    doc, shape = tree(text)
+    assert [i for i, _ in shape] == ["1", "att1", "att1.1", "att1.1.1", "att2"]
+    assert doc.clause("1").text == "一、申报条件\n符合条件的企业。"  # the list of attachments is not in it
+    assert doc.clause("att1").kind == "attachment" and doc.clause("att1").heading == "申报指南"
+    assert doc.clause("att1.1.1").labels == ["附件1", "一", "（一）"]
+    assert doc.clause("att2").text == "附件2\n申报表\n企业名称："
+    assert doc.preamble.text == "现将有关事项通知如下：" and doc.metadata.extra["addressees"] == "各区经信局"
+
+
+def test_headings_are_titles_not_lead_ins_or_single_sentences():
+    from zhida.documents.structure import heading_of
+
+    assert heading_of("公开透明。信息依法公开。") == "公开透明"
+    assert heading_of("於本市設有登記地址之中小企業。") is None  # the whole clause is one sentence
+    assert heading_of("申请期间：自2023年3月1日起至5月31日止。") == "申请期间"
+    assert heading_of("专项资金重点支持以下方向：") is None
+    assert heading_of("申請資格：") == "申請資格"
+    assert heading_of("总　体　要　求") == "总体要求"
+    assert heading_of("专项资金采取事后奖补方式安排。奖补资金应当用于…", "article") is None
+    assert heading_of("\t国际首台（套）\t最高500万元") is None
+
+
+def test_top_level_of_any_style_is_a_section_or_measure():
+    doc, shape = tree("1．支持对象\n（1）高新技术企业。\n2．附则\n本细则自发布之日起施行。\n")
+    assert shape == [("1", "section"), ("1.1", "subitem"), ("2", "measure")]
+
+
+def test_a_second_document_numbered_again_is_a_part_of_its_own():
+    text = ("某某措施\n一、支持投资\n对企业给予奖励。\n二、优化服务\n做好服务。\n本措施自发布之日起施行。\n"
+            "某某措施政策解读\n一、出台背景\n为了发展。\n二、主要内容\n共2条。\n")  # fmt: skip
+    doc, shape = tree(text)
+    assert shape == [("1", "measure"), ("2", "measure"), ("part2", "part"), ("part2.1", "measure"), ("part2.2", "measure")]
+    assert doc.closing.text == "本措施自发布之日起施行。" and doc.clause("part2").heading == "某某措施政策解读"
+    # a signature between the two is no title of a part: nothing numbered follows it
+    doc, shape = tree("一、甲\n内容。\n二、乙\n内容。\n某某局\n2023年1月1日\n")
+    assert [i for i, _ in shape] == ["1", "2"]
+
+
+def test_issued_document_with_its_title_on_two_lines():
+    text = ("关于印发《某市关于促进中小企业高质量发展的若干措施》的通知\n各有关单位：\n"
+            "现将《某市关于促进中小企业高质量发展的若干措施》印发给你们。\n附件：某市关于促进中小企业高质量发展的若干措施\n"
+            "某市人民政府\n2023年1月5日\n某市关于促进中小企业\n高质量发展的若干措施\n为促进发展，制定本措施。\n"
+            "一、降低成本\n（一）减免房租。对小微企业减免3个月房租。\n")  # fmt: skip
+    doc, shape = tree(text)
+    assert shape == [("1", "section"), ("1.1", "measure")]
+    assert doc.preamble.text == "为促进发展，制定本措施。"
+    assert doc.metadata.extra["attachment_title"] == "某市关于促进中小企业高质量发展的若干措施"

@@ -78,3 +78,23 @@ def test_spans_quote_the_source():
 )
 def test_not_dates(text):
     assert extract_dates(text, 2022) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "expected"),
+    [
+        ("申請期間：自中华民国112年3月1日起至112年5月31日止，额满截止",
+         "自中华民国112年3月1日起至112年5月31日止", ("period", D(2023, 3, 1), D(2023, 5, 31), None)),
+        ("本要点自中华民国112年3月1日生效", "自中华民国112年3月1日", ("start", D(2023, 3, 1), None, None)),
+        ("自2023年1月1日起至2023年12月31日止执行", "自2023年1月1日起至2023年12月31日止",
+         ("period", D(2023, 1, 1), D(2023, 12, 31), None)),
+        ("于2022年1月1日以后实现首次销售", "2022年1月1日以后", ("start", D(2022, 1, 1), None, None)),
+    ],
+)
+def test_roc_years_起至_periods_and_以后(text, quote, expected):
+    mention = only(text)
+    assert mention.text == quote and as_tuple(mention) == expected
+
+
+def test_three_digit_numbers_are_years_only_before_a_month():
+    assert extract_dates("成立112年的老字号") == []

@@ -117,3 +117,31 @@ def test_a_unit_word_does_not_leak_into_the_next_sum():
 )
 def test_not_money(text):
     assert extract_amounts(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "value", "currency", "role"),
+    [
+        ("每家企业最高新台币二十万元", "新台币二十万元", "200000", "TWD", "cap"),
+        ("每家企业每年度以新台币二十五万元为上限", "新台币二十五万元", "250000", "TWD", "cap"),
+        ("给予港币50万元资助", "港币50万元", "500000", "HKD", "exact"),
+        ("资助额最高100万港元", "100万港元", "1000000", "HKD", "cap"),
+        ("投资总额不低于1000万欧元的项目", "1000万欧元", "10000000", "EUR", "threshold_min"),
+        ("注册资本人民币1亿元以上", "人民币1亿元", "100000000", "CNY", "threshold_min"),
+    ],
+)
+def test_currencies_named_before_or_after(text, quote, value, currency, role):
+    amount = only(text)
+    assert (amount.text, amount.value, amount.currency, amount.role) == (quote, Decimal(value), currency, role)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["市财政安排资金5000万元，分批次发放消费券", "区财政安排服务业发展专项资金不少于5000万元", "统筹专项资金2亿元用于"],
+)
+def test_budget_set_aside_is_a_programme_total(text):
+    assert only(text).role == "total"
+
+
+def test_a_sum_given_stays_exact_beside_a_budget_word():
+    assert only("对首次认定的企业给予奖励资金50万元").role == "exact"

@@ -78,3 +78,10 @@ def test_shares_in_a_list():
 @pytest.mark.parametrize("text", ["上午9:00开始", "7x24小时", "一定比例", "2022-12-31", "5G", "时间为14：30"])
 def test_not_percentages(text):
     assert extract_percentages(text) == []
+
+
+def test_为限_bounds_a_percentage():
+    from zhida.documents.extract.percent import extract_percentages
+
+    [item] = extract_percentages("补助经费以计划总经费百分之五十为限")
+    assert (item.text, item.value, item.role) == ("百分之五十", 50, "cap")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -66,11 +67,23 @@ def _free_port() -> int:
 def server(tmp_path_factory) -> Server:
     home = tmp_path_factory.mktemp("web-home")
     app = create_app(f"sqlite:///{home / 'zhida.sqlite3'}", secret=b"test-secret-" * 4)
+    prepare(app)
+    with serve(app) as running:
+        yield running
+
+
+def prepare(app) -> None:
+    """The five seed documents ingested and one account per role (``ACCOUNTS``)."""
     results = ingest_paths(app.state.store, [config.SOURCES_DIR])
     assert [r.status for r in results] == ["new"] * 5, [r.error for r in results]
     for username, scope in ACCOUNTS.items():
         create_user(app.state.store, Actor("cli:test"), username=username, password=PASSWORD,
                     display_name=f"测试{username}", **scope)
+
+
+@contextmanager
+def serve(app):
+    """``app`` served by uvicorn on a free loopback port until the block ends."""
     port = _free_port()
     uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=uv.run, daemon=True)
@@ -80,9 +93,11 @@ def server(tmp_path_factory) -> Server:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.05)
-    yield Server(f"http://127.0.0.1:{port}", app)
-    uv.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield Server(f"http://127.0.0.1:{port}", app)
+    finally:
+        uv.should_exit = True
+        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")

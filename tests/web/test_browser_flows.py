@@ -102,7 +102,7 @@ def test_bad_input_is_escaped_and_explained(server, page):
 
 def test_what_if_draws_the_chart(server, page):
     page.goto(server.url + "/simulations?measure=bj2022.sme-equipment-deduction")
-    option = page.locator("#whatif-parameter option[value^='condition.unit_value_over_5m']").first
+    option = page.locator("#whatif-parameter option[value^='conditions.unit_value_over_5m.']").first
     page.locator("#whatif-parameter").select_option(option.get_attribute("value"))
     page.locator("#whatif-value").fill("100000")
     page.locator("#whatif-run").click()

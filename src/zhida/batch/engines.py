@@ -146,12 +146,13 @@ class DuckDBEngine(Engine):
         con.execute("SET enable_progress_bar_print = false")
         return con
 
-    def facts_view(self, con, policies, input_path: Path) -> list[str]:
+    def facts_view(self, con, policies, input_path: Path, region_code: str | None = None) -> list[str]:
+        """The input as the view the compiled query reads; ``region_code``: that district's rows only."""
         present = input_columns(input_path)
         source = str(input_path / "*.parquet") if input_path.is_dir() else str(input_path)
         extra = "".join(", " + s for s in _missing_fact_selects(policies, present))
-        con.execute(f"CREATE OR REPLACE VIEW {FACTS_VIEW} AS SELECT *{extra} FROM read_parquet(?)".replace(
-            "?", "'" + source.replace("'", "''") + "'"))
+        where = "" if region_code is None else " WHERE region_code = " + _quoted(region_code)
+        con.execute(f"CREATE OR REPLACE VIEW {FACTS_VIEW} AS SELECT *{extra} FROM read_parquet({_quoted(source)}){where}")
         return present
 
     def run(self, policies, measures, as_of, input_path, out, progress=None,
@@ -179,6 +180,11 @@ class DuckDBEngine(Engine):
 
 def _lit(path: Path) -> str:
     return str(path).replace("'", "''")
+
+
+def _quoted(text: str) -> str:
+    """A SQL string literal (DuckDB cannot bind parameters in a view's definition)."""
+    return "'" + str(text).replace("'", "''") + "'"
 
 
 def _with_progress(con, sql: str, progress: Progress | None) -> int:

@@ -63,29 +63,93 @@ def sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
-def eligible_rows(run, district: str | None = None, unit: str | None = None):
-    """(measure entry, row dict) for every eligible pair of enterprise-benefit measures."""
+def industry_clause(code: str) -> tuple[str, list]:
+    """SQL (over ``e.industry_code``, the catalogue's digits) and parameters for a GB/T 4754 code
+    prefix with or without its 门类 letter: ``C``, ``C39``, ``391``; anything else matches nothing."""
+    from zhida.enterprises import industries
+
+    found = re.fullmatch(r"([A-T])?(\d{0,4})", "".join(code.split()).upper())
+    if not found or not any(found.groups()):
+        return "FALSE", []
+    letter, digits = found.groups()
+    parts, params = [], []
+    if letter:
+        divisions = sorted(d for d, s in industries.section_of_division().items() if s == letter)
+        if not divisions:
+            return "FALSE", []
+        parts.append(f"left(e.industry_code, 2) IN ({', '.join(repr(d) for d in divisions)})")
+    if digits:
+        parts.append("e.industry_code LIKE ?")
+        params.append(digits + "%")
+    return " AND ".join(parts), params
+
+
+def _eligible_where(measures: list[int], district: str | None, industry: str | None) -> tuple[str, list]:
+    """WHERE over results ``r`` joined with enterprises ``e``: eligible pairs of these measures,
+    in a district (its code, or a special zone's) and an industry (``industry_clause``)."""
     from zhida.batch.engines import STATUS_CODES
 
+    where = f"r.status = {STATUS_CODES['eligible']} AND r.measure IN ({', '.join(map(str, measures))})"
+    params: list = []
+    if district:
+        where += " AND (e.region_code = ? OR e.special_zone = ?)"
+        params += [district, district]
+    if industry:
+        clause, more = industry_clause(industry)
+        where += f" AND {clause}"
+        params += more
+    return where, params
+
+
+def _joined(run) -> str:
+    results, enterprises = (g.replace("'", "''") for g in (run.results_glob(), run.enterprises_glob()))
+    return f"read_parquet('{results}') r JOIN read_parquet('{enterprises}') e ON e.uscc = r.uscc"
+
+
+def eligible_rows(run, district: str | None = None, unit: str | None = None):
+    """(measure entry, row dict) for every eligible pair of enterprise-benefit measures."""
     measures = run.manifest["measures"]
     wanted = [i for i, m in enumerate(measures)
               if m["enterprise_benefit"] and not (unit and unit not in (m["responsible_units"] or [NO_UNIT]))]
     if not wanted:
         return
-    where = f"r.status = {STATUS_CODES['eligible']} AND r.measure IN ({', '.join(map(str, wanted))})"
-    if district:
-        code = district.replace("'", "''")
-        where += f" AND (e.region_code = '{code}' OR e.special_zone = '{code}')"
+    where, params = _eligible_where(wanted, district, None)
     con = connect()  # results are long (one row per pair); identity columns joined from enterprises.parquet
     cur = con.execute(f"SELECT r.measure, r.uscc, e.name, e.region_code, e.special_zone, e.industry_code, r.amount, "
-                      f"r.upper FROM read_parquet('{run.results_glob()}') r "
-                      f"JOIN read_parquet('{run.enterprises_glob()}') e ON e.uscc = r.uscc "
-                      f"WHERE {where} ORDER BY r.measure, r.amount DESC NULLS LAST, r.uscc")
+                      f"r.upper FROM {_joined(run)} WHERE {where} ORDER BY r.measure, r.amount DESC NULLS LAST, r.uscc",
+                      params)
     while rows := cur.fetchmany(50_000):
         for i, uscc, name, region, zone, industry, amount, high in rows:
             m = measures[i]
             yield m, {"uscc": uscc, "name": name, "area": area_of(region, zone), "industry": industry,
                       "amount": amount, "upper": high if m["amount_kind"] == "range" else None}
+
+
+def measure_lists(run, measure_ids: list[str], district: str | None = None, industry: str | None = None,
+                  limit: int | None = None) -> dict[str, dict]:
+    """Per measure id (those with eligible enterprises): ``count`` and ``total`` (Decimal sum of known
+    amounts, None if none) of the eligible enterprises in the district / industry, and ``rows``
+    (largest amount first, at most ``limit``): uscc, name, region_code, special_zone, industry_code,
+    amount — what a screen of push lists shows, without reading the whole run."""
+    index = {m["id"]: i for i, m in enumerate(run.manifest["measures"])}
+    wanted = [index[m] for m in measure_ids if m in index]
+    if not wanted:
+        return {}
+    where, params = _eligible_where(wanted, district, industry)
+    cap = f"WHERE n <= {int(limit)}" if limit else ""
+    rows = connect().execute(
+        f"SELECT * FROM (SELECT r.measure, r.uscc, e.name, e.region_code, e.special_zone, e.industry_code, r.amount, "
+        f"row_number() OVER w AS n, count(*) OVER (PARTITION BY r.measure) AS hits, "
+        f"sum(r.amount) OVER (PARTITION BY r.measure) AS total FROM {_joined(run)} WHERE {where} "
+        f"WINDOW w AS (PARTITION BY r.measure ORDER BY r.amount DESC NULLS LAST, r.uscc)) {cap} ORDER BY measure, n",
+        params).fetchall()
+    ids = [m["id"] for m in run.manifest["measures"]]
+    out: dict[str, dict] = {}
+    for i, uscc, name, region, zone, industry, amount, _n, hits, total in rows:
+        entry = out.setdefault(ids[i], {"count": int(hits), "total": total, "rows": []})
+        entry["rows"].append({"uscc": uscc, "name": name, "region_code": region, "special_zone": zone,
+                              "industry_code": industry, "amount": amount})
+    return out
 
 
 def _row(m: dict, r: dict, role: str) -> list:

@@ -76,12 +76,56 @@ def _literal(value: str, where: str) -> exp.Expression:
 def _numbers(node: exp.Expression) -> list[exp.Expression]:
     """Numeric literals and DATE literals of an expression, in reading order."""
     found = []
-    for sub in node.walk():
+    for sub in node.walk(bfs=False):  # depth first: reading order
         if isinstance(sub, exp.Literal) and not sub.is_string:
             found.append(sub)
         elif isinstance(sub, exp.Cast) and sub.to.is_type("date") and isinstance(sub.this, exp.Literal):
             found.append(sub)  # DATE 'YYYY-MM-DD' (its string literal is not numeric, so not listed twice)
     return found
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A number or date of a measure that ``--set <measure>.<path>=VALUE`` can change."""
+
+    path: str  # amount.cap, amount.expr.2, conditions.<id>.1
+    kind: str  # number | date
+    value: str  # as encoded: 5000000, 0.50, 2022-12-31
+    context: exp.Expression  # the expression it sits in (the literal's parent), for describing it
+
+
+def _literal_value(node: exp.Expression) -> tuple[str, str]:
+    if isinstance(node, exp.Cast):
+        return "date", node.this.this
+    return "number", node.this
+
+
+def parameters(measure) -> list[Parameter]:
+    """The measure's addressable numbers and dates, in path order; literals in a list of codes
+    (``IN (3, 4, 5)``) are categories, not parameters, and are left out (their positions still count)."""
+    out = []
+    a = measure.amount
+    if a is not None:
+        for part in ("cap", "floor", "upper"):
+            node = getattr(a, part)
+            if isinstance(node, exp.Literal) and not node.is_string:
+                out.append(Parameter(f"amount.{part}", "number", node.this, node))
+        if a.expr is not None:
+            written = policies_parse(a.text["expr"], f"{measure.id}.amount.expr") if a.text.get("expr") else a.expr
+            out += _positional(written, "amount.expr")
+    for c in measure.conditions:
+        out += _positional(c.ast, f"conditions.{c.id}")
+    return out
+
+
+def _positional(node: exp.Expression, prefix: str) -> list[Parameter]:
+    out = []
+    for n, literal in enumerate(_numbers(node), start=1):
+        if isinstance(literal.parent, (exp.In, exp.Tuple)):
+            continue
+        kind, value = _literal_value(literal)
+        out.append(Parameter(f"{prefix}.{n}", kind, value, literal.parent or node))
+    return out
 
 
 def _replace_literal(node: exp.Expression, selector: str, value: str, where: str) -> exp.Expression:
@@ -150,8 +194,11 @@ def policies_parse(text: str, where: str) -> exp.Expression:
 
 
 def simulate(policies, input_path: Path, as_of: dt.date, changes: list[str] = (), measure_ids: list[str] | None = None,
-             movers_limit: int = 50, engine=None) -> Simulation:
-    """Baseline (and reform) over the population in ``input_path``, aggregated with DuckDB."""
+             movers_limit: int = 50, engine=None, region_code: str | None = None) -> Simulation:
+    """Baseline (and reform) over the population in ``input_path``, aggregated with DuckDB.
+
+    ``region_code``: only the enterprises of that district. Movers: per change, the
+    ``movers_limit`` largest gains and the ``movers_limit`` largest losses (``direction``)."""
     from zhida.batch.engines import DuckDBEngine, result_names
     from zhida.batch.pushlists import area_name, industry_name
 
@@ -166,7 +213,7 @@ def simulate(policies, input_path: Path, as_of: dt.date, changes: list[str] = ()
     engine = engine or DuckDBEngine()
     con = engine.connect()
     con.execute("SET enable_progress_bar = false")
-    present = engine.facts_view(con, policies, Path(input_path))
+    present = engine.facts_view(con, policies, Path(input_path), region_code=region_code)
     carry = tuple(c for c in ("name", "region_code", "special_zone", "industry_code") if c in present)
     compiled = engine.compile(policies, measures, as_of, carry)
     names = result_names(compiled, carry)
@@ -176,7 +223,8 @@ def simulate(policies, input_path: Path, as_of: dt.date, changes: list[str] = ()
 
     def aggregates(m_id: str) -> list[str]:
         s, a = q(m_id + ":status"), q(m_id + ":amount")
-        return [f"count_if({s} = 'eligible')", f"count_if({s} = 'undetermined')",
+        # count(*) FILTER, not count_if: 0 (not NULL) over no rows (a district without enterprises)
+        return [f"count(*) FILTER ({s} = 'eligible')", f"count(*) FILTER ({s} = 'undetermined')",
                 f"sum({a}) FILTER ({s} = 'eligible')"]
 
     def table(group_sql: str | None) -> list[tuple]:
@@ -208,21 +256,50 @@ def simulate(policies, input_path: Path, as_of: dt.date, changes: list[str] = ()
                    for r in table("LEFT(industry_code, 2)")]
     movers = []
     for mid in reformed:
-        b_s, b_a, r_s, r_a = (q(mid + ":status"), q(mid + ":amount"), q(mid + REFORM + ":status"),
-                              q(mid + REFORM + ":amount"))
-        gain = f"coalesce(CASE WHEN {r_s} = 'eligible' THEN {r_a} END, 0) - coalesce(CASE WHEN {b_s} = 'eligible' THEN {b_a} END, 0)"
-        differs = f"({b_s} <> {r_s} OR {b_a} IS DISTINCT FROM {r_a})"
-        rows = con.execute(
-            f"SELECT uscc, name, region_code, {b_s}, {b_a}, {r_s}, {r_a}, {gain} AS delta, "
-            f"count(*) OVER () AS n, count_if({gain} > 0) OVER () AS gainers, count_if({gain} < 0) OVER () AS losers "
-            f"FROM sim WHERE {differs} ORDER BY abs(delta) DESC, uscc LIMIT {int(movers_limit)}").fetchall()
-        for uscc, name, region, bs, ba, rs, ra, delta, n, gainers, losers in rows:
-            movers.append({"measure_id": mid, "uscc": uscc, "name": name, "district": area_name(region) if region else "",
-                           "baseline": {"status": bs, "amount": _s(ba)}, "reform": {"status": rs, "amount": _s(ra)},
-                           "change": _s(delta), "changed_total": int(n), "gainers": int(gainers), "losers": int(losers)})
+        counts = _mover_counts(con, mid)
+        next(e for e in per_measure if e["measure_id"] == mid)["movers"] = counts
+        movers += _movers(con, mid, movers_limit, counts)
     con.close()
     return Simulation(as_of, int(total), per_measure, by_district, by_industry,
                       [{"measure": c.measure, "path": c.path, "value": c.value} for c in parsed], movers)
+
+
+def _mover_sql(mid: str) -> dict[str, str]:
+    """Per enterprise: the change in money and its direction. A gain is becoming eligible or
+    getting more; a loss the reverse; other changes (ineligible ↔ undetermined) are neither."""
+    b_s, b_a, r_s, r_a = q(mid + ":status"), q(mid + ":amount"), q(mid + REFORM + ":status"), q(mid + REFORM + ":amount")
+    delta = (f"coalesce(CASE WHEN {r_s} = 'eligible' THEN {r_a} END, 0) "
+             f"- coalesce(CASE WHEN {b_s} = 'eligible' THEN {b_a} END, 0)")
+    gain = f"({r_s} = 'eligible' AND {b_s} <> 'eligible' OR {b_s} = 'eligible' AND {r_s} = 'eligible' AND ({delta}) > 0)"
+    loss = f"({b_s} = 'eligible' AND {r_s} <> 'eligible' OR {b_s} = 'eligible' AND {r_s} = 'eligible' AND ({delta}) < 0)"
+    return {"b_s": b_s, "b_a": b_a, "r_s": r_s, "r_a": r_a, "delta": delta,
+            "direction": f"CASE WHEN {gain} THEN 'gain' WHEN {loss} THEN 'loss' ELSE 'other' END",
+            "differs": f"({b_s} <> {r_s} OR {b_a} IS DISTINCT FROM {r_a})"}
+
+
+def _mover_counts(con, mid: str) -> dict[str, int]:
+    m = _mover_sql(mid)
+    changed, gainers, losers = con.execute(
+        f"SELECT count(*), count(*) FILTER ({m['direction']} = 'gain'), count(*) FILTER ({m['direction']} = 'loss') "
+        f"FROM sim WHERE {m['differs']}").fetchone()
+    return {"changed": int(changed), "gainers": int(gainers), "losers": int(losers)}
+
+
+def _movers(con, mid: str, limit: int, counts: dict[str, int]) -> list[dict]:
+    from zhida.batch.pushlists import area_name
+
+    m = _mover_sql(mid)
+    rows = con.execute(
+        f"SELECT * FROM (SELECT uscc, name, region_code, industry_code, {m['b_s']}, {m['b_a']}, {m['r_s']}, {m['r_a']}, "
+        f"{m['delta']} AS delta, {m['direction']} AS direction FROM sim WHERE {m['differs']}) "
+        f"QUALIFY row_number() OVER (PARTITION BY direction ORDER BY abs(delta) DESC, uscc) <= {int(limit)} "
+        f"ORDER BY abs(delta) DESC, uscc").fetchall()
+    return [{"measure_id": mid, "uscc": uscc, "name": name, "region_code": region,
+             "district": area_name(region) if region else "", "industry_code": industry, "direction": direction,
+             "baseline": {"status": bs, "amount": _s(ba)}, "reform": {"status": rs, "amount": _s(ra)},
+             "change": _s(delta), "changed_total": counts["changed"], "gainers": counts["gainers"],
+             "losers": counts["losers"]}
+            for uscc, name, region, industry, bs, ba, rs, ra, delta, direction in rows]
 
 
 def _s(value) -> str | None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from zhida.batch.tables import COMPLETE, FAILED, RUNNING, BatchMeasureTotal, BatchResult, BatchRun
 from zhida.errors import DataError
@@ -19,13 +20,21 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _opened(store):
+    """(store, whether we opened it): a Store is used as given; a URL or None (configured) is opened."""
+    from zhida.store import open_store
+    from zhida.store.database import Store
+
+    return (store, False) if isinstance(store, Store) else (open_store(store), True)
+
+
 class Recorder:
-    """Writes one run's row: ``running`` at start, ``complete`` (with results) or ``failed``."""
+    """Writes one run's row: ``running`` at start, ``complete`` (with results) or ``failed``.
 
-    def __init__(self, url: str | None = None):
-        from zhida.store import open_store
+    ``store``: an open Store (left open), a URL or None (the configured store; closed by ``close``)."""
 
-        self.store = open_store(url)
+    def __init__(self, store=None):
+        self.store, self._owned = _opened(store)
         self.run_id: int | None = None
 
     def start(self, key: str, as_of: dt.date, engine: str, source: str, out_dir: str) -> int:
@@ -64,7 +73,8 @@ class Recorder:
             pass
 
     def close(self) -> None:
-        self.store.close()
+        if self._owned:
+            self.store.close()
 
 
 def eligible_pairs(run):
@@ -80,39 +90,48 @@ def eligible_pairs(run):
                for i, u, amount in rows]
 
 
-def latest_complete_run(url: str | None = None) -> BatchRun | None:
-    """The newest run whose row is complete (running and failed runs are never read)."""
-    from zhida.store import open_store
-
-    store = open_store(url)
+def latest_complete_run(store=None, source: str | None = None) -> BatchRun | None:
+    """The newest run whose row is complete (running and failed runs are never read); ``source``:
+    only runs of that input (``"store"``: the store's own enterprises). ``store`` as for Recorder."""
+    store, owned = _opened(store)
+    query = select(BatchRun).where(BatchRun.status == COMPLETE)
+    if source is not None:
+        query = query.where(BatchRun.input == source)
     try:
         with store.transaction() as s:
-            return s.scalars(select(BatchRun).where(BatchRun.status == COMPLETE)
-                             .order_by(BatchRun.finished_at.desc(), BatchRun.id.desc()).limit(1)).first()
+            return s.scalars(query.order_by(BatchRun.finished_at.desc(), BatchRun.id.desc()).limit(1)).first()
     finally:
-        store.close()
+        if owned:
+            store.close()
 
 
-def export_enterprises(out: Path, as_of: dt.date, url: str | None = None) -> Path:
-    """The store's enterprises → a facts Parquet (as of ``as_of``), the engines' input."""
+def export_enterprises(out: Path, as_of: dt.date, store=None,
+                       progress: Callable[[int, int], None] | None = None) -> Path:
+    """The store's enterprises → a facts Parquet (as of ``as_of``), the engines' input.
+
+    ``store``: an open Store, a URL or None (the configured store). ``progress(done, total)`` after
+    each chunk; an exception it raises (a cancelled web job) stops the export."""
     from zhida.enterprises.facts import arrow_schema, profiles_to_table
     from zhida.enterprises.profile import EnterpriseProfile
     from zhida.enterprises.tables import Enterprise
-    from zhida.store import open_store
 
-    store = open_store(url)
+    store, owned = _opened(store)
     writer = pq.ParquetWriter(out, arrow_schema(), compression="zstd")
     count = 0
     try:
         with store.transaction() as s:
+            total = s.scalar(select(func.count(Enterprise.id))) or 0
             result = s.execute(select(Enterprise.profile_json).order_by(Enterprise.id)).yield_per(CHUNK)
             for chunk in result.partitions(CHUNK):
                 profiles = [EnterpriseProfile.model_validate(row[0]) for row in chunk]
                 writer.write_table(profiles_to_table(profiles, as_of).cast(writer.schema))
                 count += len(profiles)
+                if progress:
+                    progress(count, total)
     finally:
         writer.close()
-        store.close()
+        if owned:
+            store.close()
     if count == 0:
         raise DataError("store", "no enterprises: import some (`zhida enterprises import`) or pass --input")
     return out

@@ -1,9 +1,10 @@
-"""Commands for the policy store: db upgrade, ingest, docs list/show, search."""
+"""Commands for the policy store: db upgrade, ingest, docs list/show/reindex, search."""
 
 from __future__ import annotations
 
 import json
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,7 +22,6 @@ from zhida.store import Store, ingest_paths, open_store, search
 from zhida.store.catalog import list_documents, show_document
 from zhida.store.database import create_store_engine, upgrade
 from zhida.store.ingest import expand_paths
-from zhida.store.search_index import CANDIDATES
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -184,6 +184,22 @@ def _outline(clause: dict, depth: int) -> None:
         _outline(child, depth + 1)
 
 
+@docs_app.command("reindex")
+def docs_reindex() -> None:
+    """Rebuild the clause search index from the store (it is kept up to date by itself; this is
+    for a deleted, damaged or copied index)."""
+    from zhida.store.search_sync import reindex
+
+    store = _open()
+    started = time.perf_counter()
+    try:
+        where, clauses = reindex(store)
+    finally:
+        store.close()
+    out.print(f"search index {where or '(in memory)'}: {clauses} clauses indexed in "
+              f"{time.perf_counter() - started:.1f} s")
+
+
 @app.command("search")
 def search_command(
     query: Annotated[str, typer.Argument(help="Words to find; several words must all occur (AND).")],
@@ -203,7 +219,6 @@ def search_command(
         _print_json({
             "query": query,
             "filters": {"doc": doc, "unit": unit, "beneficiary": beneficiary, "limit": limit},
-            "complete": hits.complete,
             "results": [hit.to_json() for hit in hits],
         })
         return
@@ -215,5 +230,3 @@ def search_command(
         heading = f"  {hit.heading}" if hit.heading else ""
         out.print(f"{hit.document} {hit.clause_id}{heading}{score}")
         out.print(f"    {hit.snippet}")
-    if not hits.complete:
-        out.print(f"(very many clauses match: ranked the {CANDIDATES} most recently ingested; add words or filters)")

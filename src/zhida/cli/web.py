@@ -21,15 +21,26 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="监听地址"),
     port: int = typer.Option(8000, min=1, max=65535, help="端口"),
     database_url: str = typer.Option(None, "--database-url", help="SQLAlchemy URL（默认 ZHIDA_DATABASE_URL 或 ZHIDA_HOME 中的 SQLite）"),
+    workers: int = typer.Option(1, "--workers", min=1, max=64,
+                                help="进程数（多核时提高体检吞吐；每个进程各自缓存体检结果，后台任务只在启动它的进程中可见）"),
+    access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="逐请求访问日志"),
 ) -> None:
     """启动 Web 平台（政策库、政策体检、精准推送……）。"""
     import uvicorn
 
-    from zhida.web.app import create_app
+    from zhida.store import open_store
+    from zhida.web.security import load_secret
 
-    web_app = create_app(database_url)
-    out.print(f"政策直达 Web 平台： http://{host}:{port}/  （API 文档 http://{host}:{port}/api/docs）")
-    uvicorn.run(web_app, host=host, port=port, log_level="info")
+    if database_url:
+        os.environ["ZHIDA_DATABASE_URL"] = database_url  # worker processes read the same store
+    # Once, before any worker starts: the schema upgrade and the secret file (so that workers
+    # neither migrate concurrently nor race to create different secrets).
+    open_store(database_url).close()
+    load_secret()
+    out.print(f"政策直达 Web 平台： http://{host}:{port}/  （API 文档 http://{host}:{port}/api/docs；"
+              f"{workers} 个进程）")
+    uvicorn.run("zhida.web.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level="info", access_log=access_log)
 
 
 @users_app.command("add")

@@ -1,55 +1,34 @@
-"""Remove page furniture and rejoin paragraphs split by page breaks.
+"""Remove page furniture and rejoin paragraphs split by page breaks and line wraps.
 
 Works on ``MappedText`` so the cleaned paragraphs still point into the original.
-Furniture is recognised by shape, not by a list of one document's strings: short
-lines that recur (running headers), gazette names, page numbers, web-page chrome,
-print footers (抄送/共印/印发). Removed lines are kept (kind + text + offsets) because
-some of them — the 印发 line, a header field list — are metadata.
+Furniture is recognised by shape (furniture.py), not by a list of one document's
+strings; besides those shapes, short lines that recur are running headers, and so is
+a short line printed once at the top of a page inside a sentence the page break cut.
+Removed lines are kept (kind + text + offsets) because some of them — the 印发 line,
+header fields, page meta — are metadata. A source laid out at a fixed width (a PDF's
+text layer) wraps lines mid-sentence: lines that fill that width continue.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from zhida.documents.furniture import HEADER_FIELD, furniture_kind
 from zhida.documents.labels import find_label, starts_with_label
-from zhida.documents.textmap import MappedText
+from zhida.documents.model import Removed
+from zhida.documents.textmap import LINE_BREAK, MappedText
 
-# inline markup: markdown heading marks, bold, Word bookmarks exported by converters
-_INLINE_MARKUP = re.compile(r"^\s*#{1,6}\s+|^\s*#{1,6}(?=\S)|\*\*|\[bookmark:[^\]\n]*\]|^\s*>\s+")
+__all__ = ["Cleaned", "Removed", "clean", "furniture_kind", "should_join"]
 
-_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
-    ("gazette", re.compile(r"(?!.*(关于|關於|的|统计|統計)).{2,24}(公报|公報)")),
-    ("page_number", re.compile(r"[-—－–~·]*\s*(第\s*)?[0-9０-９]{1,4}\s*(页|頁)?\s*[-—－–~·]*")),
-    ("page_number", re.compile(r"第\s*[0-9０-９]{1,4}\s*[页頁](\s*[/，,]?\s*共\s*[0-9]{1,4}\s*[页頁])?")),
-    ("page_number", re.compile(r"[0-9]{1,4}\s*/\s*[0-9]{1,4}")),
-    ("web_chrome", re.compile(r"(分享|字号|字號|分享到)\s*[:：].*")),
-    ("web_chrome", re.compile(r"(相关政策|相關政策|相关链接|相關連結|相关文件|相關文件|打印本页|打印本頁|关闭窗口|關閉窗口|"
-                              r"【?打印】?|【?关闭】?|【?關閉】?|返回顶部|返回頂部|扫一扫.{0,20}|掃一掃.{0,20}|"
-                              r"[【\[]?[大中小][】\]]?\s*[【\[]?[大中小][】\]]?\s*[【\[]?[大中小][】\]]?)")),
-    ("web_chrome", re.compile(r".*(您访问的链接即将离开|您訪問的連結即將離開).*")),
-    ("breadcrumb", re.compile(r"[^>＞»\n]{1,20}(\s*[>＞»]\s*[^>＞»\n]{1,20}){2,}")),
-    ("print", re.compile(r"抄\s*送\s*[:：].*")),
-    ("print", re.compile(r"共印\s*[0-9０-９]+\s*份")),
-    ("print", re.compile(r".{0,40}[0-9０-９〇○一二三四五六七八九十]{1,4}\s*年\s*[0-9０-９一二三四五六七八九十]{1,3}\s*月"
-                         r"\s*[0-9０-９一二三四五六七八九十]{1,3}\s*日\s*(印发|印發)")),
-    ("publication", re.compile(r"[（(]\s*此件(公开发布|公開發布|不公开|主动公开|主動公開)\s*[）)]")),
-]
-HEADER_FIELD = re.compile(r"[0-9]{1,2}\s*[.．、]\s*[\[【]([^\]】]{1,20})[\]】]\s*(.*)")
+# inline markup: markdown thematic breaks, heading marks, bold, quotes, Word bookmarks exported by converters
+INLINE_MARKUP = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$|^\s*#{1,6}\s+|^\s*#{1,6}(?=\S)|\*\*|\[bookmark:[^\]\n]*\]|^\s*>\s+")
 _DATE_ONLY = re.compile(r"[0-9０-９〇○一二三四五六七八九十]{2,4}\s*年.{1,6}月.{1,6}日")
-_SENTENCE_PUNCT = re.compile(r"[。；;！!？?]")
 _PROSE_PUNCT = re.compile(r"[，,。；;：:、！!？?]")
 _CLOSING = tuple("。；;！!？?”」』）)】〕]…")
 _OPENERS, _CLOSERS = "（(【〔[", "）)】〕]"
-
-
-@dataclass(frozen=True)
-class Removed:
-    kind: str  # gazette, page_number, web_chrome, breadcrumb, print, publication, repeated, header_field
-    text: str
-    start: int
-    end: int
 
 
 @dataclass
@@ -65,14 +44,6 @@ class Cleaned:
                 parts.append(MappedText.inserted("\n", parts[-1].ends[-1] if parts[-1].ends else 0))
             parts.append(para)
         return MappedText.concat(parts)
-
-
-def furniture_kind(line: str) -> str | None:
-    """The kind of page furniture a stripped line is, or None for content."""
-    for kind, pattern in _FURNITURE:
-        if pattern.fullmatch(line):
-            return kind
-    return None
 
 
 def _is_heading(text: str) -> bool:
@@ -91,11 +62,42 @@ def _unbalanced(text: str) -> bool:
     return depth > 0
 
 
-def should_join(prev: str, nxt: str) -> bool:
-    """Is ``nxt`` the continuation of ``prev`` across a break (page, line wrap)?"""
-    if not prev or not nxt or starts_with_label(nxt) or _is_heading(prev):
+def display_width(text: str) -> float:
+    """Width in full-width characters: what a fixed-width layout wraps on."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
+
+
+def wrap_width(texts: list[str]) -> float | None:
+    """The width a laid-out source (PDF text layer) wrapped its lines at, if it did.
+
+    Wrapped text has many lines of (nearly) the same, largest width; text with one
+    paragraph per line has widths all over the place. None when there is no such width.
+    """
+    widths = sorted(display_width(text) for text in texts if display_width(text) >= 10)
+    if len(widths) < 4:
+        return None
+    best, best_count = None, 0
+    for w in set(widths):
+        count = sum(1 for x in widths if w - 3 <= x <= w)  # first lines are indented by 2
+        if count > best_count or (count == best_count and best is not None and w > best):
+            best, best_count = w, count
+    wider = sum(1 for x in widths if x > best + 1)
+    if best < 20 or best_count < max(3, 0.4 * len(widths)) or wider > 0.1 * len(widths):
+        return None
+    return best
+
+
+def should_join(prev: str, nxt: str, wrapped: bool = False) -> bool:
+    """Is ``nxt`` the continuation of ``prev`` across a break (page, line wrap)?
+
+    ``wrapped``: ``prev`` ends with a line that filled the layout's width, so the
+    paragraph goes on whatever its punctuation (a PDF's wrapped first line may have none).
+    """
+    if not prev or not nxt or starts_with_label(nxt):
         return False
-    if not _PROSE_PUNCT.search(prev):
+    if wrapped and not prev.endswith(_CLOSING) and not prev.endswith(("：", ":")):
+        return not (furniture_kind(nxt) or _DATE_ONLY.fullmatch(nxt))
+    if _is_heading(prev) or not _PROSE_PUNCT.search(prev):
         return False  # titles, names, dates: lines without punctuation stand alone
     if prev.endswith(("：", ":")):
         return _unbalanced(prev)  # '(责任单位:' + unit list; a salutation 'XX:' ends a line
@@ -108,8 +110,15 @@ def should_join(prev: str, nxt: str) -> bool:
     return bool(_PROSE_PUNCT.search(nxt) or re.search(r"[”」』）)】〕]", nxt))
 
 
+def _unfinished(text: str) -> bool:
+    """A paragraph cut off mid-sentence (what a page break does)."""
+    return bool(_PROSE_PUNCT.search(text)) and not text.endswith(_CLOSING) and not _is_heading(text)
+
+
 def clean(source: MappedText) -> Cleaned:
-    lines = [line.delete_pattern(_INLINE_MARKUP).strip() for line in source.lines()]
+    raw = source.lines()
+    separators = [""] + [m.group() for m in LINE_BREAK.finditer(source.text)]  # what precedes each line
+    lines = [line.delete_pattern(INLINE_MARKUP).strip() for line in raw]
     result = Cleaned(paragraphs=[])
     kinds: list[str | None] = [None] * len(lines)
 
@@ -142,16 +151,45 @@ def clean(source: MappedText) -> Cleaned:
                 kind = "repeated"  # running header/footer
         kinds[i] = kind
 
-    for line, kind in zip(lines, kinds):
+    wrap = wrap_width([line.text for line, kind in zip(lines, kinds) if line.text and not kind])
+    page_top = _page_tops(lines, separators, kinds)
+    last_width = 0.0  # width of the last line added to the last paragraph
+    for i, (line, kind) in enumerate(zip(lines, kinds)):
         if not line.text:
             continue
+        wrapped = wrap is not None and last_width >= wrap - 3
+        if kind is None and i in page_top and result.paragraphs and _is_running_header(line.text, lines, kinds, i):
+            before = result.paragraphs[-1].text
+            if _unfinished(before) or (wrapped and not before.endswith(_CLOSING)):
+                kind = "running_header"  # a header printed once, inside a sentence cut by the page break
         if kind:
             start, end = line.span()
             result.removed.append(Removed(kind, line.text, start, end))
             continue
-        if result.paragraphs and should_join(result.paragraphs[-1].text, line.text):
+        if result.paragraphs and should_join(result.paragraphs[-1].text, line.text, wrapped):
             result.joins.append(line.starts[0])
             result.paragraphs[-1] = MappedText.concat([result.paragraphs[-1], line])
         else:
             result.paragraphs.append(line)
+        last_width = display_width(line.text)
     return result
+
+
+def _page_tops(lines: list[MappedText], separators: list[str], kinds: list[str | None]) -> set[int]:
+    """Indices of the first content line of each page after the first."""
+    tops, after_break = set(), False
+    for i, (line, separator) in enumerate(zip(lines, separators)):
+        after_break = after_break or separator == "\f"
+        if line.text and not kinds[i]:
+            if after_break:
+                tops.add(i)
+            after_break = False
+    return tops
+
+
+def _is_running_header(text: str, lines: list[MappedText], kinds: list[str | None], i: int) -> bool:
+    """Short, no punctuation, no label, no date, and the text goes on after it."""
+    if len(text) > 30 or _PROSE_PUNCT.search(text) or find_label(text) or _DATE_ONLY.search(text):
+        return False
+    following = next((line.text for line, kind in zip(lines[i + 1 :], kinds[i + 1 :]) if line.text and not kind), "")
+    return bool(following) and not starts_with_label(following)

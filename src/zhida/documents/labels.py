@@ -13,18 +13,22 @@ CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 
 CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN = "[一二三四五六七八九十百千零〇○两]+"
 _AR = "[0-9０-９]{1,3}"
+# a unit right after a spaced number ('5 万元以下', '3 个月内') makes it a quantity, not a label;
+# only units that start no ordinary word ('1 项目', '2 人才引进' are labels)
+_UNIT_AFTER = r"(?:千万|百万|万|亿|美元|元|倍|个(?:月|工作日|百分点)|年(?:[内以底前后]|$)|月[内底份]|日[内前]|天|%|％)"
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 # style name → pattern; order matters (more specific first). Group 1 is the number.
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("part", re.compile(rf"第\s*({_CN}|{_AR})\s*编")),
+    ("part", re.compile(rf"第\s*({_CN}|{_AR})\s*(?:编|部分|篇)")),
     ("chapter", re.compile(rf"第\s*({_CN}|{_AR})\s*章")),
     ("jie", re.compile(rf"第\s*({_CN}|{_AR})\s*节")),
     ("article", re.compile(rf"第\s*({_CN}|{_AR})\s*条")),
     ("cn_paren", re.compile(rf"[（(]\s*({_CN})\s*[）)]")),
     ("arabic_paren", re.compile(rf"[（(]\s*({_AR})\s*[）)]")),
     ("cn_dun", re.compile(rf"({_CN})\s*[、．.](?![、])")),
-    ("arabic", re.compile(rf"({_AR})(?:\s*[.．、](?![.．、])|[ \u3000]+(?=[^\s\d.．、%％]))")),
+    # '3 ' numbers a clause only when a word follows, not a unit: '5 万元以下…' is a sum
+    ("arabic", re.compile(rf"({_AR})(?:\s*[.．、](?![.．、])|[ \t\u3000]+(?=[^\s\d.．、%％])(?!{_UNIT_AFTER}))")),
     ("circled", re.compile(rf"([{CIRCLED}])")),
 ]
 
@@ -51,7 +55,10 @@ class Label:
             return f"（{self.number}）"
         if self.style == "circled":
             return CIRCLED[self.number - 1]
-        word = {"part": "编", "chapter": "章", "jie": "节", "article": "条"}[self.style]
+        if self.style == "part":
+            word = "部分" if "部分" in self.text else ("篇" if "篇" in self.text else "编")
+        else:
+            word = {"chapter": "章", "jie": "节", "article": "条"}[self.style]
         return f"第{to_chinese(self.number)}{word}"
 
 

@@ -32,7 +32,7 @@ PercentRole = Literal["rate", "cap", "floor", "threshold_min", "threshold_max", 
 class Amount:
     text: str
     value: Decimal | None  # in the currency's base unit (yuan for CNY), exact
-    currency: str  # "CNY" or "USD" (亿美元 stays USD)
+    currency: str  # ISO 4217: CNY, or as named — USD (亿美元), HKD (港币/港元), TWD (新台币), EUR, JPY, GBP, MOP
     role: AmountRole
     start: int
     end: int
@@ -133,6 +133,17 @@ class DocumentMetadata:
     extra: dict[str, str] = field(default_factory=dict)  # other labelled header fields
 
 
+@dataclass(frozen=True)
+class Removed:
+    """A line of page furniture cut out of the text (running header, page number, web chrome …)."""
+
+    kind: str  # gazette, page_number, web_chrome, web_meta, web_footer, breadcrumb, print, publication,
+    # repeated, running_header, header_field, toc
+    text: str
+    start: int
+    end: int
+
+
 @dataclass
 class ParsedDocument:
     source_name: str  # file name as given
@@ -148,6 +159,10 @@ class ParsedDocument:
     # but not part of the numbered tree, so they never count as sections or measures.
     preamble: Clause | None = None
     closing: Clause | None = None
+    # Furniture cut out of the text, with offsets into ``original``: together with
+    # whitespace and inline markup it is all that differs between a clause's text and
+    # ``original[clause.start:clause.end]``.
+    removed: list[Removed] = field(default_factory=list)
 
     def walk(self):
         """Every clause of the numbered tree, depth first (not preamble/closing)."""

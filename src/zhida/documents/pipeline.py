@@ -12,6 +12,7 @@ from pathlib import Path
 
 from zhida.documents import cleaning, metadata, structure
 from zhida.documents.extract import extract_clause
+from zhida.documents.labels import find_label
 from zhida.documents.model import Clause, ParsedDocument
 from zhida.documents.readers import SourceText, read_source
 from zhida.documents.script import detect_script, to_simplified
@@ -62,6 +63,7 @@ def parse_source(source: SourceText) -> ParsedDocument:
         clauses=tree.clauses,
         preamble=tree.preamble,
         closing=tree.closing,
+        removed=cleaned.removed,
     )
 
 
@@ -80,7 +82,8 @@ def _normalize_and_extract(clause: Clause, mapped: MappedText, original: str, sc
         normalized, to_clause = to_simplified(clause.text)
     clause.normalized = normalized
     to_original = mapped.remap(to_clause)  # normalized char → original offsets
-    result = extract_clause(normalized, context_year=year)
+    label = find_label(normalized) if clause.labels else None
+    result = extract_clause(normalized, context_year=year, label_end=label.end if label else 0)
     for name in EXTRACTED_FIELDS:
         items = list(getattr(result, name, None) or [])
         for item in items:

@@ -1,26 +1,31 @@
 """Read a policy document file into text, or fail with a one-line IngestError.
 
-Formats: plain text / markdown (UTF-8 or GB18030/GBK), .docx (paragraphs and table
-cells in order), .pdf (text layer; pages separated by form feeds so cleaning sees
-the breaks), .html (page chrome dropped, block elements become line breaks).
+Formats: plain text / markdown (UTF-8, GB18030/GBK, Big5, UTF-16), .docx (paragraphs
+with their Word list numbers, tables in order), .pdf (text layer; pages separated by
+form feeds so cleaning sees the breaks), .html (scripts and chrome-classed elements
+dropped, block elements become line breaks). A table row of several cells is one line,
+cells separated by tabs: a numbered row of a measures table is one clause.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from zhida import config
+from zhida.documents.docx_numbering import ListNumbering
 from zhida.errors import IngestError
 
 SUPPORTED = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 MAX_PDF_PAGES = 2000
 MAX_DOCX_UNPACKED = 200 * 1024 * 1024  # guard against zip bombs dressed as .docx
 PAGE_BREAK = "\f"
+TABLE_CELL_SEPARATOR = "\t"  # cells of one table row (docx, html) share a line
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,34 @@ _BLOCK_TAGS = {
 }  # fmt: skip
 
 
+# id/class words that mark site chrome on government portals (navigation, breadcrumb,
+# share buttons, footer); matched as whole tokens of the attribute, so 'article-footer-x'
+# counts but 'navigation-free' content classes do not. 'header' is left out: on many
+# sites the article header holds the title.
+_CHROME_TOKENS = {
+    "nav", "navbar", "navigation", "menu", "topmenu", "submenu", "footer", "foot", "breadcrumb", "breadcrumbs",
+    "crumb", "crumbs", "share", "bdsharebuttonbox", "toolbar", "copyright", "sidebar", "related", "friendlink",
+}  # fmt: skip
+_CELL = "\ue000"  # marks a table-cell boundary until whitespace is collapsed
+
+
+_CJK_LINE_BREAK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t]*[\r\n]+[ \t]*(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
+def _flow(text: str, tag: str) -> str:
+    """Source line breaks inside running text are spaces (only blocks and <br> break lines),
+    and nothing at all between two Chinese characters (CSS segment-break rules)."""
+    if tag == "pre":
+        return text
+    return re.sub(r"[ \t\n\r\f\v]+", " ", _CJK_LINE_BREAK.sub("", text))
+
+
+def _is_chrome(element) -> bool:
+    words = " ".join(element.get(attr) or "" for attr in ("class", "id")).lower()
+    tokens = set(re.split(r"[^a-z0-9]+", words))
+    return bool(tokens & _CHROME_TOKENS)
+
+
 def html_to_text(markup: str, name: str) -> str:
     import lxml.html
     from lxml import etree
@@ -145,28 +178,48 @@ def html_to_text(markup: str, name: str) -> str:
         if tag.lower() in _DROP_TAGS or not isinstance(element.tag, str):
             if element.getparent() is not None:
                 element.drop_tree()
+    total = len(root.text_content())
+    for element in list(root.iter()):
+        # chrome by its class/id, unless it holds most of the page (a misnamed content block)
+        if isinstance(element.tag, str) and element.tag.lower() != "body" and _is_chrome(element):
+            if element.getparent() is not None and len(element.text_content()) <= total / 2:
+                element.drop_tree()
     out: list[str] = []
 
-    def walk(element) -> None:
+    def walk(element, out: list[str]) -> None:
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        if tag == "tr":
+            cells = [child for child in element if isinstance(child.tag, str) and child.tag.lower() in ("td", "th")]
+            if len(cells) > 1:  # a row of several cells is one line, cells tab-separated
+                out.append("\n")
+                for cell in cells:
+                    inner: list[str] = []
+                    walk(cell, inner)
+                    out.append(_CELL + " ".join("".join(inner).split("\n")))
+                out.append("\n")
+                return
         block = tag in _BLOCK_TAGS
         if block:
             out.append("\n")
         if element.text:
-            out.append(element.text)
+            out.append(_flow(element.text, tag))
         for child in element:
-            walk(child)
+            walk(child, out)
             if child.tail:
-                out.append(child.tail)
+                out.append(_flow(child.tail, tag))
         if block:
             out.append("\n")
 
     body = root.find("body")
-    walk(body if body is not None else root)
-    # whitespace is not significant in HTML: collapse runs, one line per block
-    lines = [" ".join(line.split()) for line in "".join(out).replace("\xa0", " ").split("\n")]
-    text = "\n".join(line for line in lines if line)
-    return text
+    walk(body if body is not None else root, out)
+    # ASCII whitespace is not significant in HTML (U+3000 is): collapse runs, one line per block
+    lines = []
+    for line in "".join(out).replace("\xa0", " ").split("\n"):
+        line = re.sub(r"[ \t\r\f\v]+", " ", line).strip(" ")
+        line = re.sub(rf" ?{_CELL}+ ?", _CELL, line).strip(_CELL).replace(_CELL, TABLE_CELL_SEPARATOR)
+        if line.strip():
+            lines.append(line)
+    return "\n".join(lines)
 
 
 # --- DOCX -------------------------------------------------------------------------
@@ -191,7 +244,7 @@ def docx_to_text(data: bytes, name: str) -> str:
 
         document = docx.Document(io.BytesIO(data))
         lines: list[str] = []
-        _docx_blocks(document, lines)
+        _docx_blocks(document, lines, ListNumbering(document))
     except IngestError:
         raise
     except Exception as exc:  # python-docx/lxml raise many types on damaged parts
@@ -199,20 +252,33 @@ def docx_to_text(data: bytes, name: str) -> str:
     return "\n".join(lines)
 
 
-def _docx_blocks(container, lines: list[str]) -> None:
+def _docx_blocks(container, lines: list[str], numbering: ListNumbering) -> None:
+    """Paragraphs with their list labels; a table row of several cells is one line, cells
+    separated by tabs (a numbered row of a measures table is one clause); a row of one
+    cell (a layout table) keeps its paragraphs as lines."""
     from docx.table import Table
 
     for block in container.iter_inner_content():
-        if isinstance(block, Table):
-            for row in block.rows:
-                seen = set()
-                for cell in row.cells:
-                    if id(cell._tc) in seen:  # merged cells repeat
-                        continue
+        if not isinstance(block, Table):
+            lines.append(numbering.label(block) + block.text)
+            continue
+        for row in block.rows:
+            cells, seen = [], set()
+            for cell in row.cells:
+                if id(cell._tc) not in seen:  # merged cells repeat
                     seen.add(id(cell._tc))
-                    _docx_blocks(cell, lines)
-        else:
-            lines.append(block.text)
+                    cells.append(cell)
+            if len(cells) == 1:
+                _docx_blocks(cells[0], lines, numbering)
+                continue
+            texts = []
+            for cell in cells:
+                inner: list[str] = []
+                _docx_blocks(cell, inner, numbering)
+                texts.append(" ".join(part.strip() for part in inner if part.strip()))
+            row_text = TABLE_CELL_SEPARATOR.join(texts).rstrip(TABLE_CELL_SEPARATOR)
+            if row_text.strip():
+                lines.append(row_text)
 
 
 # --- PDF --------------------------------------------------------------------------

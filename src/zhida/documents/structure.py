@@ -1,10 +1,12 @@
 """Cleaned paragraphs → the document's own clause tree.
 
-Levels come from the label styles actually present (第X章, 一、, （一）, 1．, (1), ①),
-nested in the order they open. A label counts only at a paragraph start and only if
-it continues its style's sequence (so '2022.' or '3.0' never start a clause). For a
-通知 that wraps an attached document the body is the attachment: the notice text is
-metadata, not clauses.
+Levels come from the label styles actually present (第X部分, 第X章, 第X条, 一、, （一）,
+1．, (1), ①), nested in the order they open. A label counts only at a paragraph start
+and only if it continues its style's sequence (so '2022.' or '3.0' never start a
+clause). Where the body lies (header, 目录, a 通知 wrapping the document it issues,
+attachments) is body.py's business; each attachment ('附件1' + title) becomes a clause
+of kind ``attachment`` with its own numbered tree below it (ids ``att1.…``), so a
+numbering that restarts at 一、 in an attachment never collides with the body's.
 """
 
 from __future__ import annotations
@@ -12,33 +14,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from zhida.documents.body import ATTACHMENT_MARKER, BodyLocation, is_prose, is_title_line, locate_body, squash
 from zhida.documents.labels import Label, find_label
 from zhida.documents.model import Clause
 from zhida.documents.textmap import MappedText
 
+__all__ = ["BodyLocation", "Structure", "build", "heading_of"]
+
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
-_PROSE_PUNCT = re.compile(r"[，,。；;：:、！!？?]")
-_BOOK_TITLE = re.compile(r"《([^《》]{2,120})》")
-_ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[:：]\s*(?:\d+[.．、]\s*)?(.{2,120}?)\s*$")
-_DATE_ONLY = re.compile(r"^[0-9０-９〇○一二三四五六七八九十]{2,4}\s*年.{1,6}月.{1,6}日$")
+_LEAD_IN = re.compile(r"下列|以下|如下|[，,]")  # '…遵循以下原则：' introduces a list; it is no title
+_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])[\s\u3000]+(?=[\u3400-\u9fff])")
 # unnumbered text after the last clause that belongs to the whole document
 _CLOSING_START = re.compile(
-    r"^(本(措施|方案|实施方案|行动方案|政策|办法|细则|规定|意见|通知|决定|条例|规则|计划|指引|若干措施)"
-    r"|各(有关|相关)?(部门|单位|区|县|地区|级)|以上|上述|自.{0,30}(起|之日)"
+    r"^(本(措施|方案|实施方案|行动方案|政策|办法|细则|规定|意见|通知|决定|条例|规则|计划|指引|若干措施|要点|指南)"
+    r"|各(有关|相关)?(部门|单位|区|县|地区|级)|以上|上述|特此|自.{0,30}(起|之日)"
     r"|.{0,40}(负责解释|起施行|起实施|起执行|有效期))"
 )
-_WRAPPING = re.compile(r"(印发|转发|印發|轉發|颁布|頒布)")
 
 STRUCTURAL_KIND = {"part": "part", "chapter": "chapter", "jie": "section", "article": "article"}
 ID_PREFIX = {"part": "part", "chapter": "ch", "jie": "sec", "article": "art"}
-
-
-@dataclass
-class BodyLocation:
-    title_index: int | None  # the body's own title paragraph (an attachment's title)
-    preamble: list[int]  # unnumbered paragraphs before the first clause
-    first_label: int | None
-    attachment_title: str | None = None
 
 
 @dataclass
@@ -47,6 +41,13 @@ class _Node:
     paragraphs: list[MappedText]
     children: list[_Node] = field(default_factory=list)
     parent: _Node | None = None
+
+
+@dataclass
+class _Tree:
+    roots: list[_Node]
+    closing: list[MappedText]
+    trailing: list[int]
 
 
 @dataclass
@@ -59,90 +60,39 @@ class Structure:
     trailing: list[int]  # paragraphs after the body that are neither clause nor closing
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
 def _simple(text: str) -> str:
     from zhida.documents.script import _converter  # char-level; lengths unchanged
 
     return _converter("t2s").convert(text)
 
 
-def is_prose(text: str) -> bool:
-    return bool(_PROSE_PUNCT.search(text)) and not _DATE_ONLY.match(text)
-
-
-def attachment_name(texts: list[str]) -> tuple[str, int] | None:
-    """The attached document a notice wraps, and where the notice names it."""
-    joined_header = ""
-    owners: list[int] = []
-    for i, text in enumerate(texts):
-        m = _ATTACHMENT.match(text)
-        if m:
-            return m.group(1).strip("《》"), i
-        joined_header += text
-        owners.extend([i] * len(text))
-        if find_label(text) and find_label(text).number == 1:
-            break
-    for m in _BOOK_TITLE.finditer(joined_header):
-        before = joined_header[max(0, m.start() - 30) : m.start()]
-        after = joined_header[m.end() : m.end() + 30]
-        if _WRAPPING.search(before) or _WRAPPING.search(after):
-            name = m.group(1)
-            if "〈" in name:  # 《关于印发〈X〉的通知》 names another notice, not this attachment
-                continue
-            return name, owners[m.start()]
-    return None
-
-
-def locate_body(texts: list[str]) -> BodyLocation:
-    search_from, title_index, attachment = 0, None, None
-    named = attachment_name(texts)
-    if named:
-        attachment, mentioned_at = named
-        key = _squash(attachment)
-        for j in range(mentioned_at + 1, len(texts)):
-            if _squash(texts[j]) == key:
-                title_index, search_from = j, j + 1
-                break
-    first_label = None
-    for i in range(search_from, len(texts)):
-        label = find_label(texts[i])
-        if label and label.number == 1:
-            first_label = i
-            break
-    preamble: list[int] = []
-    if first_label is not None:
-        i = first_label - 1
-        while i >= search_from and is_prose(texts[i]):
-            preamble.insert(0, i)
-            i -= 1
-    elif title_index is not None:
-        preamble = [i for i in range(search_from, len(texts)) if is_prose(texts[i])]
-    return BodyLocation(title_index, preamble, first_label, attachment)
-
-
-def heading_of(rest: str) -> str | None:
-    """A clause's short title: a whole heading line, or the first short sentence."""
+def heading_of(rest: str, style: str | None = None) -> str | None:
+    """A clause's short title: a whole heading line, a 'term：' lead, or a short first
+    sentence followed by more text. Articles (第X条) have no titles but a heading line."""
     rest = rest.strip()
-    if not rest:
-        return None
+    if not rest or "\t" in rest:
+        return None  # a table row is no heading
     if not _SENTENCE_END.search(rest) and len(rest) <= 60:
-        return rest.rstrip("：:")
-    m = re.match(r"([^。；;！!？?]{1,40})[。；;！!？?]", rest)
-    if m and not re.search(r"[，,：:、]", m.group(1)):
+        if not (rest.endswith(("：", ":")) and _LEAD_IN.search(rest)):
+            return _CJK_GAP.sub("", rest.rstrip("：:").strip())
+    if style == "article":
+        return None
+    m = re.match(r"([^。；;！!？?：:，,、]{2,15})[：:](?=\S)", rest)  # 申请期间：自…起
+    if m:
+        return m.group(1).strip()
+    m = re.match(r"([^。；;！!？?]{1,40})[。！!？?]", rest)
+    if m and not re.search(r"[，,：:、]", m.group(1)) and rest[m.end() :].strip():
         return m.group(1).strip()
     return None
 
 
-def _accepted_labels(texts: list[str], start: int) -> dict[int, Label]:
+def _accepted_labels(texts: list[str], start: int, end: int) -> dict[int, Label]:
     """Paragraph index → label, for labels that continue their style's sequence."""
     accepted: dict[int, Label] = {}
     last_number: dict[str, int] = {}
     last_at: dict[str, int] = {}
     last_any = -1
-    for i in range(start, len(texts)):
+    for i in range(start, end):
         label = find_label(texts[i])
         if label is None:
             continue
@@ -175,13 +125,12 @@ def _kind(node: _Node) -> str:
     style = node.label.style
     if style in STRUCTURAL_KIND:
         return STRUCTURAL_KIND[style]
-    if style == "cn_dun":
-        return "section" if node.children else "measure"
+    parent = node.parent.label.style if node.parent is not None else None
+    if style == "cn_paren" and parent == "article":
+        return "item"
+    if parent in (None, "part", "chapter", "jie") or style == "cn_dun":
+        return "section" if node.children else "measure"  # the top of a list: what a measure is
     if style == "cn_paren":
-        if node.parent is not None and node.parent.label.style == "article":
-            return "item"
-        if node.parent is None:
-            return "section" if node.children else "measure"
         return "subsection" if node.children else "measure"
     if style == "arabic":
         return "item"
@@ -192,22 +141,22 @@ def _id_token(label: Label) -> str:
     return f"{ID_PREFIX.get(label.style, '')}{label.number}"
 
 
-def build(paragraphs: list[MappedText]) -> Structure:
-    texts = [p.text for p in paragraphs]
-    location = locate_body(texts)
-    mapped: dict[str, MappedText] = {}
-    preamble = _plain_clause("preamble", [paragraphs[i] for i in location.preamble], mapped)
-    if location.first_label is None:
-        return Structure([], preamble, None, location, mapped, [])
+def _is_heading_only(node: _Node) -> bool:
+    rest = node.paragraphs[0].text[node.label.end :].strip()
+    return not _SENTENCE_END.search(rest) and len(rest) <= 60
 
-    accepted = _accepted_labels(texts, location.first_label)
+
+def _tree(paragraphs: list[MappedText], first: int, end: int) -> _Tree:
+    """The numbered tree of paragraphs[first:end] (first is a label), its closing and trailing lines."""
+    texts = [p.text for p in paragraphs]
+    accepted = _accepted_labels(texts, first, end)
     last_label = max(accepted)
     roots: list[_Node] = []
     stack: list[_Node] = []
-    closing_paras: list[MappedText] = []
+    closing: list[MappedText] = []
     trailing: list[int] = []
     in_closing = False
-    for i in range(location.first_label, len(paragraphs)):
+    for i in range(first, end):
         para = paragraphs[i]
         label = accepted.get(i)
         if label is not None:
@@ -224,36 +173,107 @@ def build(paragraphs: list[MappedText]) -> Structure:
             continue
         if i > last_label:
             owner = stack[-1]
-            owner_is_heading = _is_heading_only(owner)
-            if not in_closing and owner_is_heading and not _CLOSING_START.match(_simple(para.text)):
-                owner.paragraphs.append(para)
-                continue
+            if not in_closing and _is_heading_only(owner):
+                # a last heading keeps its body, even a body that reads like a closing
+                first_body = len(owner.paragraphs) == 1
+                if first_body or (is_prose(para.text) and not _CLOSING_START.match(_simple(para.text))):
+                    owner.paragraphs.append(para)
+                    continue
             if not is_prose(para.text):
-                trailing.extend(range(i, len(paragraphs)))
+                trailing.extend(range(i, end))
                 break  # signature, date: the body is over
             in_closing = True
-            closing_paras.append(para)
+            closing.append(para)
             continue
         stack[-1].paragraphs.append(para)
+    return _Tree(roots, closing, trailing)
 
-    seen: dict[str, int] = {}
-    clauses = [_to_clause(node, [], [], seen, mapped) for node in roots]
-    closing = _plain_clause("closing", closing_paras, mapped)
+
+def build(paragraphs: list[MappedText]) -> Structure:
+    texts = [p.text for p in paragraphs]
+    location = locate_body(texts)
+    mapped: dict[str, MappedText] = {}
+    preamble = _plain_clause("preamble", "preamble", [paragraphs[i] for i in location.preamble], mapped)
+    end = location.end if location.end is not None else len(paragraphs)
+    clauses: list[Clause] = []
+    closing = None
+    trailing: list[int] = []
+    if location.first_label is not None:
+        parts = _unnumbered_parts(texts, location.first_label, end)
+        tree = _tree(paragraphs, location.first_label, parts[0] if parts else end)
+        seen: dict[str, int] = {}
+        clauses = [_to_clause(node, [], [], seen, mapped) for node in tree.roots]
+        closing = _plain_clause("closing", "closing", tree.closing, mapped)
+        trailing = tree.trailing
+        for k, title in enumerate(parts):
+            stop = parts[k + 1] if k + 1 < len(parts) else end
+            name = re.sub(r"\s+", "", texts[title])
+            part_id = f"part{k + 2}" if f"part{k + 2}" not in mapped else f"part{k + 2}~2"  # beside 第X部分
+            clauses.append(_segment(paragraphs, [title], stop, part_id, name, "part", name, mapped))
+    markers = location.attachments
+    for k, marker in enumerate(markers):
+        stop = markers[k + 1] if k + 1 < len(markers) else len(paragraphs)
+        number = ATTACHMENT_MARKER.match(squash(texts[marker])).group(1)
+        name = f"附件{number}" if number else ("附件" if len(markers) == 1 else f"附件{k + 1}")
+        own, title = [marker], None
+        if marker + 1 < stop and is_title_line(texts[marker + 1]):
+            own.append(marker + 1)
+            title = re.sub(r"\s+", "", texts[marker + 1])
+        clauses.append(_segment(paragraphs, own, stop, f"att{k + 1}", name, "attachment", title, mapped))
     return Structure(clauses, preamble, closing, location, mapped, trailing)
 
 
-def _is_heading_only(node: _Node) -> bool:
-    rest = node.paragraphs[0].text[node.label.end :].strip()
-    return not _SENTENCE_END.search(rest) and len(rest) <= 60
+def _unnumbered_parts(texts: list[str], first: int, end: int) -> list[int]:
+    """Title lines where the body's top numbering starts again at 1 (a policy followed by its
+    政策解读, two documents in one file): each begins a part of its own."""
+    top = find_label(texts[first]).style
+    highest, parts = 1, []
+    for i in range(first + 1, end):
+        label = find_label(texts[i])
+        if label is not None and label.style == top:
+            highest = max(highest, label.number)
+            continue
+        if highest < 2 or not is_title_line(texts[i]):
+            continue
+        following = next((j for j in range(i + 1, end) if not is_prose(texts[j]) or find_label(texts[j])), None)
+        nxt = find_label(texts[following]) if following is not None else None
+        if nxt is not None and nxt.style == top and nxt.number == 1:
+            parts.append(i)
+            highest = 1
+    return parts
 
 
-def _plain_clause(kind: str, paragraphs: list[MappedText], mapped: dict[str, MappedText]) -> Clause | None:
+def _segment(paragraphs: list[MappedText], own: list[int], stop: int, clause_id: str, name: str, kind: str,
+             title: str | None, mapped) -> Clause:  # fmt: skip
+    """A part of the document that numbers itself: its marker/title and unnumbered lead are
+    one clause; its numbered tree (ids ``<clause_id>.…``) and closing are the children."""
+    texts = [p.text for p in paragraphs]
+    first_label = next((i for i in range(own[-1] + 1, stop) if (lb := find_label(texts[i])) and lb.number == 1), None)
+    lead_end = first_label if first_label is not None else stop
+    own = own + [i for i in range(own[-1] + 1, lead_end) if not ATTACHMENT_MARKER.match(squash(texts[i]))]
+    text = _mapped_of([paragraphs[i] for i in own])
+    start, end = text.span()
+    mapped[clause_id] = text
+    clause = Clause(id=clause_id, labels=[name], kind=kind, text=text.text, normalized=text.text,
+                    start=start, end=end, heading=title)  # fmt: skip
+    if first_label is not None:
+        tree = _tree(paragraphs, first_label, stop)
+        seen: dict[str, int] = {}
+        clause.children = [_to_clause(node, [clause_id], [name], seen, mapped) for node in tree.roots]
+        tail = _plain_clause(f"{clause_id}.closing", "closing", tree.closing, mapped)
+        if tail is not None:
+            tail.labels = [name]
+            clause.children.append(tail)
+    return clause
+
+
+def _plain_clause(clause_id: str, kind: str, paragraphs: list[MappedText], mapped: dict[str, MappedText]) -> Clause | None:
     if not paragraphs:
         return None
     text = _mapped_of(paragraphs)
     start, end = text.span()
-    mapped[kind] = text
-    return Clause(id=kind, labels=[], kind=kind, text=text.text, normalized=text.text, start=start, end=end)
+    mapped[clause_id] = text
+    return Clause(id=clause_id, labels=[], kind=kind, text=text.text, normalized=text.text, start=start, end=end)
 
 
 def _to_clause(node: _Node, id_path: list[str], label_path: list[str], seen: dict[str, int], mapped) -> Clause:
@@ -274,7 +294,7 @@ def _to_clause(node: _Node, id_path: list[str], label_path: list[str], seen: dic
         normalized=text.text,
         start=start,
         end=end,
-        heading=heading_of(node.paragraphs[0].text[node.label.end :]),
+        heading=heading_of(node.paragraphs[0].text[node.label.end :], node.label.style),
     )
     clause.children = [_to_clause(child, ids, labels, seen, mapped) for child in node.children]
     return clause

@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from typing import Iterable
 
 
+# what ends a line: the page break (\f) of PDFs included
+LINE_BREAK = re.compile(r"\r\n|\r|\n|\f|\v|\x1c|\x1d|\x1e|\x85|\u2028|\u2029")
+
+
 @dataclass(frozen=True)
 class MappedText:
     text: str
@@ -82,7 +86,7 @@ class MappedText:
     def lines(self) -> list[MappedText]:
         """Split on line breaks (the breaks themselves are dropped)."""
         out, begin = [], 0
-        for m in re.finditer(r"\r\n|\r|\n|\f|\v|\x1c|\x1d|\x1e|\x85|\u2028|\u2029", self.text):
+        for m in LINE_BREAK.finditer(self.text):
             out.append(self[begin : m.start()])
             begin = m.end()
         out.append(self[begin:])

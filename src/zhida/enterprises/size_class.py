@@ -34,9 +34,11 @@ _COMPILE_DATE = dt.date(2000, 1, 1)
 
 @cache
 def _policies():
-    from zhida.rules.loader import load_policies
+    # The process's one copy (loaded once, under a lock): not a second load of its own — under
+    # concurrent first fact edits each request thread loaded the whole policy set again.
+    from zhida.matching.match import load_default_policies
 
-    policies = load_policies()
+    policies = load_default_policies()
     if CONCEPT not in policies.concepts:
         raise RuleError(f"concept {CONCEPT}", "not defined in policies/concepts (needed to derive the size class)")
     return policies

@@ -174,8 +174,34 @@ def concept_texts(policies, name: str | None) -> list[str]:
     return [str(i.get("quote") or i.get("text") or "") for i in items if isinstance(i, dict)]
 
 
-def leaf_reason(t: TNode, policies, quotes: list[str]) -> str:
-    """One decisive leaf in words: value, then whether it meets the requirement."""
+def leaf_reason(t: TNode, policies, quotes: tuple[str, ...]) -> str:
+    """One decisive leaf in words: value, then whether it meets the requirement.
+
+    Memoised on everything the words depend on (the node, its values, the quotes): most leaves
+    read the same way for many enterprises (未知, 是/否, the same thresholds)."""
+    key = (id(t.ast), t.kind, exact(t.value), exact(t.left), exact(t.right), t.name, t.within,
+           tuple(id(w) for w in t.unknown_whens), quotes)
+    found = _REASONS.get(key)
+    if found is None or found[0] is not t.ast or found[1] is not policies:
+        if len(_REASONS) > 50_000:
+            _REASONS.clear()
+        found = _REASONS[key] = (t.ast, policies, _leaf_reason(t, policies, quotes))
+    return found[2]
+
+
+_REASONS: dict[tuple, tuple] = {}
+
+
+def exact(value):
+    """A key that tells apart values that compare equal but read differently (True, 1, 1.0; 1.50)."""
+    if isinstance(value, tuple):
+        return tuple(exact(v) for v in value)
+    if isinstance(value, Decimal):
+        return (Decimal, str(value))
+    return (type(value), value)
+
+
+def _leaf_reason(t: TNode, policies, quotes: tuple[str, ...]) -> str:
     if t.kind == "open":
         return ""
     if t.kind == "fact":

@@ -12,17 +12,19 @@ attributes unknown (→ undetermined, listing them as missing). A facts dict car
 
 from __future__ import annotations
 
+import copy
+import threading
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
 from zhida.rules.describe import jurisdiction_text, label
-from zhida.rules.expr import parse
+from zhida.rules.expr import AS_OF, OPEN, columns, parse
 from zhida.rules.model import BENEFICIARY_ZH, Amount, Measure
 from zhida.rules.present import amount_text
 
-from zhida.matching.evaluator import Evaluated, cache_for, compiled, evaluate_measure, new_evaluator
-from zhida.matching.explain import leaf_reason
+from zhida.matching.evaluator import Evaluated, cache_for, compiled, concept_facts, evaluate_measure, new_evaluator
+from zhida.matching.explain import exact, leaf_reason
 from zhida.matching.near_miss import NearMiss, near_miss
 from zhida.matching.trace import TNode, decisive, trace
 
@@ -81,16 +83,20 @@ class MatchResult:
 
 
 def load_default_policies():
-    """The project's policies, loaded once per process (parsing them takes seconds)."""
+    """The project's policies, loaded once per process (parsing them takes seconds), however many
+    threads ask at the same time."""
     global _POLICIES
     if _POLICIES is None:
-        from zhida.rules import load_policies
+        with _POLICIES_LOCK:
+            if _POLICIES is None:
+                from zhida.rules import load_policies
 
-        _POLICIES = load_policies()
+                _POLICIES = load_policies()
     return _POLICIES
 
 
 _POLICIES = None
+_POLICIES_LOCK = threading.Lock()
 
 
 def match_enterprise(profile_or_facts, as_of: date, measures: list[Measure] | None = None,
@@ -101,6 +107,7 @@ def match_enterprise(profile_or_facts, as_of: date, measures: list[Measure] | No
     rows, events = _rows(profile_or_facts, as_of, policies)
     base = new_evaluator(rows[None], as_of, policies, strict=events is None)
     per_event: dict[int, object] = {}
+    memo = _results_memo(policies)
     out = []
     for m in measures:
         c = compiled(m, policies)
@@ -113,17 +120,77 @@ def match_enterprise(profile_or_facts, as_of: date, measures: list[Measure] | No
                     if i not in per_event:
                         per_event[i] = base.fork(_event_facts(e, policies))
                     candidates.append((i, per_event[i]))
+        key = _result_key(c, base, as_of, policies) if candidates[0][0] is None else None
+        if key is not None and (found := memo.get(key)) is not None and found[0] is m:
+            out.append(_fresh(found[1], policies))
+            continue
         results = [(i, ev, evaluate_measure(c, ev)) for i, ev in candidates]
         # best event: status first, then the larger amount, then the fewest failing conditions
         best = min(results, key=lambda r: (_RANK[r[2].status], -(r[2].amount or 0),
                                            sum(v is False for v in r[2].conditions)))
         result = _explain(c, best[1], best[2], as_of, policies)
+        if key is not None and result.status != "not_applicable":  # those are cheap (_not_applicable)
+            if len(memo) >= RESULTS_MEMO_SIZE:
+                memo.clear()
+            memo[key] = (m, result)
+            result = _fresh(result, policies)
         if best[0] is not None:
             views = [EventView(events_by_index(events, i).type, i, events_by_index(events, i).date, r.status, r.amount)
                      for i, _, r in results]
             result.events = views
             result.event = next(v for v in views if v.index == best[0])
+            result.__dict__.pop("_shared", None)  # no longer the shared result's copy
         out.append(result)
+    return out
+
+
+# --- results shared by enterprises with the same facts ------------------------------------------
+# A measure's explained result is a function of the facts it reads (conditions, amount, concepts,
+# jurisdiction and beneficiary), the open criteria judged, the date and the policies — nothing else
+# of the enterprise. Enterprises alike in those facts (the same missing facts, the same flags,
+# the same district …) get the result worded once: a new enterprise's first checkup reuses
+# them. Bounded; results are copied out (fresh top-level lists), their parts are never changed.
+RESULTS_MEMO_SIZE = 10_000
+
+
+def _results_memo(policies) -> dict:
+    return cache_for(policies).setdefault("results", {})
+
+
+def forget_results(policies=None) -> None:
+    """Drop the shared results (benchmarks measuring the engine itself call this)."""
+    _results_memo(policies or load_default_policies()).clear()
+
+
+def _result_key(c, ev, as_of: date, policies) -> tuple:
+    values = ev.values
+    judged = tuple(sorted(ev.judgements.items())) if ev.judgements else ()
+    return (c.measure.id, as_of, judged, *(exact(values.get(f)) for f in _key_facts(c, policies)))
+
+
+def _key_facts(c, policies) -> tuple[str, ...]:
+    """Every fact the measure's result can depend on, concepts expanded, once per measure."""
+    memo = cache_for(policies).setdefault("key_facts", {})
+    found = memo.get(c.measure.id)
+    if found is None or found[0] is not c:
+        deps = concept_facts(policies)
+        names = set(c.facts)
+        for node in (c.jurisdiction, c.beneficiary):
+            for ref in columns(node):
+                names |= deps[ref] if ref in deps else {ref}
+        names = {n for n in names if n != AS_OF and not n.startswith(OPEN + ".")}
+        found = memo[c.measure.id] = (c, tuple(sorted(names)))
+    return found[1]
+
+
+def _fresh(r: MatchResult, policies) -> MatchResult:
+    out = copy.copy(r)
+    out._shared = r  # its JSON is the shared one's (report.report_bytes)
+    out.reasons, out.missing, out.near_miss = list(r.reasons), list(r.missing), list(r.near_miss)
+    out.open_criteria = [dict(o) for o in r.open_criteria]
+    out.responsible_units = list(r.responsible_units)
+    out.sources = [dict(s) for s in r.sources]
+    out.events = []
     return out
 
 
@@ -152,6 +219,29 @@ def _event_facts(event, policies) -> dict:
 
 
 def _explain(c, ev, r: Evaluated, as_of: date, policies) -> MatchResult:
+    if r.status == "not_applicable":
+        return _not_applicable(c, ev, r, as_of, policies)
+    return _explained(c, ev, r, as_of, policies)
+
+
+def _not_applicable(c, ev, r: Evaluated, as_of: date, policies) -> MatchResult:
+    """Most results of an enterprise are 不适用 (another district, another kind of beneficiary):
+    they depend on nothing but the jurisdiction and beneficiary verdicts and the period label,
+    so each is worded once per such key and copied (fresh lists, fresh source dicts)."""
+    m = c.measure
+    key = (m.id, r.jurisdiction, r.beneficiary, m.period.label(as_of))
+    memo = cache_for(policies).setdefault("not_applicable", {})
+    found = memo.get(key)
+    if found is None or found[0] is not m:
+        found = memo[key] = (m, _explained(c, ev, r, as_of, policies))
+    template = found[1]
+    out = replace(template, reasons=list(template.reasons), missing=[], open_criteria=[], near_miss=[],
+                  sources=_sources(m, policies), events=[])
+    out._shared = template  # its JSON is the template's (report.report_bytes)
+    return out
+
+
+def _explained(c, ev, r: Evaluated, as_of: date, policies) -> MatchResult:
     m = c.measure
     reasons: list[Reason] = []
     if r.jurisdiction is not True:
@@ -164,7 +254,7 @@ def _explain(c, ev, r: Evaluated, as_of: date, policies) -> MatchResult:
                               + {False: "，主体类型不符", None: "，主体类型未知"}.get(r.beneficiary, ""), None))
     traces: list[TNode] = []
     if r.status != "not_applicable":
-        quotes = [q for q in [*(s.quote for s in m.sources)] if q]
+        quotes = _condition_quotes(m, policies)
         for cond, value in zip(m.conditions, r.conditions):
             t = trace(cond.ast, ev)
             t.value = value  # the engine's verdict is authoritative
@@ -173,7 +263,7 @@ def _explain(c, ev, r: Evaluated, as_of: date, policies) -> MatchResult:
             found = decisive(t)
             if value is True and found and all(x.kind == "open" for x in found):
                 verdict = "视为满足（未量化标准，待责任单位认定）"
-            leaves = [leaf_reason(x, policies, [cond.quote or "", *quotes]) for x in found]
+            leaves = [leaf_reason(x, policies, quotes[cond.id]) for x in found]
             detail = "；".join(x for x in dict.fromkeys(leaves) if x)
             reasons.append(Reason(cond.id, value, f"{cond.label}：{verdict}" + (f"。{detail}" if detail else ""),
                                   cond.quote))
@@ -193,6 +283,17 @@ def _explain(c, ev, r: Evaluated, as_of: date, policies) -> MatchResult:
         sources=_sources(m, policies), application=m.application, responsible_units=list(m.responsible_units),
         enterprise_benefit=m.enterprise_benefit,
     )
+
+
+def _condition_quotes(m: Measure, policies) -> dict[str, tuple[str, ...]]:
+    """Per condition: where its thresholds' source phrases are looked for (its own quote, then the
+    measure's source quotes), built once per measure."""
+    memo = cache_for(policies).setdefault("condition_quotes", {})
+    found = memo.get(m.id)
+    if found is None or found[0] is not m:
+        sources = [s.quote for s in m.sources if s.quote]
+        found = memo[m.id] = (m, {c.id: (c.quote or "", *sources) for c in m.conditions})
+    return found[1]
 
 
 def _amount_view(m: Measure, r: Evaluated, policies) -> AmountView:

@@ -319,9 +319,24 @@ def _simple(node: exp.Expression, name: str) -> bool:
 
 
 def options(t: TNode, want: bool, ev: MatchEvaluator, policies) -> list[tuple[Change, ...]]:
-    """Change sets that would make ``t`` evaluate to ``want`` (unverified, cheapest first)."""
+    """Change sets that would make ``t`` evaluate to ``want`` (unverified, cheapest first).
+
+    Memoised per evaluator and node: the measures of one enterprise share concepts (and so trace
+    nodes), and the options of a node depend only on the evaluator's facts. Callers copy before
+    changing a list (slices, new lists); Change objects are immutable."""
     if t.value is want:
         return [()]
+    memo = ev.__dict__.get("_options")
+    if memo is None:
+        memo = ev.__dict__["_options"] = {}
+    key = (id(t.ast), want)
+    found = memo.get(key)
+    if found is None or found[0] is not t.ast:
+        found = memo[key] = (t.ast, _options(t, want, ev, policies))
+    return found[1]
+
+
+def _options(t: TNode, want: bool, ev: MatchEvaluator, policies) -> list[tuple[Change, ...]]:
     if t.kind == "not":
         return options(t.children[0], not want, ev, policies)
     if t.kind in ("concept", "case") and t.children:

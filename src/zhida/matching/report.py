@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import orjson
+
 from zhida.rules.describe import label
 
 from zhida.matching.match import MatchResult, summary
@@ -75,13 +77,34 @@ def _event(e) -> dict:
             "amount": _money(e.amount)}
 
 
-def report_json(results: list[MatchResult], as_of: date, policies, enterprise: dict | None = None) -> dict:
-    s = summary(results)
+def report_json(results: list[MatchResult], as_of: date, policies, enterprise: dict | None = None,
+                result=result_json) -> dict:
     return {
         "schema": SCHEMA,
         "as_of": as_of.isoformat(),
         "enterprise": enterprise or {},
-        "summary": {"counts": s["counts"], "eligible_total": _money(s["eligible_total"]),
-                    "benefits_counted": s["benefits_counted"], "shared_benefits": s["shared_benefits"]},
-        "results": [result_json(r, policies) for r in results],
+        "summary": summary_json(results),
+        "results": [result(r, policies) for r in results],
     }
+
+
+def summary_json(results: list[MatchResult]) -> dict:
+    s = summary(results)
+    return {"counts": s["counts"], "eligible_total": _money(s["eligible_total"]),
+            "benefits_counted": s["benefits_counted"], "shared_benefits": s["shared_benefits"]}
+
+
+def report_bytes(results: list[MatchResult], as_of: date, policies, enterprise: dict | None = None) -> bytes:
+    """``orjson.dumps(report_json(...))`` — the same bytes — with the JSON of a result shared by
+    alike enterprises (match.py) serialized once, not once per report."""
+    return orjson.dumps(report_json(results, as_of, policies, enterprise, result=_result_fragment))
+
+
+def _result_fragment(r: MatchResult, policies):
+    shared = r.__dict__.get("_shared")  # the shared result this one is a copy of (match._fresh)
+    if shared is None:
+        return result_json(r, policies)
+    found = shared.__dict__.get("_json")
+    if found is None:
+        found = shared._json = orjson.Fragment(orjson.dumps(result_json(shared, policies)))
+    return found

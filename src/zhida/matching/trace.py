@@ -93,7 +93,7 @@ def _trace(node: exp.Expression, ev, within: str | None) -> TNode:
             return TNode("open", node, value, name=name)
         concept = ev.policies.concepts.get(name)
         if concept is not None and concept.type == "boolean":
-            return TNode("concept", node, value, [trace(concept.ast, ev, name)], name=name)
+            return TNode("concept", node, value, [_concept_trace(concept, ev, name)], name=name)
         return TNode("fact", node, value, name=name)
     if kind == "case":
         unknown = []
@@ -123,6 +123,20 @@ def _trace(node: exp.Expression, ev, within: str | None) -> TNode:
     if kind == "const":
         return TNode("const", node, shape[2])
     return TNode("other", node, ev.eval(node))
+
+
+def _concept_trace(concept, ev, name: str) -> TNode:
+    """A boolean concept's subtree, traced once per evaluator: many measures read the same concept
+    (中小企业划型 …) for one enterprise. The subtree is shared by their traces, which only ever set
+    the value of their own top node; an evaluator's facts do not change while it traces (forks
+    with other facts are other evaluators)."""
+    memo = ev.__dict__.get("_concept_traces")
+    if memo is None:
+        memo = ev.__dict__["_concept_traces"] = {}
+    found = memo.get(name)
+    if found is None:
+        found = memo[name] = trace(concept.ast, ev, name)
+    return found
 
 
 def decisive(t: TNode) -> list[TNode]:

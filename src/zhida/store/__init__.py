@@ -6,12 +6,11 @@ owned by Alembic migrations in ``migrations/``; ``open_store`` brings a store to
 
 from zhida.store.database import Store, open_store, upgrade
 from zhida.store.ingest import IngestResult, ingest_document, ingest_paths
-from zhida.store.search import SearchHit, SearchResults, search
+from zhida.store.search import SearchHit, search
 
 __all__ = [
     "IngestResult",
     "SearchHit",
-    "SearchResults",
     "Store",
     "ingest_document",
     "ingest_paths",

@@ -27,13 +27,13 @@ def create_store_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, json_serializer=_json_dumps)
+        engine = create_engine(url, json_serializer=json_dumps)
         _make_sqlite_transactional(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, json_serializer=_json_dumps)
+    return create_engine(url, pool_pre_ping=True, json_serializer=json_dumps)
 
 
-def _json_dumps(value) -> str:
+def json_dumps(value) -> str:
     # Chinese as UTF-8, not \uXXXX escapes: half the size for the extraction JSON.
     return json.dumps(value, ensure_ascii=False)
 

@@ -1,7 +1,7 @@
 """Tables of the store (SQLAlchemy 2 typed declarative). Migrations in ``migrations/`` create them.
 
-The full-text index (``clause_search``) is not declared here: it is an FTS5 virtual table on
-SQLite and a tsvector table on PostgreSQL, so it lives in raw SQL (see ``search_index``).
+The clause search index is not a table: it is a tantivy index beside the database, kept in step
+through ``search_log`` (see ``search_sync``).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -89,3 +89,31 @@ class ClauseRow(Base):
     # Denormalized "|a|b|" lists (own + inherited from ancestors) for --unit/--beneficiary filters.
     units: Mapped[str] = mapped_column(Text)
     beneficiaries: Mapped[str] = mapped_column(Text)
+
+
+class SearchLogEntry(Base):
+    """The search index's outbox: written in the ingest's transaction, applied to the index later.
+
+    'add' makes a version's clauses searchable, 'remove' withdraws them (a newer version became
+    current). ``seq`` only grows and follows commit order (ingest locks the table on PostgreSQL),
+    so an index that applied everything up to some seq has missed nothing before it.
+    """
+
+    __tablename__ = "search_log"
+    __table_args__ = (
+        CheckConstraint("op IN ('add', 'remove')", name="ck_search_log_op"),
+        {"sqlite_autoincrement": True},
+    )
+
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    version_id: Mapped[int] = mapped_column(Integer)  # no foreign key: the log outlives what it names
+    op: Mapped[str] = mapped_column(String(8))
+
+
+class StoreInstance(Base):
+    """One row: a random id made with the database, so data derived from it and kept outside (the
+    search index) can tell whether it belongs to this database or to a replaced one."""
+
+    __tablename__ = "store_instance"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)

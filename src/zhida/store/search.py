@@ -1,8 +1,9 @@
 """Chinese full-text search over the current version of every document's clauses.
 
 Terms are AND-ed; each term matches as an exact substring of the clause's simplified text,
-whatever script the query or source was written in. Ranked by BM25 (SQLite FTS5) or
-ts_rank (PostgreSQL); hits are located again in Python for snippets and offsets.
+whatever script the query or source was written in. Every matching clause is ranked (BM25 in
+the tantivy index, ``search_index``, the same on both back ends); the hits are then read from
+the database and located again in Python for snippets and offsets.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zhida.errors import ZhidaError
-from zhida.store import search_index
+from zhida.store import search_sync
 from zhida.store.catalog import resolve
 from zhida.store.database import Store
 from zhida.store.schema import ClauseRow, Document, DocumentVersion
@@ -87,7 +88,7 @@ def search(
     unit: str | None = None,
     beneficiary: str | None = None,
     limit: int = 10,
-) -> SearchResults:
+) -> list[SearchHit]:
     terms = [simplified_forms(term) for term in query_terms(query)]
     if not terms:
         raise ZhidaError("search", f"query {query!r} has no letters, digits or Chinese characters")
@@ -105,25 +106,14 @@ def search(
                     DocumentVersion.document_id == document.id, DocumentVersion.version == document.current_version
                 )
             )
-        ranked, complete = search_index.candidates(
-            session,
+        ranked = search_sync.index_for(store, session).top(
             terms,
             version_id=version_id,
             unit=_simplify(unit.strip()) if unit else None,
             beneficiary=_simplify(beneficiary.strip()) if beneficiary else None,
             limit=limit,
         )
-        hits = _hits(session, ranked, [variant for variants in terms for variant in variants])
-        return SearchResults(hits, complete=complete)
-
-
-class SearchResults(list):
-    """The hits, best first; ``complete`` is False when so many clauses matched that only the
-    most recently ingested CANDIDATES of them were ranked (narrow the query to rank them all)."""
-
-    def __init__(self, hits: list[SearchHit], complete: bool = True):
-        super().__init__(hits)
-        self.complete = complete
+        return _hits(session, ranked, [variant for variants in terms for variant in variants])
 
 
 def _hits(session: Session, ranked: list, variants: list[str]) -> list[SearchHit]:
@@ -131,18 +121,31 @@ def _hits(session: Session, ranked: list, variants: list[str]) -> list[SearchHit
         return []
     ids = [row[0] for row in ranked]
     source_slice = func.substr(DocumentVersion.original, ClauseRow.start + 1, ClauseRow.end - ClauseRow.start)
+    clause_rows = session.execute(
+        select(ClauseRow, DocumentVersion.document_id, DocumentVersion.version, DocumentVersion.title, source_slice)
+        .join(DocumentVersion, DocumentVersion.id == ClauseRow.version_id)
+        .where(ClauseRow.id.in_(ids))
+    ).all()
+    # Documents separately: joined in, a PostgreSQL planner without statistics yet (right after a
+    # bulk ingest) scanned every version instead of starting from the ten ids.
+    documents = {
+        id_: (key, current)
+        for id_, key, current in session.execute(
+            select(Document.id, Document.key, Document.current_version).where(
+                Document.id.in_({document_id for _, document_id, *_ in clause_rows})
+            )
+        )
+    }
     rows = {
-        clause.id: (clause, key, version, title, source)
-        for clause, key, version, title, source in session.execute(
-            select(ClauseRow, Document.key, DocumentVersion.version, DocumentVersion.title, source_slice)
-            .join(DocumentVersion, DocumentVersion.id == ClauseRow.version_id)
-            .join(Document, Document.id == DocumentVersion.document_id)
-            .where(ClauseRow.id.in_(ids))
-        ).all()
+        clause.id: (clause, documents[document_id][0], version, title, source)
+        for clause, document_id, version, title, source in clause_rows
+        if documents[document_id][1] == version  # not superseded since the index saw it
     }
     pattern = re.compile("|".join(re.escape(v) for v in sorted(set(variants), key=len, reverse=True)), re.IGNORECASE)
     hits = []
     for clause_id, score in ranked:
+        if clause_id not in rows:  # the index had not caught up yet (its writer was busy elsewhere)
+            continue
         clause, key, version, title, source = rows[clause_id]
         normalized = clause.normalized or clause.text
         found = _merge([m.span() for m in pattern.finditer(normalized)])

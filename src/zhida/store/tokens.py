@@ -5,13 +5,13 @@ Indexing every overlapping pair of characters makes any query of 2+ characters a
 substring match: "数字化转型" is the phrase 数字 字化 化转 转型 (adjacent bigrams).
 Runs of letters/digits/CJK are split at punctuation and spaces; ASCII is lowercased.
 Each run also ends with its last character as a unigram, so every character occurrence
-starts some token: a 1-character query is the indexed prefix query ``税*`` (no table scan).
+starts some token: a 1-character query is the tokens starting with it (``税收``, ``税务``, ``税``…).
 """
 
 from __future__ import annotations
 
-# CAUTION: the SQLite index is contentless and forgets a row by being given its tokens again,
-# so changing token_stream() needs a migration that rebuilds clause_search.
+# CAUTION: the search index stores these tokens; changing token_stream() or suffix_tokens()
+# needs search_index.FORMAT bumped, so existing indexes are rebuilt.
 
 import re
 from functools import lru_cache
@@ -44,8 +44,8 @@ def token_stream(text: str) -> list[str]:
 
 def suffix_tokens(names: str) -> list[str]:
     """Every suffix of every run of ``names`` ("|市财政局|…|"): a substring of a name is then the
-    prefix query ``财政*``, which FTS5 answers from one or two short doclists. Used for the
-    unit and beneficiary filter columns, where a bigram phrase over common tokens was slow."""
+    prefix query ``财政.*``, answered from the term dictionary. Used for the unit and
+    beneficiary filter fields, where a bigram phrase over common tokens would be slow."""
     return [run[i:] for _, run in runs(names) for i in range(len(run))]
 
 

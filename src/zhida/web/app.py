@@ -7,6 +7,7 @@ that give API and pages their consistent error bodies.
 
 from __future__ import annotations
 
+import gc
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -14,8 +15,7 @@ from pathlib import Path
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.datastructures import MutableHeaders
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from starlette.requests import cookie_parser
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -47,7 +47,9 @@ def create_app(database_url: str | None = None, *, secret: bytes | None = None,
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
+        _warm_up()
         yield
+        gc.unfreeze()  # so that exiting collects them as usual
         store.close()
 
     app = FastAPI(
@@ -83,8 +85,33 @@ def create_app(database_url: str | None = None, *, secret: bytes | None = None,
     return app
 
 
+def _warm_up() -> None:
+    """Before the first request: the policies loaded (else the first checkup pays for it), then
+    everything loaded so far kept out of the garbage collector's full collections — they would
+    scan the ~1M long-lived objects of the policies and the app again and again (~0.3 s each)
+    while checkups are computed. Refcounting still frees them; only cycles among them stay."""
+    from zhida.matching.match import load_default_policies
+
+    load_default_policies()
+    gc.collect()
+    gc.freeze()
+
+
 def _install_middleware(app: FastAPI) -> None:
-    app.add_middleware(HeadersAndSeed, secure_cookies=app.state.secure_cookies)
+    from zhida.web.checkup_fast import MemoizedCheckups
+
+    app.add_middleware(MemoizedCheckups, state=app.state)
+    app.add_middleware(HeadersAndSeed, secure_cookies=app.state.secure_cookies)  # outermost: every answer
+
+
+def _security_headers(csp: str) -> tuple[tuple[bytes, bytes], ...]:
+    return ((b"content-security-policy", csp.encode()), (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"same-origin"), (b"x-frame-options", b"DENY"))
+
+
+_SECURITY = _security_headers(CSP)
+_SWAGGER_SECURITY = _security_headers(SWAGGER_CSP)
+_NO_STORE = (b"cache-control", b"no-store")
 
 
 class HeadersAndSeed:
@@ -92,12 +119,13 @@ class HeadersAndSeed:
     token of a not-yet-logged-in form (the login page) is derived from it.
 
     A plain ASGI middleware: the ``@app.middleware("http")`` form re-streams every response body
-    through a memory channel, a measurable cost on the 150 KB checkup report.
+    through a memory channel, a measurable cost on the 150 KB checkup report. Headers a response
+    already sets are kept (added only when absent, as ``setdefault`` would).
     """
 
     def __init__(self, app, secure_cookies: bool = False):
         self.app = app
-        self.secure_cookies = secure_cookies
+        self.cookie_attributes = "; HttpOnly; Path=/; SameSite=lax" + ("; Secure" if secure_cookies else "")
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -107,21 +135,18 @@ class HeadersAndSeed:
         fresh = None if seed else new_token()
         scope.setdefault("state", {})["anon_seed"] = seed or fresh
         path = scope.get("path", "")
+        wanted = (*(_SWAGGER_SECURITY if path == "/api/docs" else _SECURITY),
+                  *(() if path.startswith("/static/") else (_NO_STORE,)))
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
+                headers = message.setdefault("headers", [])
+                if not isinstance(headers, list):
+                    headers = message["headers"] = list(headers)
+                present = {name.lower() for name, _ in headers}
+                headers.extend(h for h in wanted if h[0] not in present)
                 if fresh:
-                    cookie = Response()
-                    cookie.set_cookie(ANON_COOKIE, fresh, httponly=True, samesite="lax",
-                                      secure=self.secure_cookies, path="/")
-                    headers.append("set-cookie", cookie.headers["set-cookie"])
-                headers.setdefault("Content-Security-Policy", SWAGGER_CSP if path == "/api/docs" else CSP)
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("Referrer-Policy", "same-origin")
-                headers.setdefault("X-Frame-Options", "DENY")
-                if not path.startswith("/static/"):
-                    headers.setdefault("Cache-Control", "no-store")
+                    headers.append((b"set-cookie", f"{ANON_COOKIE}={fresh}{self.cookie_attributes}".encode()))
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -151,6 +151,11 @@ def check_enterprise_scope(principal: Principal, uscc: str, enterprise_region: s
     raise Forbidden()
 
 
+def needs_region(principal: Principal) -> bool:
+    """Only a staff user limited to a region needs the enterprise's district (a DB lookup)."""
+    return principal.role == "staff" and bool(principal.region)
+
+
 # The enterprises domain plugs in a function uscc → region (None when unknown) as
 # app.state.enterprise_region; until then no enterprise has a known region.
 def _enterprise_region(request: Request, uscc: str) -> str | None:
@@ -171,10 +176,7 @@ def enterprise_access(family: str, action: str = "read") -> Callable[..., tuple[
             code = normalize_uscc(uscc)
         except DataError as exc:
             raise Invalid(exc.reason, field="uscc") from exc
-        # Only a staff user limited to a region needs the enterprise's district (a DB lookup).
-        region = None
-        if principal.role == "staff" and principal.region:
-            region = await run_in_threadpool(_enterprise_region, request, code)
+        region = await run_in_threadpool(_enterprise_region, request, code) if needs_region(principal) else None
         check_enterprise_scope(principal, code, region)
         return principal, code
 

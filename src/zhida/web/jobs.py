@@ -1,7 +1,11 @@
 """Background jobs (batch runs) in threads, with progress the API can poll.
 
-A job's results become visible only when it completes: an interrupted or failed run never
-replaces the last complete batch, and its Parquet file is written to a temporary name first.
+A batch job is a zhida.batch run (DuckDB in-process) over the store's enterprises, recorded in
+the store like `zhida batch`; its run directory goes to ``out_dir`` (default
+``$ZHIDA_HOME/batch``, where `zhida pushlist latest` finds it). A job's results become visible
+only when the run is complete: an interrupted or failed run never replaces the last complete one
+(the run directory appears whole or not at all, see zhida.batch.runner). After a restart the
+newest complete run of the store's enterprises is shown again.
 """
 
 from __future__ import annotations
@@ -9,25 +13,41 @@ from __future__ import annotations
 import threading
 import traceback
 import uuid
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from zhida.batch.runner import FACTS, Run
 from zhida.web import population
+
+
+class Cancelled(Exception):
+    pass
 
 
 @dataclass
 class BatchResult:
-    job_id: str
-    as_of: date
+    job_id: str  # the web job, or the run key of a run restored from the store
+    run: Run
     finished_at: datetime
-    members: dict[str, population.Member]
-    eligible: dict[str, list[tuple[str, Decimal | None]]]  # measure id → (uscc, amount)
-    counts: dict[str, Counter]  # measure id → status counts
-    parquet: Path | None = None
+
+    @property
+    def as_of(self) -> date:
+        return self.run.as_of
+
+    @property
+    def enterprises(self) -> int:
+        return int(self.run.manifest["enterprises"])
+
+    @property
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Measure id → enterprises per status (eligible, ineligible, undetermined, not_applicable)."""
+        return {t["measure_id"]: t for t in self.run.manifest["totals"]["measures"]}
+
+    @property
+    def parquet(self) -> Path:
+        return self.run.results
 
 
 @dataclass
@@ -55,11 +75,22 @@ class Job:
 
 
 class JobRegistry:
-    def __init__(self, out_dir: Path | None = None):
+    def __init__(self, out_dir: Path | None = None, store=None):
         self.jobs: dict[str, Job] = {}
-        self.latest: BatchResult | None = None
-        self.out_dir = out_dir
+        self.out_dir = out_dir  # None: $ZHIDA_HOME/batch, resolved when a batch runs
+        self._latest: BatchResult | None = None
+        self._store = store  # to restore the last complete run after a restart
         self._lock = threading.Lock()
+
+    @property
+    def latest(self) -> BatchResult | None:
+        if self._latest is None and self._store is not None:
+            self._latest, self._store = _restored(self._store), None
+        return self._latest
+
+    @latest.setter
+    def latest(self, result: BatchResult | None) -> None:
+        self._latest, self._store = result, None
 
     def get(self, job_id: str) -> Job | None:
         return self.jobs.get(job_id)
@@ -87,33 +118,39 @@ class JobRegistry:
         return job
 
     def _run_batch(self, job: Job, store, as_of: date) -> None:
+        from zhida import config
+        from zhida.batch.engines import DuckDBEngine
+        from zhida.batch.runner import run_batch
         from zhida.matching.match import load_default_policies
 
         job.status = "running"
         try:
+            key = population.state_key(store, as_of)
+
+            def exported(done: int, total: int) -> None:
+                if job.cancel.is_set():
+                    raise Cancelled()
+                job.stage, job.done, job.total = "读取企业画像", done, total
+
+            def matched(fraction: float) -> None:
+                if job.cancel.is_set():
+                    raise Cancelled()
+                job.stage, job.done = "批量匹配", round(fraction * job.total)
+
             job.stage = "读取企业画像"
-
-            def loaded(done: int, total: int) -> None:
-                job.done, job.total = done, total
-
-            members = population.members(store, as_of, progress=loaded, cancelled=job.cancel.is_set)
-            measures = list(load_default_policies().measures.values())
-            job.stage, job.done, job.total = "逐户匹配", 0, len(members)
-
-            def matched(done: int) -> None:
-                job.done = done
-
-            outcomes = population.evaluate(members, as_of, measures, progress=matched, cancelled=job.cancel.is_set)
-            job.done = len(members)
-            result = _collect(job.id, as_of, members, outcomes)
-            if self.out_dir is not None:
-                result.parquet = _write_parquet(self.out_dir / f"batch-{job.id}.parquet", outcomes, members, as_of)
+            outcome = run_batch(as_of, self.out_dir or config.home() / "batch", engine=DuckDBEngine(), policies=load_default_policies(),
+                                store_url=store, store_pairs=False, pushlists=False, progress=matched,
+                                export_progress=exported)
+            population.remember(key, outcome.run.path / FACTS)  # what-ifs reuse these facts
+            result = BatchResult(job.id, outcome.run, datetime.now(UTC))
             self.latest = result  # only now does the new batch replace the last complete one
-            eligible = sum(c["eligible"] for c in result.counts.values())
-            job.summary = {"enterprises": len(members), "measures": len(measures), "eligible_pairs": eligible,
-                           "as_of": as_of.isoformat()}
+            job.summary = {"enterprises": result.enterprises, "measures": len(outcome.run.manifest["measures"]),
+                           "eligible_pairs": sum(c["eligible"] for c in result.counts.values()),
+                           "as_of": as_of.isoformat(), "run": outcome.run.key,
+                           "engine_seconds": round(outcome.engine_seconds, 2)}
+            job.done = job.total = result.enterprises
             job.status, job.stage = "completed", "完成"
-        except population.Cancelled:
+        except Cancelled:
             job.status, job.stage = "cancelled", "已取消"
         except Exception as exc:  # noqa: BLE001 - reported through the job, logged with its trace
             traceback.print_exc()
@@ -122,32 +159,17 @@ class JobRegistry:
             job.finished_at = datetime.now(UTC)
 
 
-def _collect(job_id: str, as_of: date, members, outcomes) -> BatchResult:
-    eligible: dict[str, list] = defaultdict(list)
-    counts: dict[str, Counter] = defaultdict(Counter)
-    for o in outcomes:
-        counts[o.measure_id][o.status] += 1
-        if o.status == "eligible":
-            eligible[o.measure_id].append((o.uscc, o.amount))
-    return BatchResult(job_id, as_of, datetime.now(UTC), {m.uscc: m for m in members}, dict(eligible), dict(counts))
+def _restored(store) -> BatchResult | None:
+    """The newest complete run over the store's enterprises whose directory is still there."""
+    from zhida.batch.runner import open_run
+    from zhida.batch.store import latest_complete_run
+    from zhida.errors import DataError
 
-
-def _write_parquet(path: Path, outcomes, members, as_of: date) -> Path:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    region = {m.uscc: m.region_code for m in members}
-    industry = {m.uscc: m.industry_code for m in members}
-    table = pa.table({
-        "uscc": [o.uscc for o in outcomes],
-        "region_code": [region[o.uscc] for o in outcomes],
-        "industry_code": [industry[o.uscc] for o in outcomes],
-        "measure_id": [o.measure_id for o in outcomes],
-        "status": [o.status for o in outcomes],
-        "amount": pa.array([o.amount for o in outcomes], type=pa.decimal128(18, 2)),
-    }).replace_schema_metadata({"zhida.as_of": as_of.isoformat()})
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
-    pq.write_table(table, partial)
-    partial.replace(path)  # a file under the final name is always complete
-    return path
+    row = latest_complete_run(store, source="store")
+    if row is None:
+        return None
+    try:
+        run = open_run(Path(row.out_dir))
+    except (DataError, OSError, ValueError, KeyError):
+        return None
+    return BatchResult(row.run_key, run, row.finished_at or datetime.now(UTC))

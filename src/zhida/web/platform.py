@@ -35,4 +35,4 @@ def install(app: FastAPI) -> None:
     app.state.as_of = default_as_of()
     app.state.checkups = CheckupCache()
     app.state.enterprise_region = lambda uscc: enterprise_data.region_of(store, uscc)
-    app.state.jobs = JobRegistry()
+    app.state.jobs = JobRegistry(store=store)

@@ -1,118 +1,79 @@
-"""Every stored enterprise × measures → status and amount (the web's batch and what-if engine).
+"""The stored enterprises as the batch engine's input: a facts Parquet per as-of date and store state.
 
-The same compiled rules and evaluator as one-enterprise matching (zhida.matching.evaluator),
-without explanations. Facts are those of ``profile_to_facts`` (the latest event of each type in
-focus). Enterprises' facts are memoized per as-of date and store state, so what-ifs re-run
-only the measures they change.
+No evaluation here: batch jobs, push lists and what-ifs all run zhida.batch. Exporting the
+store's profiles to facts (zhida.batch.store.export_enterprises) is the slow part of a what-if,
+so the file is kept while the store is unchanged: a batch job hands over the facts it exported
+(``remember``), and ``invalidate`` (after a profile is edited or imported) drops them all.
 """
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 import threading
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+import uuid
 from datetime import date
-from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import func, select
 
-from zhida.enterprises.facts import profile_to_facts
-from zhida.enterprises.profile import EnterpriseProfile
 from zhida.enterprises.tables import Enterprise
-from zhida.matching.evaluator import compiled, evaluate_measure, new_evaluator
-from zhida.matching.match import load_default_policies
-from zhida.rules.model import Measure
 from zhida.store.database import Store
 
-CHUNK = 1000
+_FILES: dict[tuple, Path] = {}
+_LOCK = threading.Lock()
+_GENERATION = [0]
+_DIRECTORY: list[Path] = []
 
 
-@dataclass(frozen=True)
-class Member:
-    uscc: str
-    name: str
-    region_code: str
-    industry_code: str
-    facts: dict
-
-
-@dataclass(frozen=True)
-class Outcome:
-    uscc: str
-    measure_id: str
-    status: str
-    amount: Decimal | None
-
-
-class Cancelled(Exception):
-    pass
-
-
-_MEMO: dict[tuple, list[Member]] = {}
-_MEMO_LOCK = threading.Lock()
-
-
-def state_key(store: Store) -> tuple:
+def state_key(store: Store, as_of: date) -> tuple:
+    """Changes whenever enterprises are added, or ``invalidate`` was called (edits, imports)."""
     with store.sessions() as session:
         count, last = session.execute(select(func.count(Enterprise.id), func.max(Enterprise.id))).one()
-    return (id(store), count, last, _GENERATION[0])
-
-
-_GENERATION = [0]
+    return (id(store), count, last, _GENERATION[0], as_of)
 
 
 def invalidate() -> None:
-    """Call after changing a stored profile: the memoized facts are stale."""
-    with _MEMO_LOCK:
+    """Call after changing a stored profile: the exported facts are stale."""
+    with _LOCK:
         _GENERATION[0] += 1
-        _MEMO.clear()
+        _FILES.clear()
 
 
-def members(store: Store, as_of: date, progress: Callable[[int, int], None] | None = None,
-            cancelled: Callable[[], bool] | None = None) -> list[Member]:
-    key = (*state_key(store), as_of)
-    with _MEMO_LOCK:
-        if key in _MEMO:
-            return _MEMO[key]
-    out: list[Member] = []
-    with store.sessions() as session:
-        total = session.scalar(select(func.count(Enterprise.id))) or 0
-        last_id = 0
-        while True:
-            rows = session.execute(select(Enterprise.id, Enterprise.uscc, Enterprise.name, Enterprise.region_code,
-                                          Enterprise.industry_code, Enterprise.profile_json)
-                                   .where(Enterprise.id > last_id).order_by(Enterprise.id).limit(CHUNK)).all()
-            if not rows:
-                break
-            for row_id, uscc, name, region, industry, profile_json in rows:
-                facts = profile_to_facts(EnterpriseProfile.model_validate(profile_json), as_of)
-                out.append(Member(uscc, name, region, industry, facts))
-                last_id = row_id
-            if cancelled and cancelled():
-                raise Cancelled()
-            if progress:
-                progress(len(out), total)
-    with _MEMO_LOCK:
-        _MEMO.clear()  # one population at a time is plenty of memory
-        _MEMO[key] = out
-    return out
+def remember(key: tuple, path: Path) -> None:
+    """Facts exported elsewhere (a batch run's own ``facts.parquet``) for the state ``key``."""
+    with _LOCK:
+        if key[3] == _GENERATION[0]:  # not if the store was edited meanwhile
+            _FILES.clear()  # one population at a time is plenty
+            _FILES[key] = path
 
 
-def evaluate(population: Iterable[Member], as_of: date, measures: list[Measure], *, keep_not_applicable: bool = False,
-             progress: Callable[[int], None] | None = None,
-             cancelled: Callable[[], bool] | None = None) -> list[Outcome]:
-    policies = load_default_policies()
-    compiled_measures = [compiled(m, policies) for m in measures]
-    out: list[Outcome] = []
-    for index, member in enumerate(population, start=1):
-        ev = new_evaluator(member.facts, as_of, policies)
-        for c in compiled_measures:
-            result = evaluate_measure(c, ev)
-            if result.status != "not_applicable" or keep_not_applicable:
-                out.append(Outcome(member.uscc, c.measure.id, result.status, result.amount))
-        if index % 500 == 0:
-            if cancelled and cancelled():
-                raise Cancelled()
-            if progress:
-                progress(index)
-    return out
+def facts_file(store: Store, as_of: date) -> Path:
+    """The facts Parquet of the store's enterprises on ``as_of`` (exported once per store state)."""
+    from zhida.batch.store import export_enterprises
+
+    key = state_key(store, as_of)
+    with _LOCK:  # one export at a time; concurrent what-ifs wait for it and reuse it
+        known = _FILES.get(key)
+        if known is not None and known.is_file():
+            return known
+        path = _directory() / f"facts-{uuid.uuid4().hex[:8]}.parquet"
+        try:
+            export_enterprises(path, as_of, store)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        for old in _FILES.values():
+            if old.parent == _directory():
+                old.unlink(missing_ok=True)
+        _FILES.clear()
+        _FILES[key] = path
+        return path
+
+
+def _directory() -> Path:
+    if not _DIRECTORY:
+        _DIRECTORY.append(Path(tempfile.mkdtemp(prefix="zhida-web-facts-")))
+        atexit.register(shutil.rmtree, _DIRECTORY[0], True)
+    return _DIRECTORY[0]

@@ -1,5 +1,6 @@
 """精准推送: per measure, the enterprises the last complete batch found eligible, filtered by
 district and industry, grouped by responsible unit — scoped to what the user answers for.
+The lists are read from the batch run's results (zhida.batch.pushlists.measure_lists).
 
 Staff see the measures of their responsible unit(s) (all measures if none is recorded) and,
 when a region is recorded, only enterprises of that region.
@@ -10,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from zhida.batch.pushlists import measure_lists
 from zhida.enterprises import industries
 from zhida.matching.match import load_default_policies
 from zhida.web.deps import Principal
@@ -37,30 +39,36 @@ def build(batch: BatchResult, principal: Principal, *, measure: str | None = Non
             return []
         region_code = own
     industry = (industry or "").strip().upper() or None
+    wanted = [m for m in visible_measures(principal) if not measure or m.id == measure]
+    found = measure_lists(batch.run, [m.id for m in wanted], district=region_code, industry=industry,
+                          limit=limit_per_measure)
     out = []
-    for m in visible_measures(principal):
-        if measure and m.id != measure:
+    for m in wanted:
+        hits = found.get(m.id)
+        if hits is None and measure is None:
             continue
-        rows = []
-        total = Decimal(0)
-        for uscc, amount in batch.eligible.get(m.id, ()):
-            member = batch.members[uscc]
-            if region_code and member.region_code != region_code:
-                continue
-            if industry and not member.industry_code.startswith(industry):
-                continue
-            if amount is not None:
-                total += amount
-            rows.append({"uscc": uscc, "name": member.name, "region": region_name(member.region_code),
-                         "industry": f"{member.industry_code} {industries.name_of(member.industry_code) or ''}".strip(),
-                         "amount": None if amount is None else f"{amount:.2f}"})
-        if not rows and measure is None:
-            continue
-        out.append({"measure_id": m.id, "title": m.title, "units": list(m.responsible_units), "count": len(rows),
-                    "total": f"{total:.2f}",
-                    "enterprises": rows[:limit_per_measure] if limit_per_measure else rows})
+        hits = hits or {"count": 0, "total": None, "rows": []}
+        rows = [{"uscc": r["uscc"], "name": r["name"], "region": region_name(r["region_code"]),
+                 "industry": _industry_text(r["industry_code"]), "amount": _money(r["amount"])} for r in hits["rows"]]
+        out.append({"measure_id": m.id, "title": m.title, "units": list(m.responsible_units), "count": hits["count"],
+                    "total": _money(hits["total"] or Decimal(0)), "enterprises": rows})
     out.sort(key=lambda x: -x["count"])
     return out
+
+
+def _industry_text(digits: str | None) -> str:
+    """The catalogue's digits as the 门类-lettered code and its name: C3511 专用设备…"""
+    if not digits:
+        return "—"
+    try:
+        code = industries.normalize(digits)
+    except KeyError:
+        return digits
+    return f"{code} {industries.name_of(code) or ''}".strip()
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
 
 
 def by_unit(lists: list[dict[str, Any]], principal: Principal) -> list[tuple[str, list[dict[str, Any]]]]:

@@ -1,4 +1,5 @@
-"""What pages and API share for 模拟测算: the measure's parameters, and running one what-if."""
+"""What pages and API share for 模拟测算: the measure's parameters, and running one what-if
+(zhida.batch.simulate over the store's enterprises, staff limited to their district)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ from typing import Any
 
 from fastapi import Request
 
-from zhida.errors import DataError
+from zhida.errors import DataError, RuleError
 from zhida.matching.match import load_default_policies
 from zhida.web import population, whatif
 from zhida.web.deps import Principal
-from zhida.web.errors import Invalid, NotFound
+from zhida.web.errors import Invalid, NotFound, WebError
 from zhida.web.push_lists import visible_measures
+
+TOP = 50  # gainers and losers listed
 
 
 def measures_with_parameters(principal: Principal) -> list[dict[str, Any]]:
@@ -33,25 +36,35 @@ def measure(principal: Principal, measure_id: str):
 
 def parameters(principal: Principal, measure_id: str) -> list[dict[str, Any]]:
     m = measure(principal, measure_id)
-    return [{"id": p.id, "where": p.where, "context": p.context, "value": f"{p.value.normalize():f}"}
+    return [{"id": p.id, "where": p.where, "context": p.context, "value": p.value}
             for p in whatif.parameters(m, load_default_policies())]
 
 
 def run(request: Request, principal: Principal, measure_id: str, parameter: str, value: str) -> dict[str, Any]:
-    m = measure(principal, measure_id)
-    try:
-        reformed = whatif.reform(m, parameter, value)
-    except DataError as exc:
-        raise Invalid(exc.reason, field=exc.where) from None
-    as_of = request.app.state.as_of
-    members = population.members(request.app.state.store, as_of)
-    if principal.role == "staff" and principal.region:
-        from zhida.web.enterprise_data import region_code_for
+    from zhida.batch.simulate import simulate
+    from zhida.web.enterprise_data import region_code_for
 
-        own = region_code_for(principal.region)
-        members = [x for x in members if x.region_code == own]
-    result = whatif.simulate(members, as_of, m, reformed)
-    chosen = next((p for p in parameters(principal, measure_id) if p["id"] == parameter), None)
-    return {"measure_id": m.id, "title": m.title, "parameter": parameter, "where": chosen["where"] if chosen else "",
-            "baseline_value": chosen["value"] if chosen else None, "reform_value": value.strip(),
-            "as_of": as_of.isoformat(), **result}
+    m = measure(principal, measure_id)
+    policies = load_default_policies()
+    listed = {p.id: p for p in whatif.parameters(m, policies)}
+    chosen = listed.get(parameter)
+    try:
+        new_value = whatif.checked_value(value, chosen.kind if chosen else "number")
+    except DataError as exc:
+        raise Invalid(exc.reason, field="value") from None
+    as_of = request.app.state.as_of
+    region = None
+    if principal.role == "staff" and principal.region:
+        region = region_code_for(principal.region) or "—"  # an unknown district: nobody, not everybody
+    try:
+        facts = population.facts_file(request.app.state.store, as_of)
+    except DataError:
+        raise WebError(409, "conflict", "企业库中还没有企业：请先导入企业画像") from None
+    try:
+        sim = simulate(policies, facts, as_of, [f"{m.id}.{parameter}={new_value}"], [m.id], movers_limit=TOP,
+                       region_code=region)
+    except RuleError as exc:
+        raise Invalid(f"参数 {parameter} 无法调整：{exc.reason}", field="parameter") from None
+    return {"measure_id": m.id, "title": m.title, "parameter": parameter, "where": chosen.where if chosen else parameter,
+            "baseline_value": chosen.value if chosen else None, "reform_value": new_value, "as_of": as_of.isoformat(),
+            **whatif.shaped(sim, m.id, TOP)}

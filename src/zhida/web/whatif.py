@@ -1,160 +1,138 @@
-"""Parametric what-ifs: change one number of a measure (a rate, a cap, a threshold) and compare
-coverage and cost, baseline vs reform, by district and industry, with who gains and who loses.
+"""Parametric what-ifs on the web: a measure's numbers in plain Chinese, and zhida.batch's
+simulation (baseline and reform in one query, zhida.batch.simulate) shaped for the 模拟测算 page.
 
-A parameter is a numeric literal of the measure as encoded: in its amount formula, cap, floor or
-upper bound, or compared with a fact in a condition (lists of codes, e.g. ``IN (3, 4, 5)``, are
-categories, not parameters). The reform is a copy of the measure with that literal replaced.
+A parameter is addressed as ``zhida simulate --set`` does, by its path after the measure id:
+``amount.cap``, ``amount.expr.2``, ``conditions.<id>.1`` (docs/batch.md). Numbers in a list of
+codes (``IN (3, 4, 5)``) are categories, not parameters.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import re
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlglot import exp
-
+from zhida.batch import simulate as batch_simulate
 from zhida.enterprises import industries
 from zhida.errors import DataError
 from zhida.rules.describe import render
 from zhida.rules.model import Measure
-from zhida.web import population
-from zhida.web.enterprise_data import region_name
 
 AMOUNT_PARTS = {"expr": "金额公式", "cap": "金额上限", "floor": "金额下限", "upper": "金额上端"}
-COMPARISONS = (exp.GT, exp.GTE, exp.LT, exp.LTE, exp.EQ, exp.NEQ, exp.Between)
-ARITHMETIC = (exp.Mul, exp.Div, exp.Add, exp.Sub, exp.Paren, exp.Case, exp.If, exp.Least, exp.Greatest)
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
 class Parameter:
-    id: str  # "amount.cap#0", "condition.<id>#1"
+    id: str  # the batch path: amount.cap, amount.expr.2, conditions.<id>.1
+    kind: str  # number | date
     where: str  # Chinese: 金额上限 / 条件：…
     context: str  # the expression it sits in, in plain Chinese
-    value: Decimal
-
-
-def _numbers(node: exp.Expression, in_amount: bool) -> list[exp.Literal]:
-    found = []
-    for literal in node.find_all(exp.Literal):
-        if literal.is_string:
-            continue
-        parent = literal.parent
-        if isinstance(parent, exp.In) or isinstance(parent, exp.Tuple):
-            continue  # a list of codes
-        if in_amount or isinstance(parent, COMPARISONS + ARITHMETIC):
-            found.append(literal)
-    return found
-
-
-def _parts(m: Measure) -> list[tuple[str, str, exp.Expression, bool]]:
-    parts = []
-    if m.amount is not None:
-        for name, where in AMOUNT_PARTS.items():
-            node = getattr(m.amount, name)
-            if node is not None:
-                parts.append((f"amount.{name}", where, node, True))
-    for cond in m.conditions:
-        parts.append((f"condition.{cond.id}", f"条件：{cond.label}", cond.ast, False))
-    return parts
+    value: str
 
 
 def parameters(m: Measure, policies) -> list[Parameter]:
+    labels = {c.id: c.label for c in m.conditions}
     out = []
-    for key, where, node, in_amount in _parts(m):
-        for index, literal in enumerate(_numbers(node, in_amount)):
-            context = literal.parent if literal.parent is not None else node
-            try:
-                text = render(context, policies)
-            except Exception:  # noqa: BLE001 - the context is a help text only
-                text = context.sql()
-            out.append(Parameter(f"{key}#{index}", where, text[:300], Decimal(literal.this)))
+    for p in batch_simulate.parameters(m):
+        head, name = p.path.split(".")[:2]
+        where = AMOUNT_PARTS[name] if head == "amount" else f"条件：{labels[name]}"
+        try:
+            text = render(p.context, policies)
+        except Exception:  # noqa: BLE001 - the context is a help text only
+            text = p.context.sql()
+        value = p.value if p.kind == "date" else f"{Decimal(p.value).normalize():f}"
+        out.append(Parameter(p.path, p.kind, where, text[:300], value))
     return out
 
 
-def reform(m: Measure, parameter_id: str, value: str | Decimal) -> Measure:
-    """A copy of ``m`` with parameter ``parameter_id`` set to ``value`` (DataError if unknown/bad)."""
+def checked_value(raw: str, kind: str) -> str:
+    """The new value as the batch path wants it; DataError in Chinese if it is not one."""
+    text = raw.replace(",", "").strip()
+    if kind == "date":
+        try:
+            return date.fromisoformat(text).isoformat() if DATE.fullmatch(text) else _bad_date(raw)
+        except ValueError:
+            return _bad_date(raw)
     try:
-        number = Decimal(str(value).replace(",", "").strip())
+        number = Decimal(text)
     except InvalidOperation:
-        raise DataError("value", f"“{value}”不是数字") from None
+        raise DataError("value", f"“{raw}”不是数字") from None
     if not number.is_finite():
-        raise DataError("value", f"“{value}”不是有限的数字")
-    key, _, index_text = parameter_id.partition("#")
-    for part_key, _, node, in_amount in _parts(m):
-        if part_key != key or not index_text.isdigit():
-            continue
-        copy = node.copy()
-        literals = _numbers(copy, in_amount)
-        index = int(index_text)
-        if index >= len(literals):
-            break
-        literals[index].replace(exp.Literal.number(format(number, "f")))
-        if key.startswith("amount."):
-            amount = dataclasses.replace(m.amount, **{key.split(".", 1)[1]: copy})
-            return dataclasses.replace(m, amount=amount)
-        cond_id = key.split(".", 1)[1]
-        conditions = [dataclasses.replace(c, ast=copy) if c.id == cond_id else c for c in m.conditions]
-        return dataclasses.replace(m, conditions=conditions)
-    raise DataError("parameter", f"措施 {m.id} 没有参数 {parameter_id}")
+        raise DataError("value", f"“{raw}”不是有限的数字")
+    return format(number, "f")
 
 
-def simulate(members: list[population.Member], as_of, baseline: Measure, reformed: Measure,
-             top: int = 50) -> dict[str, Any]:
-    """Coverage (eligible enterprises) and cost (sum of amounts) baseline vs reform."""
-    base = {o.uscc: o for o in population.evaluate(members, as_of, [baseline])}
-    new = {o.uscc: o for o in population.evaluate(members, as_of, [reformed])}
-    by_uscc = {m.uscc: m for m in members}
-    districts: dict[str, dict] = defaultdict(lambda: _cell())
-    sectors: dict[str, dict] = defaultdict(lambda: _cell())
-    changes = []
-    totals = _cell()
-    for uscc in set(base) | set(new):
-        member = by_uscc[uscc]
-        b, r = base.get(uscc), new.get(uscc)
-        b_ok, r_ok = bool(b and b.status == "eligible"), bool(r and r.status == "eligible")
-        b_amt = (b.amount or Decimal(0)) if b_ok else Decimal(0)
-        r_amt = (r.amount or Decimal(0)) if r_ok else Decimal(0)
-        section = member.industry_code[:1]
-        for cell in (districts[region_name(member.region_code)], sectors[section], totals):
-            cell["baseline_count"] += b_ok
-            cell["reform_count"] += r_ok
-            cell["baseline_cost"] += b_amt
-            cell["reform_cost"] += r_amt
-        if b_ok != r_ok or b_amt != r_amt:
-            changes.append({"uscc": uscc, "name": member.name, "region": region_name(member.region_code),
-                            "industry": member.industry_code, "baseline": _status(b), "reform": _status(r),
-                            "baseline_amount": _money(b_amt if b_ok else None),
-                            "reform_amount": _money(r_amt if r_ok else None), "delta": r_amt - b_amt,
-                            "gain": (r_ok and not b_ok) or r_amt > b_amt})
-    gainers = sorted((c for c in changes if c["gain"]), key=lambda c: -c["delta"])
-    losers = sorted((c for c in changes if not c["gain"]), key=lambda c: c["delta"])
-    for c in changes:
-        c["delta"] = _money(c["delta"])
+def _bad_date(raw: str):
+    raise DataError("value", f"“{raw}”不是日期（YYYY-MM-DD）")
+
+
+def shaped(sim, measure_id: str, top: int) -> dict[str, Any]:
+    """The page's view of a batch Simulation of one changed measure: totals, by district and
+    by 门类 (from batch's 大类), and the largest gains and losses."""
+    reform = measure_id + batch_simulate.REFORM
+    [entry] = [e for e in sim.measures if e["measure_id"] == measure_id]
+    by_district = [{"key": d["name"] or d["district"] or "—", **_cell(d["measures"], measure_id, reform)}
+                   for d in sim.by_district]
+    sections: dict[str, dict] = defaultdict(lambda: {"baseline_count": 0, "reform_count": 0,
+                                                     "baseline_cost": Decimal(0), "reform_cost": Decimal(0)})
+    for row in sim.by_industry:
+        section = industries.section_of_division().get(row["industry"] or "", "—")
+        cell = _cell(row["measures"], measure_id, reform)
+        for k, v in cell.items():
+            sections[section][k] += Decimal(v) if k.endswith("cost") else v
+    by_industry = [{"key": k, "label": _section_name(k), **{n: _money(v) if n.endswith("cost") else v
+                                                          for n, v in cell.items()}}
+                   for k, cell in sorted(sections.items())]
+    movers = [_mover(x) for x in sim.movers if x["measure_id"] == measure_id]
+    counts = entry.get("movers", {"gainers": 0, "losers": 0})
     return {
-        "totals": _cells_json(totals),
-        "by_district": [{"key": k, **_cells_json(v)} for k, v in sorted(districts.items())],
-        "by_industry": [{"key": k, "label": industries.name_of(k) or k, **_cells_json(v)}
-                        for k, v in sorted(sectors.items())],
-        "gainers": {"count": len(gainers), "items": gainers[:top]},
-        "losers": {"count": len(losers), "items": losers[:top]},
-        "enterprises": len(members),
+        "totals": {"baseline_count": entry["baseline"]["eligible"], "reform_count": entry["reform"]["eligible"],
+                   "baseline_cost": _cost(entry["baseline"]), "reform_cost": _cost(entry["reform"])},
+        "by_district": by_district,
+        "by_industry": by_industry,
+        "gainers": {"count": counts["gainers"], "items": [x for x in movers if x["gain"]][:top]},
+        "losers": {"count": counts["losers"], "items": [x for x in movers if x["loss"]][:top]},
+        "enterprises": sim.enterprises,
     }
 
 
-def _cell() -> dict:
-    return {"baseline_count": 0, "reform_count": 0, "baseline_cost": Decimal(0), "reform_cost": Decimal(0)}
+def _cell(measures: dict, baseline: str, reform: str) -> dict:
+    b, r = measures[baseline], measures[reform]
+    return {"baseline_count": b["eligible"], "reform_count": r["eligible"],
+            "baseline_cost": _cost(b), "reform_cost": _cost(r)}
 
 
-def _cells_json(cell: dict) -> dict:
-    return {"baseline_count": cell["baseline_count"], "reform_count": cell["reform_count"],
-            "baseline_cost": _money(cell["baseline_cost"]), "reform_cost": _money(cell["reform_cost"])}
+def _cost(figures: dict) -> str:
+    return figures["cost"] or "0.00"
 
 
-def _status(outcome) -> str:
-    return outcome.status if outcome is not None else "not_applicable"
+def _section_name(letter: str) -> str:
+    try:
+        return industries.name_of(letter) or letter
+    except KeyError:
+        return letter
+
+
+def _mover(x: dict) -> dict:
+    from zhida.web.enterprise_data import region_name
+
+    b, r = x["baseline"], x["reform"]
+    return {"uscc": x["uscc"], "name": x["name"], "region": region_name(x["region_code"]),
+            "industry": _lettered(x["industry_code"]), "baseline": b["status"], "reform": r["status"],
+            "baseline_amount": b["amount"] if b["status"] == "eligible" else None,
+            "reform_amount": r["amount"] if r["status"] == "eligible" else None,
+            "delta": x["change"], "gain": x["direction"] == "gain", "loss": x["direction"] == "loss"}
+
+
+def _lettered(digits: str | None) -> str | None:
+    try:
+        return industries.normalize(digits) if digits else None
+    except KeyError:
+        return digits
 
 
 def _money(value: Decimal | None) -> str | None:

@@ -35,14 +35,16 @@ class ClauseExtraction:
     quantities: list[Quantity] = field(default_factory=list)  # counts: 人/家/户/台 …, never money
 
 
-def extract_clause(text: str, context_year: int | None = None) -> ClauseExtraction:
+def extract_clause(text: str, context_year: int | None = None, label_end: int = 0) -> ClauseExtraction:
     """All facts of one clause; offsets relative to ``text``.
 
     Numbers inside a 文号 or a 《title》 (〔2022〕, 《…2022年工作要点》) are citations,
     not facts of this clause, so money/percent/date/count hits inside references are
-    dropped.
+    dropped. ``text[:label_end]`` is the clause's own label: numbers are not read
+    from it ('7.3万元以下…' is item 7 and 3万元).
     """
     references = extract_references(text)
+    numbers = " " * label_end + text[label_end:]  # same length, so offsets hold
     cited = [(reference.start, reference.end) for reference in references]
 
     def outside(items):
@@ -50,10 +52,10 @@ def extract_clause(text: str, context_year: int | None = None) -> ClauseExtracti
 
     return ClauseExtraction(
         responsible_units=extract_units(text),
-        amounts=outside(extract_amounts(text)),
-        percentages=outside(extract_percentages(text)),
-        dates=outside(extract_dates(text, context_year)),
+        amounts=outside(extract_amounts(numbers)),
+        percentages=outside(extract_percentages(numbers)),
+        dates=outside(extract_dates(numbers, context_year)),
         beneficiaries=extract_beneficiaries(text),
         references=references,
-        quantities=outside(extract_quantities(text)),
+        quantities=outside(extract_quantities(numbers)),
     )

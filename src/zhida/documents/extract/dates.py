@@ -9,7 +9,8 @@ with the words around it:
 * 自/从 A 起 → ``start``; X前/之前/以前 → ``deadline``; 至/到/截至 X (not after
   another date) → ``deadline``.
 * a span on its own (2022年, 2022年度内, 2021年第四季度) → ``period``; a single day
-  → ``date``.
+  → ``date``; X以后/之后 → ``start``; 自A起至B止 → ``period``.
+* Republic-of-China years (中华民国112年, or 112年 with a month) are 1911 years on.
 
 Deadlines: 'X前' is read inclusively for a day or a 底/末 (2022年6月30日前 →
 2022-06-30, 6月底前 → June 30) and as the day before a span (2023年前 → 2022-12-31).
@@ -34,19 +35,21 @@ _CN_YEAR = "[〇零一二三四五六七八九]{4}"
 _MON = rf"{_D}{{1,2}}|十[一二]?|[一二三四五六七八九]"
 _DAY = rf"{_D}{{1,2}}|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九]"
 _PART = "底|末|初|上旬|中旬|下旬"
+# Republic-of-China years (Taiwan): 中华民国112年, and a bare 112年 when a month follows
+_ROC = rf"(?:中华民国|民国)\s*{_D}{{2,3}}|1{_D}{{2}}(?=\s*年\s*{_D}{{1,2}}\s*月)"
 _Q = "[一二三四1-4１-４]"
 _QUARTERS = rf"第?{_Q}(?:\s*[、，,和及]\s*第?{_Q})*\s*季度(?:\s*[、和及]\s*第?{_Q}\s*季度)*"
 _ATOM = re.compile(
     rf"(?<![0-9０-９])(?P<iy>(?:19|20){_D}{{2}})[-/.](?P<im>{_D}{{1,2}})[-/.](?P<id>{_D}{{1,2}})(?![0-9０-９])"
-    rf"|(?<![0-9０-９])(?P<y>{_D}{{4}}|{_CN_YEAR})\s*年\s*(?:"
+    rf"|(?<![0-9０-９])(?P<y>{_D}{{4}}|{_CN_YEAR}|{_ROC})\s*年\s*(?:"
     rf"(?P<m>{_MON})\s*月\s*(?:(?P<d>{_DAY})\s*[日号]|(?P<mp>{_PART}))?"
     rf"|(?P<q>{_QUARTERS})|(?P<half>上半年|下半年)|(?P<ye>底|末)|(?P<yd>度))?"
     rf"|(?<![0-9０-９])(?P<m2>{_D}{{1,2}})\s*月\s*(?:(?P<d2>{_DAY})\s*[日号]|(?P<mp2>{_PART}))?"
 )
 _DAY_ONLY = re.compile(rf"(?P<d>{_DAY})\s*[日号]")
-_JOINT = re.compile(r"\s*(?:至|到|—|－|-|~|～|–)\s*")
+_JOINT = re.compile(r"\s*(?:起\s*)?(?:至|到|—|－|-|~|～|–)\s*")  # 自A起至B止 is a period too
 _PREFIX = re.compile(r"(?P<word>截至|截止到|截止至|截止|自|从|至|到)\s*$")
-_SUFFIX = re.compile(r"\s*(?P<word>之日起|起|开始|以来|之前|以前|前|止|内|期间)")
+_SUFFIX = re.compile(r"\s*(?P<word>之日起|起|开始|以来|以后|之后|之前|以前|前|止|内|期间)")
 _CN_Q = {"一": 1, "二": 2, "三": 3, "四": 4}
 
 
@@ -98,7 +101,7 @@ def _read_atom(match: re.Match, fallback_year: int | None) -> _Atom | None:
             day = date(to_int(g["iy"]), to_int(g["im"]), to_int(g["id"]))
             return _Atom(match.start(), match.end(), day, day, True, day.year, day.month)
         if g["y"]:
-            year = to_int(g["y"])
+            year = _year(g["y"])
             if not 1900 <= year <= 2100:
                 return None
             return _year_atom(match, year, g)
@@ -107,6 +110,12 @@ def _read_atom(match: re.Match, fallback_year: int | None) -> _Atom | None:
         return _month_atom(match, year, month, g["d2"], g["mp2"])
     except ValueError:  # 2月30日, 13月: not a date
         return None
+
+
+def _year(text: str) -> int:
+    digits = re.sub(r"^(?:中华民国|民国)\s*", "", text)
+    year = to_int(digits)
+    return year + 1911 if len(digits) < 4 else year  # 民国112年 is 2023
 
 
 def _year_atom(match: re.Match, year: int, g: dict) -> _Atom | None:
@@ -199,7 +208,7 @@ def _mention(text: str, first: _Atom, second: _Atom | None) -> DateMention:
     quoted = text[start:end]
     if second is not None:
         return DateMention(quoted, "period", start, end, start_date=first.first, end_date=second.last)
-    if after in ("起", "之日起", "开始", "以来") or (before in ("自", "从") and after != "前"):
+    if after in ("起", "之日起", "开始", "以来", "以后", "之后") or (before in ("自", "从") and after != "前"):
         return DateMention(quoted, "start", start, end, start_date=first.first)
     if after in ("前", "之前", "以前"):
         last = first.last if first.point or first.last is None else first.first - timedelta(days=1)

@@ -35,11 +35,16 @@ from zhida.documents.model import Amount
 _MULT = r"百万|千万|万|亿|千"
 _RANGE_JOINT = r"(?:至|到|~|～|-|－|—|–)"
 _NOT_AFTER_DIGIT = r"(?<![0-9０-９.．A-Za-z])"
+_CUR = r"美元|港元|港币|欧元|日元|英镑|澳门元|元"
 _SUM = (
-    rf"{_NOT_AFTER_DIGIT}(?P<num>{NUMBER})\s*(?P<mult>{_MULT})?\s*(?P<cur>美元|元)?"
-    rf"\s*{_RANGE_JOINT}\s*(?P<num2>{NUMBER})\s*(?P<mult2>{_MULT})?\s*(?P<cur2>美元|元)"
-    rf"|{_NOT_AFTER_DIGIT}(?P<one>{NUMBER})\s*(?P<onemult>{_MULT})?\s*(?P<onecur>美元|元)"
+    rf"{_NOT_AFTER_DIGIT}(?P<num>{NUMBER})\s*(?P<mult>{_MULT})?\s*(?P<cur>{_CUR})?"
+    rf"\s*{_RANGE_JOINT}\s*(?P<num2>{NUMBER})\s*(?P<mult2>{_MULT})?\s*(?P<cur2>{_CUR})"
+    rf"|{_NOT_AFTER_DIGIT}(?P<one>{NUMBER})\s*(?P<onemult>{_MULT})?\s*(?P<onecur>{_CUR})"
 )
+# a currency named before the number: 新台币二十万元, 港币500万元, 人民币1亿元
+_CURRENCY_BEFORE = re.compile(r"(?P<cur>新台币|台币|港币|人民币|澳门币)\s*$")
+_CURRENCIES = {"美元": "USD", "港元": "HKD", "港币": "HKD", "欧元": "EUR", "日元": "JPY", "英镑": "GBP",
+               "澳门元": "MOP", "澳门币": "MOP", "新台币": "TWD", "台币": "TWD", "人民币": "CNY", "元": "CNY"}
 SUM_RE = re.compile(_SUM)
 # '补贴1.5万' — a bare 万/亿 with no 元, accepted only in a money phrase (below).
 _BARE_RE = re.compile(
@@ -56,7 +61,9 @@ _UNIT_BEFORE = re.compile(
 _ABOVE = re.compile(r"\s*(?:[（(]含[）)])?\s*(?:及|或)?以上")
 _BELOW = re.compile(r"\s*(?:[（(]含[）)])?\s*(?:及|或)?(?:以下|以内|之内)")
 _TOTAL_AFTER = re.compile(r"再贷款|再贴现|基金|总规模|资金池|专项额度|信贷额度|授信额度")
-_TOTAL_BEFORE = re.compile(r"资金(?:总额|总规模|规模)|总规模")
+# 资金总额 / 总规模, and a budget set aside: 市财政安排资金5000万元, 每年安排专项资金不少于…
+_TOTAL_BEFORE = re.compile(r"资金(?:总额|总规模|规模)|总规模|(?:安排|统筹|筹集|设立)[^，。；、]{0,12}资金")
+_CAP_AFTER = re.compile(r"\s*(?:为上限|为限|封顶)")
 _GIVE = re.compile(r"给予|予以")
 _CAP = re.compile(r"最高|不超过|不高于|不多于|上限|封顶|至多|最多")
 _FLOOR = re.compile(r"不低于|不少于|至少|最低")
@@ -65,7 +72,7 @@ _MAX = re.compile(r"(?<!不)低于|不足|少于|小于")
 _BENEFIT = re.compile(r"给予|予以|奖励|补贴|补助|资助|支持|扶持|贴息|奖补|补偿|奖金|返还|退还|发放|扩岗")
 _PROPERTY = re.compile(
     r"营业收入|营收|收入|资产总额|资产|应纳税所得额|所得额|实缴资本|注册资本|资本|利用外资|外资|"
-    r"价格|价值|售价|销售额|产值|投资额|总投资|纳税额|税额|余额|采购项目|工程"
+    r"价格|价值|售价|销售额|产值|投资总额|投资额|总投资|纳税额|税额|余额|采购项目|工程"
 )
 
 
@@ -97,6 +104,8 @@ def _bare_chinese_digit(match: re.Match) -> bool:
 
 def _amount_from(match: re.Match, text: str) -> Amount:
     groups = match.groupdict()
+    start = match.start()
+    before = _CURRENCY_BEFORE.search(text, max(0, start - 6), start)
     if groups.get("num2"):
         upper_mult = groups["mult2"]
         lower_mult = groups["mult"] or (upper_mult if not groups["cur"] else None)
@@ -107,17 +116,19 @@ def _amount_from(match: re.Match, text: str) -> Amount:
         currency = _currency(groups.get("onecur") or "元")
         value = apply_multiplier(parse_number(groups["one"]), groups["onemult"])
         upper = None
+    if before is not None:
+        start, currency = before.start(), _CURRENCIES[before.group("cur")]
     end = match.end()
     unit = None
     per_unit = _UNIT_AFTER.match(text, end)
     if per_unit:
         unit, end = per_unit.group("unit"), per_unit.end()
-    return Amount(text=text[match.start():end], value=value, currency=currency, role="exact",
-                  start=match.start(), end=end, unit=unit, upper=upper)
+    return Amount(text=text[start:end], value=value, currency=currency, role="exact",
+                  start=start, end=end, unit=unit, upper=upper)
 
 
 def _currency(word: str | None) -> str:
-    return "USD" if word == "美元" else "CNY"
+    return _CURRENCIES.get(word or "元", "CNY")
 
 
 def _assign_roles(text: str, amounts: list[Amount]) -> None:
@@ -146,6 +157,8 @@ def classify(left: str, right: str, per_unit: bool = False, is_range: bool = Fal
         return "threshold_min"
     if _BELOW.match(right):
         return "threshold_max" if property_bound or not _benefit_near(left, right) else "cap"
+    if _CAP_AFTER.match(right):
+        return "threshold_max" if property_bound else "cap"  # 每家企业以新台币二十五万元为上限
     if _TOTAL_AFTER.search(right) and not _CAP.search(left) and not _FLOOR.search(left):
         return "total"
     if not per_unit and _TOTAL_BEFORE.search(left) and not _GIVE.search(left):

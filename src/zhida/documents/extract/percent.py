@@ -6,7 +6,7 @@ value = first term, ``ratio`` = both terms).
 '从60%提高至90%' yields two items (from and to), both ``rate``.
 
 Roles, first that applies: 承担/负担/分担/出资 just before → ``share``; 不超过/最高/
-不高于 … before or 以内 after → ``cap``; 不低于/不少于/至少 → ``floor``; …以上 or
+不高于 … before or 以内/为限 after → ``cap``; 不低于/不少于/至少 → ``floor``; …以上 or
 达到/超过 before → ``threshold_min``; …以下 or 低于/不足 → ``threshold_max``;
 otherwise ``rate`` (按…30%给予, 费率0.5%, 增长15%).
 """
@@ -40,7 +40,7 @@ _MIN = re.compile(r"(?<!不)超过|达到|(?<!不)高于|大于")
 _MAX = re.compile(r"(?<!不)低于|不足|少于|小于")
 _ABOVE = re.compile(r"\s*(?:及|或)?以上")
 _BELOW = re.compile(r"\s*(?:及|或)?以下")
-_WITHIN = re.compile(r"\s*(?:以内|之内)")
+_WITHIN = re.compile(r"\s*(?:以内|之内|为限|为上限)")  # 以计划总经费百分之五十为限
 
 
 def extract_percentages(text: str) -> list[Percentage]:

@@ -10,9 +10,10 @@ from datetime import date
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
+from anyio import to_thread
 
-from zhida.web import enterprise_data, enterprise_ops
+from zhida.web import checkup_http, enterprise_data, enterprise_ops
+from zhida.web.checkup import engine_requests
 from zhida.web.api.common import Pagination, meta, pagination
 from zhida.web.api.enterprise_schemas import (CheckupReport, EnterpriseDetail, EnterpriseList, EnterpriseSummary,
                                               FactInput, FactResult, ImportSummary)
@@ -74,26 +75,43 @@ def get_enterprise(request: Request,
             summary="政策体检：每项措施的结果、金额、理由、缺失事实、差一点与原文依据")
 async def get_checkup(request: Request, as_of: date | None = AS_OF,
                       access: tuple[Principal, str] = Depends(enterprise_access("checkup", "read"))):
+    # Sent from prepared bytes (checkup_http: gzip when accepted, ETag, 304 on If-None-Match). A
+    # memoized checkup is usually answered before routing (checkup_fast); this route answers the
+    # rest: the first checkup of a profile revision, a staff user limited to a region, a session
+    # not memoized yet.
     _, uscc = access
-    # Memoized: answered on the event loop (a thread-pool hop cost more than the lookup itself);
-    # otherwise the engine runs in the thread pool, once however many clients ask at once.
     checkup = enterprise_ops.memoized_checkup(request, uscc, as_of)
-    if checkup is None:
-        checkup = await run_in_threadpool(enterprise_ops.run_checkup, request, uscc, as_of)
-    # Serialized (and compressed) once per memoized checkup: sent as is, never re-validated.
-    if "gzip" in request.headers.get("accept-encoding", ""):
-        return Response(checkup.report_gzip, media_type="application/json",
-                        headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
-    return Response(checkup.report_bytes, media_type="application/json", headers={"Vary": "Accept-Encoding"})
+    if checkup is None:  # the engine runs in a thread, once however many clients ask at once
+        checkup = await to_thread.run_sync(_prepared_checkup, request, uscc, as_of,
+                                           limiter=engine_requests(request.app.state))
+    status, headers, body = checkup_http.answer(checkup.representations, request.headers.get("accept-encoding"),
+                                                request.headers.get("if-none-match"))
+    response = Response(status_code=status)
+    response.raw_headers = list(headers)
+    response.body = body
+    return response
+
+
+def _prepared_checkup(request: Request, uscc: str, as_of: date | None):
+    checkup = enterprise_ops.run_checkup(request, uscc, as_of)
+    checkup.representations  # noqa: B018 - compressed here, in the thread, not on the event loop
+    return checkup
 
 
 @router.patch("/{uscc}/facts", response_model=FactResult, responses=WRITE_ERRORS,
               summary="补充或更正一项事实（记入审计日志），并立即重新体检")
-def supply_fact(request: Request, body: FactInput,
-                access: tuple[Principal, str] = Depends(enterprise_access("enterprises", "write"))) -> FactResult:
+async def supply_fact(request: Request, body: FactInput,
+                      access: tuple[Principal, str] = Depends(enterprise_access("enterprises", "write"))) -> FactResult:
     principal, uscc = access
-    checkup = enterprise_ops.supply_fact(request, principal, uscc, body.fact, body.value)
+    checkup = await to_thread.run_sync(_supplied, request, principal, uscc, body,
+                                       limiter=engine_requests(request.app.state))
     return FactResult(uscc=uscc, fact=body.fact, summary=checkup.summary)
+
+
+def _supplied(request: Request, principal: Principal, uscc: str, body: FactInput):
+    checkup = enterprise_ops.supply_fact(request, principal, uscc, body.fact, body.value)
+    checkup.representations  # noqa: B018 - the re-check that follows is served from it; prepared here
+    return checkup
 
 
 @router.get("/{uscc}/checkup.xlsx", response_class=Response, responses={**LOOKUP_ERRORS, **_binary(XLSX, "体检结果 XLSX")},

@@ -56,4 +56,4 @@ def job_results(request: Request, job_id: str, _: Principal = Depends(runner)) -
         raise WebError(409, "conflict", f"任务 {job_id} 的结果已被更新的批量匹配取代")
     measures = [MeasureCounts(measure_id=m, eligible=c["eligible"], undetermined=c["undetermined"],
                               ineligible=c["ineligible"]) for m, c in sorted(latest.counts.items())]
-    return JobResults(job_id=job_id, as_of=latest.as_of.isoformat(), enterprises=len(latest.members), measures=measures)
+    return JobResults(job_id=job_id, as_of=latest.as_of.isoformat(), enterprises=latest.enterprises, measures=measures)
