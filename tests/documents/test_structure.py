@@ -158,6 +158,49 @@ def test_a_second_document_numbered_again_is_a_part_of_its_own():
     assert [i for i, _ in shape] == ["1", "2"]
 
 
+def test_a_restarting_part_keeps_its_title_above_a_subtitle():
+    text = ("某某措施\n一、支持投资\n对企业给予奖励。\n二、优化服务\n做好服务。\n本措施自发布之日起施行。\n"
+            "《某某措施》政策解读\n解读全文\n一、出台背景\n为了发展。\n二、主要内容\n共2条。\n")  # fmt: skip
+    doc, shape = tree(text)
+    assert [i for i, _ in shape] == ["1", "2", "part2", "part2.1", "part2.2"]
+    part = doc.clause("part2")
+    assert (part.labels, part.heading) == (["《某某措施》政策解读"], "《某某措施》政策解读")
+    assert part.text == "《某某措施》政策解读\n解读全文"
+    assert part.start == doc.original.index("《某某措施》政策解读")
+
+
+def test_an_unnumbered_heading_before_the_first_section_is_body_not_header():
+    text = ("某某措施\n为促进发展，制定以下措施。\n总体要求\n一、支持投资\n对企业给予奖励。\n二、优化服务\n做好服务。\n"
+            "某某措施政策解读\n一、出台背景\n为了发展。\n二、主要内容\n共2条。\n")  # fmt: skip
+    doc, shape = tree(text)
+    assert [i for i, _ in shape] == ["1", "2", "part2", "part2.1", "part2.2"]
+    assert doc.metadata.title == "某某措施"
+    assert doc.preamble is not None and doc.preamble.text == "为促进发展，制定以下措施。\n总体要求"
+    # with no prose before them, title lines stay the header (here: a title on two lines)
+    doc, _ = tree("某某措施\n总体要求\n一、支持投资\n对企业给予奖励。\n二、优化服务\n做好服务。\n")
+    assert doc.preamble is None
+
+
+def test_an_article_paragraph_after_its_items_is_a_clause_of_its_own():
+    text = ("第一条 为了规范管理，制定本办法。\n第二条 专项资金支持下列事项：\n（一）技术改造；\n（二）数字化转型。\n"
+            "前款所列事项，由市工信局组织实施。\n市财政局负责资金拨付。\n第三条 有下列情形之一的，收回资金：\n"
+            "（一）虚报材料的；\n（二）挪用资金的。\n前款规定的行为，涉嫌犯罪的，依法移送司法机关。\n"
+            "本办法自2023年1月1日起施行。\n")  # fmt: skip
+    doc, shape = tree(text)
+    assert shape == [("art1", "article"), ("art2", "article"), ("art2.1", "item"), ("art2.2", "item"),
+                     ("art2.p2", "paragraph"), ("art2.p3", "paragraph"), ("art3", "article"), ("art3.1", "item"),
+                     ("art3.2", "item"), ("art3.p2", "paragraph")]  # fmt: skip
+    assert doc.clause("art2.2").text == "（二）数字化转型。"
+    second = doc.clause("art2.p2")
+    assert (second.labels, second.heading) == (["第二条", "第二款"], None)
+    assert second.text == "前款所列事项，由市工信局组织实施。"
+    assert doc.original[second.start : second.end] == second.text
+    assert doc.clause("art3.p2").text.startswith("前款规定的行为") and doc.closing.text == "本办法自2023年1月1日起施行。"
+    # an item whose label line is a heading keeps the body under it
+    doc, shape = tree("第一条 支持下列事项：\n（一）技术改造\n对企业技改给予补助。\n第二条 本办法自发布之日起施行。\n")
+    assert [i for i, _ in shape] == ["art1", "art1.1", "art2"] and "给予补助" in doc.clause("art1.1").text
+
+
 def test_issued_document_with_its_title_on_two_lines():
     text = ("关于印发《某市关于促进中小企业高质量发展的若干措施》的通知\n各有关单位：\n"
             "现将《某市关于促进中小企业高质量发展的若干措施》印发给你们。\n附件：某市关于促进中小企业高质量发展的若干措施\n"

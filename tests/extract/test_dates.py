@@ -96,5 +96,27 @@ def test_roc_years_起至_periods_and_以后(text, quote, expected):
     assert mention.text == quote and as_tuple(mention) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "quote", "expected"),
+    [
+        ("本要点自中华民国一百十二年三月一日生效", "自中华民国一百十二年三月一日", ("start", D(2023, 3, 1), None, None)),
+        ("最迟于民国一百一十二年十二月十五日前", "民国一百一十二年十二月十五日前", ("deadline", None, D(2023, 12, 15), None)),
+        ("自一一二年三月一日起至一一二年五月三十一日止", "自一一二年三月一日起至一一二年五月三十一日止",
+         ("period", D(2023, 3, 1), D(2023, 5, 31), None)),
+        ("中华民国九十九年十二月三十一日公布", "中华民国九十九年十二月三十一日", ("date", None, None, D(2010, 12, 31))),
+        ("民国一百零五年一月修正", "民国一百零五年一月", ("period", D(2016, 1, 1), D(2016, 1, 31), None)),
+        ("民国一一二年度预算", "民国一一二年度", ("period", D(2023, 1, 1), D(2023, 12, 31), None)),
+    ],
+)
+def test_roc_years_in_chinese_numerals(text, quote, expected):
+    mention = only(text)
+    assert mention.text == quote and as_tuple(mention) == expected
+
+
+@pytest.mark.parametrize("text", ["经营一百一十二年的老字号", "〇一一二年三月"])
+def test_chinese_three_digit_numbers_are_not_roc_years_without_民国_or_a_month(text):
+    assert extract_dates(text) == []
+
+
 def test_three_digit_numbers_are_years_only_before_a_month():
     assert extract_dates("成立112年的老字号") == []

@@ -98,8 +98,25 @@ def test_enumerations_share_the_first_role():
 
 def test_a_unit_word_does_not_leak_into_the_next_sum():
     amounts = extract_amounts("给予不超过3年、每年最高500万元支持和投资性补助最高100万元一次性支持")
-    assert [(a.value, a.role, a.unit) for a in amounts] == [
-        (Decimal(5000000), "cap", "年"), (Decimal(1000000), "cap", None)]
+    assert [(a.value, a.role, a.unit, a.period) for a in amounts] == [
+        (Decimal(5000000), "cap", None, "年"), (Decimal(1000000), "cap", None, None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "role", "unit", "period"),
+    [
+        ("给予每人每月3000元生活补贴", "per_unit", "人", "月"),
+        ("每户每年最高5万元", "cap", "户", "年"),
+        ("每家企业每年申领额度不超过10万元", "cap", "企业", "年"),
+        ("每年给予每户2000元补助", "per_unit", "户", "年"),
+        ("按每月3000元标准发放", "per_unit", None, "月"),
+        ("补贴1000元/人/月", "per_unit", "人", "月"),
+        ("租金补贴3万元/年", "per_unit", None, "年"),
+    ],
+)
+def test_the_beneficiary_unit_and_the_period_are_kept_apart(text, role, unit, period):
+    amount = only(text)
+    assert (amount.role, amount.unit, amount.period) == (role, unit, period)
 
 
 @pytest.mark.parametrize(

@@ -20,8 +20,8 @@ from .seed_clauses import CLAUSES
 YEAR = {"000": 2022, "001": 2022, "002": 2022, "003": 2022, "004": 2021}  # year each seed was issued
 
 
-def A(text, value, role, unit=None, currency="CNY", upper=None):
-    return (text, Decimal(value), role, unit, currency, None if upper is None else Decimal(upper))
+def A(text, value, role, unit=None, currency="CNY", upper=None, period=None):
+    return (text, Decimal(value), role, unit, currency, None if upper is None else Decimal(upper), period)
 
 
 def P(text, value, role, kind="percent", upper=None):
@@ -200,13 +200,13 @@ EXPECTED: dict[tuple[str, str], dict] = {
                                 ["市金融监管局", "北京银保监局", "北京金控集团"], ["北京银保监局"],
                                 ["人民银行营业管理部", "市金融监管局", "北京银保监局"], ["市科委", "中关村管委会", "市财政局"],
                                 ["市经济和信息化局"]],
-                         amounts=[A("1000万元", "10000000", "cap", unit="年")]),  # 一定比例: no number
+                         amounts=[A("1000万元", "10000000", "cap", period="年")]),  # 一定比例: no number
     ("004", "4.9"): dict(units=[["市金融监管局", "市经济和信息化局"], ["市金融监管局", "市经济和信息化局"], ["市科委", "中关村管委会"],
                                 ["市金融监管局", "北京证监局", "市财政局", "各区", "北京经济技术开发区"], ["市政务服务中心"]],
                          amounts=[A("300万元", "3000000", "cap", unit="家")]),
     ("004", "5.11"): dict(units=[["市贸促会"], ["市银保监局", "中国出口信用保险公司第三营业部"], ["人民银行营业管理部"],
                                  ["市商务局", "北京金控集团"], ["市商务局"]],
-                          amounts=[A("500万元", "5000000", "cap", unit="年"), A("100万元", "1000000", "cap")],
+                          amounts=[A("500万元", "5000000", "cap", period="年"), A("100万元", "1000000", "cap")],
                           percentages=[P("70%", "70", "cap")],
                           references=[("鼓励进口技术和产品目录", None)]),
     ("004", "5.12"): dict(units=[["市知识产权局"], ["市经济和信息化局"]],
@@ -241,7 +241,8 @@ def test_seed_clause_facts(key):
     result = extract_clause(text, context_year=YEAR[key[0]])
     if "units" in expected:
         assert [u.units for u in result.responsible_units] == expected["units"]
-    assert [(a.text, a.value, a.role, a.unit, a.currency, a.upper) for a in result.amounts] == expected.get("amounts", [])
+    assert [(a.text, a.value, a.role, a.unit, a.currency, a.upper, a.period) for a in result.amounts] == expected.get(
+        "amounts", [])
     assert [(p.text, p.value, p.role, p.kind, p.upper) for p in result.percentages] == expected.get("percentages", [])
     assert [(d.text, d.kind, d.start_date, d.end_date, d.on) for d in result.dates] == expected.get("dates", [])
     if "beneficiaries" in expected:

@@ -25,12 +25,16 @@ def _profile(path: Path) -> EnterpriseProfile:
     return EnterpriseProfile.from_json(path.read_bytes())
 
 
+def _issue3_buyer(revenue: int) -> dict:
+    """Issue 3's worked example: an industrial firm of 1,500 people that bought 600万元 of equipment."""
+    return {"entity_type": "enterprise", "region_code": "110108", "industry_code": "3411", "employees": 1500,
+            "revenue": revenue, "equipment_purchase.date": date(2022, 5, 10),
+            "equipment_purchase.unit_value": 6000000, "equipment_purchase.min_depreciation_years": 3}
+
+
 def test_issue3_worked_example_1500_employees_3e8_revenue_is_sme(policies):
     # 000 （七）: industry, 1,500 employees but revenue 3亿 < 4亿 → SME for the deduction (OR)
-    facts = {"entity_type": "enterprise", "region_code": "110108", "industry_code": "3411", "employees": 1500,
-             "revenue": 300000000, "equipment_purchase.date": date(2022, 5, 10),
-             "equipment_purchase.unit_value": 6000000, "equipment_purchase.min_depreciation_years": 3}
-    r = _by_id(match_enterprise(facts, date(2022, 8, 1), policies=policies))[SME_EQUIP]
+    r = _by_id(match_enterprise(_issue3_buyer(revenue=300000000), date(2022, 8, 1), policies=policies))[SME_EQUIP]
     assert r.status == "eligible"
     assert r.amount.kind == "maximum" and r.amount.value == Decimal("6000000.00")
     assert r.amount.text == "最高600万元（当年可税前扣除额）"
@@ -43,10 +47,7 @@ def test_issue3_worked_example_1500_employees_3e8_revenue_is_sme(policies):
 
 
 def test_issue3_worked_example_1500_employees_5e8_revenue_is_not(policies):
-    facts = {"entity_type": "enterprise", "region_code": "110108", "industry_code": "3411", "employees": 1500,
-             "revenue": 500000000, "equipment_purchase.date": date(2022, 5, 10),
-             "equipment_purchase.unit_value": 6000000, "equipment_purchase.min_depreciation_years": 3}
-    r = _by_id(match_enterprise(facts, date(2022, 8, 1), policies=policies))[SME_EQUIP]
+    r = _by_id(match_enterprise(_issue3_buyer(revenue=500000000), date(2022, 8, 1), policies=policies))[SME_EQUIP]
     assert r.status == "ineligible"
     sme = next(x for x in r.reasons if x.condition == "sme")
     assert sme.outcome is False

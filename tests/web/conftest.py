@@ -14,16 +14,16 @@ import pytest
 import uvicorn
 
 from zhida import config
+from zhida.enterprises.uscc import check_char
 from zhida.store import ingest_paths
 from zhida.web.app import create_app
 from zhida.web.auth import Actor, create_user
-from zhida.web.uscc import check_character
 
 PASSWORD = "correct-horse-9"
 
 
 def make_uscc(body17: str) -> str:
-    return body17 + check_character(body17)
+    return body17 + check_char(body17)
 
 
 USCC_A = make_uscc("91110105MA01ABCD0")  # the enterprise user's own

@@ -113,6 +113,23 @@ def attachment_markers(texts: list[str], after: int) -> list[int]:
     return markers
 
 
+def _lead_before(texts: list[str], start: int, first_label: int) -> list[int]:
+    """The prose paragraphs right before the first clause — with an unnumbered heading
+    (one or two title lines) between that prose and the clause: '为…制定以下措施。' /
+    '总体要求' / '一、…' — the heading is body, not header. Title lines with no prose
+    before them (the document's title) stay in the header."""
+    i = first_label - 1
+    headings: list[int] = []
+    while i >= start and len(headings) < 2 and is_title_line(texts[i]):
+        headings.insert(0, i)
+        i -= 1
+    lead: list[int] = []
+    while i >= start and is_prose(texts[i]):
+        lead.insert(0, i)
+        i -= 1
+    return lead + headings if lead else []
+
+
 def locate_body(texts: list[str]) -> BodyLocation:
     search_from, title_index, attachment = 0, None, None
     markers = attachment_markers(texts, 1)
@@ -147,10 +164,7 @@ def locate_body(texts: list[str]) -> BodyLocation:
             first_label = i
     preamble: list[int] = []
     if first_label is not None:
-        i = first_label - 1
-        while i >= search_from and is_prose(texts[i]):
-            preamble.insert(0, i)
-            i -= 1
+        preamble = _lead_before(texts, search_from, first_label)
     elif title_index is not None:
         preamble = [i for i in range(search_from, limit) if is_prose(texts[i])]
     addressees = None

@@ -58,7 +58,7 @@ class Label:
         if self.style == "part":
             word = "部分" if "部分" in self.text else ("篇" if "篇" in self.text else "编")
         else:
-            word = {"chapter": "章", "jie": "节", "article": "条"}[self.style]
+            word = {"chapter": "章", "jie": "节", "article": "条", "paragraph": "款"}[self.style]
         return f"第{to_chinese(self.number)}{word}"
 
 

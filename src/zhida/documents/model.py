@@ -36,8 +36,9 @@ class Amount:
     role: AmountRole
     start: int
     end: int
-    unit: str | None = None  # for per_unit: 台, 人, 户, 家 …
+    unit: str | None = None  # what the sum is counted by: 台, 人, 户, 家 … (每人每月 → 人)
     upper: Decimal | None = None  # for a range of money: 100万元至300万元
+    period: str | None = None  # how often: 年 or 月 (每人每月3000元 → 月, 1万元/年 → 年)
 
 
 @dataclass
@@ -96,7 +97,7 @@ class Reference:
 class Clause:
     id: str  # stable within its document: label tokens joined by '.', e.g. "3.7", "1.3.4"
     labels: list[str]  # the label path as printed, e.g. ["三", "（七）"]
-    kind: str  # chapter, section, subsection, measure, item, subitem, article, preamble, closing
+    kind: str  # chapter, section, subsection, measure, item, subitem, article, paragraph (款), preamble, closing
     text: str  # this clause's own text (label included), original script, furniture removed
     normalized: str  # simplified-script form of ``text``, for search and extraction
     start: int

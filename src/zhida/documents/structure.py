@@ -7,6 +7,10 @@ clause). Where the body lies (header, 目录, a 通知 wrapping the document it 
 attachments) is body.py's business; each attachment ('附件1' + title) becomes a clause
 of kind ``attachment`` with its own numbered tree below it (ids ``att1.…``), so a
 numbering that restarts at 一、 in an attachment never collides with the body's.
+
+An article's (第X条) paragraph that follows its items ('前款所列事项，由…') is the
+article's next 款, not the tail of its last item: a clause of kind ``paragraph`` (id
+``art3.p2``, label 第二款) after the items, so every clause stays one stretch of the source.
 """
 
 from __future__ import annotations
@@ -31,8 +35,10 @@ _CLOSING_START = re.compile(
     r"|.{0,40}(负责解释|起施行|起实施|起执行|有效期))"
 )
 
-STRUCTURAL_KIND = {"part": "part", "chapter": "chapter", "jie": "section", "article": "article"}
-ID_PREFIX = {"part": "part", "chapter": "ch", "jie": "sec", "article": "art"}
+STRUCTURAL_KIND = {"part": "part", "chapter": "chapter", "jie": "section", "article": "article",
+                   "paragraph": "paragraph"}  # fmt: skip
+ID_PREFIX = {"part": "part", "chapter": "ch", "jie": "sec", "article": "art", "paragraph": "p"}
+_ENDS_SENTENCE = re.compile(r"[。；;！!？?]\s*$")
 
 
 @dataclass
@@ -171,6 +177,11 @@ def _tree(paragraphs: list[MappedText], first: int, end: int) -> _Tree:
                 roots.append(node)
             stack.append(node)
             continue
+        article = _article_after_items(stack)
+        if (article is not None and is_prose(para.text) and _ENDS_SENTENCE.search(stack[-1].paragraphs[-1].text)
+                and not (i > last_label and (in_closing or _CLOSING_START.match(_simple(para.text))))):
+            stack[stack.index(article) + 1 :] = [_next_paragraph(article, para)]
+            continue
         if i > last_label:
             owner = stack[-1]
             if not in_closing and _is_heading_only(owner):
@@ -187,6 +198,22 @@ def _tree(paragraphs: list[MappedText], first: int, end: int) -> _Tree:
             continue
         stack[-1].paragraphs.append(para)
     return _Tree(roots, closing, trailing)
+
+
+def _article_after_items(stack: list[_Node]) -> _Node | None:
+    """The article whose items (or 款) the stack is in: where an unlabelled paragraph is a new 款."""
+    articles = [node for node in stack if node.label.style == "article"]
+    if not articles or stack[-1] is articles[-1]:
+        return None
+    return articles[-1]
+
+
+def _next_paragraph(article: _Node, para: MappedText) -> _Node:
+    """A new 款 of ``article``, numbered after its own paragraphs and the 款 it already has."""
+    number = len(article.paragraphs) + sum(child.label.style == "paragraph" for child in article.children) + 1
+    node = _Node(Label("paragraph", number, "", 0, False), [para], parent=article)
+    article.children.append(node)
+    return node
 
 
 def build(paragraphs: list[MappedText]) -> Structure:
@@ -235,12 +262,17 @@ def _unnumbered_parts(texts: list[str], first: int, end: int) -> list[int]:
             continue
         if highest < 2 or not is_title_line(texts[i]):
             continue
-        following = next((j for j in range(i + 1, end) if not is_prose(texts[j]) or find_label(texts[j])), None)
+        # the next label past the part's title, its subtitles ('政策解读全文') and its lead prose
+        following = next((j for j in range(i + 1, end) if find_label(texts[j]) or not _title_or_prose(texts[j])), None)
         nxt = find_label(texts[following]) if following is not None else None
         if nxt is not None and nxt.style == top and nxt.number == 1:
             parts.append(i)
             highest = 1
     return parts
+
+
+def _title_or_prose(text: str) -> bool:
+    return is_prose(text) or is_title_line(text)
 
 
 def _segment(paragraphs: list[MappedText], own: list[int], stop: int, clause_id: str, name: str, kind: str,
@@ -286,6 +318,7 @@ def _to_clause(node: _Node, id_path: list[str], label_path: list[str], seen: dic
     text = _mapped_of(node.paragraphs)
     start, end = text.span()
     mapped[clause_id] = text
+    rest = node.paragraphs[0].text[node.label.end :]
     clause = Clause(
         id=clause_id,
         labels=labels,
@@ -294,7 +327,7 @@ def _to_clause(node: _Node, id_path: list[str], label_path: list[str], seen: dic
         normalized=text.text,
         start=start,
         end=end,
-        heading=heading_of(node.paragraphs[0].text[node.label.end :], node.label.style),
+        heading=None if node.label.style == "paragraph" else heading_of(rest, node.label.style),
     )
     clause.children = [_to_clause(child, ids, labels, seen, mapped) for child in node.children]
     return clause

@@ -430,12 +430,9 @@ def _field(target: str, value: Any) -> Any:
         if raw in ("无", "否", "none"):
             return None
         try:
-            location = regions.resolve(raw)
+            return regions.zone_code(raw)
         except KeyError as exc:
             raise CellError(exc.args[0]) from None
-        if location.zone_code is None:
-            raise CellError("not a special zone")
-        return location.zone_code
     if target == "industry_code":
         try:
             return industries.normalize(text(value))

@@ -228,12 +228,9 @@ class EnterpriseProfile(_Strict):
         if value in (None, "none"):
             return None
         try:
-            location = regions.resolve(value)
+            return regions.zone_code(value)
         except KeyError as exc:
             raise ValueError(exc.args[0]) from None
-        if location.zone_code is None:
-            raise ValueError(f"{value} is a division, not a special zone")
-        return location.zone_code
 
     @field_validator("industry_code")
     @classmethod

@@ -98,6 +98,14 @@ def resolve(text: str) -> Location:
     return location
 
 
+def zone_code(text: str) -> str:
+    """A special zone's name or code → the zone's own code; KeyError with a reason otherwise."""
+    location = resolve(text)
+    if location.zone_code is None:
+        raise KeyError(f"{text} is a division, not a special zone")
+    return location.zone_code
+
+
 def name_of(code: str) -> str:
     if code in divisions():
         return divisions()[code].name

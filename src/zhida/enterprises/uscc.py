@@ -34,10 +34,11 @@ AUTHORITIES: dict[str, str] = {
 
 
 class USCCError(ValueError):
-    """Why a string is not a valid USCC; ``field`` is a short machine tag."""
+    """Why a string is not a valid USCC: ``tag`` a short machine tag, ``zh`` the reason in Chinese."""
 
-    def __init__(self, tag: str, message: str):
+    def __init__(self, tag: str, message: str, zh: str):
         self.tag = tag
+        self.zh = zh
         super().__init__(message)
 
 
@@ -65,17 +66,25 @@ def validate(code: str) -> str:
     Unlike python-stdnum, a letter in the first two positions is accepted: GB 32100 assigns
     letters to authorities (A 军队, N 农业, Y 其他).
     """
-    value = normalize(code)
+    return check_normalized(normalize(code))
+
+
+def check_normalized(value: str) -> str:
+    """``value`` itself if it is a valid code as written (no blanks removed), else USCCError."""
     if len(value) != 18:
-        raise USCCError("length", f"must be 18 characters, got {len(value)}")
-    bad = sorted({c for c in value if c not in _VALUE})
+        raise USCCError("length", f"must be 18 characters, got {len(value)}",
+                        f"统一社会信用代码应为18位，实际为{len(value)}位")
+    bad = "".join(sorted({c for c in value if c not in _VALUE}))
     if bad:
-        raise USCCError("charset", f"characters not allowed in a USCC: {''.join(bad)} (no I, O, S, V, Z)")
+        raise USCCError("charset", f"characters not allowed in a USCC: {bad} (no I, O, S, V, Z)",
+                        f"统一社会信用代码含非法字符: {bad}")
     if not value[2:8].isdigit():
-        raise USCCError("charset", f"positions 3-8 must be the 6-digit region code, got {value[2:8]}")
+        raise USCCError("charset", f"positions 3-8 must be the 6-digit region code, got {value[2:8]}",
+                        "统一社会信用代码第3-8位（行政区划码）应为数字")
     expected = check_char(value[:17])
     if value[17] != expected:
-        raise USCCError("check", f"check character is {value[17]}, expected {expected}")
+        raise USCCError("check", f"check character is {value[17]}, expected {expected}",
+                        f"统一社会信用代码校验位错误（应为 {expected}）")
     return value
 
 

@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 
 from zhida.rules.applicability import beneficiary_ast, jurisdiction_ast
-from zhida.rules.evaluate import Evaluator, amount_value, kleene_and
+from zhida.rules.evaluate import Evaluator, amount_value, kleene_and, measure_status
 from zhida.rules.expr import AS_OF, OPEN, columns, open_refs
 from zhida.rules.model import Measure
 
@@ -271,12 +271,7 @@ def evaluate_measure(c: Compiled, ev: MatchEvaluator, with_amount: bool = True,
             note()
         values.append(value)
         all_ok = kleene_and(all_ok, value)
-    if all_ok is False:
-        status = "ineligible"
-    elif applicable is True and all_ok is True:
-        status = "eligible"
-    else:
-        status = "undetermined"
+    status = measure_status(applicable, all_ok)
     out = Evaluated(status, jur, ben, values, opened=opened)
     a = m.amount
     if with_amount and status == "eligible" and a is not None and a.kind != "not_stated":

@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlglot import exp
 
 from zhida.matching.compiled import column_name
-from zhida.rules.describe import label, money, render
+from zhida.rules.describe import label, render, value_text
 from zhida.rules.expr import columns
 from zhida.matching.trace import TNode
 
@@ -31,18 +31,10 @@ def fact_of(policies, name: str):
 
 
 def fmt(value, fact=None) -> str:
-    """A value for a reader: 1,500人, 4.2亿元, 600万元, 30%, 2022年5月10日."""
-    if value is None:
-        return "未知"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, date):
-        return f"{value.year}年{value.month}月{value.day}日"
+    """A value for a reader: 1,500人, 4.2亿元, 600万元, 30%, 2022年5月10日 (unlike value_text, 1,500 has a comma)."""
     ftype = getattr(fact, "type", None)
-    if ftype == "money":
-        return money(value, "美元" if getattr(fact, "currency", None) == "USD" else "元")
-    if ftype == "percent":
-        return f"{(Decimal(value) * 100).normalize():f}%"
+    if value is None or isinstance(value, (bool, date)) or ftype in ("money", "percent"):
+        return value_text(value, fact)
     if isinstance(value, (int, Decimal)):
         number = Decimal(value)
         text = f"{int(number):,}" if number == number.to_integral_value() else f"{number.normalize():,f}"

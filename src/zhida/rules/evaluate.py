@@ -59,6 +59,17 @@ def kleene_or(a, b):
     return False
 
 
+def measure_status(applicable: bool | None, all_conditions: bool | None) -> str:
+    """A measure's status from its (three-valued) applicability and conjunction of conditions."""
+    if applicable is False:
+        return "not_applicable"
+    if all_conditions is False:
+        return "ineligible"
+    if applicable is True and all_conditions is True:
+        return "eligible"
+    return "undetermined"
+
+
 class Evaluator:
     """Evaluates expressions for one row of facts; records checks and missing facts."""
 
@@ -326,14 +337,7 @@ def evaluate(measure: Measure, facts: dict, as_of: date, policies, strict: bool 
     for o in outcomes:
         all_conditions = kleene_and(all_conditions, o.outcome)
 
-    if applicable is False:
-        status = "not_applicable"
-    elif all_conditions is False:
-        status = "ineligible"
-    elif applicable is True and all_conditions is True:
-        status = "eligible"
-    else:
-        status = "undetermined"
+    status = measure_status(applicable, all_conditions)
 
     amount = upper = None
     a = measure.amount

@@ -22,6 +22,7 @@ from zhida.errors import ZhidaError
 from zhida.store import search_sync
 from zhida.store.catalog import resolve
 from zhida.store.database import Store
+from zhida.store.jsonable import jsonable
 from zhida.store.schema import ClauseRow, Document, DocumentVersion
 from zhida.store.tokens import query_terms, simplified_forms
 
@@ -50,25 +51,7 @@ class SearchHit:
     beneficiaries: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        return {
-            "document": self.document,
-            "title": self.title,
-            "version": self.version,
-            "clause_id": self.clause_id,
-            "kind": self.kind,
-            "heading": self.heading,
-            "labels": self.labels,
-            "text": self.text,
-            "start": self.start,
-            "end": self.end,
-            "score": self.score,
-            "snippet": self.snippet,
-            "snippet_html": self.snippet_html,
-            "hits": [list(hit) for hit in self.hits],
-            "source_hits": [None if hit is None else list(hit) for hit in self.source_hits],
-            "responsible_units": self.responsible_units,
-            "beneficiaries": self.beneficiaries,
-        }
+        return jsonable(self)
 
 
 @lru_cache(maxsize=1)

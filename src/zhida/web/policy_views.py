@@ -87,21 +87,9 @@ def search_results(store: Store, q: str, *, doc: str | None, unit: str | None, b
         # when the store's spans index hit.text directly.
         spans = hit.hits if hit.source_hits is not None else None
         segments = library.highlight_segments(hit.text, spans, q)
-        items.append({
-            "document": hit.document,
-            "title": hit.title,
-            "version": hit.version,
-            "clause_id": hit.clause_id,
-            "kind": hit.kind,
-            "heading": hit.heading,
-            "labels": hit.labels,
-            "text": hit.text,
-            "start": hit.start,
-            "end": hit.end,
-            "score": hit.score,
+        # every field of the hit (the API's SearchHitOut keeps those it shows), snippet as segments
+        items.append(hit.to_json() | {
             "snippet": [{"text": t, "hit": h} for t, h in library.snippet_segments(hit.text, segments)],
-            "responsible_units": hit.responsible_units,
-            "beneficiaries": hit.beneficiaries,
             "url": clause_url(hit.document, hit.clause_id) + "?q=" + quote(q),
         })
     result.items = items

@@ -10,7 +10,8 @@ with the words around it:
   another date) → ``deadline``.
 * a span on its own (2022年, 2022年度内, 2021年第四季度) → ``period``; a single day
   → ``date``; X以后/之后 → ``start``; 自A起至B止 → ``period``.
-* Republic-of-China years (中华民国112年, or 112年 with a month) are 1911 years on.
+* Republic-of-China years (中华民国112年, 民国一百十二年, or 112年 / 一一二年 with a
+  month) are 1911 years on.
 
 Deadlines: 'X前' is read inclusively for a day or a 底/末 (2022年6月30日前 →
 2022-06-30, 6月底前 → June 30) and as the day before a span (2023年前 → 2022-12-31).
@@ -35,8 +36,14 @@ _CN_YEAR = "[〇零一二三四五六七八九]{4}"
 _MON = rf"{_D}{{1,2}}|十[一二]?|[一二三四五六七八九]"
 _DAY = rf"{_D}{{1,2}}|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九]"
 _PART = "底|末|初|上旬|中旬|下旬"
-# Republic-of-China years (Taiwan): 中华民国112年, and a bare 112年 when a month follows
-_ROC = rf"(?:中华民国|民国)\s*{_D}{{2,3}}|1{_D}{{2}}(?=\s*年\s*{_D}{{1,2}}\s*月)"
+# Republic-of-China years (Taiwan): 中华民国112年, 民国一百十二年, and a bare 112年 /
+# 一一二年 / 一百一十二年 when a month follows (a lone 112年 may be a count of years).
+_CN_1_9 = "[一二三四五六七八九]"
+_CN_ROC_CENTURY = rf"一百(?:零{_CN_1_9}|{_CN_1_9}?十{_CN_1_9}?|{_CN_1_9})?|一[〇零一二三四五六七八九]{{2}}"
+_ROC = (
+    rf"(?:中华民国|民国)\s*(?:{_D}{{2,3}}|{_CN_ROC_CENTURY}|{_CN_1_9}?十{_CN_1_9}?)"
+    rf"|(?:1{_D}{{2}}|(?<![〇零一二两三四五六七八九十百千]){_CN_ROC_CENTURY})(?=\s*年\s*(?:{_MON})\s*月)"
+)
 _Q = "[一二三四1-4１-４]"
 _QUARTERS = rf"第?{_Q}(?:\s*[、，,和及]\s*第?{_Q})*\s*季度(?:\s*[、和及]\s*第?{_Q}\s*季度)*"
 _ATOM = re.compile(
@@ -115,7 +122,8 @@ def _read_atom(match: re.Match, fallback_year: int | None) -> _Atom | None:
 def _year(text: str) -> int:
     digits = re.sub(r"^(?:中华民国|民国)\s*", "", text)
     year = to_int(digits)
-    return year + 1911 if len(digits) < 4 else year  # 民国112年 is 2023
+    western = re.fullmatch(rf"{_D}{{4}}|{_CN_YEAR}", digits)
+    return year if western else year + 1911  # 民国112年 / 民国一百十二年 is 2023
 
 
 def _year_atom(match: re.Match, year: int, g: dict) -> _Atom | None:

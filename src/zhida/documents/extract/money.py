@@ -14,8 +14,10 @@ Role rules, in order (first that applies wins):
 5. 不低于 / 不少于 / 至少 → ``floor``, or ``threshold_min`` for a property
    (实缴资本不低于50亿元).
 6. 达到 / 超过 / 首次达到 → ``threshold_min``; 低于 / 不足 → ``threshold_max``.
-7. per unit (每人1500元, 1万元/台) → ``per_unit``; a bounded per-unit sum keeps its
-   bound role (不超过1万元/台 → cap) and still carries ``unit``.
+7. per unit (每人1500元, 1万元/台) or per period (每月3000元) → ``per_unit``; a bounded
+   per-unit sum keeps its bound role (不超过1万元/台 → cap) and still carries ``unit``.
+   ``unit`` is what the sum is counted by (人, 户, 企业, 台 …) and ``period`` how often
+   (年/月): 每人每月3000元 → unit 人, period 月; 每年最高500万元 → unit None, period 年.
 8. a range bounding a property (所得额100万元至300万元) → ``threshold_min`` with
    ``upper``; a range of benefit keeps ``exact`` with ``upper``.
 9. otherwise ``exact`` (给予500万元的上市补贴; also a plain stated sum).
@@ -53,7 +55,9 @@ _BARE_RE = re.compile(
 )
 _MONEY_PHRASE = re.compile(r"补贴|奖励|资助|补助|奖补|贴息|资金|贷款|投资|收入|营收|资产|金额|销售额|产值|资本")
 
-_UNIT_AFTER = re.compile(r"\s*[/／]\s*(?P<unit>平方米|企业|项目|人|台|户|家|个|年|月|次|项|辆|套|吨|亩|件|名)")
+_UNIT_AFTER = re.compile(r"\s*[/／·]\s*(?P<unit>平方米|企业|项目|人|台|户|家|个|年|月|次|项|辆|套|吨|亩|件|名)")
+# Words of 每…/…/X that say how often, not per what: kept apart as ``Amount.period``.
+_PERIODS = frozenset({"年", "月"})
 _UNIT_BEFORE = re.compile(
     r"(?:每(?:个|家|户|位|名|台|项|辆)?|单(?:个|家|户|台|辆))(?P<unit>企业|项目|商户|平方米|人|户|家|台|年|项|辆|吨|亩|件|月)"
 )
@@ -119,12 +123,24 @@ def _amount_from(match: re.Match, text: str) -> Amount:
     if before is not None:
         start, currency = before.start(), _CURRENCIES[before.group("cur")]
     end = match.end()
-    unit = None
-    per_unit = _UNIT_AFTER.match(text, end)
-    if per_unit:
-        unit, end = per_unit.group("unit"), per_unit.end()
+    unit = period = None
+    while (per := _UNIT_AFTER.match(text, end)) is not None:  # 1000元/人/月: a unit and a period
+        word = per.group("unit")
+        if word in _PERIODS and period is None:
+            period = word
+        elif word not in _PERIODS and unit is None:
+            unit = word
+        else:
+            break
+        end = per.end()
     return Amount(text=text[start:end], value=value, currency=currency, role="exact",
-                  start=start, end=end, unit=unit, upper=upper)
+                  start=start, end=end, unit=unit, upper=upper, period=period)
+
+
+def _last_per(left: str, periods: bool) -> str | None:
+    """The last 每-word of the phrase that is (or is not) a period: 每户每年 → 户 / 年."""
+    words = [m.group("unit") for m in _UNIT_BEFORE.finditer(left) if (m.group("unit") in _PERIODS) == periods]
+    return words[-1] if words else None
 
 
 def _currency(word: str | None) -> str:
@@ -137,16 +153,15 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
         if previous is not None and continues_enumeration(text, previous.end, amount.start):
             amount.role = previous.role
             amount.unit = amount.unit or previous.unit
+            amount.period = amount.period or previous.period
         else:
             floor = previous.end if previous is not None else 0
             left = left_phrase(text, amount.start, floor=floor)
             right = right_phrase(text, amount.end)
-            if amount.unit is None:
-                per = None
-                for per in _UNIT_BEFORE.finditer(left):
-                    pass
-                amount.unit = per.group("unit") if per else None
-            amount.role = classify(left, right, per_unit=amount.unit is not None, is_range=amount.upper is not None)
+            amount.unit = amount.unit or _last_per(left, periods=False)
+            amount.period = amount.period or _last_per(left, periods=True)
+            per_unit = amount.unit is not None or amount.period is not None
+            amount.role = classify(left, right, per_unit=per_unit, is_range=amount.upper is not None)
         previous = amount
 
 
