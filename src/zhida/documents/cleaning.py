@@ -24,7 +24,7 @@ from zhida.documents.textmap import LINE_BREAK, MappedText
 __all__ = ["Cleaned", "Removed", "clean", "furniture_kind", "should_join"]
 
 # inline markup: markdown thematic breaks, heading marks, bold, quotes, Word bookmarks exported by converters
-INLINE_MARKUP = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$|^\s*#{1,6}\s+|^\s*#{1,6}(?=\S)|\*\*|\[bookmark:[^\]\n]*\]|^\s*>\s+")
+INLINE_MARKUP = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$|^\s*#{1,6}(?:\s+|$)|^\s*#{1,6}(?=\S)|\*\*|\[bookmark:[^\]\n]*\]|^\s*>\s+")
 _DATE_ONLY = re.compile(r"[0-9０-９〇○一二三四五六七八九十]{2,4}\s*年.{1,6}月.{1,6}日")
 _PROSE_PUNCT = re.compile(r"[，,。；;：:、！!？?]")
 _CLOSING = tuple("。；;！!？?”」』）)】〕]…")
