@@ -6,20 +6,37 @@ the store like `zhida batch`; its run directory goes to ``out_dir`` (default
 only when the run is complete: an interrupted or failed run never replaces the last complete one
 (the run directory appears whole or not at all, see zhida.batch.runner). After a restart the
 newest complete run of the store's enterprises is shown again.
+
+Job state lives in the store (table ``web_jobs``), so every worker process of `zhida serve
+--workers N` lists the same jobs with the same progress. The process running a job writes its
+progress at most every ``SAVE_EVERY`` seconds, at every stage change and at the end; each write
+is the job's heartbeat (``updated_at``) and reads the job's ``cancel_requested`` flag, which is
+how a cancel sent to any process reaches the one running the job. A process that dies leaves its
+job 'running': at start-up a registry marks jobs whose heartbeat is older than
+``STALE_AFTER`` 'interrupted' (a younger one may belong to another live worker).
 """
 
 from __future__ import annotations
 
 import threading
+import time
 import traceback
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select, update
+
 from zhida.batch.runner import FACTS, Run
+from zhida.store.schema import WebJob
 from zhida.web import population
+
+
+ACTIVE = ("queued", "running")
+SAVE_EVERY = 0.5  # seconds between progress writes of a running job
+STALE_AFTER = timedelta(seconds=60)  # a running job without a heartbeat for this long has died
 
 
 class Cancelled(Exception):
@@ -56,7 +73,7 @@ class Job:
     kind: str
     params: dict[str, Any]
     created_by: str
-    status: str = "queued"  # queued | running | completed | failed | cancelled
+    status: str = "queued"  # queued | running | completed | failed | cancelled | interrupted
     stage: str = ""
     done: int = 0
     total: int = 0
@@ -64,47 +81,92 @@ class Job:
     finished_at: datetime | None = None
     error: str | None = None
     summary: dict[str, Any] = field(default_factory=dict)
-    cancel: threading.Event = field(default_factory=threading.Event)
+    cancel_requested: bool = False
+    cancel: threading.Event = field(default_factory=threading.Event)  # in the running process
+    _saved_at: float = field(default=0.0, repr=False)
+    _saved_stage: str | None = field(default=None, repr=False)
+
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE
 
     def view(self) -> dict[str, Any]:
         return {"id": self.id, "kind": self.kind, "status": self.status, "stage": self.stage, "done": self.done,
                 "total": self.total, "progress": round(self.done / self.total, 4) if self.total else 0.0,
                 "params": self.params, "created_by": self.created_by, "created_at": self.created_at.isoformat(),
                 "finished_at": self.finished_at.isoformat() if self.finished_at else None, "error": self.error,
-                "summary": self.summary}
+                "summary": self.summary, "cancel_requested": self.cancel_requested or self.cancel.is_set()}
+
+    @classmethod
+    def from_row(cls, row: WebJob) -> Job:
+        return cls(row.id, row.kind, row.params, row.created_by, row.status, row.stage, row.done, row.total,
+                   _aware(row.created_at), _aware(row.finished_at), row.error, row.summary, row.cancel_requested)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite returns naive datetimes for what was written in UTC."""
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
 
 
 class JobRegistry:
     def __init__(self, out_dir: Path | None = None, store=None):
-        self.jobs: dict[str, Job] = {}
         self.out_dir = out_dir  # None: $ZHIDA_HOME/batch, resolved when a batch runs
+        self.store = store  # job state, and the last complete run after a restart
         self._latest: BatchResult | None = None
-        self._store = store  # to restore the last complete run after a restart
         self._lock = threading.Lock()
+        if store is not None:
+            mark_interrupted(store)
 
     @property
     def latest(self) -> BatchResult | None:
-        if self._latest is None and self._store is not None:
-            self._latest, self._store = _restored(self._store), None
+        """The newest complete batch of the store, whichever process ran it."""
+        if self.store is not None:
+            row = _latest_row(self.store)
+            if row is not None and (self._latest is None or self._latest.run.key != row.run_key):
+                self._latest = _restored(row) or self._latest
         return self._latest
 
     @latest.setter
     def latest(self, result: BatchResult | None) -> None:
-        self._latest, self._store = result, None
+        self._latest = result
 
     def get(self, job_id: str) -> Job | None:
-        return self.jobs.get(job_id)
+        if self.store is None:
+            return None
+        with self.store.transaction() as session:
+            row = session.get(WebJob, job_id)
+            return Job.from_row(row) if row is not None else None
+
+    def all(self) -> list[Job]:
+        """Every job, newest first."""
+        if self.store is None:
+            return []
+        with self.store.transaction() as session:
+            rows = session.scalars(select(WebJob).order_by(WebJob.created_at.desc(), WebJob.id))
+            return [Job.from_row(r) for r in rows]
 
     def running(self) -> Job | None:
-        return next((j for j in self.jobs.values() if j.status in ("queued", "running")), None)
+        return next((j for j in self.all() if j.active), None)
+
+    def newest(self) -> Job | None:
+        """The job under way, else the last one started."""
+        jobs = self.all()
+        return next((j for j in jobs if j.active), jobs[0] if jobs else None)
+
+    def request_cancel(self, job_id: str) -> bool:
+        """Ask the process running ``job_id`` to stop; False when the job is no longer active."""
+        with self.store.transaction() as session:
+            changed = session.execute(update(WebJob).where(WebJob.id == job_id, WebJob.status.in_(ACTIVE))
+                                      .values(cancel_requested=True)).rowcount
+        return changed == 1
 
     def start_batch(self, store, as_of: date, created_by: str) -> Job:
         with self._lock:
+            self.store = self.store or store
             busy = self.running()
             if busy is not None:
                 return busy  # one batch at a time: the caller polls the one under way
-            job = Job(uuid.uuid4().hex[:12], "batch", {"as_of": as_of.isoformat()}, created_by)
-            self.jobs[job.id] = job
+            job = self._created(store, as_of, created_by)
         thread = threading.Thread(target=self._run_batch, args=(job, store, as_of), daemon=True,
                                   name=f"zhida-batch-{job.id}")
         thread.start()
@@ -112,10 +174,35 @@ class JobRegistry:
 
     def run_batch_now(self, store, as_of: date, created_by: str) -> Job:
         """Synchronously (the demo command and tests)."""
-        job = Job(uuid.uuid4().hex[:12], "batch", {"as_of": as_of.isoformat()}, created_by)
-        self.jobs[job.id] = job
+        self.store = self.store or store
+        job = self._created(store, as_of, created_by)
         self._run_batch(job, store, as_of)
         return job
+
+    def _created(self, store, as_of: date, created_by: str) -> Job:
+        job = Job(uuid.uuid4().hex[:12], "batch", {"as_of": as_of.isoformat()}, created_by)
+        with store.transaction() as session:
+            session.add(WebJob(id=job.id, kind=job.kind, status=job.status, stage=job.stage, done=0, total=0,
+                               params=job.params, created_by=created_by, created_at=job.created_at,
+                               updated_at=job.created_at, summary={}, cancel_requested=False))
+        return job
+
+    def _save(self, job: Job, store, force: bool = False) -> None:
+        """Write ``job``'s progress (throttled unless ``force`` or a new stage) and pick up a cancel
+        request made through any process."""
+        now = time.monotonic()
+        if not force and job.stage == job._saved_stage and now - job._saved_at < SAVE_EVERY:
+            return
+        job._saved_at, job._saved_stage = now, job.stage
+        with store.transaction() as session:
+            row = session.get(WebJob, job.id)
+            if row is None:  # a job made outside the registry (tests): nothing to share
+                return
+            row.status, row.stage, row.done, row.total = job.status, job.stage, job.done, job.total
+            row.finished_at, row.error, row.summary = job.finished_at, job.error, job.summary
+            row.updated_at = datetime.now(UTC)
+            if row.cancel_requested:
+                job.cancel.set()
 
     def _run_batch(self, job: Job, store, as_of: date) -> None:
         from zhida import config
@@ -123,21 +210,25 @@ class JobRegistry:
         from zhida.batch.runner import run_batch
         from zhida.matching.match import load_default_policies
 
+        def checkpoint() -> None:
+            self._save(job, store)
+            if job.cancel.is_set():
+                raise Cancelled()
+
         job.status = "running"
         try:
             key = population.state_key(store, as_of)
 
             def exported(done: int, total: int) -> None:
-                if job.cancel.is_set():
-                    raise Cancelled()
                 job.stage, job.done, job.total = "读取企业画像", done, total
+                checkpoint()
 
             def matched(fraction: float) -> None:
-                if job.cancel.is_set():
-                    raise Cancelled()
                 job.stage, job.done = "批量匹配", round(fraction * job.total)
+                checkpoint()
 
             job.stage = "读取企业画像"
+            self._save(job, store, force=True)  # a cancel already requested stops the run at its first progress
             outcome = run_batch(as_of, self.out_dir or config.home() / "batch", engine=DuckDBEngine(), policies=load_default_policies(),
                                 store_url=store, store_pairs=False, pushlists=False, progress=matched,
                                 export_progress=exported)
@@ -157,17 +248,29 @@ class JobRegistry:
             job.status, job.error = "failed", f"{type(exc).__name__}: {exc}"
         finally:
             job.finished_at = datetime.now(UTC)
+            self._save(job, store, force=True)
 
 
-def _restored(store) -> BatchResult | None:
-    """The newest complete run over the store's enterprises whose directory is still there."""
-    from zhida.batch.runner import open_run
+def mark_interrupted(store) -> int:
+    """Jobs left 'queued'/'running' by a process that died (no heartbeat for ``STALE_AFTER``)."""
+    cutoff = datetime.now(UTC) - STALE_AFTER
+    with store.transaction() as session:
+        return session.execute(update(WebJob).where(WebJob.status.in_(ACTIVE), WebJob.updated_at < cutoff)
+                               .values(status="interrupted", stage="进程已退出", finished_at=datetime.now(UTC))
+                               ).rowcount
+
+
+def _latest_row(store):
     from zhida.batch.store import latest_complete_run
+
+    return latest_complete_run(store, source="store")
+
+
+def _restored(row) -> BatchResult | None:
+    """A complete run (its store row) as a result, if its directory is still there."""
+    from zhida.batch.runner import open_run
     from zhida.errors import DataError
 
-    row = latest_complete_run(store, source="store")
-    if row is None:
-        return None
     try:
         run = open_run(Path(row.out_dir))
     except (DataError, OSError, ValueError, KeyError):

@@ -72,7 +72,7 @@ class ImportSummary(BaseModel):
 class JobView(BaseModel):
     id: str
     kind: str
-    status: Literal["queued", "running", "completed", "failed", "cancelled"]
+    status: Literal["queued", "running", "completed", "failed", "cancelled", "interrupted"]
     stage: str
     done: int
     total: int
@@ -83,6 +83,7 @@ class JobView(BaseModel):
     finished_at: str | None
     error: str | None
     summary: dict[str, Any]
+    cancel_requested: bool = Field(False, description="已请求取消，运行任务的进程将在下一次进度更新时停止")
 
 
 class JobList(BaseModel):

@@ -1,4 +1,6 @@
-"""Batch jobs: start (asynchronous, in a background thread), poll progress, read results."""
+"""Batch jobs: start (asynchronous, in a background thread), poll progress, cancel, read results.
+
+Job state is read from the store, so any worker process answers for a job any other started."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from fastapi import APIRouter, Depends, Request
 
 from zhida.web.api.enterprise_schemas import BatchStart, JobList, JobResults, JobView, MeasureCounts
 from zhida.web.deps import Principal, require
-from zhida.web.errors import LOOKUP_ERRORS, READ_ERRORS, WRITE_ERRORS, Invalid, NotFound, WebError
+from zhida.web.errors import LOOKUP_ERRORS, READ_ERRORS, WRITE_ERRORS, Forbidden, Invalid, NotFound, WebError
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["批量任务"])
 runner = require("push", "read")  # batch runs feed the push lists: officials only
@@ -29,8 +31,7 @@ def start_batch(request: Request, body: BatchStart | None = None, principal: Pri
 
 @router.get("", response_model=JobList, responses=READ_ERRORS, summary="任务列表（最新在前）")
 def list_jobs(request: Request, _: Principal = Depends(runner)) -> JobList:
-    jobs = sorted(request.app.state.jobs.jobs.values(), key=lambda j: j.created_at, reverse=True)
-    return JobList(items=[JobView(**j.view()) for j in jobs])
+    return JobList(items=[JobView(**j.view()) for j in request.app.state.jobs.all()])
 
 
 def _job(request: Request, job_id: str):
@@ -45,6 +46,19 @@ def get_job(request: Request, job_id: str, _: Principal = Depends(runner)) -> Jo
     return JobView(**_job(request, job_id).view())
 
 
+@router.post("/{job_id}/cancel", response_model=JobView, status_code=202, responses=WRITE_ERRORS,
+             summary="取消任务（管理员或启动该任务的工作人员；运行任务的进程在下一次进度更新时停止，"
+                     "上一次完整的批量结果保留；任务已结束时为 409）")
+def cancel_job(request: Request, job_id: str, principal: Principal = Depends(runner)) -> JobView:
+    jobs = request.app.state.jobs
+    job = _job(request, job_id)
+    if principal.role != "admin" and job.created_by != principal.username:
+        raise Forbidden("只有管理员或启动该任务的工作人员可以取消任务")
+    if not jobs.request_cancel(job_id):
+        raise WebError(409, "conflict", f"任务 {job_id} 已结束（{jobs.get(job_id).status}），无法取消")
+    return JobView(**jobs.get(job_id).view())
+
+
 @router.get("/{job_id}/results", response_model=JobResults, responses=WRITE_ERRORS,
             summary="任务结果：每项措施的符合、待确认、不符合企业数（任务完成前为 409）")
 def job_results(request: Request, job_id: str, _: Principal = Depends(runner)) -> JobResults:
@@ -52,7 +66,7 @@ def job_results(request: Request, job_id: str, _: Principal = Depends(runner)) -
     latest = request.app.state.jobs.latest
     if job.status != "completed":
         raise WebError(409, "conflict", f"任务 {job_id} 尚未完成（{job.status}）")
-    if latest is None or latest.job_id != job_id:
+    if latest is None or latest.run.key != job.summary.get("run"):
         raise WebError(409, "conflict", f"任务 {job_id} 的结果已被更新的批量匹配取代")
     measures = [MeasureCounts(measure_id=m, eligible=c["eligible"], undetermined=c["undetermined"],
                               ineligible=c["ineligible"]) for m, c in sorted(latest.counts.items())]

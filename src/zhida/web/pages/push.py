@@ -20,7 +20,7 @@ SHOWN_PER_MEASURE = 50
 def push_page(request: Request, measure: str = Query("", max_length=128), region: str = Query("", max_length=32),
               industry: str = Query("", max_length=8), principal: Principal = Depends(require("push", "read"))):
     jobs = request.app.state.jobs
-    batch = jobs.latest
+    batch, job = jobs.latest, jobs.running()
     groups = []
     if batch is not None:
         lists = push_lists.build(batch, principal, measure=measure or None, region=region or None,
@@ -28,7 +28,8 @@ def push_page(request: Request, measure: str = Query("", max_length=128), region
         groups = push_lists.by_unit(lists, principal)
     measures = push_lists.visible_measures(principal)
     return render(request, "sections/push.html", {
-        "title": "精准推送", "batch": batch, "groups": groups, "measures": measures, "job": jobs.running(),
+        "title": "精准推送", "batch": batch, "groups": groups, "measures": measures, "job": job,
+        "may_cancel": _may_cancel(job, principal),
         "filters": {"measure": measure, "region": region, "industry": industry}, "shown": SHOWN_PER_MEASURE,
     }, active="push")
 
@@ -43,9 +44,22 @@ def start_batch(request: Request, principal: Principal = Depends(require("push",
 
 @router.get("/push/progress")
 def job_progress(request: Request, principal: Principal = Depends(require("push", "read"))):
-    jobs = request.app.state.jobs
-    job = jobs.running() or max(jobs.jobs.values(), key=lambda j: j.created_at, default=None)
-    return render(request, "push/_progress.html", {"job": job})
+    job = request.app.state.jobs.newest()
+    return render(request, "push/_progress.html", {"job": job, "may_cancel": _may_cancel(job, principal)})
+
+
+@router.post("/push/jobs/{job_id}/cancel")
+def cancel_job(request: Request, job_id: str, principal: Principal = Depends(require("push", "read"))):
+    from zhida.web.api.jobs import cancel_job as cancel
+
+    cancel(request, job_id, principal)  # same checks as the API: 404, 403, 409
+    if request.headers.get("HX-Request"):
+        return job_progress(request, principal)
+    return RedirectResponse("/push", status_code=303)
+
+
+def _may_cancel(job, principal: Principal) -> bool:
+    return job is not None and job.active and (principal.role == "admin" or job.created_by == principal.username)
 
 
 @router.get("/push.xlsx")
