@@ -16,7 +16,7 @@ from fastapi import Request, UploadFile
 from sqlalchemy import select
 
 from zhida.errors import DataError
-from zhida.web import audit, checkup, enterprise_data, fact_edit, population
+from zhida.web import audit, checkup, enterprise_data, fact_edit
 from zhida.web.deps import Principal
 from zhida.web.errors import Invalid, NotFound
 
@@ -64,7 +64,6 @@ def supply_fact(request: Request, principal: Principal, uscc: str, fact: str, ra
         raise Invalid(f"{label}：{exc.reason}", field=fact) from None
     updated = enterprise_data.save_profile(request.app.state.store, principal, uscc, profile, action="supply_fact",
                                            detail=f"补充事实 {fact} = {raw_value.strip()[:200]}（评估日 {day}）")
-    population.invalidate()
     return checkup.run(updated, day, request.app.state.checkups)
 
 
@@ -97,7 +96,6 @@ async def import_upload(request: Request, principal: Principal, upload: UploadFi
         audit.record(session, actor=principal.username, actor_id=principal.user_id, action="import",
                      entity="enterprise_import", entity_id=str(result.import_id), before=None, after=summary,
                      detail=f"上传导入 {name}")
-    population.invalidate()
     return summary
 
 

@@ -2,8 +2,10 @@
 
 No evaluation here: batch jobs, push lists and what-ifs all run zhida.batch. Exporting the
 store's profiles to facts (zhida.batch.store.export_enterprises) is the slow part of a what-if,
-so the file is kept while the store is unchanged: a batch job hands over the facts it exported
-(``remember``), and ``invalidate`` (after a profile is edited or imported) drops them all.
+so the file is kept while the store is unchanged, and a batch job hands over the facts it
+exported (``remember``). "Unchanged" is read from the database, so an edit or import made by
+any process (another ``--workers`` process, the command line) is seen: enterprises are only
+added (count, last id) or changed through audited writes (the last audit id of enterprises).
 """
 
 from __future__ import annotations
@@ -20,33 +22,29 @@ from sqlalchemy import func, select
 
 from zhida.enterprises.tables import Enterprise
 from zhida.store.database import Store
+from zhida.web.tables import AuditEntry
 
 _FILES: dict[tuple, Path] = {}
 _LOCK = threading.Lock()
-_GENERATION = [0]
 _DIRECTORY: list[Path] = []
+_ENTERPRISE_WRITES = ("enterprise", "enterprise_import")  # audit entities that change profiles
 
 
 def state_key(store: Store, as_of: date) -> tuple:
-    """Changes whenever enterprises are added, or ``invalidate`` was called (edits, imports)."""
+    """Changes whenever enterprises are added, edited or imported, by any process. Taken before
+    an export: if the store changes during it, the file is kept under the old key and never
+    found again."""
     with store.sessions() as session:
         count, last = session.execute(select(func.count(Enterprise.id), func.max(Enterprise.id))).one()
-    return (id(store), count, last, _GENERATION[0], as_of)
-
-
-def invalidate() -> None:
-    """Call after changing a stored profile: the exported facts are stale."""
-    with _LOCK:
-        _GENERATION[0] += 1
-        _FILES.clear()
+        edited = session.scalar(select(func.max(AuditEntry.id)).where(AuditEntry.entity.in_(_ENTERPRISE_WRITES)))
+    return (id(store), count, last, edited, as_of)
 
 
 def remember(key: tuple, path: Path) -> None:
     """Facts exported elsewhere (a batch run's own ``facts.parquet``) for the state ``key``."""
     with _LOCK:
-        if key[3] == _GENERATION[0]:  # not if the store was edited meanwhile
-            _FILES.clear()  # one population at a time is plenty
-            _FILES[key] = path
+        _FILES.clear()  # one population at a time is plenty
+        _FILES[key] = path
 
 
 def facts_file(store: Store, as_of: date) -> Path:

@@ -1,0 +1,30 @@
+"""The what-if facts file is reused only while the stored enterprises are unchanged, whoever
+changed them: the state is read from the database, not from this process's memory."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from zhida.web import enterprise_data, population
+from zhida.web.deps import Principal
+
+from .enterprise_seed import USCC_B, seed
+
+AS_OF = dt.date(2022, 12, 31)
+# Another process's writer: nothing of this process's web state is involved.
+OTHER = Principal(user_id=0, username="other-process", role="admin", display_name=None, units=(), region=None,
+                  uscc=None)
+
+
+def test_an_edit_by_any_writer_makes_a_new_facts_file(server):
+    seed(server.app)
+    store = server.app.state.store
+    first = population.facts_file(store, AS_OF)
+    assert population.facts_file(store, AS_OF) == first  # unchanged store: the same file
+
+    stored = enterprise_data.get(store, USCC_B)
+    enterprise_data.save_profile(store, OTHER, USCC_B, stored.profile, action="supply_fact", detail="test")
+
+    second = population.facts_file(store, AS_OF)
+    assert second != first
+    assert not first.exists()  # the stale export is removed, not left behind
