@@ -192,6 +192,18 @@ def _linear_boundary(ev: MatchEvaluator, node: exp.Expression, fact: str, curren
     return Decimal(base) - g0 / (g1 - g0)
 
 
+def _around(value, step) -> list:
+    """value − step, value, value + step: a neighbour beyond the representable range (a date next
+    to 0001-01-01 or 9999-12-31) is left out rather than raising OverflowError."""
+    out = []
+    for shift in (-1, 0, 1):
+        try:
+            out.append(value + shift * step if shift else value)
+        except (OverflowError, ArithmeticError):
+            continue
+    return out
+
+
 def _cost(current, target, kind: str) -> float:
     if kind == "supply":
         return 0.0
@@ -243,21 +255,18 @@ def leaf_options(t: TNode, want: bool, ev: MatchEvaluator, policies) -> list[tup
         candidates = []
         for lit in _literals_against(node, name, policies):
             if isinstance(lit, (Decimal, date)):
-                step = _unit(fact)
-                candidates += [lit - step, lit, lit + step]
+                candidates += _around(lit, _unit(fact))
             else:
                 candidates.append(lit)
         other = t.right if _simple_side(node.this, name) else t.left if not isinstance(node, (exp.Between, exp.In)) \
             else None
         if isinstance(other, (Decimal, int, date)) and not isinstance(other, bool) and fact.type in (
                 "money", "integer", "decimal", "percent", "date"):  # e.g. valid_until >= as_of
-            step = _unit(fact)
-            candidates += [other - step, other, other + step]
+            candidates += _around(other, _unit(fact))
         boundary = _linear_boundary(ev, node, name, current) if fact.type in ("money", "integer", "decimal",
                                                                                "percent") else None
         if boundary is not None:
-            step = _unit(fact)
-            candidates += [boundary - step, boundary, boundary + step]
+            candidates += _around(boundary, _unit(fact))
         typed = []
         for c in candidates:
             v = _typed(c, fact)

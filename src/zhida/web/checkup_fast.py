@@ -20,6 +20,7 @@ from starlette.requests import cookie_parser
 from zhida.errors import DataError
 from zhida.web import auth, checkup_http, enterprise_data
 from zhida.web.deps import check_enterprise_scope, needs_region, principal_from
+from zhida.web.as_of import in_range
 from zhida.web.errors import WebError
 from zhida.web.security import SESSION_COOKIE
 from zhida.web.uscc import normalize_uscc
@@ -87,6 +88,7 @@ def _as_of(query: bytes, default: date) -> date | None:
     if len(values) > 1 or not ISO_DATE.fullmatch(values[0]):
         return None
     try:
-        return date.fromisoformat(values[0])
+        day = date.fromisoformat(values[0])
     except ValueError:
         return None
+    return day if in_range(day) else None  # the route answers the 422

@@ -14,6 +14,7 @@ from anyio import to_thread
 
 from zhida.web import checkup_http, enterprise_data, enterprise_ops
 from zhida.web.checkup import engine_requests
+from zhida.web.as_of import as_of_param
 from zhida.web.api.common import Pagination, meta, pagination
 from zhida.web.api.enterprise_schemas import (CheckupReport, EnterpriseDetail, EnterpriseList, EnterpriseSummary,
                                               FactInput, FactResult, ImportSummary)
@@ -25,7 +26,7 @@ from zhida.web.reports.xlsx import checkup_xlsx
 
 router = APIRouter(prefix="/api/v1/enterprises", tags=["企业"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-AS_OF = Query(None, description="评估日 YYYY-MM-DD（默认服务器设定）")
+AS_OF = Depends(as_of_param)
 
 
 def _binary(media_type: str, description: str) -> dict:

@@ -4,13 +4,13 @@ Job state is read from the store, so any worker process answers for a job any ot
 
 from __future__ import annotations
 
-from datetime import date
 
 from fastapi import APIRouter, Depends, Request
 
+from zhida.web.as_of import parsed
 from zhida.web.api.enterprise_schemas import BatchStart, JobList, JobResults, JobView, MeasureCounts
 from zhida.web.deps import Principal, require
-from zhida.web.errors import LOOKUP_ERRORS, READ_ERRORS, WRITE_ERRORS, Forbidden, Invalid, NotFound, WebError
+from zhida.web.errors import LOOKUP_ERRORS, READ_ERRORS, WRITE_ERRORS, Forbidden, NotFound, WebError
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["批量任务"])
 runner = require("push", "read")  # batch runs feed the push lists: officials only
@@ -19,12 +19,7 @@ runner = require("push", "read")  # batch runs feed the push lists: officials on
 @router.post("/batch", response_model=JobView, status_code=202, responses=WRITE_ERRORS,
              summary="启动批量匹配（全部企业 × 全部措施，后台执行；已有任务在运行时返回该任务）")
 def start_batch(request: Request, body: BatchStart | None = None, principal: Principal = Depends(runner)) -> JobView:
-    as_of = request.app.state.as_of
-    if body is not None and body.as_of:
-        try:
-            as_of = date.fromisoformat(body.as_of)
-        except ValueError:
-            raise Invalid(f"评估日 {body.as_of} 不是有效日期", field="as_of") from None
+    as_of = (parsed(body.as_of) if body is not None else None) or request.app.state.as_of
     job = request.app.state.jobs.start_batch(request.app.state.store, as_of, principal.username)
     return JobView(**job.view())
 
