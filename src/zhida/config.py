@@ -5,6 +5,11 @@ ZHIDA_DATABASE_URL  SQLAlchemy URL; default is a SQLite file in ZHIDA_HOME.
                     PostgreSQL: postgresql+psycopg://user@host:5432/dbname
 ZHIDA_SEARCH_DIR    where PostgreSQL stores keep their clause search index (default
                     ZHIDA_HOME/search); a SQLite store keeps it beside its file (<file>.search)
+ZHIDA_POLICIES_DIR  the policies directory (measures/, facts/, concepts/, sources/). Default: the
+                    checkout's policies/ when running from a source tree, else the reference
+                    policies shipped inside the installed package (zhida/reference_policies).
+                    A directory holding only some of the four falls back to the reference
+                    policies for the others.
 """
 
 from __future__ import annotations
@@ -13,7 +18,18 @@ import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-POLICIES_DIR = PROJECT_ROOT / "policies"
+PACKAGED_POLICIES_DIR = Path(__file__).resolve().parent / "reference_policies"
+
+
+def _reference_policies() -> Path:
+    """The policies zhida ships: the checkout's policies/, or the copy inside an installed wheel."""
+    checkout = PROJECT_ROOT / "policies"
+    if (PROJECT_ROOT / "pyproject.toml").is_file() and (checkout / "measures").is_dir():
+        return checkout
+    return PACKAGED_POLICIES_DIR
+
+
+POLICIES_DIR = _reference_policies()  # the reference policies (ZHIDA_POLICIES_DIR not applied)
 SOURCES_DIR = POLICIES_DIR / "sources"
 
 MAX_SOURCE_BYTES = 50 * 1024 * 1024  # a policy document over 50 MB is not a policy document
@@ -34,3 +50,21 @@ def database_url() -> str:
 
 def search_dir() -> Path:
     return Path(os.environ.get("ZHIDA_SEARCH_DIR") or home() / "search")
+
+
+def policies_dir() -> Path:
+    """The policies directory in use: $ZHIDA_POLICIES_DIR, else the reference policies."""
+    own = os.environ.get("ZHIDA_POLICIES_DIR")
+    return Path(own).expanduser() if own else POLICIES_DIR
+
+
+def policies_subdir(name: str, root: Path | str | None = None) -> Path:
+    """``name`` (measures, facts, concepts, sources) under ``root`` or policies_dir(); a policies
+    directory without that part falls back to the reference policies' one."""
+    base = Path(root).expanduser() if root else policies_dir()
+    own = base / name
+    return own if own.is_dir() else POLICIES_DIR / name
+
+
+def sources_dir() -> Path:
+    return policies_subdir("sources")

@@ -47,7 +47,7 @@ def demo(
     web_app = create_app(database_url)  # opening the store upgrades its schema
     store = web_app.state.store
     out.print(f"[1/5] 数据库已就绪（{store.dialect}）")
-    results = ingest_paths(store, [config.SOURCES_DIR])
+    results = ingest_paths(store, [config.sources_dir()])
     out.print(f"[2/5] 政策种子：{len(results)} 份文件（" + "、".join(sorted({r.status for r in results})) + "）")
     with store.sessions() as session:
         have = session.scalar(select(func.count(Enterprise.id))) or 0

@@ -20,7 +20,7 @@ app.add_typer(facts_app, name="facts")
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-PoliciesOpt = typer.Option(None, "--policies", help="policies directory (default $ZHIDA_POLICIES_DIR or ./policies)")
+PoliciesOpt = typer.Option(None, "--policies", help="policies directory (default $ZHIDA_POLICIES_DIR, else the reference policies)")
 
 
 def _load(policies_dir: Optional[Path]):

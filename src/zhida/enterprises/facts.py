@@ -34,7 +34,7 @@ _LEVEL_RANK = {"national": 3, "provincial": 2, "municipal": 1}
 def catalogue():
     from zhida.rules.catalogue import load_catalogue
 
-    return load_catalogue(sorted((config.POLICIES_DIR / "facts").glob("*.yaml")))
+    return load_catalogue(sorted(config.policies_subdir("facts").glob("*.yaml")))
 
 
 def arrow_type(fact) -> pa.DataType:

@@ -7,7 +7,6 @@ raises the first.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -49,13 +48,12 @@ class Policies:
 
 
 def policies_root(root: Path | str | None = None) -> Path:
-    return Path(root or os.environ.get("ZHIDA_POLICIES_DIR") or config.POLICIES_DIR)
+    return Path(root).expanduser() if root else config.policies_dir()
 
 
 def _subdir(root: Path, name: str) -> Path:
-    """A policies directory may hold only measures/: facts, concepts, sources fall back to the project's."""
-    own = root / name
-    return own if own.is_dir() else config.POLICIES_DIR / name
+    """A policies directory may hold only measures/: facts, concepts, sources fall back to the reference ones."""
+    return config.policies_subdir(name, root)
 
 
 def _yaml(path: Path):
