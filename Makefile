@@ -8,7 +8,9 @@ export ZHIDA_HOME ?= $(CURDIR)/var
 
 .PHONY: run test bench install system-deps assets clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "zhida needs Python >= 3.11 (PYTHON=$(PYTHON) is $$($(PYTHON) -V 2>&1)); run make PYTHON=python3.11 ..."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
@@ -20,7 +22,8 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 assets: node_modules/.package-lock.json
 
-# Debian packages the browser tests and PDF reports need: chromium, CJK fonts, Java for Spark.
+# Debian packages (apt-get, as root or via sudo), only those missing: npm, chromium, CJK fonts,
+# Java >= 17 for Spark (checked by version), PostgreSQL.
 system-deps:
 	@scripts/system_deps.sh
 
@@ -31,8 +34,9 @@ install: $(STAMP) assets
 run: install
 	$(BIN)/zhida demo
 
-# The whole suite, on SQLite and on PostgreSQL.
-test: install system-deps
+# The whole suite, on SQLite and on PostgreSQL (started here when it is down).
+test: system-deps install
+	@scripts/start_postgres.sh
 	$(BIN)/python scripts/ensure_postgres.py
 	$(BIN)/pytest -q
 	ZHIDA_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m postgres

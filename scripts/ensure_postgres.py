@@ -1,4 +1,4 @@
-"""Make sure the PostgreSQL test database exists (the server itself is started by .ci/run).
+"""Make sure the PostgreSQL test database exists (the server itself is started by scripts/start_postgres.sh).
 
 Prints one line and exits non-zero when the server cannot be reached, so `make test`
 fails loudly instead of silently skipping the PostgreSQL half of the suite.
