@@ -29,7 +29,8 @@ from zhida.matching.near_miss import NearMiss, near_miss
 from zhida.matching.trace import TNode, decisive, trace
 
 # facts the jurisdiction / beneficiary tests read (jurisdiction_basis: registration, tax, premises)
-_APPLICABILITY_FACTS = ("region_code", "tax_region_code", "premises_region_code", "special_zone", "entity_type")
+_APPLICABILITY_FACTS = ("region_code", "tax_region_code", "premises_region_code", "served_project.region_code",
+                        "special_zone", "entity_type")
 STATUSES = ("eligible", "undetermined", "ineligible", "not_applicable")
 _RANK = {"eligible": 0, "undetermined": 1, "ineligible": 2, "not_applicable": 3}
 

@@ -21,8 +21,10 @@ BENEFICIARIES: dict[str, tuple[str, ...]] = {
 }
 APPLICATION = ("免申即享", "申报", "unknown")
 # jurisdiction_basis → the region fact it is matched on ('在京注册或在京纳税' = [registration, tax])
-JURISDICTION_BASES = {"registration": "region_code", "tax": "tax_region_code", "premises": "premises_region_code"}
-BASIS_ZH = {"registration": "注册地", "tax": "纳税地", "premises": "经营场所所在地"}
+# served_project: where the project an intermediary served lands ('由所在区对…第三方机构给予奖励')
+JURISDICTION_BASES = {"registration": "region_code", "tax": "tax_region_code", "premises": "premises_region_code",
+                      "served_project": "served_project.region_code"}
+BASIS_ZH = {"registration": "注册地", "tax": "纳税地", "premises": "经营场所所在地", "served_project": "所服务项目落地地"}
 AMOUNT_KINDS = ("exact", "maximum", "minimum", "range", "not_stated")
 REVIEW_STATUS = ("draft", "reviewed")
 NOT_ENCODED_REASONS = ("no_enterprise_beneficiary", "government_internal", "individual_beneficiary",
