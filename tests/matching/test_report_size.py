@@ -65,12 +65,15 @@ def test_reports_stay_small(reports):
 
 
 def test_amount_formula_names_the_size_class_concept(policies):
-    """A measure whose amount reads size_class_300 shows it by its label, in a short text."""
-    concept = policies.concepts["size_class_300"]
-    using = [m for m in policies.measures.values()
-             if m.amount is not None and "size_class_300" in " ".join(str(v) for v in m.amount.text.values())]
-    assert using, "the seed policies have amounts depending on the size class"
-    for m in using:
+    """A measure whose amount reads a size-class concept (300号, or the deferral's 年销售额 划型)
+    shows it by its label, in a short text."""
+    using = []
+    for name in ("size_class_300", "manufacturing_deferral_size"):
+        concept = policies.concepts[name]
+        using += [(m, concept) for m in policies.measures.values()
+                  if m.amount is not None and name in " ".join(str(v) for v in m.amount.text.values())]
+    assert using, "the seed policies have amounts depending on a size class"
+    for m, concept in using:
         for text in (formula_text(m, policies), amount_text(m, policies)):  # match reasons; measures show
             assert concept.label_zh in text, text
-            assert len(text) < 300 and "industry_line_300" not in text, text
+            assert len(text) < 300 and "industry_line_300" not in text and "deferral_annual_sales" not in text, text
