@@ -10,6 +10,12 @@ ZHIDA_POLICIES_DIR  the policies directory (measures/, facts/, concepts/, source
                     policies shipped inside the installed package (zhida/reference_policies).
                     A directory holding only some of the four falls back to the reference
                     policies for the others.
+
+Behind an HTTPS reverse proxy (docs/web.md):
+ZHIDA_SECURE_COOKIES       1/true: cookies carry the Secure flag (sent only over HTTPS)
+ZHIDA_HSTS_SECONDS         > 0: every answer carries Strict-Transport-Security: max-age=N
+ZHIDA_FORWARDED_ALLOW_IPS  comma-separated addresses (or networks) whose X-Forwarded-For /
+                           X-Forwarded-Proto headers are trusted; default 127.0.0.1
 """
 
 from __future__ import annotations
@@ -68,3 +74,24 @@ def policies_subdir(name: str, root: Path | str | None = None) -> Path:
 
 def sources_dir() -> Path:
     return policies_subdir("sources")
+
+
+def _flag(name: str) -> bool:
+    return (os.environ.get(name) or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def secure_cookies() -> bool:
+    return _flag("ZHIDA_SECURE_COOKIES")
+
+
+def hsts_seconds() -> int:
+    raw = (os.environ.get("ZHIDA_HSTS_SECONDS") or "0").strip()
+    if not raw.isdigit():
+        from zhida.errors import ZhidaError
+
+        raise ZhidaError("ZHIDA_HSTS_SECONDS", f"应为非负整数（秒），而不是 {raw!r}")
+    return int(raw)
+
+
+def forwarded_allow_ips() -> str:
+    return (os.environ.get("ZHIDA_FORWARDED_ALLOW_IPS") or "127.0.0.1").strip()

@@ -28,6 +28,7 @@ def serve(
     """启动 Web 平台（政策库、政策体检、精准推送……）。"""
     import uvicorn
 
+    from zhida import config
     from zhida.store import open_store
     from zhida.web.security import load_secret
 
@@ -39,8 +40,12 @@ def serve(
     load_secret()
     out.print(f"政策直达 Web 平台： http://{host}:{port}/  （API 文档 http://{host}:{port}/api/docs；"
               f"{workers} 个进程）")
+    config.hsts_seconds()  # a malformed setting stops here, with its name, not in every worker
+    # X-Forwarded-For / -Proto only from the configured proxies (ZHIDA_FORWARDED_ALLOW_IPS):
+    # from anyone else they are ignored, so a client cannot pose as another address.
     uvicorn.run("zhida.web.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="info", access_log=access_log)
+                log_level="info", access_log=access_log, proxy_headers=True,
+                forwarded_allow_ips=config.forwarded_allow_ips())
 
 
 @users_app.command("add")

@@ -20,6 +20,7 @@ from starlette.requests import cookie_parser
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from zhida import config
 from zhida.errors import ZhidaError
 from zhida.store import open_store
 from zhida.web import tables  # noqa: F401 - registers the web tables on the store's Base
@@ -42,7 +43,9 @@ SWAGGER_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline
 
 
 def create_app(database_url: str | None = None, *, secret: bytes | None = None,
-               secure_cookies: bool = False) -> FastAPI:
+               secure_cookies: bool | None = None, hsts_seconds: int | None = None) -> FastAPI:
+    """Settings not given here come from the environment (zhida.config: ZHIDA_SECURE_COOKIES,
+    ZHIDA_HSTS_SECONDS), so the factory form used by ``zhida serve`` honours them."""
     store = open_store(database_url)
 
     @asynccontextmanager
@@ -66,7 +69,8 @@ def create_app(database_url: str | None = None, *, secret: bytes | None = None,
     )
     app.state.store = store
     app.state.secret = secret or load_secret()
-    app.state.secure_cookies = secure_cookies
+    app.state.secure_cookies = config.secure_cookies() if secure_cookies is None else secure_cookies
+    app.state.hsts_seconds = config.hsts_seconds() if hsts_seconds is None else hsts_seconds
     app.state.templates = make_templates(HERE / "templates")
     app.state.rules = load_catalog()
     app.state.enterprise_region = None  # set by the enterprises domain (uscc → district)
@@ -98,10 +102,13 @@ def _warm_up() -> None:
 
 
 def _install_middleware(app: FastAPI) -> None:
+    from zhida.web.body_limits import BodyLimits
     from zhida.web.checkup_fast import MemoizedCheckups
 
     app.add_middleware(MemoizedCheckups, state=app.state)
-    app.add_middleware(HeadersAndSeed, secure_cookies=app.state.secure_cookies)  # outermost: every answer
+    app.add_middleware(BodyLimits, state=app.state)  # before anything reads a body
+    app.add_middleware(HeadersAndSeed, secure_cookies=app.state.secure_cookies,  # outermost: every answer
+                       hsts_seconds=app.state.hsts_seconds)
 
 
 def _security_headers(csp: str) -> tuple[tuple[bytes, bytes], ...]:
@@ -123,9 +130,11 @@ class HeadersAndSeed:
     already sets are kept (added only when absent, as ``setdefault`` would).
     """
 
-    def __init__(self, app, secure_cookies: bool = False):
+    def __init__(self, app, secure_cookies: bool = False, hsts_seconds: int = 0):
         self.app = app
         self.cookie_attributes = "; HttpOnly; Path=/; SameSite=lax" + ("; Secure" if secure_cookies else "")
+        hsts = ((b"strict-transport-security", f"max-age={hsts_seconds}; includeSubDomains".encode()),)
+        self.hsts = hsts if hsts_seconds > 0 else ()
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -135,7 +144,7 @@ class HeadersAndSeed:
         fresh = None if seed else new_token()
         scope.setdefault("state", {})["anon_seed"] = seed or fresh
         path = scope.get("path", "")
-        wanted = (*(_SWAGGER_SECURITY if path == "/api/docs" else _SECURITY),
+        wanted = (*(_SWAGGER_SECURITY if path == "/api/docs" else _SECURITY), *self.hsts,
                   *(() if path.startswith("/static/") else (_NO_STORE,)))
 
         async def send_with_headers(message):
