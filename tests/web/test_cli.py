@@ -46,3 +46,54 @@ def test_users_add(tmp_path):
             assert [(e.action, e.entity, e.actor.startswith("cli:")) for e in entries] == [("create", "user", True)]
     finally:
         store.close()
+
+
+def test_users_passwd_resets_the_password_ends_sessions_and_is_audited(tmp_path):
+    from zhida.web.auth import authenticate, open_session, session_user
+
+    url = f"sqlite:///{tmp_path / 'z.sqlite3'}"
+    env = {**os.environ, "ZHIDA_DATABASE_URL": url, "ZHIDA_HOME": str(tmp_path), "PW": "secret-pass-1"}
+    assert _zhida("users", "add", "boss", "--role", "admin", "--password-env", "PW", env=env).returncode == 0
+    store = open_store(url)
+    try:
+        old_token = open_session(store, authenticate(store, "boss", "secret-pass-1")["id"])
+    finally:
+        store.close()
+
+    done = subprocess.run([*RUN, "users", "passwd", "boss", "--password-stdin"], input="brand-new-pass-2\n",
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "已重设用户 boss 的密码" in done.stdout
+
+    unknown = subprocess.run([*RUN, "users", "passwd", "nobody", "--password-stdin"], input="brand-new-pass-2\n",
+                             capture_output=True, text=True, env=env, timeout=120)
+    assert unknown.returncode == 2 and "没有用户 nobody" in unknown.stderr
+    short = subprocess.run([*RUN, "users", "passwd", "boss", "--password-stdin"], input="short\n",
+                           capture_output=True, text=True, env=env, timeout=120)
+    assert short.returncode == 2 and "密码" in short.stderr.strip().splitlines()[-1]
+
+    store = open_store(url)
+    try:
+        assert authenticate(store, "boss", "secret-pass-1") is None
+        assert authenticate(store, "boss", "brand-new-pass-2")["username"] == "boss"
+        assert session_user(store, old_token) is None
+        with store.sessions() as session:
+            actions = [e.action for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()]
+        assert actions[-1] == "reset_password"
+    finally:
+        store.close()
+
+
+def test_demo_without_serve_says_how_to_get_back_in_and_claims_no_batch(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZHIDA_")}
+    env["ZHIDA_HOME"] = str(tmp_path)
+    run = [sys.executable, "-c", "import sys, zhida.cli.demo; from zhida.cli import main; sys.argv[0] = 'zhida'; main()"]
+    first = subprocess.run([*run, "demo", "--count", "30", "--no-serve"], capture_output=True, text=True, env=env,
+                           timeout=600)
+    assert first.returncode == 0, first.stderr
+    assert "zhida users passwd" in first.stdout
+    assert "后台启动" not in first.stdout and "未启动批量匹配" in first.stdout
+    again = subprocess.run([*run, "demo", "--count", "30", "--no-serve"], capture_output=True, text=True, env=env,
+                           timeout=600)
+    assert again.returncode == 0, again.stderr
+    assert "密码未改" in again.stdout and "zhida users passwd admin" in again.stdout

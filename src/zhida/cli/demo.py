@@ -2,7 +2,8 @@
 
 Upgrades the database, ingests the seed documents, generates a synthetic population into the
 store (skipped when enough enterprises are there), creates demo accounts (passwords printed),
-starts the batch match in the background and serves http://127.0.0.1:8000.
+starts the batch match in the background and serves http://127.0.0.1:8000. With --no-serve
+it prepares the store only (no batch: nothing would keep it running) and says what to run next.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from zhida.cli import app
 
 out = Console(highlight=False, soft_wrap=True)
 AS_OF = "2022-12-31"  # the seed policies are 2022's: the synthetic population is generated as of then
+KEPT = "（已存在，密码未改）"
 STAFF_UNITS = ["市经济和信息化局", "市财政局", "区财政局", "区发展改革委", "区商务局", "区科技和信息化局"]
 
 
@@ -61,10 +63,18 @@ def demo(
     out.print("[4/5] 演示账户：")
     for username, role, password, scope in accounts:
         out.print(f"      {username:<12} {role:<6} 密码 {password:<16} {scope}")
-    job = web_app.state.jobs.start_batch(store, web_app.state.as_of, "demo")
-    out.print(f"[5/5] 批量匹配已在后台启动（任务 {job.id}），进度见“精准推送”页或 GET /api/v1/jobs/{job.id}")
+    if serve:
+        job = web_app.state.jobs.start_batch(store, web_app.state.as_of, "demo")
+        out.print(f"[5/5] 批量匹配已在后台启动（任务 {job.id}），进度见“精准推送”页或 GET /api/v1/jobs/{job.id}")
+    else:
+        out.print(f"[5/5] 未启动批量匹配（--no-serve）：运行 zhida batch --as-of {AS_OF}，"
+                  "或启动 Web 平台后在“精准推送”页启动")
     out.print(f"准备用时 {time.perf_counter() - started:.0f} 秒。")
-    out.print(f"\n打开 http://{host}:{port}/ ，用上面的用户名和密码登录；API 文档 http://{host}:{port}/api/docs")
+    if serve:
+        out.print(f"\n打开 http://{host}:{port}/ ，用上面的用户名和密码登录；API 文档 http://{host}:{port}/api/docs")
+    else:
+        out.print(f"\n启动 Web 平台：zhida serve --host {host} --port {port}，用上面的用户名和密码登录")
+    out.print("忘记密码（或账户已存在、密码未显示）：zhida users passwd admin（或 chaoyang、enterprise）重设密码")
     if serve:
         import uvicorn
 
@@ -94,6 +104,6 @@ def _accounts(web_app) -> list[tuple[str, str, str, str]]:
         try:
             create_user(store, Actor("cli:demo"), username=username, password=password, role=role, **scope)
         except ZhidaError:
-            password = "（已存在，密码未改）"
+            password = KEPT
         made.append((username, role, password, text))
     return made

@@ -1,4 +1,4 @@
-"""`zhida serve` (the web platform) and `zhida users add` (accounts)."""
+"""`zhida serve` (the web platform) and `zhida users add|passwd` (accounts)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from zhida.cli import app
 from zhida.errors import ZhidaError
 
 out = Console()
-users_app = typer.Typer(help="账户管理：创建登录用户。", no_args_is_help=True)
+users_app = typer.Typer(help="账户管理：创建登录用户、重设密码。", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 
 
@@ -83,3 +83,37 @@ def users_add(
     scope = {"admin": "全部", "staff": "、".join(user["units"]) + (f"（{user['region']}）" if user["region"] else ""),
              "enterprise": user["uscc"]}[user["role"]]
     out.print(f"已创建用户 {user['username']}（{user['role']}，范围：{scope}）", highlight=False)
+
+
+def _read_new_password(from_stdin: bool) -> str:
+    if from_stdin:
+        import sys
+
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise ZhidaError("--password-stdin", "标准输入中没有密码")
+        return password
+    password = getpass.getpass("新密码: ")
+    if getpass.getpass("再次输入: ") != password:
+        raise ZhidaError("password", "两次输入的密码不一致")
+    return password
+
+
+@users_app.command("passwd")
+def users_passwd(
+    username: str = typer.Argument(..., help="登录用户名"),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="从标准输入的第一行读取新密码（脚本用）；不给则交互输入"),
+    database_url: str = typer.Option(None, "--database-url"),
+) -> None:
+    """重设一个用户的密码（忘记密码时由管理员在服务器上执行；该用户原有会话全部失效；写入审计日志）。"""
+    from zhida.store import open_store
+    from zhida.web import tables  # noqa: F401
+    from zhida.web.auth import Actor, reset_password
+
+    password = _read_new_password(password_stdin)
+    store = open_store(database_url)
+    try:
+        user = reset_password(store, Actor(f"cli:{getpass.getuser()}"), username, password)
+    finally:
+        store.close()
+    out.print(f"已重设用户 {user['username']} 的密码（原有会话已失效）", highlight=False)

@@ -159,6 +159,24 @@ def change_password(store: Store, actor: Actor, user_id: int, current: str, new:
     forget_sessions()
 
 
+def reset_password(store: Store, actor: Actor, username: str, new: str) -> dict[str, Any]:
+    """An administrator's reset (`zhida users passwd`): no current password; every session ends."""
+    if len(new or "") < MIN_PASSWORD_LENGTH:
+        raise ZhidaError("password", f"密码至少 {MIN_PASSWORD_LENGTH} 位")
+    with store.transaction() as session:
+        user = session.scalar(select(User).where(User.username == (username or "").strip()))
+        if user is None:
+            raise ZhidaError("username", f"没有用户 {username}")
+        user.password_hash = hash_password(new)
+        session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+        audit.record(session, actor=actor.name, actor_id=actor.user_id, action="reset_password",
+                     entity="user", entity_id=str(user.id), before=None, after=None,
+                     detail="密码已重设，原有会话全部失效")
+        result = user_json(user)
+    forget_sessions()
+    return result
+
+
 def list_users(store: Store) -> list[dict[str, Any]]:
     with store.sessions() as session:
         return [user_json(u) for u in session.scalars(select(User).order_by(User.username)).all()]
