@@ -96,14 +96,14 @@ def pushlist_command(
     out_dir: Annotated[Path | None, typer.Option("--runs", help="Directory of runs (default $ZHIDA_HOME/batch).")] = None,
     district: Annotated[str | None, typer.Option("--district", help="GB/T 2260 code or zone (bda).")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="Only this responsible unit, as printed (市财政局).")] = None,
-    target: Annotated[Path | None, typer.Option("--out", help="Directory for the XLSX files.")] = None,
+    target: Annotated[Path | None, typer.Option("--out", help="Directory for the XLSX files (default $ZHIDA_HOME/pushlists).")] = None,
 ) -> None:
     """精准推送名单 of a complete run, one XLSX per district, one sheet per responsible unit."""
     from zhida.batch.pushlists import write_pushlists
     from zhida.batch.runner import open_run
 
     run = open_run(run_ref, out_dir or _default_out())
-    files = write_pushlists(run, target or Path("pushlists"), district=district, unit=unit)
+    files = write_pushlists(run, target or config.home() / "pushlists", district=district, unit=unit)
     if not files:
         raise DataError(run.key, "no eligible enterprise for that district / unit")
     for path in files:

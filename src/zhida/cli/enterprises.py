@@ -84,13 +84,16 @@ def facts_command(
 def generate_command(
     count: Annotated[int, typer.Option("--count", min=1, help="Number of enterprises.")],
     seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same file.")] = 0,
-    out_path: Annotated[Path, typer.Option("--out", help="Parquet file to write.")] = Path("enterprises.parquet"),
+    out_path: Annotated[Path | None, typer.Option("--out", help="Parquet file to write (default $ZHIDA_HOME/enterprises.parquet).")] = None,
     as_of: Annotated[str, typer.Option("--as-of", help="Date the facts hold on.")] = "2022-12-31",
     to_store: Annotated[bool, typer.Option("--store", help="Also load the profiles into the store.")] = False,
 ) -> None:
     """A synthetic population (Beijing's 16 districts + 经开区, 忻州) as columnar facts."""
     from zhida.enterprises.generate import generate, store_population, write_parquet
 
+    from zhida import config
+
+    out_path = out_path or config.home() / "enterprises.parquet"
     started = time.perf_counter()
     population = generate(count, seed, _date(as_of, "--as-of"))
     write_parquet(population, out_path)
