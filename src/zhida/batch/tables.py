@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from zhida.store.schema import Base
 
-RUNNING, COMPLETE, FAILED = "running", "complete", "failed"
+RUNNING, COMPLETE, FAILED, INTERRUPTED = "running", "complete", "failed", "interrupted"
 
 
 class BatchRun(Base):
@@ -25,7 +25,8 @@ class BatchRun(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_key: Mapped[str] = mapped_column(String(64), unique=True)  # also the run directory's name
-    status: Mapped[str] = mapped_column(String(16), index=True)  # running | complete | failed
+    status: Mapped[str] = mapped_column(String(16), index=True)  # running | complete | failed | interrupted
+    job_id: Mapped[str | None] = mapped_column(String(32), index=True)  # the web job running it
     as_of: Mapped[date] = mapped_column(Date)
     engine: Mapped[str] = mapped_column(String(16))
     input: Mapped[str] = mapped_column(Text)  # Parquet path, or "store"

@@ -32,14 +32,18 @@ def _date(value: str, option: str) -> dt.date:
 
 @enterprises_app.command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="CSV or XLSX, one enterprise per row.")],
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX (one enterprise per row), or JSON profiles: one "
+                                         "object, a list, or JSON Lines (.json/.jsonl).")],
     mapping: Annotated[Path | None, typer.Option("--mapping", help="YAML column mapping.")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted import of this file.")] = False,
     rejects: Annotated[Path | None, typer.Option("--rejects", help="Reject report (.csv or .xlsx); "
                                                  "default FILE.rejects.csv")] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Rows per transaction.")] = 10_000,
 ) -> None:
-    """Validate and store enterprises; every invalid row goes to the reject report."""
+    """Validate and store enterprises; every invalid row goes to the reject report.
+
+    Exit code 0: every row stored; 1: some rows rejected (see the report); 2: the file cannot be
+    imported at all (nothing stored from it)."""
     from zhida.enterprises.importer import import_file
     from zhida.store import open_store
 
@@ -52,7 +56,8 @@ def import_command(
     for warning in result.warnings:
         err.print(f"warning: {warning}")
     out.print(result.summary())
-
+    if result.rejected_rows:
+        raise typer.Exit(1)
 
 
 

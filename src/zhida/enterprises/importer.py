@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from zhida.enterprises import columns
+from zhida.enterprises import columns, file_checks, import_sources
 from zhida.enterprises.profile import EnterpriseProfile
 from zhida.enterprises.size_class import derive_size_class, size_classes
 from zhida.enterprises.tables import Enterprise, EnterpriseImport, ImportReject
@@ -58,59 +57,14 @@ class ImportResult:
         return "".join(parts)
 
 
-# --- reading -----------------------------------------------------------------------------------
+Progress = Callable[[ImportResult], None]
 
-def read_rows(path: Path) -> tuple[list[Any], Iterator[list[Any]]]:
+
+# --- reading (import_sources.py) -------------------------------------------------------------
+
+def read_rows(path: Path, limits: file_checks.Limits | None = None):
     """(header, data rows) of a CSV or XLSX file; DataError naming the file if unreadable."""
-    suffix = path.suffix.lower()
-    if not path.is_file():
-        raise DataError(str(path), "no such file")
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
-    if suffix in (".csv", ".txt"):
-        return _read_csv(path)
-    raise DataError(str(path), f"unsupported file type {suffix or '(none)'}: use .csv or .xlsx")
-
-
-def _read_xlsx(path: Path):
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise DataError(str(path), f"not a readable XLSX workbook ({type(exc).__name__}: {exc})") from None
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
-    if header is None:
-        workbook.close()
-        raise DataError(str(path), "the first sheet is empty")
-
-    def data():
-        try:
-            for row in rows:
-                yield list(row)
-        finally:
-            workbook.close()
-
-    return list(header), data()
-
-
-def _read_csv(path: Path):
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK
-        try:
-            content = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise DataError(str(path), "not UTF-8 or GB18030 text")
-    reader = csv.reader(content.splitlines())
-    header = next(reader, None)
-    if header is None:
-        raise DataError(str(path), "empty file")
-    return header, (list(row) for row in reader)
+    return import_sources.read_rows(Path(path), limits)
 
 
 def file_sha256(path: Path) -> str:
@@ -124,44 +78,59 @@ def file_sha256(path: Path) -> str:
 # --- importing ---------------------------------------------------------------------------------
 
 def import_file(path: Path, store: Store, *, mapping_path: Path | None = None, resume: bool = False,
-                batch_size: int = BATCH_SIZE, report_path: Path | None = None) -> ImportResult:
+                batch_size: int = BATCH_SIZE, report_path: Path | None = None, progress: Progress | None = None,
+                limits: file_checks.Limits | None = None, source_name: str | None = None,
+                job_id: str | None = None, write_report: bool = True) -> ImportResult:
+    """Import ``path`` (CSV, XLSX or JSON profiles), committing every ``batch_size`` rows.
+
+    ``progress(result)`` is called after each committed batch (a web job's progress and
+    heartbeat; raising from it stops the import, resumable). ``source_name`` is what the import
+    is recorded as (an upload's own file name), ``job_id`` the web job running it."""
     path = Path(path)
-    mapping = columns.load_mapping(mapping_path)
-    header, rows = read_rows(path)
-    plan, warnings = columns.plan_columns(header, mapping)
-    default_year = mapping.get("year")
+    limits = limits or file_checks.Limits.from_env()
+    source = import_sources.open_source(path, columns.load_mapping(mapping_path), limits)
     sha = file_sha256(path)
-    record = _start(store, path, sha, resume, batch_size)
-    result = ImportResult(record.id, str(path), warnings=warnings, resumed_from_batch=record.batches_committed)
+    record = _start(store, path, sha, resume, batch_size, source_name or str(path), job_id)
+    result = ImportResult(record.id, source_name or str(path), warnings=source.warnings,
+                          resumed_from_batch=record.batches_committed)
     if record.status == "completed":
         result.already_imported = True
         return result
     skip_rows = record.batches_committed * record.batch_size
     seen = _stored_by_this_import(store, record.id)  # in-file duplicates across a resume
-    batch: list[tuple[int, list[Any]]] = []
+    batch: list[tuple[int, Any]] = []
     batch_no = record.batches_committed
-    for row_no, cells in enumerate(rows, start=2):  # row 1 is the header, as Excel numbers them
-        if all(columns.blank(c) for c in cells):
+
+    def commit() -> None:
+        nonlocal batch_no, batch
+        batch_no += 1
+        result.stored, result.rejected_rows = _commit_batch(store, record.id, batch_no, batch, source.convert, seen)
+        batch = []
+        if progress is not None:
+            progress(result)
+
+    for row_no, item in source.items:
+        if source.blank(item):
             result.blank_rows += 1
             continue
         result.rows_read += 1
         if result.rows_read <= skip_rows:
             continue
-        batch.append((row_no, cells))
+        batch.append((row_no, item))
         if len(batch) == record.batch_size:
-            batch_no += 1
-            _commit_batch(store, record.id, batch_no, batch, plan, default_year, seen)
-            batch = []
+            commit()
     if batch:
-        batch_no += 1
-        _commit_batch(store, record.id, batch_no, batch, plan, default_year, seen)
+        commit()
     with store.transaction() as session:
         rec = session.get(EnterpriseImport, record.id)
         rec.status, rec.finished_at = "completed", datetime.now(UTC)
         result.stored, result.rejected_rows = rec.rows_stored, rec.rows_rejected
-        rejects = session.scalars(select(ImportReject).where(ImportReject.import_id == record.id)
-                                  .order_by(ImportReject.row, ImportReject.id)).all()
-    result.report = write_reject_report(rejects, report_path or _default_report(path))
+    if write_report:
+        with store.sessions() as session:
+            rejects = session.scalars(select(ImportReject).where(ImportReject.import_id == record.id)
+                                      .order_by(ImportReject.row, ImportReject.id)
+                                      .execution_options(yield_per=2_000))  # streamed, not all in memory
+            result.report = write_reject_report(rejects, report_path or _default_report(path))
     return result
 
 
@@ -169,20 +138,22 @@ def _default_report(path: Path) -> Path:
     return path.with_name(f"{path.stem}.rejects.csv")
 
 
-def _start(store: Store, path: Path, sha: str, resume: bool, batch_size: int) -> EnterpriseImport:
+def _start(store: Store, path: Path, sha: str, resume: bool, batch_size: int, name: str,
+           job_id: str | None) -> EnterpriseImport:
     with store.transaction() as session:
         previous = session.scalars(select(EnterpriseImport).where(EnterpriseImport.source_sha256 == sha)
                                    .order_by(EnterpriseImport.id.desc())).first()
         if previous is not None and previous.status == "completed":
             return previous
-        if previous is not None and previous.status == "running":
+        if previous is not None and previous.status in ("running", "interrupted"):
             if not resume:
                 raise DataError(str(path), f"import #{previous.id} of this file was interrupted after "
                                 f"{previous.batches_committed} batch(es); add --resume to continue it")
+            previous.status, previous.job_id = "running", job_id or previous.job_id
             return previous
-        record = EnterpriseImport(source_name=str(path), source_sha256=sha, batch_size=batch_size,
+        record = EnterpriseImport(source_name=name[:1024], source_sha256=sha, batch_size=batch_size,
                                   batches_committed=0, rows_stored=0, rows_rejected=0, status="running",
-                                  started_at=datetime.now(UTC))
+                                  started_at=datetime.now(UTC), job_id=job_id)
         session.add(record)
         session.flush()
         return record
@@ -194,13 +165,14 @@ def _stored_by_this_import(store: Store, import_id: int) -> dict[str, int]:
                                     .where(Enterprise.import_id == import_id)).all())
 
 
-def _commit_batch(store: Store, import_id: int, batch_no: int, batch: list[tuple[int, list[Any]]],
-                  plan, default_year, seen: dict[str, int]) -> None:
+def _commit_batch(store: Store, import_id: int, batch_no: int, batch: list[tuple[int, Any]], convert,
+                  seen: dict[str, int]) -> tuple[int, int]:
+    """Store one batch (profiles, rejects, checkpoint) in one transaction; (stored, rejected) so far."""
     rejects: list[dict] = []
     valid: list[tuple[int, EnterpriseProfile]] = []
     batch_seen: dict[str, int] = {}
-    for row_no, cells in batch:
-        profile, errors = columns.row_to_profile(cells, plan, default_year)
+    for row_no, item in batch:
+        profile, errors = convert(item)
         if profile is not None:
             first = seen.get(profile.uscc) or batch_seen.get(profile.uscc)
             if first is not None:
@@ -208,8 +180,8 @@ def _commit_batch(store: Store, import_id: int, batch_no: int, batch: list[tuple
             else:
                 batch_seen[profile.uscc] = row_no
                 valid.append((row_no, profile))
-        rejects += [{"import_id": import_id, "row": row_no, "field": f, "value": v, "reason": r}
-                    for f, v, r in errors]
+        rejects += [{"import_id": import_id, "row": row_no, "field": str(f)[:128],
+                     "value": file_checks.clip(v), "reason": file_checks.clip(r, 1000)} for f, v, r in errors]
     with store.transaction() as session:
         existing = _existing(session, [p.uscc for _, p in valid])
         now = datetime.now(UTC)
@@ -232,7 +204,9 @@ def _commit_batch(store: Store, import_id: int, batch_no: int, batch: list[tuple
         record.batches_committed = batch_no
         record.rows_stored += len(new_rows)
         record.rows_rejected += len({r["row"] for r in rejects})
+        totals = record.rows_stored, record.rows_rejected
     seen.update(batch_seen)  # only after the commit: a failed batch leaves no trace
+    return totals
 
 
 def _existing(session, usccs: list[str]) -> dict[str, tuple[int | None, int | None]]:
@@ -292,7 +266,7 @@ def _enterprise_row(profile: EnterpriseProfile, import_id: int | None, row_no: i
 def write_reject_report(rejects, path: Path) -> Path:
     """CSV (UTF-8 with BOM, so Excel shows the Chinese) or XLSX, by the path's suffix."""
     header = ["row", "field", "value", "reason"]
-    rows = [[r.row, r.field, r.value, r.reason] for r in rejects]
+    rows = ([r.row, r.field, file_checks.clip(r.value), r.reason] for r in rejects)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".part")
     if path.suffix.lower() == ".xlsx":

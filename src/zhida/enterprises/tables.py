@@ -27,7 +27,8 @@ class EnterpriseImport(Base):
     batches_committed: Mapped[int] = mapped_column(Integer, default=0)
     rows_stored: Mapped[int] = mapped_column(Integer, default=0)
     rows_rejected: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[str] = mapped_column(String(16))  # running | completed
+    status: Mapped[str] = mapped_column(String(16))  # running | completed | interrupted
+    job_id: Mapped[str | None] = mapped_column(String(32), index=True)  # the web job running it
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

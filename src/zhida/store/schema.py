@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint, false)
+                        UniqueConstraint, false, text)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -128,6 +128,10 @@ class WebJob(Base):
     __table_args__ = (
         CheckConstraint("status IN ('queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted')",
                         name="ck_web_jobs_status"),
+        # At most one active batch: of two simultaneous starts, the second insert fails (0600_job_leases).
+        Index("uq_web_jobs_one_active_batch", "kind", unique=True,
+              sqlite_where=text("kind = 'batch' AND status IN ('queued', 'running')"),
+              postgresql_where=text("kind = 'batch' AND status IN ('queued', 'running')")),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -144,3 +148,6 @@ class WebJob(Base):
     error: Mapped[str | None] = mapped_column(Text)
     summary: Mapped[dict[str, Any]] = mapped_column()
     cancel_requested: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # zhida.web.job_lease
+    owner: Mapped[str | None] = mapped_column(String(64))  # host:pid of the process holding the lease
+    created_by_id: Mapped[int | None] = mapped_column(Integer)  # the starting user's id (audit, scope)

@@ -1,0 +1,228 @@
+"""What `zhida enterprises import` reads, streamed: CSV/XLSX rows or JSON profiles.
+
+A ``Source`` is its items (one per enterprise, with the row number a reject report names) and
+how to turn one into a profile (or the problems found). Tables go through the column mapping
+(columns.py); JSON items are profiles as documented in docs/enterprise-profile.md — one object,
+a list of objects, or JSON Lines (one object per line). Every file passes file_checks first.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from zhida.enterprises import columns, file_checks
+from zhida.enterprises.profile import EnterpriseProfile
+from zhida.errors import DataError
+
+TABLE_TYPES = (".csv", ".txt", ".xlsx", ".xlsm")
+JSON_TYPES = (".json", ".jsonl", ".ndjson")
+Reject = tuple[str, Any, str]  # (field, value, reason)
+
+
+@dataclass
+class Source:
+    items: Iterator[tuple[int, Any]]  # (row number as a user counts it, raw item)
+    convert: Callable[[Any], tuple[EnterpriseProfile | None, list[Reject]]]
+    blank: Callable[[Any], bool] = lambda item: False
+    warnings: list[str] = field(default_factory=list)
+
+
+def open_source(path: Path, mapping: dict, limits: file_checks.Limits) -> Source:
+    """The file's items; DataError naming the file when it cannot be read at all."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise DataError(str(path), "no such file")
+    if suffix in JSON_TYPES:
+        return Source(_json_items(path, limits), lambda item: profile_from_json(item, limits))
+    if suffix not in TABLE_TYPES:
+        raise DataError(str(path), f"unsupported file type {suffix or '(none)'}: use .csv, .xlsx or .json")
+    header, rows = read_rows(path, limits)
+    plan, warnings = columns.plan_columns(header, mapping)
+    default_year = mapping.get("year")
+    headers = [str(h) if h is not None else "" for h in header]
+
+    def convert(cells: list[Any]):
+        too_long = [(headers[i] if i < len(headers) else f"column {i + 1}", c,  # cut when stored
+                     f"cell longer than {limits.max_cell_chars:,} characters")
+                    for i, c in enumerate(cells) if isinstance(c, str) and len(c) > limits.max_cell_chars]
+        if too_long:
+            return None, too_long
+        return columns.row_to_profile(cells, plan, default_year)
+
+    items = ((row_no, cells) for row_no, cells in enumerate(rows, start=2))  # row 1 is the header
+    return Source(items, convert, lambda cells: all(columns.blank(c) for c in cells), warnings)
+
+
+def read_rows(path: Path, limits: file_checks.Limits | None = None) -> tuple[list[Any], Iterator[list[Any]]]:
+    """(header, data rows) of a CSV or XLSX file within ``limits``; DataError if unreadable."""
+    limits = limits or file_checks.Limits.from_env()
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise DataError(str(path), "no such file")
+    if suffix in (".xlsx", ".xlsm"):
+        file_checks.check_xlsx(path, limits)
+        return _read_xlsx(path)
+    if suffix in (".csv", ".txt"):
+        file_checks.check_csv(path, limits)
+        return _read_csv(path, limits)
+    raise DataError(str(path), f"unsupported file type {suffix or '(none)'}: use .csv or .xlsx")
+
+
+def _read_xlsx(path: Path):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)  # streamed row by row
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise DataError(str(path), f"not a readable XLSX workbook ({type(exc).__name__}: {exc})") from None
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, None)
+    if header is None:
+        workbook.close()
+        raise DataError(str(path), "the first sheet is empty")
+
+    def data():
+        try:
+            for row in rows:
+                yield list(row)
+        finally:
+            workbook.close()
+
+    return list(header), data()
+
+
+def _encoding(path: Path) -> str:
+    """utf-8-sig when the whole file decodes as UTF-8, else gb18030 (Excel in China saves GBK)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with path.open("rb") as handle:
+                for chunk in iter(lambda: handle.read(file_checks.CHUNK), b""):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    raise DataError(str(path), "not UTF-8 or GB18030 text")
+
+
+def _read_csv(path: Path, limits: file_checks.Limits):
+    encoding = _encoding(path)
+    handle = path.open("r", encoding=encoding, newline="")
+    # A longer field is read (up to a bound) so that its row is rejected with a reason.
+    csv.field_size_limit(max(csv.field_size_limit(), limits.max_cell_chars + 1))
+    reader = csv.reader(handle)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        handle.close()
+        raise DataError(str(path), f"not a readable CSV file ({exc})") from None
+    if header is None:
+        handle.close()
+        raise DataError(str(path), "empty file")
+
+    def data():
+        with handle:
+            try:
+                for row in reader:
+                    yield list(row)
+            except csv.Error as exc:
+                raise DataError(str(path), f"line {reader.line_num}: {exc}") from None
+
+    return header, data()
+
+
+# --- JSON profiles -----------------------------------------------------------------------------
+
+def _json_items(path: Path, limits: file_checks.Limits) -> Iterator[tuple[int, Any]]:
+    """One object, a list of objects (numbered from 1), or JSON Lines (numbered by line)."""
+    first_line = ""
+    with path.open("r", encoding="utf-8-sig") as handle:
+        for line in handle:
+            if line.strip():
+                first_line = line.strip()
+                break
+    if not first_line:
+        raise DataError(str(path), "empty file")
+    if first_line.startswith("{") and _is_object(first_line):
+        return _json_lines(path, limits)
+    try:
+        document = json.loads(path.read_text(encoding="utf-8-sig"), parse_float=Decimal)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataError(str(path), f"not valid JSON ({exc})") from None
+    items = document if isinstance(document, list) else [document]
+    if len(items) > limits.max_rows:
+        raise DataError(str(path), f"{len(items):,} profiles, above the limit of {limits.max_rows:,} (行数超过上限)")
+    return iter(enumerate(items, start=1))
+
+
+def _is_object(text: str) -> bool:
+    try:
+        return isinstance(json.loads(text), dict)
+    except json.JSONDecodeError:
+        return False
+
+
+def _json_lines(path: Path, limits: file_checks.Limits) -> Iterator[tuple[int, Any]]:
+    count = 0
+    with path.open("r", encoding="utf-8-sig") as handle:
+        for line_no, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            count += 1
+            if count > limits.max_rows:
+                raise DataError(str(path), f"more than {limits.max_rows:,} profiles (行数超过上限)")
+            try:
+                yield line_no, json.loads(line, parse_float=Decimal)
+            except json.JSONDecodeError as exc:
+                yield line_no, _Unreadable(line, str(exc))
+
+
+@dataclass
+class _Unreadable:
+    text: str
+    reason: str
+
+
+def profile_from_json(item: Any, limits: file_checks.Limits) -> tuple[EnterpriseProfile | None, list[Reject]]:
+    if isinstance(item, _Unreadable):
+        return None, [("(line)", item.text.strip(), f"not valid JSON ({item.reason})")]
+    if not isinstance(item, dict):
+        return None, [("(item)", json.dumps(item, ensure_ascii=False, default=str),
+                       "not a JSON object (one enterprise profile per object)")]
+    long_text = _longest_text(item)
+    if long_text > limits.max_cell_chars:
+        return None, [("(item)", None, f"a value longer than {limits.max_cell_chars:,} characters")]
+    try:
+        return EnterpriseProfile.model_validate(item), []
+    except ValidationError as exc:
+        return None, [(".".join(str(p) for p in e["loc"]) or "(item)", _text(e.get("input")), e["msg"])
+                      for e in exc.errors(include_url=False)]
+
+
+def _longest_text(value: Any) -> int:
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, dict):
+        return max((max(len(str(k)), _longest_text(v)) for k, v in value.items()), default=0)
+    if isinstance(value, list):
+        return max((_longest_text(v) for v in value), default=0)
+    return 0
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
