@@ -150,16 +150,19 @@ def test_start_up_marks_jobs_without_a_heartbeat_interrupted(database_url, tmp_p
     try:
         registry = JobRegistry(out_dir=tmp_path / "batch", store=store)
         dead = registry._created(store, AS_OF, "staff")
-        alive = registry._created(store, AS_OF, "staff")
-        with store.transaction() as session:
+        with store.transaction() as session:  # a job from before leases, silent for 5 minutes
             long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
-            session.execute(update(WebJob).where(WebJob.id == dead.id).values(status="running", updated_at=long_ago))
-            session.execute(update(WebJob).where(WebJob.id == alive.id).values(status="running"))
+            session.execute(update(WebJob).where(WebJob.id == dead.id).values(status="running", updated_at=long_ago,
+                                                                              lease_until=None))
         restarted = JobRegistry(out_dir=tmp_path / "batch", store=store)
         assert restarted.get(dead.id).status == "interrupted"
-        assert restarted.get(alive.id).status == "running"  # may be another live worker's
-        assert restarted.running().id == alive.id
-        assert restarted.request_cancel(alive.id) and registry.get(alive.id).cancel_requested
-        assert not restarted.request_cancel(dead.id)  # finished: nothing to cancel
+        alive = registry._created(store, AS_OF, "staff")
+        with store.transaction() as session:
+            session.execute(update(WebJob).where(WebJob.id == alive.id).values(status="running"))
+        again = JobRegistry(out_dir=tmp_path / "batch", store=store)
+        assert again.get(alive.id).status == "running"  # its lease is current: another live worker's
+        assert again.running().id == alive.id
+        assert again.request_cancel(alive.id) and registry.get(alive.id).cancel_requested
+        assert not again.request_cancel(dead.id)  # finished: nothing to cancel
     finally:
         store.close()

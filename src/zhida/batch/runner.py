@@ -93,13 +93,14 @@ def new_run_key(as_of: dt.date) -> str:
 def run_batch(as_of: dt.date, out_dir: Path, *, input_path: Path | None = None, engine: Engine | str = "duckdb",
               policies=None, measure_ids: list[str] | None = None, store_url: str | None | bool = None,
               store_pairs: bool | None = None, pushlists: bool | None = None, progress: Progress | None = None,
-              export_progress=None, say=lambda text: None) -> Outcome:
+              export_progress=None, say=lambda text: None, job_id: str | None = None) -> Outcome:
     """Run all (or the given) measures over the input Parquet (or the store's enterprises).
 
     ``store_url``: where enterprises are read from (without ``input_path``) and the run is recorded —
     a URL, an open Store (left open), None (the configured store) or False (not recorded).
     ``progress(fraction)`` reports the engine, ``export_progress(done, total)`` the store export;
-    an exception either raises (a cancelled web job) abandons the run like any error."""
+    an exception either raises (a cancelled web job) abandons the run like any error. ``job_id``:
+    the web job running it, recorded on the run row (a dead job's run is marked interrupted)."""
     from zhida.batch import pushlists as push
     from zhida.batch import store as run_store
 
@@ -116,7 +117,7 @@ def run_batch(as_of: dt.date, out_dir: Path, *, input_path: Path | None = None, 
     recorder = run_store.Recorder(store_url) if store_url is not False else None
     try:
         if recorder:
-            recorder.start(key, as_of, engine.name, str(input_path or "store"), str(final))
+            recorder.start(key, as_of, engine.name, str(input_path or "store"), str(final), job_id)
         if input_path is None:
             say("exporting the store's enterprises …")
             input_path = run_store.export_enterprises(partial / FACTS, as_of, recorder.store if recorder else None,

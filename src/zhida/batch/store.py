@@ -37,10 +37,11 @@ class Recorder:
         self.store, self._owned = _opened(store)
         self.run_id: int | None = None
 
-    def start(self, key: str, as_of: dt.date, engine: str, source: str, out_dir: str) -> int:
+    def start(self, key: str, as_of: dt.date, engine: str, source: str, out_dir: str,
+              job_id: str | None = None) -> int:
         with self.store.transaction() as s:
             run = BatchRun(run_key=key, status=RUNNING, as_of=as_of, engine=engine, input=source, out_dir=out_dir,
-                           started_at=_now())
+                           started_at=_now(), job_id=job_id)
             s.add(run)
             s.flush()
             self.run_id = run.id

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -14,12 +17,14 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from zhida import config
 from zhida.errors import ZhidaError
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+T = TypeVar("T")
 
 
 def create_store_engine(url: str) -> Engine:
@@ -52,7 +57,11 @@ def _make_sqlite_transactional(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE (Store.retrying): take the write lock now, waiting for it like any lock. A
+        # deferred transaction that read first and then writes while another process writes gets
+        # SQLITE_BUSY at once, without waiting — the "database is locked" of concurrent jobs.
+        immediate = connection.get_execution_options().get("zhida_immediate")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def alembic_config(url: str) -> Config:
@@ -99,6 +108,24 @@ class Store:
         with self.sessions.begin() as session:
             yield session
 
+    def retrying(self, work: Callable[[Session], T], attempts: int = 10) -> T:
+        """``work(session)`` in one transaction, tried again (with growing pauses) while the
+        database is busy: SQLite's "database is locked" when two processes write at once,
+        PostgreSQL's serialization failures. Any other error is raised at once."""
+        for attempt in range(attempts):
+            try:
+                if self.dialect != "sqlite":
+                    with self.transaction() as session:
+                        return work(session)
+                with self.engine.connect().execution_options(zhida_immediate=True) as connection, \
+                        Session(bind=connection, expire_on_commit=False) as session, session.begin():
+                    return work(session)
+            except OperationalError as exc:
+                if not is_busy(exc) or attempt == attempts - 1:
+                    raise
+                time.sleep(min(0.02 * 2 ** attempt, 1.0) * (0.5 + random.random()))
+        raise AssertionError("unreachable")
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -122,3 +149,10 @@ def open_store(url: str | None = None, *, auto_upgrade: bool = True) -> Store:
         safe = make_url(url).render_as_string(hide_password=True)
         raise ZhidaError(f"store {safe}", f"cannot open ({str(exc).strip().splitlines()[0]})") from exc
     return Store(engine, sessionmaker(engine, expire_on_commit=False), upgraded_from)
+
+
+def is_busy(exc: BaseException) -> bool:
+    """A write that lost a race for the database and may simply be tried again."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    code = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    return "database is locked" in text or "database is busy" in text or code in ("40001", "40P01")

@@ -8,12 +8,13 @@ only when the run is complete: an interrupted or failed run never replaces the l
 newest complete run of the store's enterprises is shown again.
 
 Job state lives in the store (table ``web_jobs``), so every worker process of `zhida serve
---workers N` lists the same jobs with the same progress. The process running a job writes its
-progress at most every ``SAVE_EVERY`` seconds, at every stage change and at the end; each write
-is the job's heartbeat (``updated_at``) and reads the job's ``cancel_requested`` flag, which is
-how a cancel sent to any process reaches the one running the job. A process that dies leaves its
-job 'running': at start-up a registry marks jobs whose heartbeat is older than
-``STALE_AFTER`` 'interrupted' (a younger one may belong to another live worker).
+--workers N` lists the same jobs with the same progress. The process running a job holds its
+lease (zhida.web.job_lease: renewed by a heartbeat thread) and writes its progress at most every
+``SAVE_EVERY`` seconds; a cancel sent to any process reaches it through ``cancel_requested``. A
+process that dies stops renewing: whichever process looks next (listing, starting, cancelling,
+starting up) marks the job and its batch run ``interrupted``, and a new batch may start. At most
+one batch is active: a partial unique index on ``web_jobs`` makes the second of two simultaneous
+starts (in two processes) fail, and that start answers the job under way instead.
 """
 
 from __future__ import annotations
@@ -28,15 +29,17 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from zhida.batch.runner import FACTS, Run
 from zhida.store.schema import WebJob
-from zhida.web import population
+from zhida.web import job_lease, population
+from zhida.web.job_errors import user_message
 
-
-ACTIVE = ("queued", "running")
+ACTIVE = job_lease.ACTIVE
 SAVE_EVERY = 0.5  # seconds between progress writes of a running job
-STALE_AFTER = timedelta(seconds=60)  # a running job without a heartbeat for this long has died
+STALE_AFTER = timedelta(seconds=60)  # a job from before leases, without a heartbeat this long, has died
+REAP_EVERY = 1.0  # seconds: reads look for dead jobs at most this often per process
 
 
 class Cancelled(Exception):
@@ -114,8 +117,17 @@ class JobRegistry:
         self.store = store  # job state, and the last complete run after a restart
         self._latest: BatchResult | None = None
         self._lock = threading.Lock()
+        self._reaped_at = 0.0
         if store is not None:
             mark_interrupted(store)
+
+    def reap(self, force: bool = False) -> None:
+        """Mark jobs of dead processes interrupted (throttled for reads unless ``force``)."""
+        moment = time.monotonic()
+        if self.store is None or (not force and moment - self._reaped_at < REAP_EVERY):
+            return
+        self._reaped_at = moment
+        job_lease.reap(self.store)
 
     @property
     def latest(self) -> BatchResult | None:
@@ -133,16 +145,19 @@ class JobRegistry:
     def get(self, job_id: str) -> Job | None:
         if self.store is None:
             return None
+        self.reap()
         with self.store.transaction() as session:
             row = session.get(WebJob, job_id)
             return Job.from_row(row) if row is not None else None
 
-    def all(self) -> list[Job]:
-        """Every job, newest first."""
+    def all(self, kind: str = "batch") -> list[Job]:
+        """Every job of ``kind``, newest first."""
         if self.store is None:
             return []
+        self.reap()
         with self.store.transaction() as session:
-            rows = session.scalars(select(WebJob).order_by(WebJob.created_at.desc(), WebJob.id))
+            rows = session.scalars(select(WebJob).where(WebJob.kind == kind)
+                                   .order_by(WebJob.created_at.desc(), WebJob.id))
             return [Job.from_row(r) for r in rows]
 
     def running(self) -> Job | None:
@@ -154,19 +169,28 @@ class JobRegistry:
         return next((j for j in jobs if j.active), jobs[0] if jobs else None)
 
     def request_cancel(self, job_id: str) -> bool:
-        """Ask the process running ``job_id`` to stop; False when the job is no longer active."""
-        with self.store.transaction() as session:
-            changed = session.execute(update(WebJob).where(WebJob.id == job_id, WebJob.status.in_(ACTIVE))
-                                      .values(cancel_requested=True)).rowcount
+        """Ask the process running ``job_id`` to stop; False when the job is no longer active.
+        A job whose process has died is marked cancelled at once."""
+        changed = self.store.retrying(lambda session: session.execute(
+            update(WebJob).where(WebJob.id == job_id, WebJob.status.in_(ACTIVE))
+            .values(cancel_requested=True)).rowcount)
+        self.reap(force=True)
         return changed == 1
 
-    def start_batch(self, store, as_of: date, created_by: str) -> Job:
+    def start_batch(self, store, as_of: date, created_by: str, created_by_id: int | None = None) -> Job:
         with self._lock:
             self.store = self.store or store
+            self.reap(force=True)  # a dead process's job does not block a new batch
             busy = self.running()
             if busy is not None:
                 return busy  # one batch at a time: the caller polls the one under way
-            job = self._created(store, as_of, created_by)
+            try:
+                job = self._created(store, as_of, created_by, created_by_id)
+            except IntegrityError:  # another process started one at the same instant
+                busy = self.running()
+                if busy is None:
+                    raise
+                return busy
         thread = threading.Thread(target=self._run_batch, args=(job, store, as_of), daemon=True,
                                   name=f"zhida-batch-{job.id}")
         thread.start()
@@ -179,12 +203,9 @@ class JobRegistry:
         self._run_batch(job, store, as_of)
         return job
 
-    def _created(self, store, as_of: date, created_by: str) -> Job:
+    def _created(self, store, as_of: date, created_by: str, created_by_id: int | None = None) -> Job:
         job = Job(uuid.uuid4().hex[:12], "batch", {"as_of": as_of.isoformat()}, created_by)
-        with store.transaction() as session:
-            session.add(WebJob(id=job.id, kind=job.kind, status=job.status, stage=job.stage, done=0, total=0,
-                               params=job.params, created_by=created_by, created_at=job.created_at,
-                               updated_at=job.created_at, summary={}, cancel_requested=False))
+        create(store, job, created_by_id)
         return job
 
     def _save(self, job: Job, store, force: bool = False) -> None:
@@ -194,15 +215,7 @@ class JobRegistry:
         if not force and job.stage == job._saved_stage and now - job._saved_at < SAVE_EVERY:
             return
         job._saved_at, job._saved_stage = now, job.stage
-        with store.transaction() as session:
-            row = session.get(WebJob, job.id)
-            if row is None:  # a job made outside the registry (tests): nothing to share
-                return
-            row.status, row.stage, row.done, row.total = job.status, job.stage, job.done, job.total
-            row.finished_at, row.error, row.summary = job.finished_at, job.error, job.summary
-            row.updated_at = datetime.now(UTC)
-            if row.cancel_requested:
-                job.cancel.set()
+        save(store, job)
 
     def _run_batch(self, job: Job, store, as_of: date) -> None:
         from zhida import config
@@ -216,7 +229,9 @@ class JobRegistry:
                 raise Cancelled()
 
         job.status = "running"
+        heartbeat = job_lease.Heartbeat(store, job.id, job.cancel.set)
         try:
+            heartbeat.__enter__()
             key = population.state_key(store, as_of)
 
             def exported(done: int, total: int) -> None:
@@ -231,7 +246,7 @@ class JobRegistry:
             self._save(job, store, force=True)  # a cancel already requested stops the run at its first progress
             outcome = run_batch(as_of, self.out_dir or config.home() / "batch", engine=DuckDBEngine(), policies=load_default_policies(),
                                 store_url=store, store_pairs=False, pushlists=False, progress=matched,
-                                export_progress=exported)
+                                export_progress=exported, job_id=job.id)
             population.remember(key, outcome.run.path / FACTS)  # what-ifs reuse these facts
             result = BatchResult(job.id, outcome.run, datetime.now(UTC))
             self.latest = result  # only now does the new batch replace the last complete one
@@ -243,21 +258,53 @@ class JobRegistry:
             job.status, job.stage = "completed", "完成"
         except Cancelled:
             job.status, job.stage = "cancelled", "已取消"
-        except Exception as exc:  # noqa: BLE001 - reported through the job, logged with its trace
-            traceback.print_exc()
-            job.status, job.error = "failed", f"{type(exc).__name__}: {exc}"
+        except Exception as exc:  # noqa: BLE001 - reported through the job in Chinese, logged with its trace
+            job.status, job.error = "failed", user_message(exc, "批量匹配")
         finally:
+            heartbeat.__exit__(None, None, None)
             job.finished_at = datetime.now(UTC)
-            self._save(job, store, force=True)
+            try:
+                self._save(job, store, force=True)
+            except Exception:  # noqa: BLE001 - the lease runs out and any process marks it interrupted
+                traceback.print_exc()
+
+
+def create(store, job: Job, created_by_id: int | None = None) -> None:
+    """Insert ``job`` holding its lease (IntegrityError: a second active batch)."""
+    def work(session):
+        session.add(WebJob(id=job.id, kind=job.kind, status=job.status, stage=job.stage, done=0, total=0,
+                           params=job.params, created_by=job.created_by, created_by_id=created_by_id,
+                           created_at=job.created_at, updated_at=job.created_at, summary=job.summary,
+                           cancel_requested=False, lease_until=job_lease.expiry(), owner=job_lease.owner_id()))
+
+    store.retrying(work)
+
+
+def save(store, job: Job) -> None:
+    """Write ``job``'s progress (renewing its lease) and pick up a cancel asked through any process."""
+    def work(session):
+        row = session.get(WebJob, job.id)
+        if row is None:  # a job made outside the registry (tests): nothing to share
+            return
+        row.status, row.stage, row.done, row.total = job.status, job.stage[:64], job.done, job.total
+        row.finished_at, row.error, row.summary = job.finished_at, job.error, job.summary
+        row.updated_at = datetime.now(UTC)
+        if job.status in ACTIVE:
+            row.lease_until, row.owner = job_lease.expiry(), job_lease.owner_id()
+        if row.cancel_requested:
+            job.cancel.set()
+
+    store.retrying(work)
 
 
 def mark_interrupted(store) -> int:
-    """Jobs left 'queued'/'running' by a process that died (no heartbeat for ``STALE_AFTER``)."""
+    """At start-up: jobs of processes that died — lease run out, or (jobs from before leases) no
+    heartbeat for ``STALE_AFTER`` — marked interrupted with their batch runs and imports."""
     cutoff = datetime.now(UTC) - STALE_AFTER
-    with store.transaction() as session:
-        return session.execute(update(WebJob).where(WebJob.status.in_(ACTIVE), WebJob.updated_at < cutoff)
-                               .values(status="interrupted", stage="进程已退出", finished_at=datetime.now(UTC))
-                               ).rowcount
+    legacy = store.retrying(lambda session: session.execute(
+        update(WebJob).where(WebJob.status.in_(ACTIVE), WebJob.lease_until.is_(None), WebJob.updated_at < cutoff)
+        .values(status="interrupted", stage="进程已退出", finished_at=datetime.now(UTC))).rowcount)
+    return legacy + len(job_lease.reap(store))
 
 
 def _latest_row(store):

@@ -11,6 +11,7 @@ from zhida.web.as_of import parsed
 from zhida.web.api.enterprise_schemas import BatchStart, JobList, JobResults, JobView, MeasureCounts
 from zhida.web.deps import Principal, require
 from zhida.web.errors import LOOKUP_ERRORS, READ_ERRORS, WRITE_ERRORS, Forbidden, NotFound, WebError
+from zhida.web.job_errors import STATUS_ZH
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["批量任务"])
 runner = require("push", "read")  # batch runs feed the push lists: officials only
@@ -20,7 +21,7 @@ runner = require("push", "read")  # batch runs feed the push lists: officials on
              summary="启动批量匹配（全部企业 × 全部措施，后台执行；已有任务在运行时返回该任务）")
 def start_batch(request: Request, body: BatchStart | None = None, principal: Principal = Depends(runner)) -> JobView:
     as_of = (parsed(body.as_of) if body is not None else None) or request.app.state.as_of
-    job = request.app.state.jobs.start_batch(request.app.state.store, as_of, principal.username)
+    job = request.app.state.jobs.start_batch(request.app.state.store, as_of, principal.username, principal.user_id)
     return JobView(**job.view())
 
 
@@ -50,7 +51,7 @@ def cancel_job(request: Request, job_id: str, principal: Principal = Depends(run
     if principal.role != "admin" and job.created_by != principal.username:
         raise Forbidden("只有管理员或启动该任务的工作人员可以取消任务")
     if not jobs.request_cancel(job_id):
-        raise WebError(409, "conflict", f"任务 {job_id} 已结束（{jobs.get(job_id).status}），无法取消")
+        raise WebError(409, "conflict", f"任务 {job_id} 已结束（{STATUS_ZH.get(jobs.get(job_id).status, '')}），无法取消")
     return JobView(**jobs.get(job_id).view())
 
 
@@ -60,7 +61,7 @@ def job_results(request: Request, job_id: str, _: Principal = Depends(runner)) -
     job = _job(request, job_id)
     latest = request.app.state.jobs.latest
     if job.status != "completed":
-        raise WebError(409, "conflict", f"任务 {job_id} 尚未完成（{job.status}）")
+        raise WebError(409, "conflict", f"任务 {job_id} 尚未完成（{STATUS_ZH.get(job.status, '')}）")
     if latest is None or latest.run.key != job.summary.get("run"):
         raise WebError(409, "conflict", f"任务 {job_id} 的结果已被更新的批量匹配取代")
     measures = [MeasureCounts(measure_id=m, eligible=c["eligible"], undetermined=c["undetermined"],

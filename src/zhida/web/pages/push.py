@@ -36,7 +36,8 @@ def push_page(request: Request, measure: str = Query("", max_length=128), region
 
 @router.post("/push/batch")
 def start_batch(request: Request, principal: Principal = Depends(require("push", "read"))):
-    request.app.state.jobs.start_batch(request.app.state.store, request.app.state.as_of, principal.username)
+    request.app.state.jobs.start_batch(request.app.state.store, request.app.state.as_of, principal.username,
+                                       principal.user_id)
     if request.headers.get("HX-Request"):
         return job_progress(request, principal)
     return RedirectResponse("/push", status_code=303)
