@@ -21,6 +21,8 @@ need=()
 command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+# WeasyPrint subsets fonts with HarfBuzz; without it (fontTools) one CJK PDF report takes > 30 s
+dpkg -s libharfbuzz-subset0 >/dev/null 2>&1 || need+=(libharfbuzz-subset0)
 java_version=$(java_major)
 [ "$java_version" -ge 17 ] || need+=(openjdk-17-jre-headless)
 command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)

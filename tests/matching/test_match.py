@@ -93,8 +93,10 @@ def test_expired_amounts_are_not_in_the_total(policies):
     measure = policies.measure("xz2022.six-taxes-two-fees")
     during = match_enterprise(facts, date(2023, 6, 1), [measure], policies=policies)
     after = match_enterprise(facts, date(2025, 3, 1), [measure], policies=policies)
-    assert summary(during)["eligible_total"] == Decimal("40000.00")
-    assert summary(after)["eligible_total"] == Decimal("0")
+    # 六税两费 is a tax relief: counted under 减免, not as money received (issue 9 §4)
+    assert summary(during)["totals"].buckets["relief"].total == Decimal("40000.00")
+    assert summary(during)["eligible_total"] == Decimal("0")
+    assert summary(after)["totals"].buckets["relief"].total == Decimal("0")
 
 
 def test_missing_facts_make_undetermined_and_are_listed_with_labels(policies):
@@ -119,7 +121,9 @@ def test_shared_benefit_is_counted_once_in_the_total(policies):
     assert {r.benefit for r in results} == {"cn.vat-credit-refund"}
     assert [r.amount.value for r in results] == [Decimal("150000.00"), Decimal("100000.00")]
     s = summary(results)
-    assert s["eligible_total"] == Decimal("150000.00")  # not 250,000
+    # both still wait for the open criterion 符合条件: 待认定, counted once
+    assert s["totals"].buckets["pending"].total == Decimal("150000.00")  # not 250,000
+    assert s["eligible_total"] == Decimal("0")
     assert s["shared_benefits"] == ["cn.vat-credit-refund"]
 
 
@@ -140,7 +144,7 @@ def test_json_shape(policies):
     for r in report["results"]:
         assert {"measure_id", "title", "status", "period", "amount", "reasons", "missing", "open_criteria",
                 "near_miss", "sources"} <= set(r)
-        assert set(r["amount"]) == {"kind", "value", "upper", "currency", "unit", "text"}
+        assert set(r["amount"]) == {"kind", "value", "upper", "currency", "unit", "text", "least", "payers"}
         assert r["status"] in ("eligible", "ineligible", "undetermined", "not_applicable")
         for x in r["reasons"]:
             assert set(x) == {"condition", "outcome", "text", "quote"}

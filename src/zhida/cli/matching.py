@@ -15,6 +15,7 @@ from rich.table import Table
 from zhida.cli import app
 from zhida.enterprises.lookup import load_profile
 from zhida.errors import DataError
+from zhida.rules.totals import totals_lines
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -77,7 +78,7 @@ def _print_table(report: dict) -> None:
     table.add_column("金额")
     for i, r in enumerate(report["results"], 1):
         table.add_row(str(i), f"{r['title']} [dim]{r['measure_id']}[/dim]", STATUS_ZH[r["status"]],
-                      PERIOD_ZH[r["period"]], r["amount"]["text"] if r["amount"]["value"] else "—")
+                      PERIOD_ZH[r["period"]], r["amount"]["text"] if r["amount"]["value"] or r["amount"]["least"] else "—")
     out.print(table)
     for i, r in enumerate(report["results"], 1):
         if r["status"] == "not_applicable":
@@ -95,4 +96,7 @@ def _print_table(report: dict) -> None:
     s = report["summary"]
     counts = s["counts"]
     out.print(f"\n符合 {counts['eligible']}，待定 {counts['undetermined']}，不符合 {counts['ineligible']}，"
-              f"不适用 {counts['not_applicable']}；可计金额合计（同一政策只计一次，仅有效期内）：{s['eligible_total']} 元")
+              f"不适用 {counts['not_applicable']}", markup=False)
+    out.print("金额合计（有效期内，同一待遇只计一次，各类分开、不相加）：", markup=False)
+    for line in totals_lines(s["totals"]):
+        out.print(f"   {line}", markup=False)

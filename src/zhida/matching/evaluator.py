@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 
 from zhida.rules.applicability import beneficiary_ast, jurisdiction_ast
-from zhida.rules.evaluate import Evaluator, amount_value, kleene_and, measure_status
+from zhida.rules.evaluate import Evaluator, amount_value, kleene_and, least_value, measure_status
 from zhida.rules.expr import AS_OF, OPEN, columns, open_refs
 from zhida.rules.model import Measure
 
@@ -227,6 +227,7 @@ class Evaluated:
     conditions: list[bool | None]
     amount: Decimal | None = None
     upper: Decimal | None = None
+    least: Decimal | None = None  # amount unknown, a sum of parts: the known parts' sum (a floor)
     missing: list[str] = field(default_factory=list)
     opened: list[str] = field(default_factory=list)
 
@@ -278,6 +279,7 @@ def evaluate_measure(c: Compiled, ev: MatchEvaluator, with_amount: bool = True,
         out.amount = amount_value(ev, a.expr, a.floor, a.cap)
         if out.amount is None:
             note()
+            out.least = least_value(ev, a)
         if a.upper is not None:
             out.upper = amount_value(ev, a.upper, None, a.cap)
         in_amount = open_refs(a.expr, a.floor, a.cap, a.upper)

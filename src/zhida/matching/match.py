@@ -22,6 +22,7 @@ from zhida.rules.describe import jurisdiction_text, label
 from zhida.rules.expr import AS_OF, OPEN, columns, parse
 from zhida.rules.model import BENEFICIARY_ZH, Amount, Measure
 from zhida.rules.present import amount_text
+from zhida.rules.totals import bucket, payer_split, split
 
 from zhida.matching.evaluator import Evaluated, cache_for, compiled, concept_facts, evaluate_measure, new_evaluator
 from zhida.matching.explain import exact, leaf_reason
@@ -51,6 +52,8 @@ class AmountView:
     currency: str
     unit: str
     text: str
+    least: Decimal | None = None  # value unknown, a sum of parts: the known parts' sum (at least this)
+    payers: list[dict] = field(default_factory=list)  # {payer, share, amount}: who pays which part
 
 
 @dataclass
@@ -81,6 +84,8 @@ class MatchResult:
     event: EventView | None = None
     events: list[EventView] = field(default_factory=list)
     enterprise_benefit: bool = True
+    kind: str = ""  # the measure's kind (cash_subsidy, tax_deduction, deferral …): its totals bucket
+    draft: bool = False  # the source is a draft (征求意见稿): labelled, never counted in totals
 
 
 def load_default_policies():
@@ -282,7 +287,7 @@ def _explained(c, ev, r: Evaluated, as_of: date, policies) -> MatchResult:
                             (r.jurisdiction, r.beneficiary, [f for f in r.missing if f in _APPLICABILITY_FACTS]))
         if r.status != "not_applicable" else [],
         sources=_sources(m, policies), application=m.application, responsible_units=list(m.responsible_units),
-        enterprise_benefit=m.enterprise_benefit,
+        enterprise_benefit=m.enterprise_benefit, kind=m.kind, draft=is_draft(m, policies),
     )
 
 
@@ -307,14 +312,44 @@ def _amount_view(m: Measure, r: Evaluated, policies) -> AmountView:
         return AmountView(a.kind if a else None, None, None, currency, unit, "原文未明确金额")
     if r.status != "eligible" or r.amount is None:
         formula = formula_text(m, policies)
-        if r.status == "eligible":
+        least = r.least if r.status == "eligible" else None
+        if least is not None:
+            formula = f"至少{money(least)}（已知部分之和，其余部分缺少信息），按：{formula}"
+        elif r.status == "eligible":
             formula = f"金额无法计算（缺少信息），按：{formula}"
-        return AmountView(a.kind, None, None, currency, unit, formula)
+        return AmountView(a.kind, None, None, currency, unit, formula, least, _payers(a, least))
     note = unit[1:] if unit.startswith("元") else ""
     value = money(r.amount)
     text = {"exact": value, "maximum": f"最高{value}", "minimum": f"不低于{value}",
             "range": f"{value}至{money(r.upper) if r.upper is not None else '未知'}"}[a.kind]
-    return AmountView(a.kind, r.amount, r.upper, currency, unit, text + note)
+    payers = _payers(a, r.upper if a.kind == "range" and r.upper is not None else r.amount)
+    if payers:
+        text += "（" + " + ".join(f"{p['payer']}{money(p['amount'])}" for p in payers) + "）"
+    return AmountView(a.kind, r.amount, r.upper, currency, unit, text + note, None, payers)
+
+
+def _payers(a: Amount, value: Decimal | None) -> list[dict]:
+    """The amount's split by payer (``amount.payers``); amounts only when ``value`` is known."""
+    if not a.payers:
+        return []
+    if value is None:
+        whole = sum((p.part for p in a.payers), Decimal(0))
+        return [{"payer": p.payer, "share": p.part / whole, "amount": None} for p in a.payers]
+    return [{"payer": name, "share": share, "amount": amount}
+            for name, share, amount in payer_split(value, [(p.payer, p.part) for p in a.payers])]
+
+
+def is_draft(m: Measure, policies) -> bool:
+    """The measure's document is a draft (征求意见稿): its results are labelled and never counted.
+    Read from the document's metadata when the library records it (``status``/``draft``)."""
+    memo = cache_for(policies).setdefault("draft_documents", {})
+    if m.document not in memo:
+        try:
+            doc = policies.library.get(m.document)
+            memo[m.document] = bool(getattr(doc, "draft", False)) or getattr(doc, "status", None) == "draft"
+        except Exception:  # noqa: BLE001 - no library: not a draft
+            memo[m.document] = False
+    return memo[m.document]
 
 
 def formula_text(m: Measure, policies) -> str:
@@ -353,19 +388,38 @@ def _sources_of(m: Measure, policies) -> list[dict]:
 
 
 def summary(results: list[MatchResult]) -> dict:
-    """Counts by status, and the total of eligible amounts counting each benefit once
-    (the largest amount among the measures restating it), CNY and in-force only."""
+    """Counts by status, and the money split by kind (``zhida.rules.totals``): ``eligible_total``
+    is 确定可得 only; caps, tax bases/deferrals and results still to be judged are in ``totals``.
+    Each benefit counted once; CNY, in force, enterprise benefits only; drafts never counted."""
     counts = {s: 0 for s in STATUSES}
-    best: dict[str, Decimal] = {}
     for r in results:
         counts[r.status] += 1
-        if r.status == "eligible" and r.period == "in_force" and r.enterprise_benefit and r.amount.value is not None \
-                and r.amount.currency == "CNY":
-            best[r.benefit] = max(best.get(r.benefit, Decimal(0)), r.amount.value)
-    total = sum(best.values(), Decimal(0))
+    t = split(counted(r) for r in results if counts_in_totals(r))
     shared = sorted({r.benefit for r in results if r.status == "eligible"
                      and sum(1 for x in results if x.benefit == r.benefit and x.status == "eligible") > 1})
-    return {"counts": counts, "eligible_total": total, "benefits_counted": len(best), "shared_benefits": shared}
+    counted_n = sum(len(b.items) for b in t.buckets.values())
+    return {"counts": counts, "eligible_total": t.certain, "benefits_counted": counted_n, "shared_benefits": shared,
+            "totals": t}
+
+
+def counts_in_totals(r: MatchResult) -> bool:
+    return r.status == "eligible" and r.period == "in_force" and r.enterprise_benefit and r.amount.currency == "CNY"
+
+
+def result_bucket(r: MatchResult) -> str | None:
+    """The totals bucket of a result (certain, up_to, relief, …), None if it is not counted."""
+    if not counts_in_totals(r):
+        return None
+    a = r.amount
+    return bucket(r.kind, a.kind, a.value is not None, a.least is not None, bool(r.open_criteria))
+
+
+def counted(r: MatchResult) -> tuple:
+    a = r.amount
+    name = result_bucket(r)
+    value = a.upper if name == "up_to" and a.kind == "range" and a.upper is not None else a.value
+    floor = value is None and a.least is not None
+    return (r.benefit, r.measure_id, name, a.least if floor else value, floor, r.draft)
 
 
 def missing_labels(result: MatchResult, policies) -> list[dict]:

@@ -9,7 +9,7 @@ import orjson
 
 from zhida.rules.describe import label
 
-from zhida.matching.match import MatchResult, summary
+from zhida.matching.match import MatchResult, result_bucket, summary
 from zhida.matching.near_miss import Change, NearMiss, Option, option_words
 
 SCHEMA = "zhida.match/1"
@@ -55,7 +55,11 @@ def result_json(r: MatchResult, policies) -> dict:
         "status": r.status,
         "period": r.period,
         "amount": {"kind": a.kind, "value": _money(a.value), "upper": _money(a.upper), "currency": a.currency,
-                   "unit": a.unit, "text": a.text},
+                   "unit": a.unit, "text": a.text, "least": _money(a.least),
+                   "payers": [{"payer": p["payer"], "share": _value(p["share"]), "amount": _money(p["amount"])}
+                              for p in a.payers]},
+        "counted_as": result_bucket(r),
+        "draft": r.draft,
         "reasons": [{"condition": x.condition, "outcome": x.outcome, "text": x.text, "quote": x.quote}
                     for x in r.reasons],
         "missing": [{"fact": f, "label": label(f, policies)} for f in r.missing],
@@ -91,7 +95,8 @@ def report_json(results: list[MatchResult], as_of: date, policies, enterprise: d
 def summary_json(results: list[MatchResult]) -> dict:
     s = summary(results)
     return {"counts": s["counts"], "eligible_total": _money(s["eligible_total"]),
-            "benefits_counted": s["benefits_counted"], "shared_benefits": s["shared_benefits"]}
+            "benefits_counted": s["benefits_counted"], "shared_benefits": s["shared_benefits"],
+            "totals": s["totals"].to_json()}
 
 
 def report_bytes(results: list[MatchResult], as_of: date, policies, enterprise: dict | None = None) -> bytes:

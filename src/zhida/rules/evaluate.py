@@ -368,6 +368,26 @@ def evaluate(measure: Measure, facts: dict, as_of: date, policies, strict: bool 
     return result
 
 
+def least_value(ev: Evaluator, amount) -> Decimal | None:
+    """A floor for an amount that is a sum of parts (``amount.sum_of_parts``) whose value is
+    unknown: the sum of the parts that are known (parts are ≥ 0: 增量 + 存量留抵), then the floor
+    (if known) and the cap (which must be known), rounded to the fen. None if no part is known."""
+    if not amount.parts:
+        return None
+    known = [v for v in (ev.run(p) for p in amount.parts) if v is not None]
+    if not known:
+        return None
+    value = sum(known[1:], known[0])
+    if amount.floor is not None and (low := ev.run(amount.floor)) is not None:
+        value = max(value, low)
+    if amount.cap is not None:
+        high = ev.run(amount.cap)
+        if high is None:
+            return None
+        value = min(value, high)
+    return to_fen(value)
+
+
 def amount_value(ev: Evaluator, expr, floor, cap) -> Decimal | None:
     """expr, then GREATEST(·, floor), then LEAST(·, cap), rounded to the fen (docs/measures.md)."""
     value = ev.run(expr)

@@ -411,7 +411,9 @@ def _measure(raw: dict, document: str, path: Path, policies: Policies) -> m.Meas
         in_sources(a.get("quote"), f"{where}.quote")
         amount = m.Amount(akind, parts.get("expr"), parts.get("cap"), parts.get("floor"), parts.get("upper"),
                           a.get("unit") or "元", a.get("quote"),
-                          {k: str(a[k]) for k in ("expr", "cap", "floor", "upper") if a.get(k) is not None})
+                          {k: str(a[k]) for k in ("expr", "cap", "floor", "upper") if a.get(k) is not None},
+                          _payers(a.get("payers"), where, in_sources),
+                          _sum_parts(a.get("sum_of_parts"), parts.get("expr"), where))
 
     if len(open_criteria) > 62:
         raise RuleError(f"{at} open_criteria", "at most 62 open criteria (reported as a 64-bit mask)")
@@ -443,3 +445,48 @@ def _measure(raw: dict, document: str, path: Path, policies: Policies) -> m.Meas
         review=review, conditions=conditions, open_criteria=open_criteria, amount=amount, uses=uses,
         note=raw.get("note"), file=path.name, jurisdiction_basis=list(basis),
     )
+
+
+def _payers(raw, where: str, in_sources) -> list:
+    """``amount.payers``: [{payer, part, quote?}] — who pays which part of the amount, as the
+    source splits it (市级承担20%、区级承担30%). Parts are weights: the amount is divided in
+    their proportion (0.20 : 0.30 → 40% : 60%)."""
+    if raw is None:
+        return []
+    from decimal import Decimal, InvalidOperation
+
+    if not isinstance(raw, list) or len(raw) < 1:
+        raise RuleError(f"{where}.payers", "a list of {payer, part, quote}")
+    out = []
+    for i, p in enumerate(raw):
+        at = f"{where}.payers[{i}]"
+        if not isinstance(p, dict) or not p.get("payer") or set(p) - {"payer", "part", "quote"}:
+            raise RuleError(at, "{payer, part, quote}: payer is the level or unit (市级, 区级)")
+        try:
+            part = Decimal(str(p.get("part", 1)))
+        except InvalidOperation:
+            raise RuleError(f"{at}.part", f"{p.get('part')!r} is not a number") from None
+        if part <= 0:
+            raise RuleError(f"{at}.part", "must be > 0")
+        in_sources(p.get("quote"), f"{at}.quote")
+        out.append(m.Payer(str(p["payer"]), part, p.get("quote")))
+    return out
+
+
+def _sum_parts(flag, expr, where: str) -> list:
+    """``amount.sum_of_parts: true``: the amount is a sum (留抵退税 = 增量 + 存量); its addends
+    are the parts, and with only some known the known part is reported as a floor."""
+    if not flag:
+        return []
+    from sqlglot import exp
+
+    if flag is not True or not isinstance(expr, exp.Add):
+        raise RuleError(f"{where}.sum_of_parts", "true, with expr a sum (a + b + …)")
+    out, stack = [], [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, exp.Add):
+            stack += [node.expression, node.this]
+        else:
+            out.append(node)
+    return out

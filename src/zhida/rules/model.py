@@ -72,6 +72,17 @@ class Amount:
     unit: str = "元"
     quote: str | None = None
     text: dict[str, str] = field(default_factory=dict)  # field → expression as written
+    payers: list["Payer"] = field(default_factory=list)  # who pays which part (市级20% + 区级30%)
+    parts: list[exp.Expression] = field(default_factory=list)  # sum_of_parts: the addends of expr (expanded)
+
+
+@dataclass
+class Payer:
+    """A payer of part of an amount: ``part`` is its weight (0.20 of 0.50 → 40% of the amount)."""
+
+    payer: str
+    part: object  # Decimal
+    quote: str | None = None
 
 
 @dataclass

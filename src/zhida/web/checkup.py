@@ -24,6 +24,7 @@ import orjson
 
 from zhida.matching.match import load_default_policies, match_enterprise
 from zhida.matching.report import report_bytes, summary_json
+from zhida.rules.totals import totals_rows
 from zhida.web import checkup_http
 from zhida.web.enterprise_data import StoredEnterprise
 from zhida.web.fact_edit import field_for
@@ -63,6 +64,11 @@ class Checkup:
     @property
     def groups(self) -> dict[str, list[dict[str, Any]]]:
         return self._expanded()[1]
+
+    @property
+    def totals_rows(self) -> list[dict[str, Any]]:
+        """The money split (确定可得 / 最高可达 / 减免·抵扣·递延 / 待认定 …) as the page, XLSX and PDF show it."""
+        return totals_rows(self.summary["totals"])
 
     @property
     def missing_facts(self) -> list[dict[str, Any]]:

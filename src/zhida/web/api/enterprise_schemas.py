@@ -32,9 +32,12 @@ class EnterpriseDetail(BaseModel):
 
 class CheckupSummary(BaseModel):
     counts: dict[str, int]
-    eligible_total: str = Field(description="可享受金额合计（元，字符串，精确到分）")
+    eligible_total: str = Field(description="确定可得金额合计（元，字符串，精确到分）；上限、税基、缓缴、待认定另列于 totals")
     benefits_counted: int
     shared_benefits: list[str]
+    totals: dict[str, dict[str, Any]] = Field(
+        description="金额分类合计（docs/match-json.md）：certain 确定可得、up_to 最高可达、relief/deduction/deferral/refund "
+                    "减免·抵扣·递延、pending 待认定、unquantified 金额未量化、draft 征求意见稿（不计入）")
 
 
 class CheckupReport(BaseModel):

@@ -14,7 +14,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from zhida.rules.totals import BUCKETS, GROUP_ZH, LABEL_ZH
+
 MONEY_FORMAT = '#,##0.00'
+BUCKET_ZH = LABEL_ZH
 HEADER_FONT = Font(bold=True)
 
 
@@ -62,23 +65,39 @@ def checkup_xlsx(checkup) -> bytes:
                     ["评估日", report["as_of"]],
                     ["可享受", counts["eligible"]], ["待确认", counts["undetermined"]],
                     ["不符合", counts["ineligible"]], ["不适用", counts["not_applicable"]],
-                    ["可享受金额合计（元，同一待遇只计一次）", Decimal(report["summary"]["eligible_total"])]]
+                    ["确定可得金额合计（元，同一待遇只计一次）", Decimal(report["summary"]["eligible_total"])]]
     _sheet(workbook, "企业画像", ["项目", "内容"], profile_rows, [36, 60], money_columns=(2,))
+    _sheet(workbook, "金额合计", ["类别", "金额（元）", "项数", "说明"], _totals_rows(report["summary"]["totals"]),
+           [24, 18, 8, 70], money_columns=(2,))
     rows = []
     for group, label in (("eligible", "可享受"), ("near_miss", "差一点"), ("undetermined", "待确认"),
                          ("ineligible", "不符合"), ("not_applicable", "不适用")):
         for r in checkup.groups[group]:
             value = r["amount"]["value"]
             rows.append([label, r["measure_id"], r["title"], Decimal(value) if value is not None else None,
-                         r["amount"]["text"][:500], r["period_zh"], r["application_zh"],
+                         BUCKET_ZH.get(r.get("counted_as"), ""), r["amount"]["text"][:500],
+                         "；".join(f"{p['payer']} {p['amount'] or '—'}" for p in r["amount"].get("payers", [])), r["period_zh"], r["application_zh"],
                          "；".join(r["unlock"]) or "", "、".join(m["label"] for m in r["missing"]),
                          "；".join(f"{s['doc_number'] or s['document']} 第{s['clause']}条" for s in r["sources"]),
                          "\n".join(s["quote"] for s in r["sources"] if s.get("quote"))[:2000],
                          "、".join(r["responsible_units"])])
-    _sheet(workbook, "体检结果", ["结果", "措施编号", "措施", "金额（元）", "金额说明", "有效期", "申报方式", "差一点：还需",
-                             "待补充的信息", "政策依据", "原文", "责任单位"], rows,
-           [8, 34, 30, 16, 30, 10, 12, 40, 30, 28, 60, 30], money_columns=(4,))
+    _sheet(workbook, "体检结果", ["结果", "措施编号", "措施", "金额（元）", "计入类别", "金额说明", "出资方", "有效期", "申报方式",
+                             "差一点：还需", "待补充的信息", "政策依据", "原文", "责任单位"], rows,
+           [8, 34, 30, 16, 14, 30, 24, 10, 12, 40, 30, 28, 60, 30], money_columns=(4,))
     return _save(workbook)
+
+
+def _totals_rows(totals: dict) -> list[list[Any]]:
+    """One row per kind of money; amounts stay exact decimals, kinds never added together."""
+    rows = []
+    for key in BUCKETS:
+        b = totals[key]
+        rows.append([f"{GROUP_ZH[key]}：{LABEL_ZH[key]}" if GROUP_ZH[key] != LABEL_ZH[key] else LABEL_ZH[key],
+                     Decimal(b["total"]) if key != "unquantified" else None, b["benefits"],
+                     "；".join(b["measures"])])
+    d = totals["draft"]
+    rows.append([d["label"], None, d["benefits"], "；".join(d["measures"])])
+    return rows
 
 
 def push_list_xlsx(lists: list[dict[str, Any]], filters: dict[str, str]) -> bytes:
