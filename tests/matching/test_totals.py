@@ -74,6 +74,7 @@ def test_a_judged_open_criterion_moves_the_refund_out_of_pending(policies):
 def test_deductions_and_deferrals_are_never_money_received(policies):
     facts = {"entity_type": "enterprise", "region_code": "140902", "industry_code": "3411", "employees": 50,
              "revenue": 30000000, "total_assets": 20000000, "deferrable_tax_amount": 120000,
+             "deferral_annual_sales": 10000000,
              "equipment_purchase.date": date(2022, 5, 1), "equipment_purchase.unit_value": 6000000,
              "equipment_purchase.min_depreciation_years": 3}
     results = _run(policies, facts, ["xz2022.manufacturing-sme-tax-deferral", "xz2022.sme-equipment-deduction"])
