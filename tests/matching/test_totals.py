@@ -107,7 +107,8 @@ def test_no_part_known_gives_no_floor(policies):
 
 def test_payers_split_the_amount_exactly(policies):
     # 科技型孵化器: 减免租金总额的50%，市级承担20%、区级承担30% → 2/5 and 3/5 of the subsidy
-    facts = {"entity_type": "enterprise", "region_code": "110105", "premises_operator_type": "tech_incubator",
+    facts = {"entity_type": "enterprise", "region_code": "110105", "premises_region_code": "110105",
+             "premises_operator_type": "tech_incubator",
              "premises_state_owned": False, "rent_relief.amount": Decimal("33333.33")}
     [r] = _run(policies, facts, ["cy2022.incubator-rent-relief-subsidy"])
     assert r.status == "eligible" and r.amount.value == Decimal("16666.67")
