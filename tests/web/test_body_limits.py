@@ -156,7 +156,7 @@ def test_upload_by_a_logged_in_official_is_read(live):
                                   f"Content-Length: {HUGE}\r\n\r\n", b"--xx\r\n")
         assert status == 413
         # logged in, in bounds: the route reads it (and refuses the file type)
-        response = client.post("/api/v1/enterprises/import", files={"file": ("data.json", b"{}")})
+        response = client.post("/api/v1/enterprises/import", files={"file": ("data.pdf", b"{}")})
         assert response.status_code == 422 and ".xlsx" in response.json()["error"]["message"]
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from zhida.enterprises.tables import Enterprise, EnterpriseImport
 
 from .conftest import make_uscc
+from .imports import finished_import
 from .enterprise_seed import seed
 
 GOOD = make_uscc("91110105MA0ABC123")
@@ -40,8 +41,9 @@ def test_api_import_stores_valid_rows_and_reports_rejects(server, clients):
                           [GOOD, "北京朝阳导入测试有限公司", "朝阳区", "C3911", 2021, 12, 350],
                           [BAD_CHECK, "校验位错误公司", "朝阳区", "C3911", 2021, 5, 10]])
     response = clients["admin"].post("/api/v1/enterprises/import", files={"file": ("企业.xlsx", content)})
-    assert response.status_code == 200, response.text
-    summary = response.json()
+    job = finished_import(clients["admin"], response)
+    assert job["status"] == "completed", job
+    summary = job["summary"]
     assert (summary["rows_read"], summary["stored"], summary["rejected_rows"]) == (2, 1, 1)
     assert counts(server.app)[0] == before + 1
     stored = clients["admin"].get(f"/api/v1/enterprises/{GOOD}").json()
@@ -63,7 +65,7 @@ def test_malformed_xlsx_is_refused_clearly_and_stores_nothing(server, clients):
     assert response.status_code == 422
     assert "不是有效的 XLSX 工作簿" in response.json()["error"]["message"]
     assert counts(server.app) == before
-    wrong_type = clients["admin"].post("/api/v1/enterprises/import", files={"file": ("data.json", b"{}")})
+    wrong_type = clients["admin"].post("/api/v1/enterprises/import", files={"file": ("data.pdf", b"{}")})
     assert wrong_type.status_code == 422 and ".xlsx" in wrong_type.json()["error"]["message"]
     page = clients["admin"].post("/enterprises/import", files={"file": ("broken.xlsx", b"not a zip")},
                                  data={"csrf_token": clients["admin"].headers["X-CSRF-Token"]})

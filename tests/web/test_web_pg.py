@@ -21,6 +21,7 @@ from zhida.batch.tables import BatchMeasureTotal, BatchRun
 from zhida.enterprises.generate import generate, store_population
 from zhida.web.app import create_app
 
+from .imports import finished_import
 from .conftest import ACCOUNTS, USCC_A, make_uscc, prepare, serve
 from .test_checkup_import import xlsx_bytes
 
@@ -56,8 +57,9 @@ def imported(pg):
                     [IMPORTED, "北京朝阳导入测试有限公司", "朝阳区", "C3911", 2021, 12, 350],
                     [BAD_CHECK, "校验位错误公司", "朝阳区", "C3911", 2021, 5, 10]])
     response = clients["admin"].post("/api/v1/enterprises/import", files={"file": ("企业.xlsx", content)})
-    assert response.status_code == 200, response.text
-    return response.json()
+    job = finished_import(clients["admin"], response)
+    assert job["status"] == "completed", job
+    return job["summary"]
 
 
 @pytest.fixture(scope="module")

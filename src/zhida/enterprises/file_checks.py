@@ -63,8 +63,9 @@ def clip(value, limit: int = REPORT_CHARS) -> str | None:
     return f"{text[:limit]}…（已截断，共 {len(text):,} 个字符）"
 
 
-def check_xlsx(path: Path, limits: Limits | None = None) -> None:
-    """DataError unless the workbook is within ``limits`` (see the module docstring)."""
+def check_xlsx(path: Path, limits: Limits | None = None) -> int:
+    """DataError unless the workbook is within ``limits`` (see the module docstring); else the
+    number of data rows of its first sheet (row elements after the header)."""
     limits = limits or Limits.from_env()
     try:
         with zipfile.ZipFile(path) as archive:
@@ -79,6 +80,7 @@ def check_xlsx(path: Path, limits: Limits | None = None) -> None:
                                     f" times when uncompressed (压缩炸弹?)")
             names = {m.filename for m in members}
             sheet = _first_sheet(names)
+            rows = 0
             if sheet is not None:
                 rows, longest = _scan(archive, sheet, count_rows=True)
                 if rows > limits.max_rows + 1:  # + the header
@@ -87,12 +89,14 @@ def check_xlsx(path: Path, limits: Limits | None = None) -> None:
                 _check_cell(path, longest, limits)
             if "xl/sharedStrings.xml" in names:
                 _check_cell(path, _scan(archive, "xl/sharedStrings.xml")[1], limits)
+            return max(rows - 1, 0)
     except zipfile.BadZipFile as exc:
         raise DataError(str(path), f"not a readable XLSX workbook (BadZipFile: {exc})") from None
 
 
-def check_csv(path: Path, limits: Limits | None = None) -> None:
-    """DataError when a CSV has more than ``max_rows`` lines (streamed, not loaded)."""
+def check_csv(path: Path, limits: Limits | None = None) -> int:
+    """DataError when a CSV has more than ``max_rows`` lines (streamed, not loaded); else about
+    how many data rows it has (lines after the header)."""
     limits = limits or Limits.from_env()
     lines = 0
     with path.open("rb") as handle:
@@ -100,6 +104,7 @@ def check_csv(path: Path, limits: Limits | None = None) -> None:
             lines += chunk.count(b"\n")
     if lines > limits.max_rows + 1:
         raise DataError(str(path), f"about {lines - 1:,} data rows, above the limit of {limits.max_rows:,} (行数超过上限)")
+    return max(lines - 1, 0)
 
 
 def _check_cell(path: Path, longest_bytes: int, limits: Limits) -> None:

@@ -35,6 +35,7 @@ class Source:
     convert: Callable[[Any], tuple[EnterpriseProfile | None, list[Reject]]]
     blank: Callable[[Any], bool] = lambda item: False
     warnings: list[str] = field(default_factory=list)
+    total: int = 0  # items expected (counted before parsing; 0 when unknown)
 
 
 def open_source(path: Path, mapping: dict, limits: file_checks.Limits) -> Source:
@@ -47,7 +48,7 @@ def open_source(path: Path, mapping: dict, limits: file_checks.Limits) -> Source
         return Source(_json_items(path, limits), lambda item: profile_from_json(item, limits))
     if suffix not in TABLE_TYPES:
         raise DataError(str(path), f"unsupported file type {suffix or '(none)'}: use .csv, .xlsx or .json")
-    header, rows = read_rows(path, limits)
+    header, rows, total = _read_table(path, limits)
     plan, warnings = columns.plan_columns(header, mapping)
     default_year = mapping.get("year")
     headers = [str(h) if h is not None else "" for h in header]
@@ -61,21 +62,25 @@ def open_source(path: Path, mapping: dict, limits: file_checks.Limits) -> Source
         return columns.row_to_profile(cells, plan, default_year)
 
     items = ((row_no, cells) for row_no, cells in enumerate(rows, start=2))  # row 1 is the header
-    return Source(items, convert, lambda cells: all(columns.blank(c) for c in cells), warnings)
+    return Source(items, convert, lambda cells: all(columns.blank(c) for c in cells), warnings, total)
 
 
 def read_rows(path: Path, limits: file_checks.Limits | None = None) -> tuple[list[Any], Iterator[list[Any]]]:
     """(header, data rows) of a CSV or XLSX file within ``limits``; DataError if unreadable."""
-    limits = limits or file_checks.Limits.from_env()
+    header, rows, _ = _read_table(path, limits or file_checks.Limits.from_env())
+    return header, rows
+
+
+def _read_table(path: Path, limits: file_checks.Limits):
     suffix = path.suffix.lower()
     if not path.is_file():
         raise DataError(str(path), "no such file")
     if suffix in (".xlsx", ".xlsm"):
-        file_checks.check_xlsx(path, limits)
-        return _read_xlsx(path)
+        total = file_checks.check_xlsx(path, limits)
+        return (*_read_xlsx(path), total)
     if suffix in (".csv", ".txt"):
-        file_checks.check_csv(path, limits)
-        return _read_csv(path, limits)
+        total = file_checks.check_csv(path, limits)
+        return (*_read_csv(path, limits), total)
     raise DataError(str(path), f"unsupported file type {suffix or '(none)'}: use .csv or .xlsx")
 
 
@@ -226,3 +231,13 @@ def _text(value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def precheck(path: Path, mapping_path: Path | None = None) -> int:
+    """Everything that can refuse a whole file — type, limits, encoding, workbook, header — without
+    importing a row; the number of rows expected. DataError as ``open_source``."""
+    source = open_source(Path(path), columns.load_mapping(mapping_path), file_checks.Limits.from_env())
+    close = getattr(source.items, "close", None)
+    if close is not None:
+        close()
+    return source.total

@@ -36,6 +36,7 @@ class ImportResult:
     stored: int = 0
     rejected_rows: int = 0
     blank_rows: int = 0
+    expected_rows: int = 0  # counted before parsing (progress); 0 when unknown
     resumed_from_batch: int = 0
     already_imported: bool = False
     report: Path | None = None
@@ -92,7 +93,7 @@ def import_file(path: Path, store: Store, *, mapping_path: Path | None = None, r
     sha = file_sha256(path)
     record = _start(store, path, sha, resume, batch_size, source_name or str(path), job_id)
     result = ImportResult(record.id, source_name or str(path), warnings=source.warnings,
-                          resumed_from_batch=record.batches_committed)
+                          resumed_from_batch=record.batches_committed, expected_rows=source.total)
     if record.status == "completed":
         result.already_imported = True
         return result
@@ -182,7 +183,12 @@ def _commit_batch(store: Store, import_id: int, batch_no: int, batch: list[tuple
                 valid.append((row_no, profile))
         rejects += [{"import_id": import_id, "row": row_no, "field": str(f)[:128],
                      "value": file_checks.clip(v), "reason": file_checks.clip(r, 1000)} for f, v, r in errors]
-    with store.transaction() as session:
+    base_rejects = list(rejects)
+
+    def work(session):
+        """Profiles, rejects and checkpoint in one transaction (retried whole while the database is busy)."""
+        rejects[:] = base_rejects
+        dropped.clear()
         existing = _existing(session, [p.uscc for _, p in valid])
         now = datetime.now(UTC)
         fresh = []
@@ -192,7 +198,7 @@ def _commit_batch(store: Store, import_id: int, batch_no: int, batch: list[tuple
                 rejects.append({"import_id": import_id, "row": row_no, "field": "uscc", "value": profile.uscc,
                                 "reason": f"duplicate in store: already imported (import #{other_import}, "
                                           f"row {other_row})"})
-                del batch_seen[profile.uscc]
+                dropped.append(profile.uscc)
                 continue
             fresh.append((row_no, profile))
         new_rows = enterprise_rows(fresh, import_id, now)
@@ -204,7 +210,12 @@ def _commit_batch(store: Store, import_id: int, batch_no: int, batch: list[tuple
         record.batches_committed = batch_no
         record.rows_stored += len(new_rows)
         record.rows_rejected += len({r["row"] for r in rejects})
-        totals = record.rows_stored, record.rows_rejected
+        return record.rows_stored, record.rows_rejected
+
+    dropped: list[str] = []
+    totals = store.retrying(work)
+    for code in dropped:
+        del batch_seen[code]
     seen.update(batch_seen)  # only after the commit: a failed batch leaves no trace
     return totals
 

@@ -36,7 +36,7 @@ class Limit:
 LIMITS: tuple[Limit, ...] = (
     Limit("/api/v1/auth/login", 4 * KIB),  # a username and a password
     Limit("/login", 4 * KIB),
-    # the import's own limit is 20 MB of file (enterprise_ops.MAX_UPLOAD_BYTES) + multipart framing
+    # the import's own limit is 20 MB of file (import_jobs.MAX_UPLOAD_BYTES) + multipart framing
     Limit("/api/v1/enterprises/import", 21 * MIB, upload=True),
     Limit("/enterprises/import", 21 * MIB, upload=True),
     Limit("/api/", 1 * MIB),  # JSON API: fact edits, what-ifs, batch parameters

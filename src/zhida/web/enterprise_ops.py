@@ -7,21 +7,16 @@ from __future__ import annotations
 
 import csv
 import io
-import tempfile
 from datetime import date
-from pathlib import Path
-from typing import Any
 
 from fastapi import Request, UploadFile
 from sqlalchemy import select
 
 from zhida.errors import DataError
-from zhida.web import audit, checkup, enterprise_data, fact_edit
+from zhida.web import checkup, enterprise_data, fact_edit
 from zhida.web.deps import Principal
 from zhida.web.errors import Invalid, NotFound
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-UPLOAD_TYPES = (".csv", ".xlsx")
 
 
 def as_of_of(request: Request, as_of: date | None = None) -> date:
@@ -67,45 +62,26 @@ def supply_fact(request: Request, principal: Principal, uscc: str, fact: str, ra
     return checkup.run(updated, day, request.app.state.checkups)
 
 
-async def import_upload(request: Request, principal: Principal, upload: UploadFile) -> dict[str, Any]:
-    """Store an uploaded CSV/XLSX through the importer; a file it cannot read stores nothing."""
-    from zhida.enterprises.importer import import_file
+async def start_import(request: Request, principal: Principal, upload: UploadFile):
+    """Save and check an uploaded CSV/XLSX/JSON, then import it in the background (import_jobs);
+    a file that cannot be imported is refused at once (Invalid) and stores nothing."""
+    from zhida.web import import_jobs
 
-    name = Path(upload.filename or "").name
-    suffix = Path(name).suffix.lower()
-    if suffix not in UPLOAD_TYPES:
-        raise Invalid(f"文件 {name or '（未命名）'}：只接受 .xlsx 或 .csv 文件", field="file")
-    content = await upload.read(MAX_UPLOAD_BYTES + 1)
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise Invalid(f"文件 {name}：超过 20 MB，请拆分后上传或使用命令行导入", field="file")
-    if not content:
-        raise Invalid(f"文件 {name}：文件为空", field="file")
-    with tempfile.TemporaryDirectory(prefix="zhida-upload-") as tmp:
-        path = Path(tmp) / f"upload{suffix}"
-        path.write_bytes(content)
-        try:
-            # One transaction for the whole upload (batch size above the row limit): all or nothing.
-            result = import_file(path, request.app.state.store, resume=True, batch_size=1_000_000,
-                                 report_path=Path(tmp) / "rejects.csv")
-        except DataError as exc:
-            raise Invalid(f"文件 {name} 无法导入：{_reason_zh(exc.reason)}", field="file") from None
-    with request.app.state.store.transaction() as session:
-        summary = {"import_id": result.import_id, "file": name, "rows_read": result.rows_read,
-                   "stored": result.stored, "rejected_rows": result.rejected_rows,
-                   "already_imported": result.already_imported, "warnings": result.warnings}
-        audit.record(session, actor=principal.username, actor_id=principal.user_id, action="import",
-                     entity="enterprise_import", entity_id=str(result.import_id), before=None, after=summary,
-                     detail=f"上传导入 {name}")
-    return summary
+    return await import_jobs.start(request.app.state.store, principal, upload)
 
 
-def _reason_zh(reason: str) -> str:
+def reason_zh(reason: str) -> str:
     if "not a readable XLSX" in reason:
         return "不是有效的 XLSX 工作簿（文件损坏或并非 Excel 文件）"
     if "not UTF-8 or GB18030" in reason:
         return "CSV 文件编码无法识别（请使用 UTF-8 或 GB18030）"
     if "empty" in reason:
         return "文件为空或第一个工作表为空"
+    for marker in ("解压后过大", "压缩炸弹", "行数超过上限", "单元格内容过长"):
+        if marker in reason:
+            return f"{marker}（{reason}）"
+    if "not valid JSON" in reason:
+        return "不是有效的 JSON（企业画像：一个对象、对象列表或每行一个对象）"
     return reason
 
 

@@ -63,10 +63,17 @@ def reap(store) -> list[str]:
     from zhida.batch.tables import INTERRUPTED, RUNNING, BatchRun
     from zhida.enterprises.tables import EnterpriseImport
 
+    def expired(session, moment):
+        return session.execute(select(WebJob.id, WebJob.cancel_requested).where(
+            WebJob.status.in_(ACTIVE), WebJob.lease_until.is_not(None), WebJob.lease_until < moment)).all()
+
+    with store.sessions() as session:  # a read first: no write lock taken when nothing died
+        if not expired(session, now()):
+            return []
+
     def work(session):
         moment = now()
-        dead = session.execute(select(WebJob.id, WebJob.cancel_requested).where(
-            WebJob.status.in_(ACTIVE), WebJob.lease_until.is_not(None), WebJob.lease_until < moment)).all()
+        dead = expired(session, moment)
         if not dead:
             return []
         for job_id, cancel in dead:

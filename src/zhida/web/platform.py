@@ -35,4 +35,7 @@ def install(app: FastAPI) -> None:
     app.state.as_of = default_as_of()
     app.state.checkups = CheckupCache()
     app.state.enterprise_region = lambda uscc: enterprise_data.region_of(store, uscc)
-    app.state.jobs = JobRegistry(store=store)
+    app.state.jobs = JobRegistry(store=store)  # marks jobs of dead processes interrupted
+    from zhida.web.import_jobs import clean_uploads
+
+    clean_uploads(store)  # upload copies of imports no longer running

@@ -72,6 +72,26 @@ class ImportSummary(BaseModel):
     warnings: list[str]
 
 
+class ImportJobView(BaseModel):
+    """An import running in the background (POST /api/v1/enterprises/import answers 202 with it)."""
+
+    id: str
+    status: Literal["queued", "running", "completed", "failed", "cancelled", "interrupted"]
+    stage: str
+    done: int = Field(description="已读取的行数")
+    total: int = Field(description="预计行数（导入前统计）")
+    progress: float
+    file: str
+    created_by: str
+    created_at: str
+    finished_at: str | None
+    error: str | None = Field(description="失败原因（中文一句话）")
+    import_id: int | None
+    stored: int
+    rejected_rows: int
+    summary: ImportSummary | None = Field(description="完成后的导入结果")
+
+
 class JobView(BaseModel):
     id: str
     kind: str

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
 from fastapi.responses import Response
 from anyio import to_thread
 
-from zhida.web import checkup_http, enterprise_data, enterprise_ops
+from zhida.web import checkup_http, enterprise_data, enterprise_ops, import_jobs
 from zhida.web.checkup import engine_requests
 from zhida.web.as_of import as_of_param
 from zhida.web.api.common import Pagination, meta, pagination
 from zhida.web.api.enterprise_schemas import (CheckupReport, EnterpriseDetail, EnterpriseList, EnterpriseSummary,
-                                              FactInput, FactResult, ImportSummary)
+                                              FactInput, FactResult, ImportJobView)
 from zhida.web.deps import Principal, enterprise_access, require
 from zhida.web.errors import LOOKUP_ERRORS, READ_ERRORS, WRITE_ERRORS
 from zhida.web.library import Page
@@ -49,11 +49,20 @@ def list_enterprises(
     return EnterpriseList(items=items, meta=meta(page))
 
 
-@router.post("/import", response_model=ImportSummary, responses=WRITE_ERRORS,
-             summary="导入企业（XLSX/CSV 上传；无效行进入拒收清单，文件无法读取则不入库）")
-async def import_enterprises(request: Request, file: UploadFile = File(..., description=".xlsx 或 .csv"),
-                             principal: Principal = Depends(require("enterprises", "import"))) -> ImportSummary:
-    return ImportSummary(**await enterprise_ops.import_upload(request, principal, file))
+@router.post("/import", response_model=ImportJobView, status_code=202, responses=WRITE_ERRORS,
+             summary="导入企业（XLSX/CSV/JSON 上传；后台导入，进度见 import-jobs/{id}；无效行进入拒收清单，"
+                     "文件无法导入时 422 且不入库）")
+async def import_enterprises(request: Request, file: UploadFile = File(..., description=".xlsx、.csv 或 .json"),
+                             principal: Principal = Depends(require("enterprises", "import"))) -> ImportJobView:
+    job = await enterprise_ops.start_import(request, principal, file)
+    return ImportJobView(**import_jobs.view(job))
+
+
+@router.get("/import-jobs/{job_id}", response_model=ImportJobView, responses=LOOKUP_ERRORS,
+            summary="导入进度（管理员或上传者本人）")
+def import_job(request: Request, job_id: str = Path(max_length=32),
+               principal: Principal = Depends(require("enterprises", "import"))) -> ImportJobView:
+    return ImportJobView(**import_jobs.view(import_jobs.visible(request.app.state.store, principal, job_id)))
 
 
 @router.get("/imports/{import_id}/rejects", responses={**LOOKUP_ERRORS, **_binary("text/csv", "拒收清单 CSV")},

@@ -3,11 +3,11 @@ supplying a missing fact in place (htmx), and the XLSX / PDF exports."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from zhida.errors import DataError
-from zhida.web import enterprise_data, enterprise_ops
+from zhida.web import enterprise_data, enterprise_ops, import_jobs
 from zhida.web.deps import Principal, enterprise_access, require
 from zhida.web.errors import WebError
 from zhida.web.library import Page
@@ -26,7 +26,7 @@ def _list_context(request: Request, principal: Principal, q: str, region: str, i
                                           offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
     result = Page(items=items, total=total, page=page, per_page=PER_PAGE)
     return {"title": "企业画像/政策体检", "result": result, "filters": {"q": q, "region": region, "industry": industry},
-            "error": None, "uscc": "", "imported": None, "import_error": None}
+            "error": None, "uscc": "", "import_job": None, "import_error": None}
 
 
 @router.get("/enterprises")
@@ -56,11 +56,21 @@ async def import_page(request: Request, file: UploadFile = File(...),
                       principal: Principal = Depends(require("enterprises", "import"))):
     context = _list_context(request, principal, "", "", "", 1)
     try:
-        context["imported"] = await enterprise_ops.import_upload(request, principal, file)
+        job = await enterprise_ops.start_import(request, principal, file)
     except WebError as exc:
         context["import_error"] = exc.message
         return render(request, "sections/enterprises.html", context, status_code=exc.status, active="enterprises")
-    context.update(_list_context(request, principal, "", "", "", 1) | {"imported": context["imported"]})
+    context["import_job"] = import_jobs.view(job)  # the page polls its progress
+    return render(request, "sections/enterprises.html", context, active="enterprises")
+
+
+@router.get("/enterprises/import-jobs/{job_id}/progress")
+def import_progress(request: Request, job_id: str = Path(max_length=32),
+                    principal: Principal = Depends(require("enterprises", "import"))):
+    job = import_jobs.view(import_jobs.visible(request.app.state.store, principal, job_id))
+    if request.headers.get("HX-Request"):
+        return render(request, "enterprises/_import_progress.html", {"job": job}, active="enterprises")
+    context = _list_context(request, principal, "", "", "", 1) | {"import_job": job}
     return render(request, "sections/enterprises.html", context, active="enterprises")
 
 
