@@ -32,15 +32,16 @@ def as_wide(results, measures) -> dict[str, dict]:
         mid = measures[r["measure"]].id
         row = out.setdefault(r["uscc"], {})
         row.update({f"{mid}:status": STATUS_NAMES[r["status"]], f"{mid}:amount": r["amount"],
-                    f"{mid}:upper": r["upper"], f"{mid}:failing": r["failing"], f"{mid}:unknown": r["unknown"]})
+                    f"{mid}:upper": r["upper"], f"{mid}:failing": r["failing"], f"{mid}:unknown": r["unknown"],
+                    f"{mid}:open": r["open"], f"{mid}:least": r["least"]})
     return out
 
 
 def pair(wide: dict, uscc: str, mid: str) -> dict:
     row = wide.get(uscc, {})
     if f"{mid}:status" not in row:
-        return {"status": "not_applicable", "amount": None, "failing": None, "unknown": None}
-    return {k: row[f"{mid}:{k}"] for k in ("status", "amount", "failing", "unknown")}
+        return {"status": "not_applicable", "amount": None, "failing": None, "unknown": None, "open": 0, "least": None}
+    return {k: row[f"{mid}:{k}"] for k in ("status", "amount", "failing", "unknown", "open", "least")}
 
 
 def _bits(mask, ids):
@@ -73,9 +74,17 @@ def test_duckdb_batch_agrees_with_the_scalar_evaluator(policies, population, tmp
             if got.status != "not_applicable":  # (the scalar matcher does not report conditions there)
                 assert _bits(out["failing"], ids) == [c for c, v in zip(ids, got.conditions) if v is False]
                 assert _bits(out["unknown"], ids) == [c for c, v in zip(ids, got.conditions) if v is None]
+            # the totals' inputs: which open criteria it still depends on (待认定), a sum's known part
+            open_ids = [f"open.{o.id}" for o in m.open_criteria]
+            assert sorted(_bits(out["open"], open_ids)) == sorted(got.opened), (row["uscc"], m.id)
+            assert out["least"] == got.least, (row["uscc"], m.id)
             checked += 1
             eligible += got.status == "eligible"
     assert checked > 10_000 and eligible > 500  # the sample exercises real eligibility, not only n/a
+
+    # the honest split (确定可得 / 最高可达 / 减免·抵扣·递延 / 待认定) over the sample equals the sum of
+    # each enterprise's own checkup summary (issue 9 §4)
+    _split_agrees(policies, results_path=tmp_path / "r.parquet", sample=sample)
 
     # and every column equals the rules engine's own (unstaged) query on the same rows
     reference = run_duckdb(list(policies.measures.values()),
@@ -87,6 +96,32 @@ def test_duckdb_batch_agrees_with_the_scalar_evaluator(policies, population, tmp
             assert (out["status"], out["amount"]) == (ref.status, ref.amount)
             if ref.status != "not_applicable":  # masks are not stored for absent (not_applicable) pairs
                 assert (_bits(out["failing"], ids), _bits(out["unknown"], ids)) == (ref.failing, ref.unknown)
+
+
+def _split_agrees(policies, results_path, sample: dict[str, dict]) -> None:
+    from decimal import Decimal
+
+    from zhida.batch.runner import measure_entry
+    from zhida.batch.summary import split_totals
+    from zhida.matching.match import match_enterprise, summary
+    from zhida.rules.totals import BUCKETS
+
+    measures = [measure_entry(m, policies, [c.id for c in m.conditions], AS_OF) for m in policies.measures.values()]
+    batch = split_totals(str(results_path), measures, usccs=list(sample))
+    scalar = {b: [Decimal(0), 0, 0] for b in BUCKETS}
+    drafts = 0
+    for values in sample.values():
+        t = summary(match_enterprise(values, AS_OF, policies=policies))["totals"]
+        for b in BUCKETS:
+            scalar[b][0] += t.buckets[b].total
+            scalar[b][1] += len(t.buckets[b].items)
+            scalar[b][2] += t.buckets[b].unknown
+        drafts += len(t.draft)
+    for b in BUCKETS:
+        assert (Decimal(batch[b]["total"]), batch[b]["benefits"], batch[b]["amount_unknown"]) == tuple(scalar[b]), b
+    assert batch["draft"]["benefits"] == drafts
+    assert sum(batch[b]["benefits"] for b in BUCKETS) > 100, batch  # the sample really counts benefits
+    assert batch["pending"]["benefits"] > 0, batch
 
 
 @pytest.mark.spark

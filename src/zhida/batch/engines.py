@@ -5,7 +5,10 @@ keyed by ``uscc``; see ``zhida generate``), runs the same staged query (staged.p
 dialect and writes the same LONG result layout (``PAIR_COLUMNS``): one row per (enterprise,
 measure) pair that is NOT not_applicable — ``uscc``, ``measure`` (index into the measure list /
 manifest), ``status`` (``STATUS_CODES``), ``amount`` and ``upper`` (DECIMAL(20,2)), ``failing``
-and ``unknown`` (bitmasks, bit i = the measure's i-th condition). An absent pair is
+and ``unknown`` (bitmasks, bit i = the measure's i-th condition), ``open`` (bit k = the result
+still depends on the measure's k-th open criterion: 待认定 in the totals) and ``least``
+(DECIMAL(20,2): an amount that is a sum of parts, unknown, with some parts known — their sum,
+a floor; ``zhida.rules.totals``). An absent pair is
 not_applicable. Why long: the wide layout (one row per enterprise, ~580 columns) made writing
 dominate the run; most pairs are not_applicable and now cost nothing. The identity columns
 (``uscc`` + ``CARRY``) go once per enterprise to a second file (``enterprises_out``).
@@ -35,10 +38,11 @@ ENTERPRISES = "enterprises.parquet"  # default name of the identity file, next t
 Progress = Callable[[float], None]  # fraction done, 0..1
 STATUS_CODES = {"eligible": 1, "ineligible": 2, "undetermined": 3}  # not_applicable (0): no row
 STATUS_NAMES = {v: k for k, v in STATUS_CODES.items()}
-PAIR_COLUMNS = ("uscc", "measure", "status", "amount", "upper", "failing", "unknown")
+PAIR_COLUMNS = ("uscc", "measure", "status", "amount", "upper", "failing", "unknown", "open", "least")
 PAIR_SCHEMA = pa.schema([("uscc", pa.string()), ("measure", pa.int16()), ("status", pa.int8()),
                          ("amount", pa.decimal128(20, 2)), ("upper", pa.decimal128(20, 2)),
-                         ("failing", pa.int64()), ("unknown", pa.int64())])
+                         ("failing", pa.int64()), ("unknown", pa.int64()), ("open", pa.int64()),
+                         ("least", pa.decimal128(20, 2))])
 
 
 @dataclass
@@ -71,7 +75,9 @@ def pair_structs(compiled: CompiledQuery, quote: str, struct) -> list[str]:
                  ("amount", f"CAST({quote}{cols['amount']}{quote} AS DECIMAL(20,2))"),
                  ("upper", f"CAST({upper} AS DECIMAL(20,2))"),
                  ("failing", f"CAST({quote}{cols['failing']}{quote} AS BIGINT)"),
-                 ("unknown", f"CAST({quote}{cols['unknown']}{quote} AS BIGINT)")]
+                 ("unknown", f"CAST({quote}{cols['unknown']}{quote} AS BIGINT)"),
+                 ("open", f"CAST({quote + cols['open'] + quote if 'open' in cols else 0} AS BIGINT)"),
+                 ("least", f"CAST({quote + cols['least'] + quote if 'least' in cols else 'NULL'} AS DECIMAL(20,2))")]
         out.append(struct(items))
     return out
 
@@ -85,7 +91,8 @@ def wide_sql(results: str, enterprises: str, measure_ids: list[str]) -> str:
     for i, mid in enumerate(measure_ids):
         q = mid.replace('"', '""')
         cols.append(f"coalesce(any_value({names}) FILTER (r.measure = {i}), 'not_applicable') AS \"{q}:status\"")
-        cols += [f"any_value(r.{p}) FILTER (r.measure = {i}) AS \"{q}:{p}\"" for p in ("amount", "upper", "failing", "unknown")]
+        cols += [f"any_value(r.{p}) FILTER (r.measure = {i}) AS \"{q}:{p}\""
+                 for p in ("amount", "upper", "failing", "unknown", "open", "least")]
     return (f"SELECT {', '.join(cols)} FROM read_parquet('{results}') r RIGHT JOIN read_parquet('{enterprises}') e "
             f"ON r.{KEY} = e.{KEY} GROUP BY e.{KEY}")
 
@@ -279,7 +286,9 @@ class PostgresEngine(Engine):
                                     continue
                                 pairs.append((r[at[KEY]], i, status, r[at[cols["amount"]]],
                                               r[at[cols["upper"]]] if "upper" in cols else None,
-                                              r[at[cols["failing"]]], r[at[cols["unknown"]]]))
+                                              r[at[cols["failing"]]], r[at[cols["unknown"]]],
+                                              r[at[cols["open"]]] if "open" in cols else 0,
+                                              r[at[cols["least"]]] if "least" in cols else None))
                         writer.write_table(pa.Table.from_arrays(
                             [pa.array(list(col) if pairs else [], type=f.type)
                              for col, f in zip(zip(*pairs) if pairs else [()] * len(PAIR_SCHEMA), PAIR_SCHEMA)],

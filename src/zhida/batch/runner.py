@@ -19,6 +19,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from zhida.matching.match import is_draft
 from zhida.batch import summary
 from zhida.batch.engines import STATUS_CODES, Engine, Progress, make_engine
 from zhida.errors import DataError
@@ -70,7 +71,7 @@ class Outcome:
     store_run_id: int | None = None
 
 
-def measure_entry(m, policies, conditions: list[str]) -> dict:
+def measure_entry(m, policies, conditions: list[str], as_of: dt.date | None = None) -> dict:
     doc = policies.library.get(m.document) if m.document in policies.library.keys() else None
     return {
         "id": m.id, "title": m.title, "benefit": m.benefit, "kind": m.kind, "beneficiary": m.beneficiary,
@@ -78,6 +79,8 @@ def measure_entry(m, policies, conditions: list[str]) -> dict:
         "doc_number": getattr(doc, "doc_number", None), "application": m.application,
         "responsible_units": list(m.responsible_units), "period": m.period.label(dt.date.today()),
         "amount_kind": m.amount.kind if m.amount else None, "amount_unit": m.amount.unit if m.amount else None,
+        "period_as_of": m.period.label(as_of) if as_of else None,  # the run's date: totals count in_force only
+        "draft": is_draft(m, policies),  # a draft document's results are never counted (zhida.rules.totals)
         "conditions": conditions,
         "condition_labels": {c.id: c.label for c in m.conditions},
         "open_criteria": [{"id": o.id, "label": o.label} for o in m.open_criteria],
@@ -139,7 +142,7 @@ def run_batch(as_of: dt.date, out_dir: Path, *, input_path: Path | None = None, 
                       "(absent pair = not_applicable); measure = index into measures; failing/unknown bit i = "
                       "conditions[i]; enterprises.parquet: uscc and identity columns",
             "status_codes": {name: code for name, code in STATUS_CODES.items()},
-            "measures": [measure_entry(m, policies, compiled_conditions[m.id]) for m in measures],
+            "measures": [measure_entry(m, policies, compiled_conditions[m.id], as_of) for m in measures],
         }
         draft = Run(key, partial, manifest)
         draft.manifest["facts"] = str(input_path.resolve())  # while partial; fixed below

@@ -52,14 +52,21 @@ class StagedMixin(SqlBackend):
             out_columns[m.id] = {k: f"{alias}_{k}" for k in ("status", "amount", "failing", "unknown")}
             if m.amount is not None and m.amount.upper is not None:
                 out_columns[m.id]["upper"] = f"{alias}_upper"
+            if m.amount is not None and m.amount.parts and m.amount.kind != "not_stated":
+                out_columns[m.id]["least"] = f"{alias}_least"
+            if m.open_criteria:
+                out_columns[m.id]["open"] = f"{alias}_open"
             conditions[m.id] = [c.id for c in m.conditions]
         sql = f"{with_clause}SELECT {', '.join(select)} FROM {CONDITIONS_CTE}"
-        return CompiledQuery(sql, out_columns, conditions)
+        opens = {m.id: [o.id for o in m.open_criteria] for m in measures if m.open_criteria}
+        return CompiledQuery(sql, out_columns, conditions, opens)
 
     def _columns_from_stage(self, m: Measure, i: int, as_of: date, alias: str, codes: bool = False) -> list[str]:
         q = self.quote
         conds = [q(f"m{i}_c{k}") for k in range(len(m.conditions))]
-        return self.result_columns(m, q(f"m{i}_a"), conds, as_of, alias, status_codes=codes, with_open=False)
+        # the open mask (which open criteria the result still depends on: 待认定 in the totals)
+        # re-evaluates only the conditions that reference an open criterion
+        return self.result_columns(m, q(f"m{i}_a"), conds, as_of, alias, status_codes=codes, with_open=True)
 
 
 class StagedDuckDB(StagedMixin, DuckDBBackend):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from zhida.batch.engines import STATUS_CODES
+from zhida.rules.totals import BUCKETS, GROUP_ZH, KIND_BUCKET, LABEL_ZH
 
 
 def q(name: str) -> str:
@@ -91,4 +92,61 @@ def overall_totals(run, con=None) -> dict:
                                     "amount_total": _money(total), "amount_kind": kind}
             by_kind[kind] = by_kind.get(kind, Decimal(0)) + Decimal(total or 0)
     return {"enterprises": int(run.manifest["enterprises"]), "enterprises_reached": int(reached),
-            "amount_total_by_kind": {k: _money(v) for k, v in by_kind.items()}, "benefits": per_benefit}
+            "amount_total_by_kind": {k: _money(v) for k, v in by_kind.items()}, "benefits": per_benefit,
+            "split": split_totals(run.results_glob(), measures, con)}
+
+
+def split_totals(results: str, measures: list[dict], con=None, usccs: list[str] | None = None) -> dict:
+    """The honest split of ``zhida.rules.totals`` over a run: per bucket (certain 确定可得, up_to
+    最高可达, relief/deduction/deferral/refund 减免·抵扣·递延, pending 待认定, unquantified), summed
+    over enterprises — each enterprise's benefit counted once, by its best measure (bucket order,
+    floor last, larger amount), exactly as ``summary()`` of one enterprise's checkup; results of
+    measures not in force at the run's date, of draft documents, non-enterprise and non-CNY ones
+    are not counted (drafts are listed apart). ``usccs``: only these enterprises (tests).
+    ``measures``: the manifest's entries, in measure-index order."""
+    con = con or connect()
+    rows = []
+    for i, m in enumerate(measures):
+        counted = m["enterprise_benefit"] and m.get("period_as_of", "in_force") == "in_force" \
+            and "USD" not in (m.get("amount_unit") or "").upper() and "美元" not in (m.get("amount_unit") or "")
+        if counted:
+            rows.append((i, m["benefit"], KIND_BUCKET.get(m["kind"]), m["amount_kind"], bool(m.get("draft"))))
+    out = {b: {"label": LABEL_ZH[b], "group": GROUP_ZH[b], "total": "0.00", "benefits": 0, "amount_unknown": 0}
+           for b in BUCKETS}
+    out["draft"] = {"label": LABEL_ZH["draft"], "benefits": 0}
+    if not rows:
+        return out
+    values = ", ".join(f"({i}, {_lit(b)}, {_lit(t)}, {_lit(k)}, {str(d).upper()})" for i, b, t, k, d in rows)
+    rank = "CASE bucket " + "".join(f"WHEN '{b}' THEN {n} " for n, b in enumerate(BUCKETS)) + "END"
+    where = f"r.status = {STATUS_CODES['eligible']}"
+    if usccs is not None:
+        where += " AND r.uscc IN (" + ", ".join(_lit(u) for u in usccs) + ")"
+    items = (
+        f"SELECT r.uscc, m.benefit, m.draft, m.id, b.bucket, "
+        f"CASE WHEN b.bucket = 'up_to' AND m.akind = 'range' AND r.upper IS NOT NULL THEN r.upper "
+        f"ELSE coalesce(r.amount, r.least) END AS value, "
+        f"(r.amount IS NULL AND r.least IS NOT NULL) AS floor "
+        f"FROM read_parquet('{results}') r JOIN (VALUES {values}) m(id, benefit, tax, akind, draft) "
+        f"ON r.measure = m.id, LATERAL (SELECT CASE WHEN m.akind IS NULL OR m.akind = 'not_stated' THEN 'unquantified' "
+        f"WHEN r.open <> 0 OR r.amount IS NULL THEN 'pending' WHEN m.tax IS NOT NULL THEN m.tax "
+        f"WHEN m.akind IN ('maximum', 'range') THEN 'up_to' ELSE 'certain' END AS bucket) b WHERE {where}")
+    best = (f"SELECT uscc, benefit, draft, arg_min(bucket, (rnk, floor, -coalesce(value, -1), id)) AS bucket, "
+            f"arg_min(value, (rnk, floor, -coalesce(value, -1), id)) AS value, "
+            f"arg_min(floor, (rnk, floor, -coalesce(value, -1), id)) AS floor "
+            f"FROM (SELECT *, {rank} AS rnk FROM ({items})) GROUP BY uscc, benefit, draft")
+    sql = (f"WITH best AS ({best}) "
+           f"SELECT bucket, sum(value), count(*), count(*) FILTER (value IS NULL OR floor) FROM best b "
+           f"WHERE NOT draft GROUP BY bucket "
+           f"UNION ALL SELECT 'draft', NULL, count(*), 0 FROM best d WHERE draft AND NOT EXISTS "
+           f"(SELECT 1 FROM best f WHERE NOT f.draft AND f.uscc = d.uscc AND f.benefit = d.benefit)")
+    for name, total, n, unknown in con.execute(sql).fetchall():
+        if name == "draft":
+            out["draft"]["benefits"] = int(n)
+            continue
+        out[name].update({"total": _money(total) if total is not None else "0.00", "benefits": int(n),
+                          "amount_unknown": int(unknown)})
+    return out
+
+
+def _lit(value) -> str:
+    return "NULL" if value is None else "'" + str(value).replace("'", "''") + "'"

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from zhida import config
+from zhida.rules.totals import split_for_lines, totals_lines
 from zhida.cli import app
 from zhida.errors import DataError
 
@@ -80,8 +81,11 @@ def batch_command(
               f"in {outcome.engine_seconds:.1f} s ({engine})")
     out.print(f"  results   {run.results}")
     out.print(f"  reached   {overall['enterprises_reached']:,} enterprises eligible for at least one benefit")
-    for kind, total in overall["amount_total_by_kind"].items():
-        out.print(f"  amount    {kind}: {total} 元 (shared benefits counted once)")
+    split = overall.get("split")
+    if split:  # issue 9 §4: each kind of money apart, never added together
+        out.print("  金额合计（同一企业同一待遇只计一次，各类分开、不相加）：", markup=False)
+        for line in totals_lines(split_for_lines(split)):
+            out.print(f"    {line}", markup=False)
     if outcome.pushlists:
         out.print(f"  pushlists {len(outcome.pushlists)} XLSX in {run.path / 'pushlists'}")
     else:

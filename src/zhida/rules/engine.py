@@ -21,6 +21,7 @@ class RowResult:
     unknown: list[str]
     upper: Decimal | None = None
     open: list[str] = field(default_factory=list)  # open criterion ids the result depends on
+    least: Decimal | None = None  # amount.sum_of_parts: amount unknown, the known parts' sum (a floor)
 
 
 def _bits(mask: int | None, ids: list[str]) -> list[str]:
@@ -91,7 +92,8 @@ def read_results(compiled: CompiledQuery, records: list[dict]) -> dict[str, dict
                                  _bits(rec[cols["failing"]], compiled.conditions[mid]),
                                  _bits(rec[cols["unknown"]], compiled.conditions[mid]),
                                  rec[cols["upper"]] if "upper" in cols else None,
-                                 _bits(rec[cols["open"]], compiled.open_criteria[mid]) if "open" in cols else [])
+                                 _bits(rec[cols["open"]], compiled.open_criteria[mid]) if "open" in cols else [],
+                                 rec[cols["least"]] if "least" in cols else None)
     return out
 
 

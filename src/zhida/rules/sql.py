@@ -215,6 +215,8 @@ class SqlBackend:
             out.append(f"{self._amount(eligible, a.expr, a.floor, a.cap, as_of)} AS {q(alias + '_amount')}")
             if a.upper is not None:
                 out.append(f"{self._amount(eligible, a.upper, None, a.cap, as_of)} AS {q(alias + '_upper')}")
+            if a.parts:
+                out.append(f"{self._least(eligible, a, as_of)} AS {q(alias + '_least')}")
         else:
             out.append(f"CAST(NULL AS DECIMAL(20,2)) AS {q(alias + '_amount')}")
         out.append(f"{self._mask(conds, 'NOT {}')} AS {q(alias + '_failing')}")
@@ -230,6 +232,25 @@ class SqlBackend:
         if cap is not None:
             value = self.strict_extreme(exp.Least(this=value, expressions=[self.translate(cap, as_of)]))
         return self.money(value)
+
+    def _least(self, eligible: str, a, as_of) -> str:
+        """``amount.sum_of_parts``: with the amount unknown and some part known, the known parts'
+        sum (floor if known, then the cap, which must be known) — the scalar ``least_value``."""
+        parts = [self.translate(p, as_of) for p in a.parts]
+        known = " OR ".join(f"({p.sql(dialect=self.dialect)}) IS NOT NULL" for p in parts)
+        total = None
+        for p in parts:
+            term = exp.func("COALESCE", p, exp.Literal.number(0))
+            total = term if total is None else exp.Add(this=total, expression=term)
+        value = total
+        if a.floor is not None:  # an unknown floor is skipped: the parts are a floor already
+            floor = exp.func("COALESCE", self.translate(a.floor, as_of), exp.Literal.number(0))
+            value = self.strict_extreme(exp.Greatest(this=value, expressions=[floor]))
+        if a.cap is not None:
+            value = self.strict_extreme(exp.Least(this=value, expressions=[self.translate(a.cap, as_of)]))
+        amount = self._amount_value(a.expr, a.floor, a.cap, as_of).sql(dialect=self.dialect)
+        return (f"CASE WHEN {eligible} AND ({amount}) IS NULL AND ({known}) "
+                f"THEN {self.money(value).sql(dialect=self.dialect)} END")
 
     def _amount(self, eligible: str, expr, floor, cap, as_of) -> str:
         return f"CASE WHEN {eligible} THEN {self._amount_value(expr, floor, cap, as_of).sql(dialect=self.dialect)} END"
@@ -289,6 +310,8 @@ class SqlBackend:
             cols[measure.id] = {k: f"{alias}_{k}" for k in ("status", "amount", "failing", "unknown")}
             if measure.amount is not None and measure.amount.upper is not None:
                 cols[measure.id]["upper"] = f"{alias}_upper"
+            if measure.amount is not None and measure.amount.parts and measure.amount.kind != "not_stated":
+                cols[measure.id]["least"] = f"{alias}_least"
             if measure.open_criteria:
                 cols[measure.id]["open"] = f"{alias}_open"
                 open_ids[measure.id] = [o.id for o in measure.open_criteria]

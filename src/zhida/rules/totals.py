@@ -185,3 +185,9 @@ def totals_rows(t: dict) -> list[dict]:
 
 def totals_lines(t: dict) -> list[str]:
     return [f"{r['label']}：{r['text']}" for r in totals_rows(t)]
+
+
+def split_for_lines(split: dict) -> dict:
+    """A batch run's split (``zhida.batch.summary.split_totals``: no measure lists) in the shape
+    ``totals_rows`` reads."""
+    return {k: {"measures": [], **v} for k, v in split.items()}
