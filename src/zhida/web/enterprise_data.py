@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from datetime import UTC, datetime
 from typing import Any
+from collections.abc import Callable, Collection
 
 import orjson
-from sqlalchemy import Text, bindparam, cast, func, or_, select, update
+from sqlalchemy import Text, bindparam, cast, func, or_, select
 
 from zhida.enterprises import industries, regions
 from zhida.enterprises.profile import EnterpriseProfile
@@ -70,15 +71,6 @@ def region_name(code: str | None) -> str:
         return code
 
 
-def revision_of(profile_json: dict) -> str:
-    import json
-
-    # Serialized as the store writes it (ensure_ascii=False, key order kept), so it matches
-    # ``revision()``, which hashes the stored text without loading the JSON. A mismatch (another
-    # backend's canonical JSON) only costs a recomputation, never a stale checkup.
-    return _digest(json.dumps(profile_json, ensure_ascii=False))
-
-
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -127,11 +119,6 @@ def get(store: Store, uscc: str) -> StoredEnterprise | None:
         return None
     *columns, text = row
     return StoredEnterprise(*columns, orjson.loads(text), _digest(text))
-
-
-def _stored(row: Enterprise) -> StoredEnterprise:
-    return StoredEnterprise(row.uscc, row.name, row.region_code, row.industry_code, row.entity_type, row.size_class,
-                            row.profile_json, revision_of(row.profile_json))
 
 
 def region_of(store: Store, uscc: str) -> str | None:
@@ -194,27 +181,52 @@ def lifted_columns(profile: EnterpriseProfile) -> dict[str, Any]:
             "profile_json": profile.model_dump(mode="json", exclude_none=True)}
 
 
+class StaleRevision(Exception):
+    """The profile changed since the revision the caller read (optimistic concurrency)."""
+
+    def __init__(self, current: str):
+        super().__init__(current)
+        self.current = current
+
+
 def save_profile(store: Store, principal: Principal, uscc: str, profile: EnterpriseProfile, *, action: str,
                  detail: str) -> StoredEnterprise:
     """Replace the stored profile and write the audit entry in the same transaction."""
-    columns = lifted_columns(profile)
-    with store.transaction() as session:
-        # Write first, read after: on SQLite a transaction that reads and then writes fails at once
-        # ("database is locked") when another writer committed in between, while one that starts
-        # with a write waits for the lock (concurrent fact edits). PostgreSQL: the row lock.
-        session.execute(update(Enterprise).where(Enterprise.uscc == uscc).values(uscc=Enterprise.uscc))
-        row = session.scalars(select(Enterprise).where(Enterprise.uscc == uscc).with_for_update()).first()
-        if row is None:
+    return edit_profile(store, principal, uscc, lambda _current: profile, action=action, detail=detail)
+
+
+def edit_profile(store: Store, principal: Principal, uscc: str,
+                 change: Callable[[EnterpriseProfile], EnterpriseProfile], *, action: str, detail: str,
+                 expected_revision: str | Collection[str] | None = None) -> StoredEnterprise:
+    """Apply ``change`` to the profile as stored NOW and save it, audited, in one transaction
+    that holds the row: SQLite BEGIN IMMEDIATE (the write lock), PostgreSQL SELECT … FOR UPDATE.
+    Two edits at the same instant are applied one after the other, each to the other's result,
+    so neither is lost. With ``expected_revision`` (If-Match, the form's hidden revision) the
+    edit is refused with StaleRevision when the profile changed since that revision was read."""
+    with store.write_transaction() as session:
+        found = session.execute(select(Enterprise, cast(Enterprise.profile_json, Text).label("profile_text"))
+                                .where(Enterprise.uscc == uscc).with_for_update(of=Enterprise)).first()
+        if found is None:
             from zhida.web.errors import NotFound
 
             raise NotFound(f"企业 {uscc} 不在企业库中", field="uscc")
-        before = row.profile_json
+        row, text = found
+        current = _digest(text)
+        if isinstance(expected_revision, str):
+            expected_revision = (expected_revision,)
+        if expected_revision is not None and current not in expected_revision:
+            raise StaleRevision(current)
+        before = orjson.loads(text)
+        columns = lifted_columns(change(EnterpriseProfile.model_validate(before)))
         for name, value in columns.items():
             setattr(row, name, value)
         audit.record(session, actor=principal.username, actor_id=principal.user_id, action=action,
                      entity="enterprise", entity_id=uscc, before=before, after=columns["profile_json"], detail=detail)
         session.flush()
-        return _stored(row)
+        # The revision of the text as stored (PostgreSQL's jsonb text differs from json.dumps).
+        text = session.scalar(select(cast(Enterprise.profile_json, Text)).where(Enterprise.uscc == uscc))
+        return StoredEnterprise(row.uscc, row.name, row.region_code, row.industry_code, row.entity_type,
+                                row.size_class, orjson.loads(text), _digest(text))
 
 
 def now() -> datetime:

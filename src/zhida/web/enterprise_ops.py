@@ -18,7 +18,6 @@ from zhida.web.deps import Principal
 from zhida.web.errors import Invalid, NotFound
 
 
-
 def as_of_of(request: Request, as_of: date | None = None) -> date:
     return as_of or request.app.state.as_of
 
@@ -47,19 +46,34 @@ def run_checkup(request: Request, uscc: str, as_of: date | None = None) -> check
 
 
 def supply_fact(request: Request, principal: Principal, uscc: str, fact: str, raw_value: str,
-                as_of: date | None = None) -> checkup.Checkup:
-    """Parse, apply, validate and store one fact (audited), then re-check at once."""
+                as_of: date | None = None, *,
+                expected_revision: str | tuple[str, ...] | None = None) -> checkup.Checkup:
+    """Parse, apply, validate and store one fact (audited), then re-check at once.
+
+    The edit is applied to the profile as stored at the moment of writing, under the row's lock
+    (enterprise_data.edit_profile), so simultaneous edits of other facts are kept. With
+    ``expected_revision`` the edit is refused (StaleRevision) if the profile changed since."""
     day = as_of_of(request, as_of)
-    enterprise = load(request, uscc)
     try:
         value = fact_edit.parse_value(fact, raw_value)
-        profile = fact_edit.supply(enterprise.profile, fact, value, day)
     except DataError as exc:
-        label = fact_edit.field_for(fact).label if fact_edit.field_for(fact) else fact
-        raise Invalid(f"{label}：{exc.reason}", field=fact) from None
-    updated = enterprise_data.save_profile(request.app.state.store, principal, uscc, profile, action="supply_fact",
-                                           detail=f"补充事实 {fact} = {raw_value.strip()[:200]}（评估日 {day}）")
+        raise _invalid(fact, exc) from None
+
+    def change(profile):
+        try:
+            return fact_edit.supply(profile, fact, value, day)
+        except DataError as exc:
+            raise _invalid(fact, exc) from None
+
+    updated = enterprise_data.edit_profile(request.app.state.store, principal, uscc, change, action="supply_fact",
+                                           detail=f"补充事实 {fact} = {raw_value.strip()[:200]}（评估日 {day}）",
+                                           expected_revision=expected_revision)
     return checkup.run(updated, day, request.app.state.checkups)
+
+
+def _invalid(fact: str, exc: DataError) -> Invalid:
+    field = fact_edit.field_for(fact)
+    return Invalid(f"{field.label if field else fact}：{exc.reason}", field=fact)
 
 
 async def start_import(request: Request, principal: Principal, upload: UploadFile):

@@ -53,6 +53,16 @@ class Invalid(WebError):
         super().__init__(422, "invalid", message, field)
 
 
+class Conflict(WebError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(409, "conflict", message, field)
+
+
+class PreconditionFailed(WebError):
+    def __init__(self, message: str):
+        super().__init__(412, "precondition_failed", message, "If-Match")
+
+
 def _described(status: int, description: str) -> dict[str, Any]:
     return {"model": ErrorBody, "description": description}
 
@@ -62,3 +72,4 @@ AUTH_ERRORS = {401: _described(401, "未登录"), 403: _described(403, "无权�
 READ_ERRORS = {**AUTH_ERRORS, 422: _described(422, "参数无效")}
 LOOKUP_ERRORS = {**READ_ERRORS, 404: _described(404, "不存在")}
 WRITE_ERRORS = {**LOOKUP_ERRORS, 409: _described(409, "冲突")}
+CONDITIONAL_WRITE_ERRORS = {**WRITE_ERRORS, 412: _described(412, "If-Match 与当前版本不符（已被他人修改）")}

@@ -28,6 +28,7 @@ class EnterpriseList(BaseModel):
 class EnterpriseDetail(BaseModel):
     enterprise: EnterpriseSummary
     profile: dict[str, Any] = Field(description="一户一档（docs/enterprise-profile.md）")
+    revision: str = Field(description="画像版本（与响应头 ETag 相同）；修改时作为 If-Match 发送可防止覆盖他人的修改")
 
 
 class CheckupSummary(BaseModel):
@@ -59,6 +60,7 @@ class FactInput(BaseModel):
 class FactResult(BaseModel):
     uscc: str
     fact: str
+    revision: str = Field(description="修改后的画像版本（与响应头 ETag 相同）")
     summary: CheckupSummary
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Header, Path, Query, Request, UploadFile
 from fastapi.responses import Response
 from anyio import to_thread
 
@@ -19,7 +19,8 @@ from zhida.web.api.common import Pagination, meta, pagination
 from zhida.web.api.enterprise_schemas import (CheckupReport, EnterpriseDetail, EnterpriseList, EnterpriseSummary,
                                               FactInput, FactResult, ImportJobView)
 from zhida.web.deps import Principal, enterprise_access, require
-from zhida.web.errors import LOOKUP_ERRORS, READ_ERRORS, WRITE_ERRORS
+from zhida.web.enterprise_data import StaleRevision
+from zhida.web.errors import CONDITIONAL_WRITE_ERRORS, LOOKUP_ERRORS, READ_ERRORS, WRITE_ERRORS, PreconditionFailed
 from zhida.web.library import Page
 from zhida.web.reports.pdf import checkup_pdf
 from zhida.web.reports.xlsx import checkup_xlsx
@@ -73,12 +74,13 @@ def import_rejects(request: Request, import_id: int, _: Principal = Depends(requ
 
 
 @router.get("/{uscc}", response_model=EnterpriseDetail, responses=LOOKUP_ERRORS, summary="企业画像（一户一档）")
-def get_enterprise(request: Request,
+def get_enterprise(request: Request, response: Response,
                    access: tuple[Principal, str] = Depends(enterprise_access("enterprises", "read"))) -> EnterpriseDetail:
     _, uscc = access
     e = enterprise_ops.load(request, uscc)
+    response.headers["ETag"] = f'"{e.revision}"'
     return EnterpriseDetail(enterprise=EnterpriseSummary(**e.summary()),
-                            profile=e.profile.model_dump(mode="json", exclude_none=True))
+                            profile=e.profile.model_dump(mode="json", exclude_none=True), revision=e.revision)
 
 
 @router.get("/{uscc}/checkup", response_model=CheckupReport, responses=LOOKUP_ERRORS,
@@ -108,18 +110,35 @@ def _prepared_checkup(request: Request, uscc: str, as_of: date | None):
     return checkup
 
 
-@router.patch("/{uscc}/facts", response_model=FactResult, responses=WRITE_ERRORS,
-              summary="补充或更正一项事实（记入审计日志），并立即重新体检")
-async def supply_fact(request: Request, body: FactInput,
+@router.patch("/{uscc}/facts", response_model=FactResult, responses=CONDITIONAL_WRITE_ERRORS,
+              summary="补充或更正一项事实（记入审计日志），并立即重新体检；"
+                      "带 If-Match（画像的 ETag）时，画像已被他人修改则为 412，不作修改")
+async def supply_fact(request: Request, response: Response, body: FactInput,
+                      if_match: str | None = Header(None, max_length=2000,
+                                                    description="画像的 ETag（GET /api/v1/enterprises/{uscc}）"),
                       access: tuple[Principal, str] = Depends(enterprise_access("enterprises", "write"))) -> FactResult:
     principal, uscc = access
-    checkup = await to_thread.run_sync(_supplied, request, principal, uscc, body,
+    checkup = await to_thread.run_sync(_supplied, request, principal, uscc, body, entity_tags(if_match),
                                        limiter=engine_requests(request.app.state))
-    return FactResult(uscc=uscc, fact=body.fact, summary=checkup.summary)
+    revision = checkup.enterprise.revision
+    response.headers["ETag"] = f'"{revision}"'
+    return FactResult(uscc=uscc, fact=body.fact, revision=revision, summary=checkup.summary)
 
 
-def _supplied(request: Request, principal: Principal, uscc: str, body: FactInput):
-    checkup = enterprise_ops.supply_fact(request, principal, uscc, body.fact, body.value)
+def entity_tags(if_match: str | None) -> tuple[str, ...] | None:
+    """The revisions an If-Match header accepts (None: any — absent or ``*``)."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    tags = tuple(t.strip().removeprefix("W/").strip('"') for t in if_match.split(",") if t.strip())
+    return tags or None
+
+
+def _supplied(request: Request, principal: Principal, uscc: str, body: FactInput, expected: tuple[str, ...] | None):
+    try:
+        checkup = enterprise_ops.supply_fact(request, principal, uscc, body.fact, body.value,
+                                             expected_revision=expected)
+    except StaleRevision:
+        raise PreconditionFailed("企业画像已被修改（If-Match 与当前版本不符），请重新读取画像后再提交") from None
     checkup.representations  # noqa: B018 - the re-check that follows is served from it; prepared here
     return checkup
 

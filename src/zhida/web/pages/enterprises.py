@@ -8,6 +8,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from zhida.errors import DataError
 from zhida.web import enterprise_data, enterprise_ops, import_jobs
+from zhida.web.enterprise_data import StaleRevision
 from zhida.web.deps import Principal, enterprise_access, require
 from zhida.web.errors import WebError
 from zhida.web.library import Page
@@ -18,6 +19,7 @@ from zhida.web.uscc import normalize_uscc
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 20
+CONFLICT_ZH = "此企业画像已被他人修改，未保存您的修改：页面已更新为最新内容，请核对后重新提交。"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -97,10 +99,16 @@ def enterprise_page(request: Request, access: tuple[Principal, str] = Depends(en
 
 @router.post("/enterprises/{uscc}/facts")
 def supply_fact_page(request: Request, fact: str = Form(..., max_length=128), value: str = Form("", max_length=400),
+                     revision: str | None = Form(None, max_length=64),
                      access: tuple[Principal, str] = Depends(enterprise_access("enterprises", "write"))):
     principal, uscc = access
     try:
-        checkup = enterprise_ops.supply_fact(request, principal, uscc, fact, value)
+        # The form carries the revision of the profile it showed: a save by somebody else in
+        # between is a conflict (409), shown with the current profile, never silently merged.
+        checkup = enterprise_ops.supply_fact(request, principal, uscc, fact, value, expected_revision=revision or None)
+    except StaleRevision:
+        return _workspace(request, enterprise_ops.run_checkup(request, uscc), error=CONFLICT_ZH, error_fact=fact,
+                          status_code=409)
     except WebError as exc:
         if exc.status != 422:
             raise

@@ -11,6 +11,14 @@
       });
     }
   });
+  // A 409 (the profile was changed by somebody else) carries the updated page with its Chinese
+  // message: swap it in like a success, so the user sees the current data and the conflict.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status === 409) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
   // htmx error responses (4xx/5xx) are not swapped by default: show the server's message.
   document.addEventListener("htmx:responseError", function (event) {
     var xhr = event.detail.xhr;
