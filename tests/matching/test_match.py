@@ -51,7 +51,7 @@ def test_issue3_worked_example_1500_employees_5e8_revenue_is_not(policies):
     assert r.status == "ineligible"
     sme = next(x for x in r.reasons if x.condition == "sme")
     assert sme.outcome is False
-    assert sme.text.endswith("从业人员1,500人，不满足“从业人员1000人以下”；营业收入5亿元，不满足“营业收入4亿元以下”")
+    assert sme.text.endswith("2021年从业人员1,500人，不满足“从业人员1000人以下”；2021年营业收入5亿元，不满足“营业收入4亿元以下”")
     assert sme.quote == "适用政策的中小微企业范围包括"
     assert r.amount.value is None and "单位价值" in r.amount.text  # the rule, not a number
     [nm] = [n for n in r.near_miss if n.kind == "change"]

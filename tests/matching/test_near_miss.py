@@ -36,8 +36,8 @@ def test_or_condition_lists_each_alternative_smallest_first(policies):
     assert best[0].target == Decimal("399999999.99")
     assert [c.fact for c in nm.alternatives[0].changes] == ["employees"]
     assert nm.alternatives[0].changes[0].target == 999
-    assert nm.text == ("营业收入需低于4亿元（现5亿元），可获600万元；"
-                       "或从业人员需少于1,000人（现1,500人），可获600万元")
+    assert nm.text == ("2021年营业收入需低于4亿元（现5亿元），可获600万元；"
+                       "或2021年从业人员需少于1,000人（现1,500人），可获600万元")
     assert nm.best.status == "eligible" and nm.best.amount == Decimal("6000000.00")
 
 
@@ -46,8 +46,8 @@ def test_smallest_relative_change_wins(policies):
     r = _one(policies, "bj2022.sme-equipment-deduction", {**BJ_FACTORY, "employees": 1020, "revenue": 420000000})
     [nm] = [n for n in r.near_miss if n.kind == "change"]
     assert [c.fact for c in nm.best.changes] == ["employees"]
-    assert nm.text == ("从业人员需少于1,000人（现1,020人），可获600万元；"
-                       "或营业收入需低于4亿元（现4.2亿元），可获600万元")
+    assert nm.text == ("2021年从业人员需少于1,000人（现1,020人），可获600万元；"
+                       "或2021年营业收入需低于4亿元（现4.2亿元），可获600万元")
 
 
 def test_and_condition_needs_all_failing_parts(policies):
@@ -67,7 +67,7 @@ def test_cap_reached_says_further_rd_expense_adds_nothing(policies):
     assert r.status == "eligible"
     assert r.amount.value == Decimal("1000000.00")  # 20% of 600万 = 120万, capped at 100万
     [cap] = [n for n in r.near_miss if n.kind == "cap"]
-    assert cap.text == "已达上限100万元：研发费用超过500万元的部分不再增加金额（现600万元，按公式可得120万元）"
+    assert cap.text == "已达上限100万元：2021年研发费用超过500万元的部分不再增加金额（现600万元，按公式可得120万元）"
     assert [o["id"] for o in r.open_criteria] == ["rd_standard"]  # eligible, but a unit must still judge
 
 
@@ -86,8 +86,8 @@ def test_missing_fact_near_miss_says_what_to_supply_and_what_it_must_be(policies
     assert "revenue" in r.missing
     [nm] = [n for n in r.near_miss if n.kind == "change"]
     assert nm.best.changes[0].fact == "revenue" and nm.best.changes[0].kind == "supply"
-    assert nm.text.startswith("补充营业收入（需低于4亿元）")
-    assert "或从业人员需少于1,000人（现1,500人）" in nm.text
+    assert nm.text.startswith("补充2021年营业收入（需低于4亿元）")
+    assert "或2021年从业人员需少于1,000人（现1,500人）" in nm.text
 
 
 def test_property_every_near_miss_flips_the_status_on_the_seed_cases(policies):

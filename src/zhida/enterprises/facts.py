@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from zhida import config
 from zhida.enterprises.profile import EnterpriseProfile
+from zhida.rules import periods
 
 IDENTITY_COLUMNS = ("uscc", "name")
 MONEY = pa.decimal128(18, 2)  # yuan to the fen, up to 10^16 yuan
@@ -44,23 +45,95 @@ def arrow_type(fact) -> pa.DataType:
     }.get(fact.type, pa.string())
 
 
-def arrow_schema() -> pa.Schema:
-    """Identity columns, then every catalogue fact (event attributes as ``event__attribute``)."""
+def default_period_names() -> list[str]:
+    """The period-qualified facts the project's rules read (``revenue@2021`` …), in order."""
+    from zhida.matching.match import load_default_policies
+
+    return load_default_policies().catalogue.period_names()
+
+
+def arrow_schema(period_names: Iterable[str] | None = None) -> pa.Schema:
+    """Identity columns, then every catalogue fact (event attributes as ``event__attribute``), then
+    the period-qualified facts the rules read (``revenue__p2021``; default: the project's rules)."""
     fields = [pa.field("uscc", pa.string(), nullable=False), pa.field("name", pa.string())]
     fields += [pa.field(f.column, arrow_type(f)) for f in catalogue().facts.values()]
+    names = default_period_names() if period_names is None else period_names
+    fields += [pa.field(catalogue().get(n).column, arrow_type(catalogue().get(n))) for n in names]
     return pa.schema(fields)
 
 
 # --- extractors: one per fact this package can supply -----------------------------------------
 
+# catalogue fact → YearFigures field (the others are in ``figures[period].other``)
+FIGURE_FIELDS = {"employees": "employees", "revenue": "revenue", "total_assets": "total_assets",
+                 "taxable_income": "taxable_income", "rd_expense": "rd_expense",
+                 "unemployment_insurance_paid_last_year": "unemployment_insurance_paid",
+                 "graduates_hired": "graduates_hired", "above_designated_size": "above_designated_size"}
+
+
+def _given(p: EnterpriseProfile, name: str, period: periods.Period):
+    figures = p.figures.get(int(period.key) if period.kind == "year" else period.key)
+    if figures is None:
+        return None
+    field = FIGURE_FIELDS.get(name)
+    return getattr(figures, field) if field else figures.other.get(name)
+
+
+def period_value(p: EnterpriseProfile, name: str, period: periods.Period):
+    """The yearly fact ``name`` over ``period``: as given for that period; else, for a flow
+    (catalogue ``flow: true``), the sum of its quarters or months (each given or summed itself),
+    for a stock the value at its last quarter / month; None (unknown) if a part is missing."""
+    value, _ = period_value_and_missing(p, name, period)
+    return value
+
+
+def period_value_and_missing(p: EnterpriseProfile, name: str, period: periods.Period):
+    """(value, the periods that would have to be given for it: [] when known)."""
+    value = _given(p, name, period)
+    if value is not None:
+        return value, []
+    fact = catalogue().get(name)
+    if fact is None or period.kind == "month" or not any(isinstance(k, str) for k in p.figures):
+        return None, [period]  # (only whole years given: no parts to add up)
+    parts = period.parts()
+    if not parts:
+        return None, [period]
+    if not fact.flow:
+        value, missing = period_value_and_missing(p, name, parts[-1])
+        return value, ([] if value is not None else [period])
+    total, missing = 0, []
+    for part in parts:
+        got, lacking = period_value_and_missing(p, name, part)
+        if got is None:
+            missing += lacking
+        else:
+            total += got
+    if missing:
+        # nothing given inside the period at all: the period itself is what is missing
+        return None, missing if _given_any(p, name, period) else [period]
+    return total, []
+
+
+def _given_any(p: EnterpriseProfile, name: str, period: periods.Period) -> bool:
+    """Some figure of ``name`` is given inside ``period`` (the period itself or a part of it)."""
+    for key, figures in p.figures.items():
+        inner = periods.parse_period(key)
+        if period.start <= inner.start and inner.end <= period.end:
+            field = FIGURE_FIELDS.get(name)
+            if (getattr(figures, field) if field else figures.other.get(name)) is not None:
+                return True
+    return False
+
+
 def _last_year(p: EnterpriseProfile, as_of: dt.date, field: str):
-    figures = p.figures.get(as_of.year - 1)
-    return None if figures is None else getattr(figures, field)
+    return period_value(p, _FIELD_FACTS[field], periods.year(as_of.year - 1))
 
 
 def _this_year(p: EnterpriseProfile, as_of: dt.date, field: str):
-    figures = p.figures.get(as_of.year)
-    return None if figures is None else getattr(figures, field)
+    return period_value(p, _FIELD_FACTS[field], periods.year(as_of.year))
+
+
+_FIELD_FACTS = {v: k for k, v in FIGURE_FIELDS.items()}
 
 
 def _graduates(p: EnterpriseProfile, as_of: dt.date):
@@ -161,8 +234,9 @@ def _events_in_focus(p: EnterpriseProfile, as_of: dt.date) -> dict[str, Any]:
 
 
 def profile_to_facts(profile: EnterpriseProfile, as_of: dt.date,
-                     focus: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Every catalogue fact → its value on ``as_of`` (None = unknown)."""
+                     focus: dict[str, Any] | None = None, period_names: Iterable[str] = ()) -> dict[str, Any]:
+    """Every catalogue fact → its value on ``as_of`` (None = unknown); and each period-qualified
+    fact of ``period_names`` (``revenue@2021``, ``revenue@last_year`` …, rules/periods.py)."""
     focus = _events_in_focus(profile, as_of) if focus is None else focus
     facts: dict[str, Any] = {}
     for name, fact in catalogue().facts.items():
@@ -173,14 +247,16 @@ def profile_to_facts(profile: EnterpriseProfile, as_of: dt.date,
         elif name in EXTRACTORS:
             facts[name] = EXTRACTORS[name](profile, as_of)
         elif fact.temporal == "yearly":
-            figures = profile.figures.get(_year_of(fact, as_of))
-            facts[name] = None if figures is None else figures.other.get(name)
+            facts[name] = period_value(profile, name, periods.year(year_of(fact, as_of)))
         else:
             facts[name] = profile.other_facts.get(name)
+    for name in period_names:
+        base, spec = periods.split(name)
+        facts[name] = period_value(profile, base, periods.resolve(spec, as_of))
     return facts
 
 
-def _year_of(fact, as_of: dt.date) -> int:
+def year_of(fact, as_of: dt.date) -> int:
     # Yearly facts are the last complete year, except those the catalogue labels 本年度/当年.
     this_year = "本年度" in fact.label_zh or "当年" in fact.label_zh or fact.name in THIS_YEAR_FACTS
     return as_of.year if this_year else as_of.year - 1
@@ -194,17 +270,20 @@ def event_fact_rows(profile: EnterpriseProfile, as_of: dt.date) -> list[dict[str
     return rows or [profile_to_facts(profile, as_of, base)]
 
 
-def profiles_to_table(profiles: Iterable[EnterpriseProfile], as_of: dt.date) -> pa.Table:
-    """Columnar facts for many profiles: identity columns + one column per catalogue fact."""
-    schema = arrow_schema()
-    names = list(catalogue().facts)
+def profiles_to_table(profiles: Iterable[EnterpriseProfile], as_of: dt.date,
+                      period_names: Iterable[str] | None = None) -> pa.Table:
+    """Columnar facts for many profiles: identity columns + one column per catalogue fact (and per
+    period-qualified fact the rules read, see arrow_schema)."""
+    periods_read = list(default_period_names() if period_names is None else period_names)
+    schema = arrow_schema(periods_read)
+    names = list(catalogue().facts) + periods_read
     columns: dict[str, list] = {f.name: [] for f in schema}
     for profile in profiles:
         columns["uscc"].append(profile.uscc)
         columns["name"].append(profile.name)
-        facts = profile_to_facts(profile, as_of)
+        facts = profile_to_facts(profile, as_of, period_names=periods_read)
         for name in names:
-            columns[catalogue().facts[name].column].append(facts[name])
+            columns[catalogue().get(name).column].append(facts[name])
     table = pa.Table.from_pydict(columns, schema=schema)
     return table.replace_schema_metadata({"zhida.as_of": as_of.isoformat(), "zhida.profile_schema": "1.0"})
 

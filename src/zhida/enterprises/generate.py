@@ -282,7 +282,9 @@ def generate(count: int, seed: int, as_of: dt.date) -> Population:
         "listing__date": _dates(listing_day, ~listed_this_year),
         "listing__board": _labels(board, BOARD_LABELS, ~listed_this_year),
     }
-    schema = facts.arrow_schema()
+    period_names = facts.default_period_names()
+    columns.update(_period_columns(np.random.default_rng([seed, 7]), n, columns, period_names, as_of))
+    schema = facts.arrow_schema(period_names)
     nulls: dict[pa.DataType, pa.Array] = {}  # one all-null array per type, shared (arrays are immutable)
     arrays = [columns[f.name] if f.name in columns else nulls.setdefault(f.type, pa.nulls(n, f.type))
               for f in schema]
@@ -313,6 +315,48 @@ def _labels(index: np.ndarray, labels: list[str], missing: np.ndarray | None = N
     """Small-int codes → Arrow strings, via a dictionary array (no per-row Python objects)."""
     indices = pa.array(np.asarray(index, dtype=np.int32), mask=missing)
     return pa.DictionaryArray.from_arrays(indices, pa.array(labels, pa.string())).dictionary_decode()
+
+
+def _period_columns(rng: np.random.Generator, n: int, columns: dict, names: list[str], as_of: dt.date) -> dict:
+    """Columns of the period-qualified facts the rules read (``revenue__year_m2``,
+    ``small_scale_sales_at_3pct__p20220401_20221231`` …): earlier years drift from the last year's
+    figure, parts of a year are its share of it (flows) or about it (stocks); ~10% unknown. Drawn
+    from their own generator, after everything else, so the other columns do not change."""
+    from zhida.rules import periods
+
+    out = {}
+    for name in names:
+        fact = facts.catalogue().get(name)
+        base_name, spec = periods.split(name)
+        period = periods.resolve(spec, as_of)
+        missing = rng.random(n) < 0.10
+        base = columns.get(base_name)
+        if isinstance(base, pa.Array) and period == periods.year(facts.year_of(facts.catalogue().get(base_name), as_of)):
+            out[fact.column] = base  # the bare yearly fact is last year's: the same figure
+            continue
+        if isinstance(base, pa.Array) and base.null_count < len(base) and fact.type in ("money", "integer", "decimal", "percent"):
+            values = np.nan_to_num(np.array(base.to_numpy(zero_copy_only=False), dtype=float))
+            missing |= np.array(base.is_null().to_numpy(zero_copy_only=False))
+        elif fact.type == "percent":
+            values = rng.uniform(0.1, 0.6, n)
+        elif fact.type == "boolean":
+            out[fact.column] = pa.array(rng.random(n) < 0.3, mask=missing)
+            continue
+        else:
+            values = rng.lognormal(13.0, 1.5, n)  # about 44万元, heavy-tailed
+        years_back = (as_of.year - 1) - period.start.year
+        values = values * rng.lognormal(0.0, 0.15, n) ** max(abs(years_back), 1)
+        if fact.flow and period.kind != "year":
+            values = values * ((period.end - period.start).days + 1) / 365
+        if fact.type == "percent":
+            out[fact.column] = pa.array(np.round(np.clip(values, 0, 1), 4).astype(str), mask=missing).cast(facts.DECIMAL)
+        elif fact.type == "money":
+            out[fact.column] = _money(np.round(values).astype(np.int64), missing)
+        elif fact.type == "integer":
+            out[fact.column] = pa.array(np.round(values).astype(np.int64), mask=missing)
+        else:
+            out[fact.column] = pa.array(np.round(values, 4).astype(str), mask=missing).cast(facts.DECIMAL)
+    return out
 
 
 def _money(yuan: np.ndarray, missing: np.ndarray) -> pa.Array:

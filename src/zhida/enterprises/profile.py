@@ -183,7 +183,10 @@ class EnterpriseProfile(_Strict):
     core_ip: bool | None = None
     other_facts: dict[str, Any] = Field(default_factory=dict,
                                         description="other point-in-time catalogue facts by name")
-    figures: dict[int, YearFigures] = Field(default_factory=dict)
+    figures: dict[int | str, YearFigures] = Field(
+        default_factory=dict,
+        description="figures by period: a year (2021), a quarter (2022Q2), a month (2022-04) or a date "
+                    "range (2022-04-01..2022-12-31); years are int keys, the others canonical strings")
     qualifications: list[Qualification] | None = None
     events: list[Event] | None = None
 
@@ -200,6 +203,25 @@ class EnterpriseProfile(_Strict):
             if location.zone_code and not data.get("special_zone"):
                 data["special_zone"] = location.zone_code
         return data
+
+    @field_validator("figures", mode="before")
+    @classmethod
+    def _figure_periods(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        from zhida.rules.periods import parse_period
+
+        out: dict = {}
+        for key, figures in value.items():
+            try:
+                period = parse_period(key)
+            except ValueError as exc:
+                raise ValueError(f"figures: {exc}") from None
+            canonical = int(period.key) if period.kind == "year" else period.key
+            if canonical in out:
+                raise ValueError(f"figures: 期间 {key!r} 重复（即 {period.key}）")
+            out[canonical] = figures
+        return out
 
     @field_validator("other_facts")
     @classmethod

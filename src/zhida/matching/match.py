@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from zhida.rules.describe import jurisdiction_text, label
+from zhida.rules.describe import LABEL_AS_OF, jurisdiction_text, label
 from zhida.rules.expr import AS_OF, OPEN, columns, parse
 from zhida.rules.model import BENEFICIARY_ZH, Amount, Measure
 from zhida.rules.present import amount_text
@@ -109,6 +109,14 @@ def match_enterprise(profile_or_facts, as_of: date, measures: list[Measure] | No
                      policies=None) -> list[MatchResult]:
     """Every measure (or those given) → one explained result, in the measures' order."""
     policies = policies or load_default_policies()
+    token = LABEL_AS_OF.set(as_of)  # reasons name yearly facts' periods ("2021年营业收入")
+    try:
+        return _match(profile_or_facts, as_of, measures, policies)
+    finally:
+        LABEL_AS_OF.reset(token)
+
+
+def _match(profile_or_facts, as_of: date, measures, policies) -> list[MatchResult]:
     measures = list(policies.measures.values()) if measures is None else measures
     rows, events = _rows(profile_or_facts, as_of, policies)
     base = new_evaluator(rows[None], as_of, policies, strict=events is None)
@@ -210,7 +218,7 @@ def _rows(profile_or_facts, as_of: date, policies):
         return {None: profile_or_facts}, None
     from zhida.enterprises.facts import profile_to_facts
 
-    facts = profile_to_facts(profile_or_facts, as_of)
+    facts = profile_to_facts(profile_or_facts, as_of, period_names=policies.catalogue.period_names())
     events = [(i, e) for i, e in enumerate(profile_or_facts.events or ()) if e.date <= as_of]
     return {None: facts}, events
 

@@ -28,10 +28,16 @@ class Fact:
     values: tuple[str, ...] | None = None  # allowed codes
     pattern: str | None = None  # regex a code/text value must match
     event: str | None = None  # for event attributes: the event name
+    flow: bool = False  # yearly flows (营业收入) add up over months/quarters; stocks (从业人员) do not
 
     @property
     def column(self) -> str:
-        """Column name in an enterprise facts table (SQL has no dotted column names)."""
+        """Column name in an enterprise facts table (SQL has no dotted column names;
+        ``revenue@2021`` → ``revenue__p2021``, see rules/periods.py)."""
+        if "@" in self.name:
+            from zhida.rules.periods import column_name
+
+            return column_name(self.name)
         return self.name.replace(".", "__")
 
     @property
@@ -57,13 +63,49 @@ class Catalogue:
     origin: dict[str, str] = field(default_factory=dict)  # fact name → file it came from
 
     def get(self, name: str) -> Fact | None:
-        return self.facts.get(name)
+        found = self.facts.get(name)
+        if found is None and "@" in name:
+            return self.period_fact(name)
+        return found
+
+    def period_fact(self, name: str) -> Fact | None:
+        """``revenue@2021``: the yearly fact ``revenue`` read for a period (rules/periods.py);
+        None unless the base is a yearly fact and the period is written canonically."""
+        from zhida.rules.periods import canonical_spec, split
+
+        base_name, spec = split(name)
+        base = self.facts.get(base_name)
+        if base is None or base.temporal != "yearly" or not spec:
+            return None
+        try:
+            if canonical_spec(spec) != spec or spec == "policy":
+                return None
+        except ValueError:
+            return None
+        return Fact(name=name, type=base.type, label_zh=base.label_zh, description=base.description,
+                    temporal="period", unit=base.unit, values=base.values, pattern=base.pattern, flow=base.flow)
+
+    def register_period(self, name: str) -> Fact:
+        """Add a period-qualified fact a rule reads to ``facts`` (so facts tables get its column)."""
+        fact = self.facts.get(name) or self.period_fact(name)
+        if fact is None:
+            raise RuleError(name, "not a yearly fact with a period")
+        self.facts.setdefault(name, fact)
+        return fact
+
+    def period_names(self) -> list[str]:
+        """The period-qualified facts registered (those the loaded rules read)."""
+        return [n for n, f in self.facts.items() if f.temporal == "period"]
+
+    def base(self, name: str) -> Fact | None:
+        """The catalogue fact a (possibly period-qualified) name reads."""
+        return self.facts.get(name.partition("@")[0])
 
     def check_value(self, name: str, value):
         """Coerce a profile value to the fact's Python type; RuleError if it does not fit."""
         from zhida.rules.values import coerce
 
-        fact = self.facts.get(name)
+        fact = self.get(name)
         if fact is None:
             raise RuleError(name, "unknown fact")
         return coerce(fact, value)
@@ -94,6 +136,7 @@ def _fact(where: str, raw: dict, event: str | None = None) -> Fact:
         values=tuple(str(v) for v in values) if values else None,
         pattern=raw.get("pattern"),
         event=event,
+        flow=bool(raw.get("flow", False)),
     )
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal
 
 from sqlglot import exp
 
+from zhida.rules import periods
 from zhida.rules.expr import AS_OF, OPEN, name_of
 
 OPS = {exp.EQ: "=", exp.NEQ: "≠", exp.LT: "<", exp.LTE: "≤", exp.GT: ">", exp.GTE: "≥"}
@@ -43,7 +46,14 @@ def value_text(value, fact=None) -> str:
     return str(value)
 
 
-def label(name: str, policies) -> str:
+# The evaluation date reasons are worded for: a yearly fact is named with its year
+# ("2021年营业收入"). Set by the evaluators (evaluate, match_enterprise) around their work.
+LABEL_AS_OF: ContextVar[date | None] = ContextVar("zhida_label_as_of", default=None)
+
+
+def label(name: str, policies, as_of: date | None = None) -> str:
+    """A fact, concept or open criterion in words; yearly facts with their period."""
+    as_of = as_of or LABEL_AS_OF.get()
     if name == AS_OF:
         return "评估日"
     if name.startswith(OPEN + "."):
@@ -56,8 +66,20 @@ def label(name: str, policies) -> str:
         if fact.event:
             ev = policies.catalogue.events.get(fact.event, {})
             return f"{ev.get('label_zh', fact.event)}·{fact.label_zh}"
+        if fact.temporal == "period":
+            return periods.spec_label(periods.split(name)[1], as_of) + _unperiod(fact.label_zh)
+        if fact.temporal == "yearly" and as_of is not None and not _PERIOD_WORDS.search(fact.label_zh):
+            return periods.year(as_of.year - 1).label_zh + fact.label_zh  # a bare yearly fact: last year
         return fact.label_zh
     return name
+
+
+_PERIOD_WORDS = re.compile(r"本年度|上年度|当年|年度|近.年|以往|毕业年度|上年")
+
+
+def _unperiod(text: str) -> str:
+    """'上年度本地配套率' read for 2021 → '本地配套率' (the period is said once)."""
+    return re.sub(r"^(本年度|上年度|上年末|上年|当年)", "", text)
 
 
 def render(node: exp.Expression, policies, hint=None) -> str:

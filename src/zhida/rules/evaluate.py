@@ -16,7 +16,7 @@ from sqlglot import exp
 
 from zhida.errors import RuleError
 from zhida.rules.applicability import beneficiary_ast, jurisdiction_ast
-from zhida.rules.describe import label, value_text
+from zhida.rules.describe import LABEL_AS_OF, label, value_text
 from zhida.rules.expr import AS_OF, IN_FORCE_META, MAX_JOINT_OPEN, OPEN, columns, name_of, open_refs
 from zhida.rules.model import Measure
 from zhida.rules.result import Check, ConditionOutcome, MeasureResult
@@ -306,6 +306,14 @@ def _check_text(left, op, value, threshold, outcome, policies, node) -> str:
 
 def evaluate(measure: Measure, facts: dict, as_of: date, policies, strict: bool = True) -> MeasureResult:
     """Status, amount and reasons of ``measure`` for one enterprise's ``facts`` at ``as_of``."""
+    token = LABEL_AS_OF.set(as_of)  # reasons name yearly facts' periods ("2021年营业收入")
+    try:
+        return _evaluate(measure, facts, as_of, policies, strict)
+    finally:
+        LABEL_AS_OF.reset(token)
+
+
+def _evaluate(measure: Measure, facts: dict, as_of: date, policies, strict: bool) -> MeasureResult:
     ev = Evaluator(facts, as_of, policies, strict)
     missing: list[str] = []
 

@@ -17,6 +17,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError
 
 from zhida.errors import RuleError
+from zhida.rules import periods
 from zhida.rules.catalogue import NUMERIC_TYPES, Catalogue
 
 COMPARISONS = (exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE)
@@ -27,6 +28,7 @@ IN_FORCE_META = "zhida_in_force"  # meta key on a concept's window CASE: (concep
 # Open criteria of one expression are tried in every TRUE/FALSE combination up to this many;
 # beyond, all of them are reported (the seeds have at most one per condition).
 MAX_JOINT_OPEN = 6
+PERIOD_FUNCTIONS = ("PERIOD", "SUM_OVER", "MAX_OVER", "MIN_OVER")  # rules/periods.py
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,9 @@ class Scope:
     open_ids: set[str] = field(default_factory=set)
 
 
-def parse(text, where: str) -> exp.Expression:
+def parse(text, where: str, policy_period: str | None = None) -> exp.Expression:
+    """``policy_period``: what ``@policy`` means here (the measure's execution period, a
+    canonical period key), None where there is none (concepts)."""
     if isinstance(text, bool):
         return exp.Boolean(this=text)
     if isinstance(text, (int, float)):
@@ -81,11 +85,59 @@ def parse(text, where: str) -> exp.Expression:
     if not isinstance(text, str) or not text.strip():
         raise RuleError(where, "an expression is required")
     try:
-        node = sqlglot.parse_one(text)
+        node = sqlglot.parse_one(periods.rewrite_at(text))
     except (ParseError, Exception) as exc:  # sqlglot raises a few error types
         raise RuleError(where, f"cannot parse {text!r}: {str(exc).splitlines()[0]}") from None
+    node = _expand_periods(node, where, text, policy_period)
     _check_shape(node, where, text)
     return node
+
+
+def _expand_periods(node: exp.Expression, where: str, text: str, policy_period: str | None) -> exp.Expression:
+    """PERIOD(fact, 'spec') → the column ``fact@spec``; SUM_OVER / MAX_OVER / MIN_OVER over a range
+    of years → the years' columns added / GREATEST / LEAST (strict: an unknown year → unknown)."""
+    if not any(isinstance(n, exp.Anonymous) and n.name.upper() in PERIOD_FUNCTIONS for n in node.walk()):
+        return node
+
+    def spec_of(spec: str) -> str:
+        try:
+            spec = periods.canonical_spec(spec)
+        except ValueError as exc:
+            raise RuleError(where, f"{exc}, in {text!r}") from None
+        if spec == periods.POLICY:
+            if policy_period is None:
+                raise RuleError(where, f"'policy' needs the measure's period (period.start and period.end), in {text!r}")
+            return policy_period
+        return spec
+
+    def swap(sub):
+        if not (isinstance(sub, exp.Anonymous) and sub.name.upper() in PERIOD_FUNCTIONS):
+            return sub
+        func, args = sub.name.upper(), sub.expressions
+        if (len(args) != 2 or not isinstance(args[0], exp.Column) or args[0].table or periods.SEP in args[0].name
+                or not (isinstance(args[1], exp.Literal) and args[1].is_string)):
+            raise RuleError(where, f"{func}(fact, 'period') takes a yearly fact and a quoted period, in {text!r}")
+        fact, spec = args[0].name, args[1].this
+        try:
+            years = periods.year_specs(spec)
+        except ValueError as exc:
+            raise RuleError(where, f"{exc}, in {text!r}") from None
+        if func == "PERIOD" or (func == "SUM_OVER" and years is None):
+            return exp.column(f"{fact}{periods.SEP}{spec_of(spec)}", quoted=True)
+        if years is None:
+            raise RuleError(where, f"{func} needs a range of years such as 'year-3..year-1' or '2019..2021', in {text!r}")
+        cols = [exp.column(f"{fact}{periods.SEP}{y}", quoted=True) for y in years]
+        if len(cols) == 1:
+            return cols[0]
+        if func == "SUM_OVER":
+            total = cols[0]
+            for c in cols[1:]:
+                total = exp.Add(this=total, expression=c)
+            return exp.Paren(this=total)
+        cls = exp.Greatest if func == "MAX_OVER" else exp.Least
+        return cls(this=cols[0], expressions=cols[1:])
+
+    return node.transform(swap)
 
 
 def _check_shape(node: exp.Expression, where: str, text: str) -> None:
@@ -130,7 +182,12 @@ def resolve(name: str, scope: Scope, where: str) -> Type:
         return Type(concept.type, "CNY" if concept.type == "money" else None, concept.values)
     fact = scope.catalogue.get(name)
     if fact is None:
+        base, spec = periods.split(name)
+        if spec is not None and scope.catalogue.get(base) is not None:
+            raise RuleError(where, f"{base!r} is not a yearly fact: only yearly facts are read for a period ({name!r})")
         raise RuleError(where, f"unknown fact {name!r}")
+    if fact.temporal == "period":
+        scope.catalogue.register_period(name)  # facts tables get its column
     return Type(fact.type, fact.currency, fact.values)
 
 

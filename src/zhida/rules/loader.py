@@ -17,6 +17,7 @@ from zhida.errors import RuleError
 from zhida.rules import model as m
 from zhida.rules.catalogue import Catalogue, load_catalogue
 from zhida.rules.expr import BOOLEAN, Concept, Scope, parse, typecheck
+from zhida.rules.periods import canonical_spec
 from zhida.rules.sources import SourceLibrary, squash
 from zhida.rules.yamlio import load_yaml
 
@@ -368,6 +369,9 @@ def _measure(raw: dict, document: str, path: Path, policies: Policies) -> m.Meas
         in_sources(oc["quote"], f"{where}.quote")
         open_criteria.append(m.OpenCriterion(str(oc["id"]), oc["label"], oc["quote"]))
     scope = policies.scope(o.id for o in open_criteria)
+    # `fact@policy` reads the fact over the measure's own execution period (rules/periods.py)
+    policy_period = (canonical_spec(f"{period.start.isoformat()}..{period.end.isoformat()}")
+                     if period.start and period.end else None)
 
     conditions = []
     for i, c in enumerate(raw.get("conditions") or []):
@@ -377,7 +381,7 @@ def _measure(raw: dict, document: str, path: Path, policies: Policies) -> m.Meas
             raise RuleError(where, "each condition is {id, expr, label, quote}")
         if any(x.id == cid for x in conditions):
             raise RuleError(f"{where}.id", "duplicate condition id")
-        ast = parse(c.get("expr"), f"{where}.expr")
+        ast = parse(c.get("expr"), f"{where}.expr", policy_period)
         if typecheck(ast, scope, f"{where}.expr") != BOOLEAN:
             raise RuleError(f"{where}.expr", f"{c.get('expr')!r} is not a condition (true/false)")
         in_sources(c.get("quote"), f"{where}.quote", c.get("clause"))
@@ -399,7 +403,7 @@ def _measure(raw: dict, document: str, path: Path, policies: Policies) -> m.Meas
         for key in ("expr", "cap", "floor", "upper"):
             if a.get(key) is None:
                 continue
-            ast = parse(a[key], f"{where}.{key}")
+            ast = parse(a[key], f"{where}.{key}", policy_period)
             t = typecheck(ast, scope, f"{where}.{key}")
             if not t.numeric:
                 raise RuleError(f"{where}.{key}", f"{a[key]!r} is {t}, not an amount")

@@ -99,11 +99,20 @@ class SqlBackend:
                 return self.column(name)
             if isinstance(sub, exp.Literal) and not sub.is_string and "." in sub.this:
                 return self.decimal_literal(sub.this)
-            if isinstance(sub, (exp.Least, exp.Greatest)):
+            return sub
+
+        def innermost(sub):  # a LEAST/GREATEST with none inside it
+            if isinstance(sub, (exp.Least, exp.Greatest)) and not any(
+                    isinstance(n, (exp.Least, exp.Greatest)) for n in sub.walk() if n is not sub):
                 return self.strict_extreme(sub)
             return sub
 
-        return node.transform(swap)  # transform copies the tree
+        # columns first, then LEAST/GREATEST inside out (transform does not descend into a
+        # replaced node, so nested ones take one pass each)
+        out = node.transform(swap)  # transform copies the tree
+        while any(isinstance(n, (exp.Least, exp.Greatest)) for n in out.walk()):
+            out = out.transform(innermost)
+        return out
 
     def open_value(self, name: str, assumed: bool) -> exp.Expression:
         """An open criterion: its judgement column if judged (and the backend reads them), else ``assumed``."""
