@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from zhida.rules.describe import LABEL_AS_OF, jurisdiction_text, label
 from zhida.rules.expr import AS_OF, OPEN, columns, parse
+from zhida.rules.periods import policy_spec
 from zhida.rules.model import BENEFICIARY_ZH, Amount, Measure
 from zhida.rules.present import amount_text
 from zhida.rules.totals import bucket, payer_split, split
@@ -366,7 +367,8 @@ def formula_text(m: Measure, policies) -> str:
     if m.id not in memo:
         a = m.amount
         try:
-            parts = {k: parse(v, k) for k, v in a.text.items()}
+            policy = policy_spec(m.period.start, m.period.end)
+            parts = {k: parse(v, k, policy) for k, v in a.text.items()}
             shown = Amount(a.kind, parts.get("expr"), parts.get("cap"), parts.get("floor"), parts.get("upper"),
                            a.unit, a.quote, a.text)
             memo[m.id] = amount_text(replace(m, amount=shown), policies)

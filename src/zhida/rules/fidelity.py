@@ -17,6 +17,7 @@ from decimal import Decimal
 from sqlglot import exp
 
 from zhida.rules.expr import parse
+from zhida.rules.periods import policy_spec
 
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _YEAR = re.compile(r"(\d{4})\s*年")
@@ -125,7 +126,8 @@ def check_measure(measure, policies) -> list[Untraced]:
                 problems.append(Untraced(f"{at} conditions[{cond.id}]", value))
     if measure.amount is not None:
         for key, text in measure.amount.text.items():
-            for value, _ in numbers_of(parse(text, key), policies.concepts):
+            policy = policy_spec(measure.period.start, measure.period.end)
+            for value, _ in numbers_of(parse(text, key, policy), policies.concepts):
                 if not _matches(value, allowed):
                     problems.append(Untraced(f"{at} amount.{key}", value))
     for key, value in (("from", measure.period.start), ("to", measure.period.end)):

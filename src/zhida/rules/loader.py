@@ -17,7 +17,7 @@ from zhida.errors import RuleError
 from zhida.rules import model as m
 from zhida.rules.catalogue import Catalogue, load_catalogue
 from zhida.rules.expr import BOOLEAN, Concept, Scope, parse, typecheck
-from zhida.rules.periods import canonical_spec
+from zhida.rules.periods import policy_spec
 from zhida.rules.sources import SourceLibrary, squash
 from zhida.rules.yamlio import load_yaml
 
@@ -370,8 +370,7 @@ def _measure(raw: dict, document: str, path: Path, policies: Policies) -> m.Meas
         open_criteria.append(m.OpenCriterion(str(oc["id"]), oc["label"], oc["quote"]))
     scope = policies.scope(o.id for o in open_criteria)
     # `fact@policy` reads the fact over the measure's own execution period (rules/periods.py)
-    policy_period = (canonical_spec(f"{period.start.isoformat()}..{period.end.isoformat()}")
-                     if period.start and period.end else None)
+    policy_period = policy_spec(period.start, period.end)
 
     conditions = []
     for i, c in enumerate(raw.get("conditions") or []):

@@ -147,6 +147,11 @@ def canonical_spec(spec: str) -> str:
     return parse_period(s).key
 
 
+def policy_spec(start: date | None, end: date | None) -> str | None:
+    """What ``@policy`` reads for a measure in force from ``start`` to ``end`` (None if open-ended)."""
+    return canonical_spec(f"{start.isoformat()}..{end.isoformat()}") if start and end else None
+
+
 def is_relative(spec: str) -> bool:
     return spec in RELATIVE or bool(_YEAR_N.fullmatch(spec))
 

@@ -107,7 +107,10 @@ def measure_text(x: m.Measure, policies) -> str:
 def facts_rows(policies) -> list[dict]:
     rows = []
     for fact in policies.catalogue.facts.values():
-        rows.append({"name": fact.name, "type": fact.type, "unit": fact.unit, "temporal": fact.temporal,
+        if fact.temporal == "period":  # revenue@2021: listed under "Periods read by the rules"
+            continue
+        temporal = "yearly (flow)" if fact.temporal == "yearly" and fact.flow else fact.temporal
+        rows.append({"name": fact.name, "type": fact.type, "unit": fact.unit, "temporal": temporal,
                      "label_zh": fact.label_zh, "description": fact.description, "event": fact.event,
                      "values": list(fact.values) if fact.values else None, "column": fact.column,
                      "file": policies.catalogue.origin.get(fact.event or fact.name, "")})
@@ -128,6 +131,21 @@ def facts_markdown(policies) -> str:
         desc = row["description"].replace("|", "\\|").replace("\n", " ")
         lines.append(f"| `{row['name']}` | {row['type']} | {row['unit'] or ''} | {row['temporal']} | {row['label_zh']} "
                      f"| {desc} | {values} |")
+    lines += ["", "## Periods", "",
+              "A yearly fact is read for the last complete year (`revenue`; those labelled 本年度 for the",
+              "year of the evaluation date) unless a rule names the period: `revenue@2021`, `revenue@2022Q2`,",
+              "`revenue@2022-04`, `revenue@2022-04-01..2022-12-31`, `revenue@last_year`, `revenue@this_year`,",
+              "`revenue@year-2`, `revenue@policy` (the measure's execution period), or",
+              "`SUM_OVER`/`MAX_OVER`/`MIN_OVER(revenue, 'year-3..year-1')` (docs/measures.md). A profile gives",
+              "figures per year, quarter, month or date range (docs/enterprise-profile.md). A *flow* (营业收入)",
+              "over a period is the figure given for it or the sum of its quarters/months; a *stock* (从业人员)",
+              "is the figure given or the one at the period's end. A missing part leaves it unknown.", "",
+              "Period-qualified facts the rules read (SQL column in brackets):", "",
+              "| fact | 中文 | column |", "|---|---|---|"]
+    from zhida.rules.describe import label
+
+    for name in policies.catalogue.period_names():
+        lines.append(f"| `{name}` | {label(name, policies)} | `{policies.catalogue.get(name).column}` |")
     lines += ["", "## Special zones", "", "| code | 中文 | within |", "|---|---|---|"]
     for zone in policies.catalogue.zones.values():
         lines.append(f"| `zone:{zone.code}` | {zone.label_zh} | {zone.region} |")
