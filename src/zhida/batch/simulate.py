@@ -111,7 +111,8 @@ def parameters(measure) -> list[Parameter]:
             if isinstance(node, exp.Literal) and not node.is_string:
                 out.append(Parameter(f"amount.{part}", "number", node.this, node))
         if a.expr is not None:
-            written = policies_parse(a.text["expr"], f"{measure.id}.amount.expr") if a.text.get("expr") else a.expr
+            written = (policies_parse(a.text["expr"], f"{measure.id}.amount.expr", measure) if a.text.get("expr")
+                       else a.expr)
             out += _positional(written, "amount.expr")
     for c in measure.conditions:
         out += _positional(c.ast, f"conditions.{c.id}")
@@ -162,7 +163,8 @@ def apply_change(measure, change: Change, policies):
         elif len(parts) == 2 and parts[1] == "expr_rate" or len(parts) == 3 and parts[1] == "expr":
             if amount.expr is None:
                 raise RuleError(where, "the amount has no formula (kind not_stated)")
-            written = policies_parse(amount.text.get("expr"), where) if amount.text.get("expr") else amount.expr
+            written = (policies_parse(amount.text.get("expr"), where, measure) if amount.text.get("expr")
+                       else amount.expr)
             new = expand(_replace_literal(written, parts[-1] if parts[1] == "expr" else "expr_rate", change.value,
                                           where), scope)
             parts = ["amount", "expr"]
@@ -187,10 +189,12 @@ def apply_change(measure, change: Change, policies):
     raise RuleError(where, "path must be amount.<part> or conditions.<id>.threshold")
 
 
-def policies_parse(text: str, where: str) -> exp.Expression:
+def policies_parse(text: str, where: str, measure=None) -> exp.Expression:
+    """A measure's expression as written (``@policy`` read as the measure's period)."""
     from zhida.rules.expr import parse
+    from zhida.rules.periods import policy_spec
 
-    return parse(text, where)
+    return parse(text, where, policy_spec(measure.period.start, measure.period.end) if measure else None)
 
 
 def simulate(policies, input_path: Path, as_of: dt.date, changes: list[str] = (), measure_ids: list[str] | None = None,

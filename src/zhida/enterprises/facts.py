@@ -126,6 +126,8 @@ def _given_any(p: EnterpriseProfile, name: str, period: periods.Period) -> bool:
 
 
 def _last_year(p: EnterpriseProfile, as_of: dt.date, field: str):
+    if as_of.year == 1:
+        return None
     return period_value(p, _FIELD_FACTS[field], periods.year(as_of.year - 1))
 
 
@@ -247,12 +249,14 @@ def profile_to_facts(profile: EnterpriseProfile, as_of: dt.date,
         elif name in EXTRACTORS:
             facts[name] = EXTRACTORS[name](profile, as_of)
         elif fact.temporal == "yearly":
-            facts[name] = period_value(profile, name, periods.year(year_of(fact, as_of)))
+            year = year_of(fact, as_of)
+            facts[name] = period_value(profile, name, periods.year(year)) if year >= 1 else None
         else:
             facts[name] = profile.other_facts.get(name)
     for name in period_names:
         base, spec = periods.split(name)
-        facts[name] = period_value(profile, base, periods.resolve(spec, as_of))
+        period = periods.resolve(spec, as_of)
+        facts[name] = None if period is None else period_value(profile, base, period)
     return facts
 
 

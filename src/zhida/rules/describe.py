@@ -68,7 +68,7 @@ def label(name: str, policies, as_of: date | None = None) -> str:
             return f"{ev.get('label_zh', fact.event)}·{fact.label_zh}"
         if fact.temporal == "period":
             return periods.spec_label(periods.split(name)[1], as_of) + _unperiod(fact.label_zh)
-        if fact.temporal == "yearly" and as_of is not None and not _PERIOD_WORDS.search(fact.label_zh):
+        if fact.temporal == "yearly" and as_of is not None and as_of.year > 1 and not _PERIOD_WORDS.search(fact.label_zh):
             return periods.year(as_of.year - 1).label_zh + fact.label_zh  # a bare yearly fact: last year
         return fact.label_zh
     return name

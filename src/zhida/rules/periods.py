@@ -156,21 +156,21 @@ def is_relative(spec: str) -> bool:
     return spec in RELATIVE or bool(_YEAR_N.fullmatch(spec))
 
 
-def resolve(spec: str, as_of: date) -> Period:
-    """The absolute period of a canonical spec at ``as_of``."""
-    if spec == "this_year":
-        return year(as_of.year)
-    if spec == "last_year":
-        return year(as_of.year - 1)
-    if m := _YEAR_N.fullmatch(spec):
-        return year(as_of.year - int(m[1]))
-    return parse_period(spec)
+def resolve(spec: str, as_of: date) -> Period | None:
+    """The absolute period of a canonical spec at ``as_of`` (None before year 1: nothing is known then)."""
+    back = {"this_year": 0, "last_year": 1}.get(spec)
+    if back is None and (m := _YEAR_N.fullmatch(spec)):
+        back = int(m[1])
+    if back is None:
+        return parse_period(spec)
+    return year(as_of.year - back) if as_of.year - back >= date.min.year else None
 
 
 def spec_label(spec: str, as_of: date | None = None) -> str:
     """'2021年'; a relative spec without a date: '上年度' / '本年度' / '前2年'."""
-    if as_of is not None or not is_relative(spec):
-        return resolve(spec, as_of).label_zh
+    resolved = resolve(spec, as_of) if as_of is not None or not is_relative(spec) else None
+    if resolved is not None:
+        return resolved.label_zh
     if spec == "this_year":
         return "本年度"
     if spec == "last_year":
