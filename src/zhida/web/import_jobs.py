@@ -69,11 +69,11 @@ async def start(store, principal: Principal, upload: UploadFile) -> Job:
             raise Invalid(f"文件 {name} 无法导入：{reason_zh(exc.reason)}", field="file") from None
         job = Job(job_id, "import", {"file": name, "upload": str(path), "principal": _principal(principal)},
                   principal.username, total=expected, stage="排队中")
-        create(store, job, principal.user_id)
+        await to_thread.run_sync(create, store, job, principal.user_id)  # may wait for a busy SQLite
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    _launch(store, job, path)
+    await to_thread.run_sync(_launch, store, job, path)
     return job
 
 
