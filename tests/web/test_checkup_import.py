@@ -76,3 +76,21 @@ def test_malformed_xlsx_is_refused_clearly_and_stores_nothing(server, clients):
 def test_enterprise_users_cannot_import(server, clients):
     response = clients["ent_a"].post("/api/v1/enterprises/import", files={"file": ("a.csv", b"uscc\n")})
     assert response.status_code == 403
+
+
+def test_api_import_reads_json_profiles_in_the_background(server, clients):
+    import json
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[2] / "docs/examples/profiles/chaoyang_service_micro_rent.json"
+    profile = json.loads(example.read_text(encoding="utf-8"))
+    lines = []
+    for body in ("91110105MA0JXN012", "91110105MA0JXN020"):
+        lines.append(json.dumps({**profile, "uscc": make_uscc(body)}, ensure_ascii=False))
+    lines.append('{"uscc": "not a code"}')
+    response = clients["admin"].post("/api/v1/enterprises/import",
+                                     files={"file": ("画像.jsonl", "\n".join(lines).encode("utf-8"))})
+    job = finished_import(clients["admin"], response)
+    assert job["status"] == "completed", job
+    assert (job["summary"]["rows_read"], job["summary"]["stored"], job["summary"]["rejected_rows"]) == (3, 2, 1)
+    assert clients["admin"].get(f"/api/v1/enterprises/{make_uscc('91110105MA0JXN012')}").status_code == 200
