@@ -36,16 +36,18 @@ def test_cases_duckdb_agree_with_scalar():
     for i, case in enumerate(CASES):
         scalar = evaluate(POLICIES.measure(case.measure), case.facts, case.as_of, POLICIES)
         sql = rows[i]
-        if _outcome(scalar) != (sql.status, sql.amount, sorted(sql.failing), sorted(sql.open)):
+        if _outcome(scalar) != (sql.status, sql.amount, sorted(sql.failing), sorted(sql.open), sql.least):
             mismatches.append((case.label, _outcome(scalar), sql))
         mismatches += [(case.label, e) for e in compare(case, sql.status, sql.amount, sql.failing, open_ids=sql.open,
-                                                          upper=sql.upper)]
+                                                          upper=sql.upper, least=sql.least)]
     assert mismatches == []
 
 
 def _outcome(scalar):
-    """What both back ends report: status, amount, failing conditions, open criteria depended on."""
-    return scalar.status, scalar.amount, sorted(scalar.failing), sorted(o["id"] for o in scalar.open_criteria)
+    """What both back ends report: status, amount, failing conditions, open criteria depended on,
+    and the known part of a sum (``least``)."""
+    return (scalar.status, scalar.amount, sorted(scalar.failing), sorted(o["id"] for o in scalar.open_criteria),
+            scalar.amount_least)
 
 
 @pytest.mark.postgres
@@ -56,7 +58,7 @@ def test_cases_postgres_agree_with_scalar():
     rows = run_sql(CASES, POLICIES, "postgres", url)
     for i, case in enumerate(CASES):
         scalar = evaluate(POLICIES.measure(case.measure), case.facts, case.as_of, POLICIES)
-        assert (rows[i].status, rows[i].amount, sorted(rows[i].failing), sorted(rows[i].open)) == \
+        assert (rows[i].status, rows[i].amount, sorted(rows[i].failing), sorted(rows[i].open), rows[i].least) == \
             _outcome(scalar), case.label
 
 

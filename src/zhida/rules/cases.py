@@ -20,7 +20,7 @@ from zhida.rules.expr import name_of
 from zhida.rules.sql import BACKENDS
 
 DEFAULT_AS_OF = date(2022, 8, 1)
-EXPECT_KEYS = {"status", "amount", "upper", "failing", "missing", "open_criteria", "period"}
+EXPECT_KEYS = {"status", "amount", "upper", "least", "failing", "missing", "open_criteria", "period"}
 
 
 @dataclass
@@ -61,7 +61,8 @@ def _money(value) -> Decimal | None:
     return None if value is None else to_fen(Decimal(str(value)))
 
 
-def compare(case: Case, status, amount, failing=None, missing=None, open_ids=None, period=None, upper=None) -> list[str]:
+def compare(case: Case, status, amount, failing=None, missing=None, open_ids=None, period=None, upper=None,
+            least=None) -> list[str]:
     exp = case.expect
     errors = []
     if status != exp["status"]:
@@ -70,6 +71,8 @@ def compare(case: Case, status, amount, failing=None, missing=None, open_ids=Non
         errors.append(f"amount {amount}, expected {exp['amount']}")
     if "upper" in exp and _money(upper) != _money(exp["upper"]):
         errors.append(f"upper {upper}, expected {exp['upper']}")
+    if "least" in exp and _money(least) != _money(exp["least"]):
+        errors.append(f"least {least}, expected {exp['least']}")
     if "failing" in exp and failing is not None and sorted(failing) != sorted(exp["failing"]):
         errors.append(f"failing {failing}, expected {exp['failing']}")
     if "missing" in exp and missing is not None and not set(exp["missing"]) <= set(missing):
@@ -84,7 +87,7 @@ def compare(case: Case, status, amount, failing=None, missing=None, open_ids=Non
 def check_scalar(case: Case, policies) -> list[str]:
     result = evaluate(policies.measure(case.measure), case.facts, case.as_of, policies)
     return compare(case, result.status, result.amount, result.failing, result.missing,
-                   [o["id"] for o in result.open_criteria], result.period, result.amount_upper)
+                   [o["id"] for o in result.open_criteria], result.period, result.amount_upper, result.amount_least)
 
 
 def run_sql(cases: list[Case], policies, engine: str = "duckdb", url: str | None = None) -> dict[int, object]:
@@ -112,7 +115,7 @@ def run_sql(cases: list[Case], policies, engine: str = "duckdb", url: str | None
 def check_sql(cases: list[Case], policies, engine: str = "duckdb", url: str | None = None) -> dict[int, list[str]]:
     rows = run_sql(cases, policies, engine, url)
     return {i: compare(case, rows[i].status, rows[i].amount, rows[i].failing, open_ids=rows[i].open,
-                       upper=rows[i].upper)
+                       upper=rows[i].upper, least=rows[i].least)
             for i, case in enumerate(cases)}
 
 

@@ -347,12 +347,13 @@ def _evaluate(measure: Measure, facts: dict, as_of: date, policies, strict: bool
 
     status = measure_status(applicable, all_conditions)
 
-    amount = upper = None
+    amount = upper = least = None
     a = measure.amount
     if status == "eligible" and a is not None and a.kind != "not_stated":
         amount = amount_value(ev, a.expr, a.floor, a.cap)
         if amount is None:
             note_missing()
+            least = least_value(ev, a)
         if a.upper is not None:
             upper = amount_value(ev, a.upper, None, a.cap)
         in_amount = open_refs(a.expr, a.floor, a.cap, a.upper)
@@ -365,7 +366,7 @@ def _evaluate(measure: Measure, facts: dict, as_of: date, policies, strict: bool
     result = MeasureResult(
         measure_id=measure.id, title=measure.title, benefit=measure.benefit, status=status,
         period=measure.period.label(as_of), amount=amount, amount_kind=a.kind if a else None, amount_upper=upper,
-        jurisdiction=jurisdiction, beneficiary=beneficiary, conditions=outcomes,
+        amount_least=least, jurisdiction=jurisdiction, beneficiary=beneficiary, conditions=outcomes,
         missing=missing if status in ("undetermined", "eligible") else [],
         open_criteria=[{"id": o.id, "label": o.label, "quote": o.quote} for o in measure.open_criteria
                        if f"{OPEN}.{o.id}" in opened] if status in ("eligible", "undetermined") else [],

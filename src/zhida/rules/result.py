@@ -43,6 +43,7 @@ class MeasureResult:
     amount: Decimal | None
     amount_kind: str | None  # exact | maximum | minimum | range | not_stated
     amount_upper: Decimal | None = None
+    amount_least: Decimal | None = None  # amount.sum_of_parts: amount unknown, the known parts' sum (a floor)
     jurisdiction: bool | None = None
     beneficiary: bool | None = None
     conditions: list[ConditionOutcome] = field(default_factory=list)
