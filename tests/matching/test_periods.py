@@ -180,3 +180,19 @@ def test_duckdb_and_matching_agree_on_profiles_with_periods(policies):
             assert (ref.status, ref.amount) == (got.status, got.amount.value), (p.uscc, got.measure_id)
             statuses.add((got.measure_id, got.status))
     assert {s for _, s in statuses} >= {"eligible", "ineligible", "undetermined"}
+
+
+# --- profile semantics (issue 9 §2) ------------------------------------------------------------
+
+@pytest.mark.parametrize("word,level", [("北京市级", "provincial"), ("国家级", "national"), ("区级", "municipal")])
+def test_level_words_a_beijing_user_writes_are_accepted(word, level):
+    p = _profile(qualifications=[{"type": "zjtx_sme", "level": word}])
+    assert p.qualifications[0].level == level
+    assert profile_to_facts(p, AS_OF)["srdi_level"] == level
+
+
+def test_certificate_without_end_date_counts_where_the_source_sets_no_validity(policies):
+    p = EnterpriseProfile.model_validate({**XINZHOU, "region_code": "110108", "industry_code": "C3911",
+                                          "qualifications": [{"type": "zjtx_sme", "level": "北京市级"}]})
+    r = _one(p, "bj2022mfg.srdi-listing-reserve", policies, dt.date(2022, 8, 1))
+    assert r.status == "eligible", r.reasons

@@ -27,6 +27,10 @@ QualificationType = Literal["zjtx_sme", "little_giant", "high_tech", "tech_sme",
                             "single_champion"]
 # 北京市级 counts as provincial (省级), as in the fact catalogue.
 Level = Literal["national", "provincial", "municipal"]
+LEVEL_WORDS = {"国家级": "national", "国家": "national", "國家級": "national",
+               "北京市级": "provincial", "市级": "provincial", "省级": "provincial", "省": "provincial",
+               "北京市級": "provincial", "市級": "provincial", "省級": "provincial",
+               "区级": "municipal", "區級": "municipal", "地市级": "municipal", "地级": "municipal"}
 
 # Yuan, exact to the fen: more than two decimals is a unit mistake, not a value.
 Money = Annotated[Decimal, Field(decimal_places=2)]
@@ -62,6 +66,15 @@ class Qualification(_Strict):
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     certificate_no: str | None = None
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _level_words(cls, value: Any) -> Any:
+        # What a Beijing user writes; the mapping to the catalogue's tiers is the code's job:
+        # 北京市级 (a province-level city) is provincial, 区级 the tier below (municipal).
+        if isinstance(value, str):
+            return LEVEL_WORDS.get(value.strip(), value)
+        return value
 
     def valid_on(self, day: dt.date) -> bool:
         # An unknown bound is open: a certificate with no recorded end has not been seen to expire.
