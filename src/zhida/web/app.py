@@ -24,6 +24,7 @@ from zhida import config
 from zhida.errors import ZhidaError
 from zhida.store import open_store
 from zhida.web import tables  # noqa: F401 - registers the web tables on the store's Base
+from zhida.web import invalid_request
 from zhida.web.assets import VENDOR_FILES, missing_vendor_files
 from zhida.web.csrf import csrf_protect
 from zhida.web.errors import ErrorBody, NotFound, WebError
@@ -201,15 +202,13 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
-        errors = exc.errors()
-        first = errors[0] if errors else {}
-        location = [str(part) for part in first.get("loc", ()) if part not in ("query", "path", "body", "form")]
-        field = ".".join(location) or None
-        message = f"参数 {field} 无效：{first.get('msg', '')}" if field else f"请求无效：{first.get('msg', '')}"
+        message, field = invalid_request.describe(exc.errors())
         return _error_response(request, WebError(422, "invalid", message, field))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 400 and exc.detail == invalid_request.FASTAPI_BODY_PARSE_DETAIL:
+            return _error_response(request, WebError(422, "invalid", invalid_request.BODY_NOT_JSON))
         codes = {404: ("not_found", "页面或资源不存在"), 405: ("method_not_allowed", "不支持此请求方法")}
         code, message = codes.get(exc.status_code, ("http_error", str(exc.detail)))
         response = _error_response(request, WebError(exc.status_code, code, message))

@@ -11,6 +11,7 @@ from zhida.web.api.schemas import AuditList, Message, PasswordChange, UserActive
 from zhida.web.deps import Principal, require
 from zhida.web.errors import AUTH_ERRORS, READ_ERRORS, WRITE_ERRORS, WebError
 from zhida.web.library import Page, paginate
+from zhida.web.ids import RowId
 
 router = APIRouter(prefix="/api/v1", tags=["账户"])
 admin = require("accounts", "admin")
@@ -37,7 +38,7 @@ def create_user(body: UserCreate, request: Request, principal: Principal = Depen
 
 
 @router.put("/users/{user_id}/active", response_model=UserOut, responses=WRITE_ERRORS, summary="启用/停用用户（管理员）")
-def set_active(user_id: int, body: UserActive, request: Request, principal: Principal = Depends(admin)) -> UserOut:
+def set_active(user_id: RowId, body: UserActive, request: Request, principal: Principal = Depends(admin)) -> UserOut:
     try:
         user = auth.set_active(request.app.state.store, principal.actor, user_id, body.active)
     except ZhidaError as exc:

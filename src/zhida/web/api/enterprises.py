@@ -24,6 +24,7 @@ from zhida.web.errors import CONDITIONAL_WRITE_ERRORS, LOOKUP_ERRORS, READ_ERROR
 from zhida.web.library import Page
 from zhida.web.reports.pdf import checkup_pdf
 from zhida.web.reports.xlsx import checkup_xlsx
+from zhida.web.ids import RowId
 
 router = APIRouter(prefix="/api/v1/enterprises", tags=["企业"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -68,7 +69,7 @@ def import_job(request: Request, job_id: str = Path(max_length=32),
 
 @router.get("/imports/{import_id}/rejects", responses={**LOOKUP_ERRORS, **_binary("text/csv", "拒收清单 CSV")},
             response_class=Response, summary="导入的拒收清单（CSV：行号、字段、值、原因）")
-def import_rejects(request: Request, import_id: int, _: Principal = Depends(require("enterprises", "import"))):
+def import_rejects(request: Request, import_id: RowId, _: Principal = Depends(require("enterprises", "import"))):
     return Response(enterprise_ops.rejects_csv(request, import_id), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="import-{import_id}-rejects.csv"'})
 

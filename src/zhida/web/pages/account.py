@@ -10,6 +10,7 @@ from zhida.web import audit, auth
 from zhida.web.deps import Principal, require
 from zhida.web.pages.common import render
 from zhida.web.session_cookie import end_session
+from zhida.web.ids import RowId
 
 router = APIRouter(include_in_schema=False)
 admin = require("accounts", "admin")
@@ -79,7 +80,7 @@ def create_user(
 
 
 @router.post("/account/users/{user_id}/active")
-def set_active(request: Request, user_id: int, active: str = Form("", max_length=8),
+def set_active(request: Request, user_id: RowId, active: str = Form("", max_length=8),
                principal: Principal = Depends(admin)):
     try:
         auth.set_active(request.app.state.store, principal.actor, user_id, active == "1")

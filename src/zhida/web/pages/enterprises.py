@@ -16,6 +16,7 @@ from zhida.web.pages.common import render
 from zhida.web.reports.pdf import checkup_pdf
 from zhida.web.reports.xlsx import checkup_xlsx
 from zhida.web.uscc import normalize_uscc
+from zhida.web.ids import RowId
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 20
@@ -77,7 +78,7 @@ def import_progress(request: Request, job_id: str = Path(max_length=32),
 
 
 @router.get("/enterprises/imports/{import_id}/rejects.csv")
-def import_rejects(request: Request, import_id: int, _: Principal = Depends(require("enterprises", "import"))):
+def import_rejects(request: Request, import_id: RowId, _: Principal = Depends(require("enterprises", "import"))):
     return Response(enterprise_ops.rejects_csv(request, import_id), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="import-{import_id}-rejects.csv"'})
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -42,8 +43,12 @@ def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list[An
 
 
 def _cell(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    # Control characters (a filter typed into a URL, an imported name) cannot be stored in XLSX.
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
     # Cells starting with = + - @ would be formulas in Excel: keep user text as text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    if value[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return value
 
