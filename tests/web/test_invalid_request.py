@@ -38,3 +38,15 @@ def test_ids_beyond_64_bits_are_422_not_500(server, clients):
         assert response.status_code == 422, response.text
         assert response.json()["error"]["message"].endswith("数值太大（应≤ 9223372036854775807）")
     assert client.get("/api/v1/enterprises/imports/9223372036854775807/rejects").status_code == 404
+
+
+def test_body_limit_statuses_are_declared_and_answered(server, clients):
+    spec = clients["admin"].get("/api/openapi.json").json()
+    with_bodies = [(path, method, op) for path, ops in spec["paths"].items() for method, op in ops.items()
+                   if method in ("post", "put", "patch", "delete")]
+    assert len(with_bodies) >= 8
+    for path, method, op in with_bodies:
+        assert {"400", "413"} <= set(op["responses"]), (method, path)
+    too_big = clients["admin"].post("/api/v1/users", content=b"{" + b" " * (2 * 1024 * 1024) + b"}",
+                                    headers={"Content-Type": "application/json"})
+    assert too_big.status_code == 413 and too_big.json()["error"]["code"] == "too_large"

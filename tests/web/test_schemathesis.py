@@ -30,7 +30,7 @@ ROLES = {
     "staff": {"role": "staff", "units": ["市经济和信息化局", "区财政局"], "region": "朝阳区"},
     "admin": {"role": "admin"},
 }
-EXAMPLES = {GenerationMode.POSITIVE: 12, GenerationMode.NEGATIVE: 6}
+EXAMPLES = {GenerationMode.POSITIVE: 10, GenerationMode.NEGATIVE: 5}
 
 
 @pytest.fixture(scope="module")

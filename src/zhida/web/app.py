@@ -24,7 +24,7 @@ from zhida import config
 from zhida.errors import ZhidaError
 from zhida.store import open_store
 from zhida.web import tables  # noqa: F401 - registers the web tables on the store's Base
-from zhida.web import invalid_request
+from zhida.web import invalid_request, openapi_errors
 from zhida.web.assets import VENDOR_FILES, missing_vendor_files
 from zhida.web.csrf import csrf_protect
 from zhida.web.errors import ErrorBody, NotFound, WebError
@@ -86,6 +86,7 @@ def create_app(database_url: str | None = None, *, secret: bytes | None = None,
     _install_error_handlers(app)
     _install_assets(app)
     _install_routers(app)
+    openapi_errors.install(app)
 
     return app
 
