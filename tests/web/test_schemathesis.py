@@ -74,7 +74,7 @@ def test_api_conforms_for_each_role(fuzz_server, schema, role):
             @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck),
                       derandomize=True, database=None)
             def check(case):
-                response = case.call_and_validate(base_url=fuzz_server.url, session=session["current"],
+                response = case.call_and_validate(base_url=fuzz_server.url, session=session["current"], timeout=120,
                                                   checks=[not_a_server_error, status_code_conformance])
                 statuses.append(response.status_code)
                 if operation.path.endswith("/auth/logout"):  # keep fuzzing logged in
