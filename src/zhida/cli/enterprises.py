@@ -62,15 +62,26 @@ def import_command(
 
 
 @enterprises_app.command("show")
-def show_command(ref: Annotated[str, typer.Argument(help="A USCC in the store, or a profile .json file.")]) -> None:
-    """Print one profile (JSON) with its derived size class per year."""
+def show_command(
+    ref: Annotated[str, typer.Argument(help="A USCC in the store, or a profile .json file.")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Assessment date for the unused-figures list (default today).")] = None,
+) -> None:
+    """Print one profile (JSON) with its derived size class per year, and the figures no measure reads."""
+    import datetime as dt
+
     from zhida.enterprises.size_class import SIZE_LABELS, derive_size_class
+    from zhida.enterprises.unused import unused_figures
+    from zhida.matching.match import load_default_policies
 
     profile = load_profile(ref)
     sys.stdout.write(profile.to_json() + "\n")
-    for year, f in sorted(profile.figures.items()):
+    for year, f in sorted((y, f) for y, f in profile.figures.items() if isinstance(y, int)):
         size = derive_size_class(profile.industry_code, f.employees, f.revenue, f.total_assets)
         err.print(f"{year}: {SIZE_LABELS.get(size, '无法判定 (undetermined)')}")
+    day = _date(as_of, "--as-of") if as_of else dt.date.today()
+    unused = unused_figures(profile, day, load_default_policies())
+    for u in unused:
+        err.print(f"unused: {u.period} {u.label_zh} ({u.fact}) — 评估日 {day.isoformat()} 没有措施读取此期间的数据")
 
 
 @enterprises_app.command("facts")

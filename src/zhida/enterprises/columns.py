@@ -90,7 +90,8 @@ _ENTITY_FROM_USCC = {"91": "enterprise", "92": "individual_business", "93": "ent
                      "11": "government", "12": "institution", "51": "social_organization",
                      "52": "social_organization", "53": "social_organization"}
 
-_HEADER = re.compile(r"^(?:(\d{4})年度?)?(.+?)(?:\(([^()]*)\))?$")
+# '[2021年]营业收入[(万元)][_2021|_2022Q2|_2022-04]': a year prefix or a period suffix, and a unit
+_HEADER = re.compile(r"^(?:(\d{4})年度?)?(.+?)(?:\(([^()]*)\))?(?:_(\d{4}(?:[Qq][1-4]|-\d{2})?))?$")
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ class Column:
     kind: str  # field | money | count | flag | qualification | valid_to | json | year | size | ignored
     target: str = ""
     factor: Decimal = Decimal(1)
-    year: int | None = None
+    year: int | str | None = None  # the figures' period: a year, or '2022Q2' / '2022-04'
 
 
 def normalize_header(text: Any) -> str:
@@ -181,6 +182,11 @@ def _plan_one(index: int, header: str, explicit) -> Column:
         return Column(index, header, "qualification", qual)
     match = _HEADER.match(header)
     year, name, unit = (int(match.group(1)) if match.group(1) else None), match.group(2), match.group(3)
+    if match.group(4):  # per-period column: 营业收入_2021, 营业收入(万元)_2022Q2
+        from zhida.rules.periods import parse_period
+
+        period = parse_period(match.group(4))
+        year = int(period.key) if period.kind == "year" else period.key
     if (target := _lookup(name, MONEY_FIGURES)) is not None:
         if unit is not None and unit not in MONEY_UNITS:
             raise DataError(f"column '{header}'", f"unknown money unit {unit!r} (元, 千元, 万元, 百万元, 亿元)")

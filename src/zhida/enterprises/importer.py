@@ -231,8 +231,8 @@ def _existing(session, usccs: list[str]) -> dict[str, tuple[int | None, int | No
 
 def sized_figures(profile: EnterpriseProfile):
     """(year, figures) of the latest year that has any of the 300号 indicators, or (None, None)."""
-    sized = [y for y, f in profile.figures.items()
-             if f.employees is not None or f.revenue is not None or f.total_assets is not None]
+    sized = [y for y, f in profile.figures.items() if isinstance(y, int)  # whole years (not quarters/months)
+             and (f.employees is not None or f.revenue is not None or f.total_assets is not None)]
     if not sized:
         return None, None
     year = max(sized)

@@ -168,12 +168,11 @@ def search(store: Store, principal: Principal, *, q: str | None = None, region: 
 
 def lifted_columns(profile: EnterpriseProfile) -> dict[str, Any]:
     """The columns kept beside the JSON (as the importer derives them: size class of the latest year)."""
-    sized = [y for y, f in profile.figures.items()
-             if f.employees is not None or f.revenue is not None or f.total_assets is not None]
-    year = max(sized) if sized else None
+    from zhida.enterprises.importer import sized_figures
+
+    year, f = sized_figures(profile)
     size = None
     if year is not None:
-        f = profile.figures[year]
         size = derive_size_class(profile.industry_code, f.employees, f.revenue, f.total_assets)
     return {"name": profile.name, "region_code": profile.region_code, "special_zone": profile.special_zone,
             "industry_code": profile.industry_code, "entity_type": profile.entity_type, "size_class": size,
