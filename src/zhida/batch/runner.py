@@ -76,6 +76,7 @@ def measure_entry(m, policies, conditions: list[str], as_of: dt.date | None = No
     return {
         "id": m.id, "title": m.title, "benefit": m.benefit, "kind": m.kind, "beneficiary": m.beneficiary,
         "enterprise_benefit": m.enterprise_benefit, "document": m.document,
+        "document_status": m.document_status,
         "doc_number": getattr(doc, "doc_number", None), "application": m.application,
         "responsible_units": list(m.responsible_units), "period": m.period.label(dt.date.today()),
         "amount_kind": m.amount.kind if m.amount else None, "amount_unit": m.amount.unit if m.amount else None,

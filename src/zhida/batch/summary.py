@@ -47,7 +47,8 @@ def measure_totals(run, con=None) -> list[dict]:
     out = []
     for i, m in enumerate(run.manifest["measures"]):
         got = counts.get(i, {})
-        entry = {"measure_id": m["id"], "benefit": m["benefit"], "amount_kind": m["amount_kind"]}
+        entry = {"measure_id": m["id"], "benefit": m["benefit"], "amount_kind": m["amount_kind"],
+                 "document_status": m.get("document_status", "final")}
         entry.update({st: got.get(st, 0) for st in STATUS_CODES})
         entry["not_applicable"] = int(run.manifest["enterprises"]) - sum(got.get(st, 0) for st in STATUS_CODES)
         total, known = got.get("amount", (None, 0))
@@ -58,10 +59,11 @@ def measure_totals(run, con=None) -> list[dict]:
 
 
 def benefit_groups(measures: list[dict]) -> dict[str, list[dict]]:
-    """Enterprise benefits → their measures (individual / government-internal ones excluded)."""
+    """Enterprise benefits → their measures (individual / government-internal ones excluded, and
+    measures of a draft document — 征求意见稿 — which are never counted in totals)."""
     groups: dict[str, list[dict]] = {}
     for m in measures:
-        if m["enterprise_benefit"]:
+        if m["enterprise_benefit"] and m.get("document_status", "final") != "draft":
             groups.setdefault(m["benefit"], []).append(m)
     return groups
 

@@ -351,6 +351,8 @@ def _payers(a: Amount, value: Decimal | None) -> list[dict]:
 def is_draft(m: Measure, policies) -> bool:
     """The measure's document is a draft (征求意见稿): its results are labelled and never counted.
     Read from the document's metadata when the library records it (``status``/``draft``)."""
+    if getattr(m, "document_status", "final") == "draft":  # the measure file says so (document_status)
+        return True
     memo = cache_for(policies).setdefault("draft_documents", {})
     if m.document not in memo:
         try:

@@ -20,7 +20,7 @@ from zhida.rules.expr import name_of
 from zhida.rules.sql import BACKENDS
 
 DEFAULT_AS_OF = date(2022, 8, 1)
-EXPECT_KEYS = {"status", "amount", "upper", "least", "failing", "missing", "open_criteria", "period"}
+EXPECT_KEYS = {"status", "amount", "upper", "least", "failing", "missing", "open_criteria", "period", "document_status"}
 
 
 @dataclass
@@ -86,8 +86,11 @@ def compare(case: Case, status, amount, failing=None, missing=None, open_ids=Non
 
 def check_scalar(case: Case, policies) -> list[str]:
     result = evaluate(policies.measure(case.measure), case.facts, case.as_of, policies)
-    return compare(case, result.status, result.amount, result.failing, result.missing,
-                   [o["id"] for o in result.open_criteria], result.period, result.amount_upper, result.amount_least)
+    errors = compare(case, result.status, result.amount, result.failing, result.missing,
+                     [o["id"] for o in result.open_criteria], result.period, result.amount_upper, result.amount_least)
+    if "document_status" in case.expect and result.document_status != case.expect["document_status"]:
+        errors.append(f"document_status {result.document_status!r}, expected {case.expect['document_status']!r}")
+    return errors
 
 
 def run_sql(cases: list[Case], policies, engine: str = "duckdb", url: str | None = None) -> dict[int, object]:

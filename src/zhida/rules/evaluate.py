@@ -371,7 +371,7 @@ def _evaluate(measure: Measure, facts: dict, as_of: date, policies, strict: bool
         open_criteria=[{"id": o.id, "label": o.label, "quote": o.quote} for o in measure.open_criteria
                        if f"{OPEN}.{o.id}" in opened] if status in ("eligible", "undetermined") else [],
         sources=[{"document": s.document, "clause": s.clause, "quote": s.quote} for s in measure.sources],
-        not_in_force=list(ev.not_in_force),
+        not_in_force=list(ev.not_in_force), document_status=measure.document_status,
     )
     result.reasons = _reasons(result, measure, policies)
     return result
@@ -422,4 +422,6 @@ def _reasons(result: MeasureResult, measure: Measure, policies) -> list[str]:
         out.append(f"另须满足未量化标准：{o['label']}（原文：{o['quote']}），由责任单位认定")
     if result.period != "in_force":
         out.append({"expired": "该措施已过有效期", "not_yet_effective": "该措施尚未生效"}[result.period])
+    if result.document_status == "draft":
+        out.append("出自征求意见稿（非正式生效文件），仅供参考，不计入合计")
     return out

@@ -244,6 +244,7 @@ def _load_measure_file(path: Path, policies: Policies) -> tuple[list[m.Measure],
     if document != path.name[: -len(".yaml")]:
         raise RuleError(f"{path.name} document", f"{document!r} must equal the file stem")
     policies.library.resolve(document, f"{path.name} document")
+    status = _document_status(data.get("document_status"), document, path, policies)
     defaults = data.get("defaults") or {}
     measures = []
     ids = set()
@@ -252,6 +253,7 @@ def _load_measure_file(path: Path, policies: Policies) -> tuple[list[m.Measure],
             raise RuleError(f"{path.name} measures", "each measure is a mapping")
         merged = {**defaults, **raw}
         measure = _measure(merged, document, path, policies)
+        measure.document_status = status
         if measure.id in ids or measure.id in policies.measures:
             other = policies.measures.get(measure.id)
             raise RuleError(f"{path.name} [{measure.id}] id", f"duplicate measure id (also in {other.file if other else path.name})")
@@ -267,6 +269,21 @@ def _load_measure_file(path: Path, policies: Policies) -> tuple[list[m.Measure],
         policies.library.get(document).clause_text(str(item["clause"]), where)
         not_encoded.append(m.NotEncoded(document, str(item["clause"]), item["reason"], item.get("note"), path.name))
     return measures, not_encoded
+
+
+def _document_status(raw, document: str, path: Path, policies: Policies) -> str:
+    """``document_status: {status: draft, quote: （征求意见稿）}`` — the quote must be in the document.
+    Absent = final. A draft's results are labelled and never counted in in-force totals; when the
+    final version is ingested its own measure file (document_status absent) takes over."""
+    if raw is None:
+        return "final"
+    where = f"{path.name} document_status"
+    if not isinstance(raw, dict) or raw.get("status") not in m.DOCUMENT_STATUS or not raw.get("quote"):
+        raise RuleError(where, f"{{status: {'|'.join(m.DOCUMENT_STATUS)}, quote}} (the words of the document saying so)")
+    doc = policies.library.get(document)
+    if squash(str(raw["quote"])) not in squash(doc.original):
+        raise RuleError(f"{where}.quote", f"not found in the document: {str(raw['quote'])[:40]!r}")
+    return raw["status"]
 
 
 def _measure(raw: dict, document: str, path: Path, policies: Policies) -> m.Measure:

@@ -20,6 +20,8 @@ BENEFICIARIES: dict[str, tuple[str, ...]] = {
     "government_internal": (),
 }
 APPLICATION = ("免申即享", "申报", "unknown")
+DOCUMENT_STATUS = ("final", "draft")  # draft = 征求意见稿: every result labelled, none counted in totals
+DOCUMENT_STATUS_ZH = {"final": "正式文件", "draft": "征求意见稿"}
 # jurisdiction_basis → the region fact it is matched on ('在京注册或在京纳税' = [registration, tax])
 # served_project: where the project an intermediary served lands ('由所在区对…第三方机构给予奖励')
 JURISDICTION_BASES = {"registration": "region_code", "tax": "tax_region_code", "premises": "premises_region_code",
@@ -121,6 +123,7 @@ class Measure:
     note: str | None = None
     file: str = ""
     jurisdiction_basis: list[str] = field(default_factory=lambda: ["registration"])  # OR over these bases
+    document_status: str = "final"  # draft: the source is a 征求意见稿 (labelled, never counted in totals)
 
     @property
     def enterprise_benefit(self) -> bool:

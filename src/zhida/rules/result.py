@@ -52,6 +52,7 @@ class MeasureResult:
     sources: list[dict] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     not_in_force: list[str] = field(default_factory=list)  # concepts UNKNOWN because as_of is outside their window
+    document_status: str = "final"  # draft: from a 征求意见稿 — labelled, never counted in in-force totals
 
     @property
     def failing(self) -> list[str]:
