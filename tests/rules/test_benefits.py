@@ -35,7 +35,7 @@ MEASURE = """
     beneficiary: enterprise
     jurisdiction: ["140900"]
     period: {{}}
-    application: 申报
+    application: unknown
     review: {{status: draft, by: test, date: 2024-06-01}}
     sources:
       - {{document: "003", clause: "4.46", quote: 市财政可按购买价格10%给予补贴}}

@@ -32,7 +32,7 @@ measures:
     beneficiary: enterprise
     jurisdiction: ["140900"]
     period: {{}}
-    application: 申报
+    application: unknown
     review: {{status: draft, by: test, date: 2024-06-01}}
     sources:
       - clause: "4.46"

@@ -20,7 +20,7 @@ GOOD = """
     beneficiary: enterprise
     jurisdiction: ["140900"]
     period: {from: 2022-05-28, quote: "2022年5月28日"}
-    application: 申报
+    application: unknown
     review: {status: draft, by: test, date: 2024-06-01}
     sources:
       - clause: "4.46"

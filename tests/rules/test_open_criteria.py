@@ -28,7 +28,7 @@ def measure_yaml(conditions: str, open_ids=("x", "y"), amount: str = "") -> str:
             beneficiary: enterprise
             jurisdiction: ["140900"]
             period: {{}}
-            application: 申报
+            application: unknown
             review: {{status: draft, by: test, date: 2024-06-01}}
             sources:
               - clause: "4.46"

@@ -301,7 +301,8 @@ def _measure(raw: dict, document: str, path: Path, policies: Policies) -> m.Meas
         return value
 
     known = {"id", "title", "benefit", "kind", "beneficiary", "sources", "jurisdiction", "jurisdiction_basis", "period",
-             "application", "responsible_units", "review", "conditions", "open_criteria", "amount", "uses", "note"}
+             "application", "application_quote", "responsible_units", "review", "conditions", "open_criteria", "amount",
+             "uses", "note"}
     for key in raw:
         if key not in known:
             raise RuleError(f"{at} {key}", "unknown field")
@@ -309,6 +310,15 @@ def _measure(raw: dict, document: str, path: Path, policies: Policies) -> m.Meas
     kind = need("kind", m.KINDS)
     beneficiary = need("beneficiary", m.BENEFICIARIES)
     application = need("application", m.APPLICATION)
+    application_quote = raw.get("application_quote")
+    if application != "unknown":
+        # 免申即享 / 申报 only where the text says so: the words saying it, found in the document
+        if not application_quote:
+            raise RuleError(f"{at} application_quote", f"required for application {application!r}: the words of the "
+                            "source saying the benefit is applied for (申请/申报) or given without application (免申即享); "
+                            "otherwise write application: unknown")
+        if squash(str(application_quote)) not in squash(policies.library.get(document).original):
+            raise RuleError(f"{at} application_quote", f"not found in the document: {str(application_quote)[:40]!r}")
     review = need("review")
     if not isinstance(review, dict) or review.get("status") not in m.REVIEW_STATUS:
         raise RuleError(f"{at} review.status", f"must be one of {', '.join(m.REVIEW_STATUS)}")
@@ -461,7 +471,7 @@ def _measure(raw: dict, document: str, path: Path, policies: Policies) -> m.Meas
     return m.Measure(
         id=mid, title=str(title), document=document, benefit=str(raw.get("benefit") or mid), kind=kind,
         beneficiary=beneficiary, sources=sources, jurisdiction=jurisdiction, period=period,
-        application=application, responsible_units=[str(u) for u in raw.get("responsible_units") or []],
+        application=application, application_quote=application_quote, responsible_units=[str(u) for u in raw.get("responsible_units") or []],
         review=review, conditions=conditions, open_criteria=open_criteria, amount=amount, uses=uses,
         note=raw.get("note"), file=path.name, jurisdiction_basis=list(basis),
     )

@@ -123,6 +123,7 @@ class Measure:
     note: str | None = None
     file: str = ""
     jurisdiction_basis: list[str] = field(default_factory=lambda: ["registration"])  # OR over these bases
+    application_quote: str | None = None  # the words saying 申报 / 免申即享 (required unless application is unknown)
     document_status: str = "final"  # draft: the source is a 征求意见稿 (labelled, never counted in totals)
 
     @property
