@@ -15,8 +15,8 @@ EXAMPLES = [  # (measure, status, amount or None, amount kind or None, open crit
     ("xz2022.first-set-equipment-subsidy", "eligible", 300000, "exact", None),
     ("xz2022.first-set-equipment-subsidy", "eligible", 200000, "exact", None),
     ("xz2022.first-set-equipment-subsidy", "not_applicable", None, None, None),
-    ("bj2022.sme-equipment-deduction", "eligible", 6000000, "maximum", None),
-    ("bj2022.sme-equipment-deduction", "eligible", 3000000, "maximum", None),
+    ("bj2022.sme-equipment-deduction", "eligible", 6000000, "exact", None),  # 可选择: exact (issue 9)
+    ("bj2022.sme-equipment-deduction", "eligible", 3000000, "exact", None),
     ("bj2022.sme-equipment-deduction", "ineligible", None, None, None),
     ("cy2022.sme-rd-reward", "eligible", 600000, "exact", ["rd_standard"]),
     ("cy2022.sme-rd-reward", "eligible", 1000000, "exact", ["rd_standard"]),

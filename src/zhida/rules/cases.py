@@ -20,7 +20,8 @@ from zhida.rules.expr import name_of
 from zhida.rules.sql import BACKENDS
 
 DEFAULT_AS_OF = date(2022, 8, 1)
-EXPECT_KEYS = {"status", "amount", "upper", "least", "failing", "missing", "open_criteria", "period", "document_status"}
+EXPECT_KEYS = {"status", "amount", "upper", "least", "failing", "missing", "open_criteria", "period", "document_status",
+               "amount_kind"}
 
 
 @dataclass
@@ -88,6 +89,8 @@ def check_scalar(case: Case, policies) -> list[str]:
     result = evaluate(policies.measure(case.measure), case.facts, case.as_of, policies)
     errors = compare(case, result.status, result.amount, result.failing, result.missing,
                      [o["id"] for o in result.open_criteria], result.period, result.amount_upper, result.amount_least)
+    if "amount_kind" in case.expect and result.amount_kind != case.expect["amount_kind"]:
+        errors.append(f"amount_kind {result.amount_kind!r}, expected {case.expect['amount_kind']!r}")
     if "document_status" in case.expect and result.document_status != case.expect["document_status"]:
         errors.append(f"document_status {result.document_status!r}, expected {case.expect['document_status']!r}")
     return errors
