@@ -36,8 +36,9 @@ def test_issue3_worked_example_1500_employees_3e8_revenue_is_sme(policies):
     # 000 （七）: industry, 1,500 employees but revenue 3亿 < 4亿 → SME for the deduction (OR)
     r = _by_id(match_enterprise(_issue3_buyer(revenue=300000000), date(2022, 8, 1), policies=policies))[SME_EQUIP]
     assert r.status == "eligible"
-    assert r.amount.kind == "maximum" and r.amount.value == Decimal("6000000.00")
-    assert r.amount.text == "最高600万元（当年可税前扣除额）"
+    # 可选择…一次性税前扣除: the elected deduction, exact (issue 9 §3), not 最高
+    assert r.amount.kind == "exact" and r.amount.value == Decimal("6000000.00")
+    assert r.amount.text == "600万元（当年可税前扣除额）"
     sme = next(x for x in r.reasons if x.condition == "sme")
     assert sme.outcome is True
     assert "营业收入3亿元，满足“营业收入4亿元以下”" in sme.text
