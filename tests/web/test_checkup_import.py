@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 
 from openpyxl import Workbook
 from sqlalchemy import func, select
@@ -94,3 +95,22 @@ def test_api_import_reads_json_profiles_in_the_background(server, clients):
     assert job["status"] == "completed", job
     assert (job["summary"]["rows_read"], job["summary"]["stored"], job["summary"]["rejected_rows"]) == (3, 2, 1)
     assert clients["admin"].get(f"/api/v1/enterprises/{make_uscc('91110105MA0JXN012')}").status_code == 200
+
+
+def test_a_zip_bomb_is_refused_at_once_and_an_overlong_cell_fails_its_job_in_chinese(server, clients):
+    header = ["统一社会信用代码", "企业名称", "所属区", "行业代码", "年度", "从业人员", "营业收入(万元)"]
+    before = counts(server.app)
+    buffer = io.BytesIO()  # an 80 MB cell in a ~100 KB file, like the probe's
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/sharedStrings.xml", "<sst><si><t>" + "A" * 80_000_000 + "</t></si></sst>")
+    bomb = buffer.getvalue()
+    assert len(bomb) < 200_000
+    refused = clients["admin"].post("/api/v1/enterprises/import", files={"file": ("bomb.xlsx", bomb)})
+    assert refused.status_code == 422 and "压缩炸弹" in refused.json()["error"]["message"]
+    long_cell = xlsx_bytes([header, [GOOD, "长" * 40_000, "朝阳区", "C3911", 2021, 12, 350]])
+    job = finished_import(clients["admin"], clients["admin"].post("/api/v1/enterprises/import",
+                                                                  files={"file": ("long.xlsx", long_cell)}))
+    assert job["status"] == "failed" and "单元格内容过长" in job["error"] and job["error"].startswith("文件 long.xlsx")
+    assert "SQL" not in job["error"] and "Traceback" not in job["error"]
+    assert counts(server.app)[0] == before[0]

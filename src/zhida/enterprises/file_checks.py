@@ -69,15 +69,7 @@ def check_xlsx(path: Path, limits: Limits | None = None) -> int:
     limits = limits or Limits.from_env()
     try:
         with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-            total = sum(m.file_size for m in members)
-            if total > limits.max_uncompressed:
-                raise DataError(str(path), f"uncompressed content is {total >> 20:,} MB, above the limit of "
-                                f"{limits.max_uncompressed >> 20:,} MB (解压后过大)")
-            for m in members:
-                if m.file_size > RATIO_FLOOR and m.file_size > limits.max_ratio * max(m.compress_size, 1):
-                    raise DataError(str(path), f"member {m.filename} expands {m.file_size // max(m.compress_size, 1):,}"
-                                    f" times when uncompressed (压缩炸弹?)")
+            members = _check_directory(path, archive, limits)
             names = {m.filename for m in members}
             sheet = _first_sheet(names)
             rows = 0
@@ -92,6 +84,30 @@ def check_xlsx(path: Path, limits: Limits | None = None) -> int:
             return max(rows - 1, 0)
     except zipfile.BadZipFile as exc:
         raise DataError(str(path), f"not a readable XLSX workbook (BadZipFile: {exc})") from None
+
+
+def check_zip_directory(path: Path, limits: Limits | None = None) -> None:
+    """Only the zip directory's declared sizes and ratios: instant, whatever the file holds."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            _check_directory(path, archive, limits or Limits.from_env())
+    except zipfile.BadZipFile as exc:
+        raise DataError(str(path), f"not a readable XLSX workbook (BadZipFile: {exc})") from None
+
+
+def _check_directory(path: Path, archive: zipfile.ZipFile, limits: Limits) -> list[zipfile.ZipInfo]:
+    members = archive.infolist()
+    total = sum(m.file_size for m in members)
+    if total > limits.max_uncompressed:
+        raise DataError(str(path), f"uncompressed content is {total >> 20:,} MB, above the limit of "
+                        f"{limits.max_uncompressed >> 20:,} MB (解压后过大)")
+    for m in members:
+        if m.file_size > RATIO_FLOOR and m.file_size > limits.max_ratio * max(m.compress_size, 1):
+            raise DataError(str(path), f"member {m.filename} expands {m.file_size // max(m.compress_size, 1):,}"
+                            f" times when uncompressed (压缩炸弹?)")
+    if "xl/workbook.xml" not in {m.filename for m in members}:
+        raise DataError(str(path), "not a readable XLSX workbook (no xl/workbook.xml)")
+    return members
 
 
 def check_csv(path: Path, limits: Limits | None = None) -> int:

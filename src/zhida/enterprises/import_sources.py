@@ -233,11 +233,13 @@ def _text(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def precheck(path: Path, mapping_path: Path | None = None) -> int:
-    """Everything that can refuse a whole file — type, limits, encoding, workbook, header — without
-    importing a row; the number of rows expected. DataError as ``open_source``."""
-    source = open_source(Path(path), columns.load_mapping(mapping_path), file_checks.Limits.from_env())
-    close = getattr(source.items, "close", None)
-    if close is not None:
-        close()
-    return source.total
+def precheck(path: Path) -> None:
+    """What refuses a whole file at once, in milliseconds whatever its size (an upload waits for
+    it): its type, and for an XLSX the zip directory (declared sizes, ratios, a workbook part).
+    Everything else (encoding, row count, cell lengths, header) is checked when it is imported."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in TABLE_TYPES + JSON_TYPES:
+        raise DataError(str(path), f"unsupported file type {suffix or '(none)'}: use .csv, .xlsx or .json")
+    if suffix in (".xlsx", ".xlsm"):
+        file_checks.check_zip_directory(path)

@@ -1,8 +1,8 @@
 """Enterprise imports uploaded through the web, run as background jobs (``web_jobs`` kind 'import').
 
 The upload is streamed into ``$ZHIDA_HOME/uploads/<job id><suffix>`` (never /tmp), checked there
-(type, size, zip limits, workbook, header: a file that cannot be imported is refused at once with
-422 and stores nothing), then imported by a child process (zhida.web.import_worker) while the
+in milliseconds (type, size, an XLSX's zip directory: a file refused here gets 422 at once and
+stores nothing), then imported by a child process (zhida.web.import_worker) while the
 request returns 202 with the job; progress is read from the job. A supervising thread marks the
 job failed if the child dies without finishing. At start-up (``clean_uploads``) upload copies of
 jobs no longer active are removed: their imports are finished, or were interrupted — and resume
@@ -64,11 +64,11 @@ async def start(store, principal: Principal, upload: UploadFile) -> Job:
         from zhida.enterprises.import_sources import precheck
 
         try:
-            expected = await to_thread.run_sync(precheck, path)
+            await to_thread.run_sync(precheck, path)
         except DataError as exc:
             raise Invalid(f"文件 {name} 无法导入：{reason_zh(exc.reason)}", field="file") from None
         job = Job(job_id, "import", {"file": name, "upload": str(path), "principal": _principal(principal)},
-                  principal.username, total=expected, stage="排队中")
+                  principal.username, stage="排队中")
         await to_thread.run_sync(create, store, job, principal.user_id)  # may wait for a busy SQLite
     except BaseException:
         path.unlink(missing_ok=True)

@@ -45,7 +45,7 @@ def main(job_id: str) -> int:
             created_by_id = row.created_by_id
         params = job.params
         upload = Path(params["upload"])
-        job.status, job.stage = "running", "读取文件"
+        job.status, job.stage = "running", "检查并读取文件"
         save(store, job)
         threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
 
@@ -110,4 +110,7 @@ def _audit(store, job, created_by_id: int | None, summary: dict) -> None:
 
 
 if __name__ == "__main__":
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     sys.exit(main(sys.argv[1]))
