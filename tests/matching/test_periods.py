@@ -196,3 +196,14 @@ def test_certificate_without_end_date_counts_where_the_source_sets_no_validity(p
                                           "qualifications": [{"type": "zjtx_sme", "level": "北京市级"}]})
     r = _one(p, "bj2022mfg.srdi-listing-reserve", policies, dt.date(2022, 8, 1))
     assert r.status == "eligible", r.reasons
+
+
+def test_a_bare_section_letter_keeps_manufacturing_decidable(policies):
+    from zhida.matching.evaluator import new_evaluator
+
+    p = _profile(industry_code="C")
+    facts = profile_to_facts(p, AS_OF)
+    assert facts["industry_code"] is None and facts["industry_section"] == "C"
+    assert new_evaluator(facts, AS_OF, policies).lookup("manufacturing") is True
+    retail = profile_to_facts(_profile(industry_code="F"), AS_OF)
+    assert new_evaluator(retail, AS_OF, policies).lookup("manufacturing") is False

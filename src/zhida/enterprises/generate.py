@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from zhida.enterprises import facts, regions, uscc
+from zhida.enterprises import facts, industries, regions, uscc
 
 EPOCH = dt.date(1970, 1, 1)
 
@@ -78,6 +78,7 @@ class Population:
 # strings is what would make this slow), and decoded to Arrow strings at the end.
 _INDUSTRY_KEYS = sorted({*_CORE, *_OUTER, *_BDA, *_XINZHOU, *_INDIVIDUAL, "95"})
 _INDUSTRY_INDEX = {k: i for i, k in enumerate(_INDUSTRY_KEYS)}
+_INDUSTRY_SECTIONS = [industries.section_of_division()[k[:2]] for k in _INDUSTRY_KEYS]  # 门类 of each
 ENTITY_LABELS = ["enterprise", "individual_business", "social_organization"]
 OWNERSHIP_LABELS = ["state", "foreign", "hmt", "collective", "other", "private"]
 LISTING_LABELS = ["unlisted", "listed_domestic", "listed_overseas", "neeq"]
@@ -249,6 +250,7 @@ def generate(count: int, seed: int, as_of: dt.date) -> Population:
         "region_code": _labels(area, area_labels),
         "special_zone": _labels(area, zone_labels),
         "industry_code": _labels(industry, _INDUSTRY_KEYS),
+        "industry_section": _labels(industry, _INDUSTRY_SECTIONS),
         "ownership": _labels(ownership, OWNERSHIP_LABELS, missing_ownership),
         "taxpayer_type": _labels(taxpayer, ["small_scale", "general"], missing_taxpayer),
         "above_designated_size": pa.array(above_size, mask=missing_revenue),
