@@ -100,3 +100,55 @@ def test_equipment_deduction_sme_or_rule():
     assert _value("sme_equipment_deduction", {**base, "employees": 1500, "revenue": 300000000}) is True
     assert _value("sme_equipment_deduction", {**base, "employees": 1500, "revenue": 500000000}) is False
     assert _value("sme_equipment_deduction", {**base, "employees": 900, "revenue": 500000000}) is True
+
+
+# --- issue 9 §3: 以下/以上 decided per source; the 300号 table against its published text -------------
+
+def _concept_raw():
+    from zhida import config
+    from zhida.rules.yamlio import load_yaml
+
+    out = {}
+    for path in sorted((config.PROJECT_ROOT / "policies/concepts").glob("*.yaml")):
+        data = load_yaml(path) or {}
+        out.update({c["name"]: c for c in data.get("concepts") or []})
+        if "published_text_comparison" in data:
+            out["__comparison__"] = data["published_text_comparison"]
+    return out
+
+
+def test_every_concept_whose_source_says_yixia_yishang_records_its_reading():
+    import re
+
+    for name, c in _concept_raw().items():
+        if name.startswith("__"):
+            continue
+        sources = c["source"] if isinstance(c["source"], list) else [c["source"]]
+        text = " ".join(str(s.get("text") or s.get("quote") or "") for s in sources)
+        if re.search(r"以下|以上", text):
+            assert c.get("reading") and c["reading"].get("basis"), name
+    assert "第一百零八条" in _concept_raw()["size_class_300"]["reading"]["basis"]
+
+
+def test_300_table_compared_line_by_line_and_expr_uses_each_lines_figures():
+    import re
+    from decimal import Decimal
+
+    raw = _concept_raw()
+    comparison = raw["__comparison__"]
+    assert len(comparison["lines"]) == 16 and all(line["result"] == "same" for line in comparison["lines"])
+    assert comparison["differences"] == "none"
+    text = raw["size_class_300"]["source"]["text"]
+    expr = raw["size_class_300"]["expr"]
+    lines = re.findall(r"（[一二三四五六七八九十]+）([^。]+)。([^（]*)", text)
+    assert len(lines) == 16
+    names = ["agriculture", "industry", "construction", "wholesale", "retail", "transport", "warehousing", "postal",
+             "accommodation", "catering", "info_transmission", "software_it", "real_estate_dev", "property_mgmt",
+             "leasing_business", "other"]
+    for (title, body), name in zip(lines, names):
+        stated = {Decimal(n) * (10000 if unit == "万元" else 1) for n, unit in re.findall(r"(\d+)(人|万元)", body)}
+        used = set()
+        for row in expr.splitlines():
+            if f"'{name}'" in row:
+                used |= {Decimal(n) for n in re.findall(r"[<>]=?\s*(\d+)", row)}
+        assert used and used == stated, (title, sorted(used ^ stated))

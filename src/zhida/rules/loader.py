@@ -128,7 +128,7 @@ def _load_concepts(directory: Path, catalogue: Catalogue, library: SourceLibrary
                     if not item.get(key):
                         raise RuleError(f"{where} {key}", "required")
                 unknown = set(item) - {"name", "type", "label_zh", "expr", "source", "values", "effective_from",
-                                       "effective_to", "note"}
+                                       "effective_to", "note", "reading"}
                 if unknown:
                     raise RuleError(f"{where} {sorted(unknown)[0]}", "unknown field")
                 _check_concept_source(item["source"], library, f"{where} source")
