@@ -122,10 +122,12 @@ def import_file(path: Path, store: Store, *, mapping_path: Path | None = None, r
             commit()
     if batch:
         commit()
-    with store.transaction() as session:
+    def complete(session):
         rec = session.get(EnterpriseImport, record.id)
         rec.status, rec.finished_at = "completed", datetime.now(UTC)
-        result.stored, result.rejected_rows = rec.rows_stored, rec.rows_rejected
+        return rec.rows_stored, rec.rows_rejected
+
+    result.stored, result.rejected_rows = store.retrying(complete)  # other processes may be writing
     if write_report:
         with store.sessions() as session:
             rejects = session.scalars(select(ImportReject).where(ImportReject.import_id == record.id)
@@ -141,23 +143,27 @@ def _default_report(path: Path) -> Path:
 
 def _start(store: Store, path: Path, sha: str, resume: bool, batch_size: int, name: str,
            job_id: str | None) -> EnterpriseImport:
-    with store.transaction() as session:
-        previous = session.scalars(select(EnterpriseImport).where(EnterpriseImport.source_sha256 == sha)
-                                   .order_by(EnterpriseImport.id.desc())).first()
-        if previous is not None and previous.status == "completed":
-            return previous
-        if previous is not None and previous.status in ("running", "interrupted"):
-            if not resume:
-                raise DataError(str(path), f"import #{previous.id} of this file was interrupted after "
-                                f"{previous.batches_committed} batch(es); add --resume to continue it")
-            previous.status, previous.job_id = "running", job_id or previous.job_id
-            return previous
-        record = EnterpriseImport(source_name=name[:1024], source_sha256=sha, batch_size=batch_size,
-                                  batches_committed=0, rows_stored=0, rows_rejected=0, status="running",
-                                  started_at=datetime.now(UTC), job_id=job_id)
-        session.add(record)
-        session.flush()
-        return record
+    return store.retrying(lambda session: _started(session, path, sha, resume, batch_size, name, job_id))
+
+
+def _started(session, path: Path, sha: str, resume: bool, batch_size: int, name: str,
+             job_id: str | None) -> EnterpriseImport:
+    previous = session.scalars(select(EnterpriseImport).where(EnterpriseImport.source_sha256 == sha)
+                               .order_by(EnterpriseImport.id.desc())).first()
+    if previous is not None and previous.status == "completed":
+        return previous
+    if previous is not None and previous.status in ("running", "interrupted"):
+        if not resume:
+            raise DataError(str(path), f"import #{previous.id} of this file was interrupted after "
+                            f"{previous.batches_committed} batch(es); add --resume to continue it")
+        previous.status, previous.job_id = "running", job_id or previous.job_id
+        return previous
+    record = EnterpriseImport(source_name=name[:1024], source_sha256=sha, batch_size=batch_size,
+                              batches_committed=0, rows_stored=0, rows_rejected=0, status="running",
+                              started_at=datetime.now(UTC), job_id=job_id)
+    session.add(record)
+    session.flush()
+    return record
 
 
 def _stored_by_this_import(store: Store, import_id: int) -> dict[str, int]:
