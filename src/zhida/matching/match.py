@@ -419,16 +419,21 @@ def counts_in_totals(r: MatchResult) -> bool:
 
 
 def result_bucket(r: MatchResult) -> str | None:
-    """The totals bucket of a result (certain, up_to, relief, …), None if it is not counted."""
+    """The totals bucket of a result (certain, up_to, relief, …), ``draft`` for a result of a
+    draft document (listed, never counted), None if it is not counted at all."""
     if not counts_in_totals(r):
         return None
+    return "draft" if r.draft else _money_bucket(r)
+
+
+def _money_bucket(r: MatchResult) -> str:
     a = r.amount
     return bucket(r.kind, a.kind, a.value is not None, a.least is not None, bool(r.open_criteria))
 
 
 def counted(r: MatchResult) -> tuple:
     a = r.amount
-    name = result_bucket(r)
+    name = _money_bucket(r)
     value = a.upper if name == "up_to" and a.kind == "range" and a.upper is not None else a.value
     floor = value is None and a.least is not None
     return (r.benefit, r.measure_id, name, a.least if floor else value, floor, r.draft)

@@ -274,6 +274,9 @@ class SqlBackend:
             tests = []
             for cond in measure.conditions:
                 refs = open_refs(cond.ast)
+                if isinstance(cond.ast, exp.Column) and name_of(cond.ast) == name:
+                    tests = ["TRUE"]  # the condition is the criterion itself: it always depends on it
+                    break
                 if name in refs:
                     def value(setting, node=cond.ast):
                         return self.translate(self.with_open(node, setting, name), as_of)
@@ -294,7 +297,7 @@ class SqlBackend:
                     tests.append(f"({eligible} AND ({changed}))")
             if not tests:
                 continue
-            test = " OR ".join(tests)
+            test = "TRUE" if "TRUE" in tests else " OR ".join(tests)
             if self.judgements:  # a judged criterion is not open any more
                 test = f"{self.quote(judgement_column(name))} IS NULL AND ({test})"
             terms.append(f"CASE WHEN {test} THEN {1 << k} ELSE 0 END")
