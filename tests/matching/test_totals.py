@@ -150,6 +150,11 @@ def test_draft_results_are_labelled_and_never_counted(policies):
     assert out["summary"]["eligible_total"] == "0.00"
     assert {r["measure_id"]: r["draft"] for r in out["results"]}["cy2022.neeq-listing-reward"] is True
     assert all(r["draft"] == r["measure_id"].startswith("cy2022.") for r in out["results"])
+    # each draft result says so where a final one names its kind of money
+    assert {r["measure_id"]: r["counted_as"] for r in out["results"]} == {
+        "cy2022.graduate-job-expansion-subsidy": "draft", "cy2022.neeq-listing-reward": "draft",
+        "bj2022mfg.six-taxes-two-fees": "relief", "bj2022mfg.vat-credit-refund-small-micro": "pending",
+        "cy2022.vat-credit-refund": "draft"}
 
 
 @pytest.mark.parametrize(("kind", "amount_kind", "known", "open_", "expected"), [
