@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from zhida.enterprises import columns, file_checks, import_sources
+from zhida.enterprises import columns, file_checks, import_sources, regions
 from zhida.enterprises.profile import EnterpriseProfile
 from zhida.enterprises.size_class import derive_size_class, size_classes
 from zhida.enterprises.tables import Enterprise, EnterpriseImport, ImportReject
@@ -81,12 +81,15 @@ def file_sha256(path: Path) -> str:
 def import_file(path: Path, store: Store, *, mapping_path: Path | None = None, resume: bool = False,
                 batch_size: int = BATCH_SIZE, report_path: Path | None = None, progress: Progress | None = None,
                 limits: file_checks.Limits | None = None, source_name: str | None = None,
-                job_id: str | None = None, write_report: bool = True) -> ImportResult:
+                job_id: str | None = None, write_report: bool = True,
+                region_code: str | None = None) -> ImportResult:
     """Import ``path`` (CSV, XLSX or JSON profiles), committing every ``batch_size`` rows.
 
     ``progress(result)`` is called after each committed batch (a web job's progress and
     heartbeat; raising from it stops the import, resumable). ``source_name`` is what the import
-    is recorded as (an upload's own file name), ``job_id`` the web job running it."""
+    is recorded as (an upload's own file name), ``job_id`` the web job running it. With
+    ``region_code`` (a district staff user's upload: a GB/T 2260 code or a zone code, as
+    regions.scope_code gives) rows of enterprises outside that district go to the rejects."""
     path = Path(path)
     limits = limits or file_checks.Limits.from_env()
     source = import_sources.open_source(path, columns.load_mapping(mapping_path), limits)
@@ -105,7 +108,8 @@ def import_file(path: Path, store: Store, *, mapping_path: Path | None = None, r
     def commit() -> None:
         nonlocal batch_no, batch
         batch_no += 1
-        result.stored, result.rejected_rows = _commit_batch(store, record.id, batch_no, batch, source.convert, seen)
+        result.stored, result.rejected_rows = _commit_batch(store, record.id, batch_no, batch, source.convert, seen,
+                                                            region_code)
         batch = []
         if progress is not None:
             progress(result)
@@ -166,6 +170,12 @@ def _started(session, path: Path, sha: str, resume: bool, batch_size: int, name:
     return record
 
 
+def outside_district(profile: EnterpriseProfile, region_code: str) -> tuple[str, Any, str]:
+    """The reject of a row whose 所属区 is not the importing staff user's district."""
+    return ("所属区", regions.label(profile.region_code),
+            f"所属区 {regions.label(profile.region_code)} 不在您负责的地区（{regions.label(region_code)}），未导入")
+
+
 def _stored_by_this_import(store: Store, import_id: int) -> dict[str, int]:
     with store.transaction() as session:
         return dict(session.execute(select(Enterprise.uscc, Enterprise.source_row)
@@ -173,13 +183,15 @@ def _stored_by_this_import(store: Store, import_id: int) -> dict[str, int]:
 
 
 def _commit_batch(store: Store, import_id: int, batch_no: int, batch: list[tuple[int, Any]], convert,
-                  seen: dict[str, int]) -> tuple[int, int]:
+                  seen: dict[str, int], region_code: str | None = None) -> tuple[int, int]:
     """Store one batch (profiles, rejects, checkpoint) in one transaction; (stored, rejected) so far."""
     rejects: list[dict] = []
     valid: list[tuple[int, EnterpriseProfile]] = []
     batch_seen: dict[str, int] = {}
     for row_no, item in batch:
         profile, errors = convert(item)
+        if profile is not None and region_code and region_code not in (profile.region_code, profile.special_zone):
+            errors, profile = [outside_district(profile, region_code)], None
         if profile is not None:
             first = seen.get(profile.uscc) or batch_seen.get(profile.uscc)
             if first is not None:

@@ -115,3 +115,29 @@ def name_of(code: str) -> str:
 def county_level() -> list[Division]:
     """Divisions the generator draws from (those with a weight), in code order."""
     return [d for d in divisions().values() if d.weight > 0]
+
+
+def scope_code(text: str) -> str:
+    """A district (or special zone) given as a code or any accepted name → the one code it is
+    compared by everywhere: 110105, 朝阳区 and 北京市朝阳区 → 110105; 经开区 → bda. KeyError if unknown."""
+    location = resolve(text)
+    return location.zone_code or location.region_code
+
+
+def scope_code_or_none(text: str | None) -> str | None:
+    if not text:
+        return None
+    try:
+        return scope_code(text)
+    except KeyError:
+        return None
+
+
+def label(code: str | None) -> str:
+    """The Chinese name of a code (the text itself when unknown)."""
+    if not code:
+        return "—"
+    try:
+        return name_of(code)
+    except KeyError:
+        return code

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from zhida.enterprises import regions
 from zhida.errors import ZhidaError
 from zhida.store.database import Store
 from zhida.web import audit
@@ -78,6 +79,13 @@ def _clean_scope(role: str, units: list[str] | None, region: str | None, uscc: s
             raise ZhidaError("unit", "部门用户必须指定至少一个责任单位 (--unit) 或地区 (--region)")
         if uscc:
             raise ZhidaError("uscc", "只有企业用户可以指定统一社会信用代码")
+        if region:
+            # Stored as its code, whichever way it was given (110105, 朝阳区, 北京市朝阳区): the
+            # scope of every staff read compares codes.
+            code = regions.scope_code_or_none(region)
+            if code is None:
+                raise ZhidaError("region", f"未知地区 {region}：请填写行政区划代码（如 110105）或名称（如 朝阳区）")
+            region = code
     else:
         if units or region or uscc:
             raise ZhidaError("role", "管理员不限范围，不能指定责任单位、地区或信用代码")

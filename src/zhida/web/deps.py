@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from fastapi import Depends, Path, Request
 from starlette.concurrency import run_in_threadpool
 
+from zhida.enterprises import regions
 from zhida.errors import DataError
 from zhida.web import auth
 from zhida.web.errors import Forbidden, Invalid, NotLoggedIn
@@ -61,6 +62,23 @@ class Principal:
     @property
     def role_label(self) -> str:
         return {"admin": "管理员", "staff": "部门用户", "enterprise": "企业用户"}[self.role]
+
+    @property
+    def region_code(self) -> str | None:
+        """The staff user's district as the code it is compared by (stored names of older
+        accounts included); "—" for a region that is no longer known: it matches nothing."""
+        if not self.region:
+            return None
+        return regions.scope_code_or_none(self.region) or "—"
+
+    @property
+    def region_label(self) -> str | None:
+        return regions.label(self.region_code) if self.region else None
+
+    @property
+    def district_scoped(self) -> bool:
+        """A staff user limited to a district (staff scoped by units only see the whole city)."""
+        return self.role == "staff" and bool(self.region)
 
     def can(self, family: str, action: str = "read") -> bool:
         return allowed(self.role, family, action)
@@ -131,12 +149,13 @@ def require(family: str, action: str = "read") -> Callable[..., Principal]:
     return dependency
 
 
-def check_enterprise_scope(principal: Principal, uscc: str, enterprise_region: str | None = None) -> None:
+def check_enterprise_scope(principal: Principal, uscc: str,
+                           enterprise_region: str | tuple[str | None, ...] | None = None) -> None:
     """Raise Forbidden unless the principal may see the enterprise with this (normalized) USCC.
 
     The decision never depends on whether the enterprise exists, so a refusal reveals nothing.
-    ``enterprise_region`` is the enterprise's district when known; staff with a region only
-    reach enterprises known to be in it.
+    ``enterprise_region`` is the enterprise's district (and special zone) when known, as codes or
+    names; staff with a region only reach enterprises known to be in it (compared as codes).
     """
     if principal.role == "admin":
         return
@@ -145,8 +164,10 @@ def check_enterprise_scope(principal: Principal, uscc: str, enterprise_region: s
             raise Forbidden("企业用户只能查看本企业的信息")
         return
     if principal.role == "staff":
-        if principal.region and enterprise_region != principal.region:
-            raise Forbidden(f"该企业不在您负责的地区（{principal.region}）")
+        if principal.region:
+            places = enterprise_region if isinstance(enterprise_region, tuple) else (enterprise_region,)
+            if principal.region_code not in {regions.scope_code_or_none(p) for p in places}:
+                raise Forbidden(f"该企业不在您负责的地区（{principal.region_label}）")
         return
     raise Forbidden()
 

@@ -121,14 +121,17 @@ def get(store: Store, uscc: str) -> StoredEnterprise | None:
     return StoredEnterprise(*columns, orjson.loads(text), _digest(text))
 
 
-def region_of(store: Store, uscc: str) -> str | None:
-    """The district name of a stored enterprise (what a staff user's region is compared with)."""
+def region_of(store: Store, uscc: str) -> tuple[str | None, ...] | None:
+    """The district code and special zone of a stored enterprise (what a staff user's region is
+    compared with), None if it is not stored."""
     with store.sessions() as session:
-        code = session.scalar(select(Enterprise.region_code).where(Enterprise.uscc == uscc))
-    return region_name(code) if code else None
+        row = session.execute(select(Enterprise.region_code, Enterprise.special_zone)
+                              .where(Enterprise.uscc == uscc)).first()
+    return tuple(row) if row is not None else None
 
 
 def region_code_for(name: str | None) -> str | None:
+    """A district given as code or name → its GB/T 2260 code (a special zone → its host's)."""
     if not name:
         return None
     try:
@@ -137,12 +140,17 @@ def region_code_for(name: str | None) -> str | None:
         return None
 
 
+def district_filter(code: str):
+    """Rows of enterprises in a district, or in a special zone, given by its scope code."""
+    return or_(Enterprise.region_code == code, Enterprise.special_zone == code)
+
+
 def scope_filters(principal: Principal) -> list:
     """Row scope of enterprise lists: an enterprise user its own USCC, staff their region."""
     if principal.role == "enterprise":
         return [Enterprise.uscc == (principal.uscc or "")]
-    if principal.role == "staff" and principal.region:
-        return [Enterprise.region_code == (region_code_for(principal.region) or "—")]
+    if principal.district_scoped:
+        return [district_filter(principal.region_code)]
     return []
 
 

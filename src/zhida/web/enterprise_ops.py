@@ -99,11 +99,14 @@ def reason_zh(reason: str) -> str:
     return reason
 
 
-def rejects_csv(request: Request, import_id: int) -> bytes:
+def rejects_csv(request: Request, principal: Principal, import_id: int) -> bytes:
+    """The rejects of an import ``principal`` may see (job_scope); any other id is "not found"."""
     from zhida.enterprises.tables import EnterpriseImport, ImportReject
+    from zhida.web import job_scope
 
     with request.app.state.store.sessions() as session:
-        if session.get(EnterpriseImport, import_id) is None:
+        if session.get(EnterpriseImport, import_id) is None or not job_scope.may_see_import(
+                request.app.state.store, principal, import_id):
             raise NotFound(f"导入记录 #{import_id} 不存在", field="import_id")
         rows = session.scalars(select(ImportReject).where(ImportReject.import_id == import_id)
                                .order_by(ImportReject.row, ImportReject.id)).all()

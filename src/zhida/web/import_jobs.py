@@ -118,10 +118,15 @@ def get(store, job_id: str) -> Job | None:
 
 
 def visible(store, principal: Principal, job_id: str) -> Job:
-    """The import job ``job_id`` if ``principal`` may see it (an admin, or who uploaded it)."""
+    """The import job ``job_id`` if ``principal`` may see it (an admin, who uploaded it, or staff
+    of the uploader's district: job_scope)."""
+    from zhida.web.job_scope import may_see_upload
+
     job = get(store, job_id)
-    if job is None or (principal.role != "admin" and job.params.get("principal", {}).get("user_id")
-                       != principal.user_id):
+    owner = job.params.get("principal", {}).get("user_id") if job is not None else None
+    with store.sessions() as session:
+        allowed = job is not None and may_see_upload(session, principal, owner)
+    if not allowed:
         raise NotFound(f"导入任务 {job_id} 不存在", field="job_id")
     return job
 

@@ -61,7 +61,8 @@ def main(job_id: str) -> int:
         if True:  # the server's supervising thread renews the lease while this process lives
             try:
                 result = import_file(upload, store, resume=True, batch_size=BATCH_SIZE, progress=progress,
-                                     source_name=params["file"], job_id=job_id, write_report=False)
+                                     source_name=params["file"], job_id=job_id, write_report=False,
+                                     region_code=_district(params.get("principal") or {}))
                 summary = {"import_id": result.import_id, "file": params["file"], "rows_read": result.rows_read,
                            "stored": result.stored, "rejected_rows": result.rejected_rows,
                            "already_imported": result.already_imported, "warnings": result.warnings}
@@ -80,6 +81,16 @@ def main(job_id: str) -> int:
         return 0
     finally:
         store.close()
+
+
+def _district(principal: dict) -> str | None:
+    """The district a staff uploader is limited to (rows outside it are rejected), else None.
+    An unknown district rejects every row rather than none."""
+    from zhida.enterprises import regions
+
+    if principal.get("role") != "staff" or not principal.get("region"):
+        return None
+    return regions.scope_code_or_none(principal["region"]) or "—"
 
 
 def _exit_with(parent: int) -> None:

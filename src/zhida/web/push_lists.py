@@ -15,7 +15,8 @@ from zhida.batch.pushlists import measure_lists
 from zhida.enterprises import industries
 from zhida.matching.match import load_default_policies
 from zhida.web.deps import Principal
-from zhida.web.enterprise_data import region_code_for, region_name
+from zhida.enterprises import regions
+from zhida.web.enterprise_data import region_name
 from zhida.web.jobs import BatchResult
 
 
@@ -30,11 +31,11 @@ def visible_measures(principal: Principal) -> list:
 def build(batch: BatchResult, principal: Principal, *, measure: str | None = None, region: str | None = None,
           industry: str | None = None, limit_per_measure: int | None = None) -> list[dict[str, Any]]:
     """One entry per measure: {measure_id, title, units, count, total, enterprises}."""
-    region_code = region_code_for(region) if region else None
+    region_code = regions.scope_code_or_none(region) if region else None
     if region and region_code is None:
         region_code = "—"  # an unknown district matches nothing, rather than everything
-    if principal.role == "staff" and principal.region:
-        own = region_code_for(principal.region) or "—"
+    if principal.district_scoped:
+        own = principal.region_code
         if region_code not in (None, own):
             return []
         region_code = own

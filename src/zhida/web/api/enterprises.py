@@ -69,8 +69,9 @@ def import_job(request: Request, job_id: str = Path(max_length=32),
 
 @router.get("/imports/{import_id}/rejects", responses={**LOOKUP_ERRORS, **_binary("text/csv", "拒收清单 CSV")},
             response_class=Response, summary="导入的拒收清单（CSV：行号、字段、值、原因）")
-def import_rejects(request: Request, import_id: RowId, _: Principal = Depends(require("enterprises", "import"))):
-    return Response(enterprise_ops.rejects_csv(request, import_id), media_type="text/csv; charset=utf-8",
+def import_rejects(request: Request, import_id: RowId,
+                   principal: Principal = Depends(require("enterprises", "import"))):
+    return Response(enterprise_ops.rejects_csv(request, principal, import_id), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="import-{import_id}-rejects.csv"'})
 
 

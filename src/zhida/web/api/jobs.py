@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
+from zhida.web import job_scope
 from zhida.web.as_of import parsed
 from zhida.web.api.enterprise_schemas import BatchStart, JobList, JobResults, JobView, MeasureCounts
 from zhida.web.deps import Principal, require
@@ -26,20 +27,27 @@ def start_batch(request: Request, body: BatchStart | None = None, principal: Pri
 
 
 @router.get("", response_model=JobList, responses=READ_ERRORS, summary="任务列表（最新在前）")
-def list_jobs(request: Request, _: Principal = Depends(runner)) -> JobList:
-    return JobList(items=[JobView(**j.view()) for j in request.app.state.jobs.all()])
+def list_jobs(request: Request, principal: Principal = Depends(runner)) -> JobList:
+    return JobList(items=[_view(request, principal, j) for j in request.app.state.jobs.all()])
 
 
 def _job(request: Request, job_id: str):
     job = request.app.state.jobs.get(job_id)
-    if job is None:
+    if job is None or job.kind != "batch":  # an import job is its uploader's: import-jobs/{id}
         raise NotFound(f"任务 {job_id} 不存在", field="job_id")
     return job
 
 
+def _view(request: Request, principal: Principal, job) -> JobView:
+    """The job as ``principal`` may see it: a district staff user's summary counts their district."""
+    latest = request.app.state.jobs.latest if principal.district_scoped and job.status == "completed" else None
+    result = latest if latest is not None and latest.run.key == job.summary.get("run") else None
+    return JobView(**job_scope.scoped_view(principal, job.view(), result))
+
+
 @router.get("/{job_id}", response_model=JobView, responses=LOOKUP_ERRORS, summary="任务进度")
-def get_job(request: Request, job_id: str, _: Principal = Depends(runner)) -> JobView:
-    return JobView(**_job(request, job_id).view())
+def get_job(request: Request, job_id: str, principal: Principal = Depends(runner)) -> JobView:
+    return _view(request, principal, _job(request, job_id))
 
 
 @router.post("/{job_id}/cancel", response_model=JobView, status_code=202, responses=WRITE_ERRORS,
@@ -52,18 +60,19 @@ def cancel_job(request: Request, job_id: str, principal: Principal = Depends(run
         raise Forbidden("只有管理员或启动该任务的工作人员可以取消任务")
     if not jobs.request_cancel(job_id):
         raise WebError(409, "conflict", f"任务 {job_id} 已结束（{STATUS_ZH.get(jobs.get(job_id).status, '')}），无法取消")
-    return JobView(**jobs.get(job_id).view())
+    return _view(request, principal, jobs.get(job_id))
 
 
 @router.get("/{job_id}/results", response_model=JobResults, responses=WRITE_ERRORS,
-            summary="任务结果：每项措施的符合、待确认、不符合企业数（任务完成前为 409）")
-def job_results(request: Request, job_id: str, _: Principal = Depends(runner)) -> JobResults:
+            summary="任务结果：每项措施的符合、待确认、不符合企业数（限定地区的工作人员只计本地区；任务完成前为 409）")
+def job_results(request: Request, job_id: str, principal: Principal = Depends(runner)) -> JobResults:
     job = _job(request, job_id)
     latest = request.app.state.jobs.latest
     if job.status != "completed":
         raise WebError(409, "conflict", f"任务 {job_id} 尚未完成（{STATUS_ZH.get(job.status, '')}）")
     if latest is None or latest.run.key != job.summary.get("run"):
         raise WebError(409, "conflict", f"任务 {job_id} 的结果已被更新的批量匹配取代")
+    enterprises, counts = job_scope.scoped_counts(principal, latest)
     measures = [MeasureCounts(measure_id=m, eligible=c["eligible"], undetermined=c["undetermined"],
-                              ineligible=c["ineligible"]) for m, c in sorted(latest.counts.items())]
-    return JobResults(job_id=job_id, as_of=latest.as_of.isoformat(), enterprises=latest.enterprises, measures=measures)
+                              ineligible=c["ineligible"]) for m, c in sorted(counts.items())]
+    return JobResults(job_id=job_id, as_of=latest.as_of.isoformat(), enterprises=enterprises, measures=measures)

@@ -78,8 +78,9 @@ def import_progress(request: Request, job_id: str = Path(max_length=32),
 
 
 @router.get("/enterprises/imports/{import_id}/rejects.csv")
-def import_rejects(request: Request, import_id: RowId, _: Principal = Depends(require("enterprises", "import"))):
-    return Response(enterprise_ops.rejects_csv(request, import_id), media_type="text/csv; charset=utf-8",
+def import_rejects(request: Request, import_id: RowId,
+                   principal: Principal = Depends(require("enterprises", "import"))):
+    return Response(enterprise_ops.rejects_csv(request, principal, import_id), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="import-{import_id}-rejects.csv"'})
 
 

@@ -73,7 +73,7 @@ def push_xlsx(request: Request, measure: str = Query("", max_length=128), region
         raise WebError(409, "conflict", "尚未完成批量匹配：请先运行批量匹配")
     lists = push_lists.build(batch, principal, measure=measure or None, region=region or None,
                              industry=industry or None)
-    filters = {"评估日": batch.as_of.isoformat(), "措施": measure or "全部", "地区": region or principal.region or "全部",
+    filters = {"评估日": batch.as_of.isoformat(), "措施": measure or "全部", "地区": region or principal.region_label or "全部",
                "行业": industry or "全部", "导出人": principal.username}
     return Response(push_list_xlsx(lists, filters), media_type=XLSX,
                     headers={"Content-Disposition": 'attachment; filename="push-list.xlsx"'})
