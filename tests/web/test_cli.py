@@ -39,7 +39,7 @@ def test_users_add(tmp_path):
         with store.sessions() as session:
             users = session.scalars(select(User)).all()
             assert [u.username for u in users] == ["chaoyang"]
-            assert users[0].units == ["区科委", "区财政局"] and users[0].region == "朝阳区"
+            assert users[0].units == ["区科委", "区财政局"] and users[0].region == "110105"  # stored as its GB/T 2260 code
             assert users[0].password_hash.startswith("$argon2id$")
             assert verify_password(users[0].password_hash, "secret-pass-1")
             entries = session.scalars(select(AuditEntry)).all()
@@ -97,3 +97,22 @@ def test_demo_without_serve_says_how_to_get_back_in_and_claims_no_batch(tmp_path
                            timeout=600)
     assert again.returncode == 0, again.stderr
     assert "密码未改" in again.stdout and "zhida users passwd admin" in again.stdout
+
+
+def test_users_add_region_as_code_or_name_means_the_same(tmp_path):
+    url = f"sqlite:///{tmp_path / 'z.sqlite3'}"
+    env = {**os.environ, "ZHIDA_DATABASE_URL": url, "ZHIDA_HOME": str(tmp_path), "PW": "secret-pass-1"}
+    by_code = _zhida("users", "add", "cy1", "--role", "staff", "--region", "110105", "--password-env", "PW", env=env)
+    assert by_code.returncode == 0, by_code.stderr
+    assert "朝阳区 110105" in by_code.stdout
+    by_name = _zhida("users", "add", "cy2", "--role", "staff", "--region", "北京市朝阳区", "--password-env", "PW",
+                     env=env)
+    assert by_name.returncode == 0, by_name.stderr
+    unknown = _zhida("users", "add", "cy3", "--role", "staff", "--region", "火星区", "--password-env", "PW", env=env)
+    assert unknown.returncode == 2 and "未知地区 火星区" in unknown.stderr
+    store = open_store(url)
+    try:
+        with store.sessions() as session:
+            assert {u.username: u.region for u in session.scalars(select(User))} == {"cy1": "110105", "cy2": "110105"}
+    finally:
+        store.close()

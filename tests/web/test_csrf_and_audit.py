@@ -83,7 +83,7 @@ def test_audit_log_records_changes_with_before_and_after(server, clients):
     assert entries["meta"]["total"] == 2
     update, create = entries["items"]  # newest first
     assert create["action"] == "create" and create["actor"] == "admin" and create["before"] is None
-    assert create["after"]["units"] == ["市财政局"] and create["after"]["region"] == "海淀区"
+    assert create["after"]["units"] == ["市财政局"] and create["after"]["region"] == "110108"  # as its code
     assert update["before"]["active"] is True and update["after"]["active"] is False
     assert "password" not in str(entries) or "password_hash" not in str(entries)
     assert "argon2" not in str(entries)

@@ -22,6 +22,7 @@ API_FAMILIES = [
     ("/api/v1/auth/me", ALL),
     ("/api/v1/users", ADMIN),
     ("/api/v1/audit", ADMIN),
+    ("/api/v1/jobs", OFFICIALS),
 ]
 PAGE_FAMILIES = [
     ("/policies", ALL),
@@ -152,3 +153,47 @@ def test_staff_region_lookup_is_pluggable(server, clients):
         assert clients["staff"].get(f"/api/v1/enterprises/{USCC_A}").status_code == 403
     finally:
         server.app.state.enterprise_region = previous
+
+
+# --- row scope beyond enterprises (issue 10 #7): imports, import rejects, jobs -------------
+
+SCOPE_ROLES = ["admin", "staff", "staff_units", "ent_a"]
+
+
+@pytest.fixture(scope="module")
+def staff_upload(server, clients):
+    """An import uploaded by the 朝阳区 staff user (one valid row, one outside 朝阳区)."""
+    from .conftest import make_uscc
+    from .enterprise_seed import seed
+    from .imports import finished_import
+    from .test_checkup_import import xlsx_bytes
+
+    seed(server.app)
+    content = xlsx_bytes([["统一社会信用代码", "企业名称", "所属区", "行业代码", "年度", "从业人员"],
+                          [make_uscc("91110105MA0RLE01A"), "北京朝阳角色矩阵有限公司", "朝阳区", "C3911", 2021, 9],
+                          [make_uscc("91110108MA0RLE02B"), "北京海淀角色矩阵有限公司", "海淀区", "C3911", 2021, 9]])
+    job = finished_import(clients["staff"], clients["staff"].post("/api/v1/enterprises/import",
+                                                                  files={"file": ("矩阵.xlsx", content)}))
+    assert job["status"] == "completed" and job["summary"]["rejected_rows"] == 1, job
+    return job
+
+
+# role → status for what the 朝阳区 staff user uploaded: admin and the uploader see it; staff of
+# another scope get 404 (as for an id that does not exist); enterprise users are refused (403).
+UPLOAD_SCOPE = {"admin": 200, "staff": 200, "staff_units": 404, "ent_a": 403}
+
+
+@pytest.mark.parametrize("role", SCOPE_ROLES)
+@pytest.mark.parametrize("template", ["/api/v1/enterprises/imports/{import_id}/rejects",
+                                      "/enterprises/imports/{import_id}/rejects.csv",
+                                      "/api/v1/enterprises/import-jobs/{job_id}"])
+def test_upload_scope_by_role(clients, staff_upload, role, template):
+    path = template.format(import_id=staff_upload["summary"]["import_id"], job_id=staff_upload["id"])
+    assert clients[role].get(path).status_code == UPLOAD_SCOPE[role], (role, path)
+
+
+@pytest.mark.parametrize("role", SCOPE_ROLES)
+def test_import_jobs_are_not_batch_jobs_by_role(clients, staff_upload, role):
+    # /api/v1/jobs/{id} serves batch jobs only: an upload (its file path, its uploader) is not shown there.
+    expected = 403 if role == "ent_a" else 404
+    assert clients[role].get(f"/api/v1/jobs/{staff_upload['id']}").status_code == expected

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from zhida.cli import app
+from zhida.enterprises import regions
 from zhida.errors import ZhidaError
 
 out = Console()
@@ -53,7 +54,7 @@ def users_add(
     username: str = typer.Argument(..., help="登录用户名"),
     role: str = typer.Option(..., "--role", help="admin | staff | enterprise"),
     unit: list[str] = typer.Option([], "--unit", help="部门用户的责任单位（可重复）"),
-    region: str = typer.Option(None, "--region", help="部门用户的地区"),
+    region: str = typer.Option(None, "--region", help="部门用户的地区：行政区划代码（110105）或名称（朝阳区），存为代码"),
     uscc: str = typer.Option(None, "--uscc", help="企业用户的统一社会信用代码"),
     display_name: str = typer.Option(None, "--name", help="姓名或企业名称"),
     password_env: str = typer.Option(
@@ -80,7 +81,7 @@ def users_add(
                            role=role, units=unit, region=region, uscc=uscc, display_name=display_name)
     finally:
         store.close()
-    scope = {"admin": "全部", "staff": "、".join(user["units"]) + (f"（{user['region']}）" if user["region"] else ""),
+    scope = {"admin": "全部", "staff": "、".join(user["units"]) + (f"（{regions.label(user['region'])} {user['region']}）" if user["region"] else ""),
              "enterprise": user["uscc"]}[user["role"]]
     out.print(f"已创建用户 {user['username']}（{user['role']}，范围：{scope}）", highlight=False)
 
