@@ -136,10 +136,14 @@ def test_checkup_fact_edit_and_xlsx_export(pg, imported):
 
 def test_batch_job_is_recorded_in_postgresql(pg, batch):
     server, clients = pg
-    assert batch["summary"]["enterprises"] == 402 and batch["summary"]["eligible_pairs"] > 0
+    city = clients["admin"].get(f"/api/v1/jobs/{batch['id']}").json()["summary"]
+    assert city["enterprises"] == 402 and city["eligible_pairs"] > 0
     results = clients["admin"].get(f"/api/v1/jobs/{batch['id']}/results").json()
     assert results["enterprises"] == 402
-    assert sum(m["eligible"] for m in results["measures"]) == batch["summary"]["eligible_pairs"]
+    assert sum(m["eligible"] for m in results["measures"]) == city["eligible_pairs"]
+    # The 朝阳区 staff user who started it sees their district's counts (issue 10 #7).
+    district = clients["staff"].get(f"/api/v1/jobs/{batch['id']}/results").json()
+    assert 0 < district["enterprises"] == batch["summary"]["enterprises"] < 402
     with server.app.state.store.sessions() as session:
         run = session.scalars(select(BatchRun).where(BatchRun.run_key == batch["summary"]["run"])).one()
         totals = dict(session.execute(select(BatchMeasureTotal.measure_id, BatchMeasureTotal.eligible)
