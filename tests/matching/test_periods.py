@@ -207,3 +207,20 @@ def test_a_bare_section_letter_keeps_manufacturing_decidable(policies):
     assert new_evaluator(facts, AS_OF, policies).lookup("manufacturing") is True
     retail = profile_to_facts(_profile(industry_code="F"), AS_OF)
     assert new_evaluator(retail, AS_OF, policies).lookup("manufacturing") is False
+
+
+def test_profile_judgements_change_results(policies):
+    from zhida.matching.match import match_enterprise as match
+
+    p = EnterpriseProfile.model_validate({**XINZHOU, "other_facts": {"chain_leader": True},
+                                          "figures": {"2021": {"other": {"local_sourcing_rate": "0.40"}},
+                                                      "2020": {"other": {"local_sourcing_rate": "0.30"}}}})
+    measure = [policies.measure("xz2022.chain-leader-local-sourcing-reward")]
+    open_result = match(p, AS_OF, measure, policies=policies)[0]
+    assert open_result.status == "eligible" and [o["id"] for o in open_result.open_criteria] == ["reward_rate"]
+    judged = p.model_copy(update={"judgements": EnterpriseProfile.model_validate(
+        {**XINZHOU, "judgements": {"open.reward_rate": {"met": False, "by": "市工信局", "on": "2022-12-01"}}}).judgements})
+    closed = match(judged, AS_OF, measure, policies=policies)[0]
+    assert closed.status == "ineligible" and closed.open_criteria == []
+    with pytest.raises(ValueError, match="open criterion id"):
+        EnterpriseProfile.model_validate({**XINZHOU, "judgements": {"Bad Id": {"met": True, "by": "x"}}})

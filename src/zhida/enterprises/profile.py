@@ -8,6 +8,7 @@ Money is Decimal yuan. The size class (大/中/小/微) is never stored here: it
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -79,6 +80,15 @@ class Qualification(_Strict):
     def valid_on(self, day: dt.date) -> bool:
         # An unknown bound is open: a certificate with no recorded end has not been seen to expire.
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+
+class Judgement(_Strict):
+    """A responsible unit's judgement of an open criterion (docs/measures.md "Judgements")."""
+
+    met: bool = Field(description="认定满足 (true) / 不满足 (false)")
+    by: str = Field(min_length=1, max_length=200, description="认定单位或人员，如 市经信局")
+    on: dt.date | None = Field(None, description="认定日期")
+    note: str | None = Field(None, max_length=2000, description="依据或说明")
 
 
 class EquipmentPurchase(_Strict):
@@ -202,6 +212,22 @@ class EnterpriseProfile(_Strict):
                     "range (2022-04-01..2022-12-31); years are int keys, the others canonical strings")
     qualifications: list[Qualification] | None = None
     events: list[Event] | None = None
+    judgements: dict[str, Judgement] = Field(
+        default_factory=dict,
+        description="open criterion id (rd_standard, or open.rd_standard) → a responsible unit's judgement")
+
+    @field_validator("judgements", mode="before")
+    @classmethod
+    def _judgement_ids(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        out = {}
+        for key, judged in value.items():
+            ident = str(key).removeprefix("open.")
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", ident):
+                raise ValueError(f"judgements: {key!r} is not an open criterion id (lower_snake_case, e.g. rd_standard)")
+            out[ident] = judged
+        return out
 
     @model_validator(mode="before")
     @classmethod

@@ -126,3 +126,27 @@ def _safe_cell(value: str | None) -> str:
 
 def download_name(uscc: str, suffix: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="checkup-{uscc}.{suffix}"'}
+
+
+def judge(request: Request, principal: Principal, uscc: str, criterion: str, met: bool, by: str | None,
+          on: date | None, note: str | None) -> tuple[checkup.Checkup, dict]:
+    """Record a responsible unit's judgement of open criterion ``criterion`` in the profile
+    (audited, under the row's lock) and re-check at once; Invalid if no measure has that criterion."""
+    from zhida.enterprises.profile import Judgement
+    from zhida.matching.match import load_default_policies
+
+    ident = criterion.removeprefix("open.")
+    known = {o.id for m in load_default_policies().measures.values() for o in m.open_criteria}
+    if ident not in known:
+        raise Invalid(f"未量化标准 {criterion} 不存在（见各措施的 open_criteria）", field="criterion")
+    units = "、".join(getattr(principal, "units", None) or ())
+    judged = Judgement(met=met, by=(by or "").strip() or (f"{principal.username}（{units}）" if units else principal.username),
+                       on=on or date.today(), note=note)
+
+    def change(profile):
+        return profile.model_copy(update={"judgements": {**profile.judgements, ident: judged}})
+
+    verdict = "满足" if met else "不满足"
+    updated = enterprise_data.edit_profile(request.app.state.store, principal, uscc, change, action="judge_open_criterion",
+                                           detail=f"认定未量化标准 {ident}：{verdict}（{judged.by}）")
+    return checkup.run(updated, as_of_of(request), request.app.state.checkups), judged.model_dump()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -60,6 +61,24 @@ class FactInput(BaseModel):
 class FactResult(BaseModel):
     uscc: str
     fact: str
+    revision: str = Field(description="修改后的画像版本（与响应头 ETag 相同）")
+    summary: CheckupSummary
+
+
+class JudgementInput(BaseModel):
+    met: bool = Field(description="认定满足 (true) / 不满足 (false)")
+    by: str | None = Field(None, max_length=200, description="认定单位（默认：当前用户及其单位）")
+    on: date | None = Field(None, description="认定日期（默认：今天）")
+    note: str | None = Field(None, max_length=2000, description="依据或说明")
+
+
+class JudgementResult(BaseModel):
+    uscc: str
+    criterion: str = Field(description="未量化标准的 id（open.<id>）")
+    met: bool
+    by: str
+    on: date | None
+    note: str | None
     revision: str = Field(description="修改后的画像版本（与响应头 ETag 相同）")
     summary: CheckupSummary
 

@@ -17,7 +17,8 @@ from zhida.web.checkup import engine_requests
 from zhida.web.as_of import as_of_param
 from zhida.web.api.common import Pagination, meta, pagination
 from zhida.web.api.enterprise_schemas import (CheckupReport, EnterpriseDetail, EnterpriseList, EnterpriseSummary,
-                                              FactInput, FactResult, ImportJobView)
+                                              FactInput, FactResult, ImportJobView, JudgementInput,
+                                              JudgementResult)
 from zhida.web.deps import Principal, enterprise_access, require
 from zhida.web.enterprise_data import StaleRevision
 from zhida.web.errors import CONDITIONAL_WRITE_ERRORS, LOOKUP_ERRORS, READ_ERRORS, WRITE_ERRORS, PreconditionFailed
@@ -125,6 +126,25 @@ async def supply_fact(request: Request, response: Response, body: FactInput,
     revision = checkup.enterprise.revision
     response.headers["ETag"] = f'"{revision}"'
     return FactResult(uscc=uscc, fact=body.fact, revision=revision, summary=checkup.summary)
+
+
+@router.put("/{uscc}/judgements/{criterion}", response_model=JudgementResult, responses=WRITE_ERRORS,
+            summary="责任单位认定一项未量化标准（open.<id>：满足/不满足；仅部门用户与管理员，记入审计日志），并立即重新体检")
+async def put_judgement(request: Request, response: Response, body: JudgementInput,
+                        criterion: str = Path(..., min_length=1, max_length=128, pattern=r"^(open\.)?[a-z][a-z0-9_]*$"),
+                        access: tuple[Principal, str] = Depends(enterprise_access("judgements", "write"))) -> JudgementResult:
+    principal, uscc = access
+
+    def work():
+        checkup, judged = enterprise_ops.judge(request, principal, uscc, criterion, body.met, body.by, body.on, body.note)
+        checkup.representations  # noqa: B018 - prepared in the thread
+        return checkup, judged
+
+    checkup, judged = await to_thread.run_sync(work, limiter=engine_requests(request.app.state))
+    revision = checkup.enterprise.revision
+    response.headers["ETag"] = f'"{revision}"'
+    return JudgementResult(uscc=uscc, criterion=criterion.removeprefix("open."), revision=revision,
+                           summary=checkup.summary, **judged)
 
 
 def entity_tags(if_match: str | None) -> tuple[str, ...] | None:
