@@ -254,7 +254,7 @@ def profile_to_facts(profile: EnterpriseProfile, as_of: dt.date,
             facts[name] = period_value(profile, name, periods.year(year)) if year >= 1 else None
         else:
             facts[name] = profile.other_facts.get(name)
-    for ident, judged in profile.judgements.items():  # open.<id>: the evaluators read it as judged
+    for ident, judged in (profile.judgements or {}).items():  # open.<id>: the evaluators read it as judged
         facts[f"open.{ident}"] = judged.met
     for name in period_names:
         base, spec = periods.split(name)

@@ -212,8 +212,8 @@ class EnterpriseProfile(_Strict):
                     "range (2022-04-01..2022-12-31); years are int keys, the others canonical strings")
     qualifications: list[Qualification] | None = None
     events: list[Event] | None = None
-    judgements: dict[str, Judgement] = Field(
-        default_factory=dict,
+    judgements: dict[str, Judgement] | None = Field(
+        None,
         description="open criterion id (rd_standard, or open.rd_standard) → a responsible unit's judgement")
 
     @field_validator("judgements", mode="before")
@@ -222,7 +222,7 @@ class EnterpriseProfile(_Strict):
         if not isinstance(value, dict):
             return value
         out = {}
-        for key, judged in value.items():
+        for key, judged in value.items():  # (None and {} both: nothing judged)
             ident = str(key).removeprefix("open.")
             if not re.fullmatch(r"[a-z][a-z0-9_]*", ident):
                 raise ValueError(f"judgements: {key!r} is not an open criterion id (lower_snake_case, e.g. rd_standard)")

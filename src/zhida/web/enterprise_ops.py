@@ -144,7 +144,7 @@ def judge(request: Request, principal: Principal, uscc: str, criterion: str, met
                        on=on or date.today(), note=note)
 
     def change(profile):
-        return profile.model_copy(update={"judgements": {**profile.judgements, ident: judged}})
+        return profile.model_copy(update={"judgements": {**(profile.judgements or {}), ident: judged}})
 
     verdict = "满足" if met else "不满足"
     updated = enterprise_data.edit_profile(request.app.state.store, principal, uscc, change, action="judge_open_criterion",
