@@ -157,9 +157,23 @@ def coverage(as_json: bool = typer.Option(False, "--json"), policies_dir: Option
             else:
                 what = "[red]not encoded: no reason given[/red]"
             out.print(f"  {row['clause']:<10} {what}")
+        b = doc["benefits"]
+        out.print(f"  benefit sentences: {b['encoded']}/{b['spans']} encoded, {b['not_encoded']} with a reason, "
+                  f"{b['open']} open")
+        for span in doc["benefit_spans"]:
+            if span["status"] == "encoded":
+                what = ", ".join(span["measures"])
+            elif span["status"] == "not_encoded":
+                what = f"not encoded: {span['reason']}"
+            else:
+                what = "[red]not encoded: no measure and no reason[/red]"
+            out.print(f"    {span['clause']:<8} #{span['index']} {span['text'][:48]}… → {what}")
     totals = report["totals"]
     out.print(f"{totals['encoded']}/{totals['leaves']} leaf clauses encoded, {totals['not_encoded']} not encoded "
               f"with a reason, {totals['missing']} without either")
+    b = report["benefits"]
+    out.print(f"{b['encoded']}/{b['spans']} benefit sentences encoded, {b['not_encoded']} not encoded with a reason, "
+              f"{b['open']} without either (coverage counts benefits, not clauses)")
 
 
 @app.command("check")

@@ -16,7 +16,7 @@ def coverage_report(policies) -> dict:
                 ids = encoded.setdefault((src.document, leaf), [])
                 if measure.id not in ids:
                     ids.append(measure.id)
-    reasons = {(n.document, n.clause): n for n in policies.not_encoded}
+    reasons = {(n.document, n.clause): n for n in policies.not_encoded if n.span is None}
     documents = []
     totals = {"leaves": 0, "encoded": 0, "not_encoded": 0, "missing": 0}
     for key in policies.library.keys():
@@ -37,4 +37,13 @@ def coverage_report(policies) -> dict:
             totals[k] += counts[k]
         documents.append({"document": key, "doc_number": doc.doc_number, **counts, "clauses": rows,
                           "pipeline": doc.pipeline})
-    return {"documents": documents, "totals": totals}
+    # benefits, not clauses: every benefit-giving sentence and whether a measure quotes it
+    from zhida.rules.benefit_spans import benefit_spans, span_counts
+
+    spans = benefit_spans(policies)
+    for d in documents:
+        mine = [s for s in spans if s.document == d["document"]]
+        d["benefit_spans"] = [{"clause": s.clause, "index": s.index, "text": s.text, "status": s.status,
+                               "measures": s.measures, "reason": s.reason} for s in mine]
+        d["benefits"] = span_counts(mine)
+    return {"documents": documents, "totals": totals, "benefits": span_counts(spans)}

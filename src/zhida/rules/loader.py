@@ -266,8 +266,12 @@ def _load_measure_file(path: Path, policies: Policies) -> tuple[list[m.Measure],
             raise RuleError(where, "each entry is {clause, reason, note}")
         if item.get("reason") not in m.NOT_ENCODED_REASONS:
             raise RuleError(f"{where} reason", f"{item.get('reason')!r} is not one of {', '.join(m.NOT_ENCODED_REASONS)}")
-        policies.library.get(document).clause_text(str(item["clause"]), where)
-        not_encoded.append(m.NotEncoded(document, str(item["clause"]), item["reason"], item.get("note"), path.name))
+        text = policies.library.get(document).clause_text(str(item["clause"]), where)
+        span = item.get("span")  # one benefit sentence of the clause (its words), not the whole clause
+        if span is not None and squash(str(span)) not in squash(text):
+            raise RuleError(f"{where} span", f"not found in the clause: {str(span)[:40]!r}")
+        not_encoded.append(m.NotEncoded(document, str(item["clause"]), item["reason"], item.get("note"), path.name,
+                                        None if span is None else str(span)))
     return measures, not_encoded
 
 

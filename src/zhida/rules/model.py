@@ -138,3 +138,4 @@ class NotEncoded:
     reason: str
     note: str | None = None
     file: str = ""
+    span: str | None = None  # the words of one benefit sentence it explains; None = the whole clause
