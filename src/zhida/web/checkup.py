@@ -24,7 +24,7 @@ import orjson
 
 from zhida.matching.match import load_default_policies, match_enterprise
 from zhida.matching.report import report_bytes, summary_json
-from zhida.rules.totals import totals_rows
+from zhida.rules.totals import LABEL_ZH, totals_rows
 from zhida.web import checkup_http
 from zhida.web.enterprise_data import StoredEnterprise
 from zhida.web.fact_edit import field_for
@@ -172,7 +172,8 @@ def _compute(enterprise: StoredEnterprise, as_of: date) -> Checkup:
 def _view(result: dict[str, Any]) -> dict[str, Any]:
     return {**result, "status_zh": STATUS_ZH[result["status"]], "period_zh": PERIOD_ZH.get(result["period"], ""),
             "application_zh": APPLICATION_ZH.get(result["application"], result["application"]),
-            "unlock": [n["text"] for n in result["near_miss"] if n.get("text")]}
+            "unlock": [n["text"] for n in result["near_miss"] if n.get("text")],
+            "counted_zh": LABEL_ZH.get(result.get("counted_as") or "", "")}
 
 
 def _groups(results: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
