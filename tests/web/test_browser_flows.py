@@ -114,3 +114,24 @@ def test_what_if_draws_the_chart(server, page):
     page.locator("#whatif-value").fill("abc")
     page.locator("#whatif-run").click()
     expect(page.locator("#whatif-error")).to_contain_text("不是数字")
+
+
+def test_a_fact_form_made_stale_by_another_edit_shows_the_conflict(server, page):
+    """Issue 10 #1: the form carries the revision it showed; a save by somebody else in between
+    answers 409 and the page shows the current profile with a Chinese conflict message."""
+    from zhida.web import enterprise_data, fact_edit
+    from zhida.web.deps import Principal
+
+    page.goto(server.url + f"/enterprises/{USCC_C}")
+    row = page.locator(".fact-row:has(select[name=value])").first
+    fact = row.get_attribute("data-fact")
+    other = Principal(0, "other", "admin", None, (), None, None)
+    enterprise_data.edit_profile(server.app.state.store, other, USCC_C,
+                                 lambda p: fact_edit.supply(p, "employees", 321, server.app.state.as_of),
+                                 action="supply_fact", detail="test: an edit by somebody else")
+    row.get_by_role("button", name="保存并重新体检").click()
+    expect(page.locator("#fact-error")).to_contain_text("已被他人修改")
+    page.screenshot(path=SHOTS / "14-fact-conflict.png", full_page=True)
+    # The page now shows the current revision: saving again goes through.
+    page.locator(f".fact-row[data-fact='{fact}']").get_by_role("button", name="保存并重新体检").click()
+    expect(page.locator("#fact-notice")).to_contain_text("已保存并重新体检")
