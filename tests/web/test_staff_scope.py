@@ -60,6 +60,8 @@ def test_region_given_as_code_or_name_means_the_same(scoped):
         assert _regions(client) == {"朝阳区"}, name
     assert scoped["hd_staff"].get(f"/api/v1/enterprises/{USCC_B}").status_code == 200
     assert scoped["hd_staff"].get(f"/api/v1/enterprises/{USCC_A}").status_code == 403
+    assert "朝阳区（110105）" in scoped["cy_code"].get("/account").text  # shown by name, code beside it
+    assert "朝阳区（110105）" in scoped["admin"].get("/account/users").text
 
 
 def test_an_unknown_region_is_refused_when_the_user_is_made(server):

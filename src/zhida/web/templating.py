@@ -18,6 +18,16 @@ def _zh_date(value) -> str:
     return text
 
 
+def _region_label(code) -> str:
+    """A stored region code as 名称（代码）: users see 朝阳区, the code stays visible."""
+    from zhida.enterprises import regions
+
+    if not code:
+        return "—"
+    name = regions.label(str(code))
+    return name if name == code else f"{name}（{code}）"
+
+
 COVERAGE_ZH = {"encoded": "已编码", "not_encoded": "不编码", "open": "未编码", "unknown": "规则未接入"}
 
 
@@ -32,6 +42,7 @@ def make_templates(directory: Path) -> Jinja2Templates:
         lstrip_blocks=True,
     )
     env.filters["zh_date"] = _zh_date
+    env.filters["region_label"] = _region_label
     env.globals["COVERAGE_ZH"] = COVERAGE_ZH
     # tojson still escapes < > & ' (HTML-safe); Chinese stays readable instead of \uXXXX.
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
