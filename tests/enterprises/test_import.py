@@ -101,14 +101,14 @@ def test_duplicate_against_the_store_and_reimport_does_not_duplicate(tmp_path, s
         assert session.scalar(select(func.count()).select_from(Enterprise)) == 2
 
 
-def test_size_column_is_ignored_with_a_warning_and_size_is_derived(tmp_path, store):
+def test_size_column_is_a_declared_class_and_the_derived_class_wins(tmp_path, store):
     path = write_csv(tmp_path / "s.csv", [[code(1), "甲", "亦庄", "C3911", "300", "2000", "2021", "微型"]],
                      header=HEADER + ["企业规模"])
-    result = import_file(path, store)
-    assert any("企业规模" in w and "derived" in w for w in result.warnings)
+    import_file(path, store)
     with store.transaction() as session:
         row = session.scalars(select(Enterprise)).one()
         assert (row.size_class, row.size_class_year, row.special_zone) == ("medium", 2021, "bda")
+        assert row.profile_json["declared_size"]["size_class"] == "micro"  # kept with its source, not used
 
 
 def test_missing_year_and_unknown_unit_are_reported(tmp_path, store):

@@ -74,3 +74,21 @@ def test_example_profiles_use_periods():
         profile = EnterpriseProfile.from_json(path.read_bytes())
         with_periods += len([k for k in profile.figures if k != 2021]) > 0
     assert with_periods == 5
+
+
+def test_declared_size_class_is_read_with_its_source_and_used_only_where_figures_cannot_decide():
+    from zhida.enterprises.facts import profile_to_facts
+    from zhida.matching.evaluator import new_evaluator
+
+    plan, warnings = plan_columns(["统一社会信用代码", "企业名称", "所属区县", "行业代码", "企业规模"], {})
+    assert warnings == []
+    profile, errors = row_to_profile(["91140902MA0K7L2DXK", "样例", "忻府区", "C1311", "小型"], plan, None)
+    assert errors == [] and profile.declared_size.size_class == "small"
+    assert "企业规模" in profile.declared_size.source
+    policies = load_default_policies()
+    day = dt.date(2022, 12, 31)
+    facts = profile_to_facts(profile, day)
+    assert new_evaluator(facts, day, policies).lookup("small_micro_300") is True  # no figures: declared
+    big = profile.model_copy(update={"figures": {2021: profile.model_validate(
+        {**profile.model_dump(mode="json"), "figures": {"2021": {"employees": 2000, "revenue": "500000000"}}}).figures[2021]}})
+    assert new_evaluator(profile_to_facts(big, day), day, policies).lookup("small_micro_300") is False  # figures win

@@ -78,6 +78,16 @@ def show_command(
     for year, f in sorted((y, f) for y, f in profile.figures.items() if isinstance(y, int)):
         size = derive_size_class(profile.industry_code, f.employees, f.revenue, f.total_assets)
         err.print(f"{year}: {SIZE_LABELS.get(size, '无法判定 (undetermined)')}")
+    if profile.declared_size is not None:
+        from zhida.enterprises.importer import sized_figures
+
+        year, f = sized_figures(profile)
+        derived = derive_size_class(profile.industry_code, f.employees, f.revenue, f.total_assets) if f else None
+        declared = profile.declared_size
+        line = f"申报规模: {SIZE_LABELS.get(declared.size_class)}（来源：{declared.source}）"
+        if derived is not None and derived != declared.size_class:
+            line += f" — 与按{year}年数据判定的 {SIZE_LABELS.get(derived)} 不一致，以数据判定为准"
+        err.print(line)
     day = _date(as_of, "--as-of") if as_of else dt.date.today()
     unused = unused_figures(profile, day, load_default_policies())
     for u in unused:

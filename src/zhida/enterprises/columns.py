@@ -137,14 +137,12 @@ def plan_columns(headers: list[Any], mapping: dict) -> tuple[list[Column], list[
         if not header:
             continue
         column = _plan_one(index, header, explicit.get(header))
-        if column.kind == "size":
-            warnings.append(f"column '{header}' ignored: the size class is derived from the figures (300号), not read")
-        elif column.kind == "ignored":
+        if column.kind == "ignored":
             warnings.append(f"column '{header}' ignored: not a known field (map it with --mapping)")
         plan.append(column)
     seen: dict[tuple, str] = {}
     for c in plan:
-        if c.kind in ("ignored", "size"):
+        if c.kind == "ignored":
             continue
         key = (c.kind, c.target, c.year)
         if key in seen:
@@ -316,7 +314,10 @@ def row_to_profile(cells: list[Any], plan: list[Column], default_year: int | Non
                 errors.append((c.header, text(cell(c)), str(exc)))
     for c in plan:
         value = cell(c)
-        if c.kind in ("ignored", "size", "year") or blank(value):
+        if c.kind in ("ignored", "year") or blank(value):
+            continue
+        if c.kind == "size":  # a declared class, used only where the figures cannot decide (300号)
+            data["declared_size"] = {"size_class": text(value), "source": f"导入表格“{c.header}”列"}
             continue
         try:
             _read(c, value, data, figures, quals, year)

@@ -203,7 +203,8 @@ EXTRACTORS: dict[str, Callable[[EnterpriseProfile, dt.date], Any]] = {
     "region_code": lambda p, d: p.region_code,
     "special_zone": _special_zone,
     "industry_code": _industry_digits,
-    "industry_section": lambda p, d: p.industry_code[:1] or None,  # kept when only the 门类 is given
+    "industry_section": lambda p, d: p.industry_code[:1] or None,
+    "declared_size_class": lambda p, d: p.declared_size.size_class if p.declared_size else None,  # kept when only the 门类 is given
     "ownership": lambda p, d: p.ownership,
     "taxpayer_type": lambda p, d: p.taxpayer_type,
     "listing_status": _listing_status,

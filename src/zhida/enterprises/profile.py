@@ -82,6 +82,24 @@ class Qualification(_Strict):
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
 
+SizeClass = Literal["large", "medium", "small", "micro"]
+SIZE_WORDS = {"大型": "large", "中型": "medium", "小型": "small", "微型": "micro",
+              "大": "large", "中": "medium", "小": "small", "微": "micro"}
+
+
+class DeclaredSize(_Strict):
+    """A size class stated by someone (统计局划型, the enterprise's declaration), with its source.
+    Used only where the figures cannot decide the class (300号); the derived class wins."""
+
+    size_class: SizeClass
+    source: str = Field(min_length=1, max_length=200, description="来源，如 统计局2022年划型、企业自行申报")
+
+    @field_validator("size_class", mode="before")
+    @classmethod
+    def _words(cls, value: Any) -> Any:
+        return SIZE_WORDS.get(value.strip(), value) if isinstance(value, str) else value
+
+
 class Judgement(_Strict):
     """A responsible unit's judgement of an open criterion (docs/measures.md "Judgements")."""
 
@@ -212,6 +230,7 @@ class EnterpriseProfile(_Strict):
                     "range (2022-04-01..2022-12-31); years are int keys, the others canonical strings")
     qualifications: list[Qualification] | None = None
     events: list[Event] | None = None
+    declared_size: DeclaredSize | None = Field(None, description="企业规模 as declared, with its source")
     judgements: dict[str, Judgement] | None = Field(
         None,
         description="open criterion id (rd_standard, or open.rd_standard) → a responsible unit's judgement")
