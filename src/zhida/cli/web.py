@@ -118,3 +118,28 @@ def users_passwd(
     finally:
         store.close()
     out.print(f"已重设用户 {user['username']} 的密码（原有会话已失效）", highlight=False)
+
+
+audit_app = typer.Typer(help="审计日志：校验哈希链。", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify(database_url: str = typer.Option(None, "--database-url")) -> None:
+    """校验审计日志的哈希链：报告第一条被修改、删除或插入的条目；完好时打印链头哈希（请另行留存以便日后比对）。"""
+    from zhida.store import open_store
+    from zhida.web import tables  # noqa: F401
+    from zhida.web.audit_chain import verify
+
+    store = open_store(database_url)
+    try:
+        with store.sessions() as session:
+            verdict = verify(session)
+    finally:
+        store.close()
+    if verdict.intact:
+        out.print(f"审计日志完好：{verdict.entries} 条，链头哈希 {verdict.head_hash}", highlight=False)
+        return
+    where = f"第 {verdict.broken_at} 条" if verdict.broken_at is not None else "链尾"
+    out.print(f"审计日志已被篡改：{where}：{verdict.reason}", highlight=False)
+    raise typer.Exit(1)

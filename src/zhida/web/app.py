@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from zhida import config
 from zhida.errors import ZhidaError
 from zhida.store import open_store
-from zhida.web import tables  # noqa: F401 - registers the web tables on the store's Base
+from zhida.web import audit, tables  # noqa: F401 - tables registers the web tables on the store's Base
 from zhida.web import invalid_request, openapi_errors
 from zhida.web.assets import VENDOR_FILES, missing_vendor_files
 from zhida.web.csrf import csrf_protect
@@ -66,7 +66,8 @@ def create_app(database_url: str | None = None, *, secret: bytes | None = None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
         dependencies=[Depends(csrf_protect)],
-        responses={403: {"model": ErrorBody, "description": "无权访问或 CSRF 校验失败"}},
+        responses={403: {"model": ErrorBody, "description": "无权访问或 CSRF 校验失败"},
+                   413: {"model": ErrorBody, "description": "请求内容过大（各路由上限见 body_limits.LIMITS）"}},
     )
     app.state.store = store
     app.state.secret = secret or load_secret()
@@ -142,6 +143,8 @@ class HeadersAndSeed:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        client = scope.get("client")
+        audit.CLIENT.set(client[0] if client else None)  # "from where" of every audit entry
         seed = _cookie(scope, ANON_COOKIE)
         fresh = None if seed else new_token()
         scope.setdefault("state", {})["anon_seed"] = seed or fresh
@@ -178,8 +181,10 @@ def wants_json(request: Request) -> bool:
 
 def _error_response(request: Request, error: WebError) -> JSONResponse | HTMLResponse | RedirectResponse:
     if wants_json(request):
-        headers = {"WWW-Authenticate": "Cookie"} if error.status == 401 else None
-        return JSONResponse(error.body(), status_code=error.status, headers=headers)
+        headers = {"WWW-Authenticate": "Cookie"} if error.status == 401 else {}
+        if getattr(error, "retry_after", None):
+            headers["Retry-After"] = str(error.retry_after)
+        return JSONResponse(error.body(), status_code=error.status, headers=headers or None)
     if error.status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         if request.headers.get("HX-Request"):  # htmx: ask the browser to go to the login page

@@ -1,11 +1,14 @@
-"""The audit log: every change records who, when, what, and the JSON before and after.
+"""The audit log: every change, export and security event records who, when, what, from where
+(the client's address) and the JSON before and after; entries are hash-chained (audit_chain).
 
 ``record`` is called inside the same transaction as the change it describes, so a change
-and its audit entry are committed together or not at all.
+and its audit entry are committed together or not at all; ``event`` records something that
+changes nothing (a login, an export) in a transaction of its own.
 """
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import datetime, timezone
 from typing import Any
 
@@ -13,7 +16,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zhida.store.database import Store
+from zhida.web import audit_chain
 from zhida.web.tables import AuditEntry
+
+# The address of the client of the request being served (set by the app's outermost middleware,
+# after uvicorn applied the forwarded headers of a trusted proxy); None on the command line.
+CLIENT: ContextVar[str | None] = ContextVar("zhida_audit_client", default=None)
 
 
 def record(
@@ -27,6 +35,7 @@ def record(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
     detail: str | None = None,
+    client: str | None = None,
 ) -> AuditEntry:
     entry = AuditEntry(
         at=datetime.now(timezone.utc),
@@ -38,10 +47,25 @@ def record(
         before=before,
         after=after,
         detail=detail,
+        client=(client or CLIENT.get() or None),
     )
-    session.add(entry)
-    session.flush()
+    audit_chain.append(session, entry)
     return entry
+
+
+def event(store: Store, *, actor: str, actor_id: int | None, action: str, entity: str, entity_id: str,
+          detail: str | None = None, after: dict[str, Any] | None = None) -> None:
+    """An entry for something that changes no data (login, logout, export, what-if, …)."""
+    with store.transaction() as session:
+        record(session, actor=actor[:128], actor_id=actor_id, action=action, entity=entity,
+               entity_id=str(entity_id)[:255], before=None, after=after, detail=detail)
+
+
+def by(store: Store, principal, action: str, entity: str, entity_id: str, detail: str | None = None,
+       after: dict[str, Any] | None = None) -> None:
+    """``event`` done by a logged-in principal (deps.Principal)."""
+    event(store, actor=principal.username, actor_id=principal.user_id, action=action, entity=entity,
+          entity_id=entity_id, detail=detail, after=after)
 
 
 def entry_json(entry: AuditEntry) -> dict[str, Any]:
@@ -56,6 +80,7 @@ def entry_json(entry: AuditEntry) -> dict[str, Any]:
         "before": entry.before,
         "after": entry.after,
         "detail": entry.detail,
+        "client": entry.client,
     }
 
 

@@ -17,9 +17,8 @@ from sqlalchemy import delete, select
 from zhida.enterprises import regions
 from zhida.errors import ZhidaError
 from zhida.store.database import Store
-from zhida.web import audit
+from zhida.web import audit, password_policy
 from zhida.web.security import (
-    MIN_PASSWORD_LENGTH,
     burn_verify_time,
     hash_password,
     new_token,
@@ -107,8 +106,8 @@ def create_user(
     username = (username or "").strip()
     if not USERNAME.fullmatch(username):
         raise ZhidaError("username", "用户名应为2-64位字母、数字或 _ . - @")
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ZhidaError("password", f"密码至少 {MIN_PASSWORD_LENGTH} 位")
+    if (problem := password_policy.check(password)) is not None:
+        raise ZhidaError("password", problem)
     units, region, uscc = _clean_scope(role, units, region, uscc)
     with store.transaction() as session:
         if session.scalar(select(User.id).where(User.username == username)) is not None:
@@ -152,8 +151,8 @@ def set_active(store: Store, actor: Actor, user_id: int, active: bool) -> dict[s
 
 
 def change_password(store: Store, actor: Actor, user_id: int, current: str, new: str) -> None:
-    if len(new or "") < MIN_PASSWORD_LENGTH:
-        raise ZhidaError("new_password", f"新密码至少 {MIN_PASSWORD_LENGTH} 位")
+    if (problem := password_policy.check(new)) is not None:
+        raise ZhidaError("new_password", f"新{problem}" if problem.startswith("密码至少") else problem)
     with store.transaction() as session:
         user = session.get(User, user_id)
         if user is None or not verify_password(user.password_hash, current or ""):
@@ -169,8 +168,8 @@ def change_password(store: Store, actor: Actor, user_id: int, current: str, new:
 
 def reset_password(store: Store, actor: Actor, username: str, new: str) -> dict[str, Any]:
     """An administrator's reset (`zhida users passwd`): no current password; every session ends."""
-    if len(new or "") < MIN_PASSWORD_LENGTH:
-        raise ZhidaError("password", f"密码至少 {MIN_PASSWORD_LENGTH} 位")
+    if (problem := password_policy.check(new)) is not None:
+        raise ZhidaError("password", problem)
     with store.transaction() as session:
         user = session.scalar(select(User).where(User.username == (username or "").strip()))
         if user is None:

@@ -13,7 +13,7 @@ from fastapi import Request, UploadFile
 from sqlalchemy import select
 
 from zhida.errors import DataError
-from zhida.web import checkup, enterprise_data, fact_edit
+from zhida.web import audit, checkup, enterprise_data, fact_edit
 from zhida.web.deps import Principal
 from zhida.web.errors import Invalid, NotFound
 
@@ -82,6 +82,11 @@ async def start_import(request: Request, principal: Principal, upload: UploadFil
     from zhida.web import import_jobs
 
     return await import_jobs.start(request.app.state.store, principal, upload)
+
+
+def audit_export(request: Request, principal: Principal, uscc: str, kind: str, as_of: date | None = None) -> None:
+    audit.by(request.app.state.store, principal, "export", "enterprise", uscc,
+             detail=f"导出政策体检 {kind}（评估日 {as_of_of(request, as_of)}）")
 
 
 def reason_zh(reason: str) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from zhida.batch.pushlists import measure_lists
 from zhida.enterprises import industries
 from zhida.matching.match import load_default_policies
+from zhida.web import audit
 from zhida.web.deps import Principal
 from zhida.enterprises import regions
 from zhida.web.enterprise_data import region_name
@@ -81,3 +82,10 @@ def by_unit(lists: list[dict[str, Any]], principal: Principal) -> list[tuple[str
             groups.setdefault(unit, []).append(entry)
     own = set(principal.units) if principal.role == "staff" else set()
     return sorted(groups.items(), key=lambda kv: (kv[0] not in own, -sum(e["count"] for e in kv[1]), kv[0]))
+
+
+def audit_export(request, principal: Principal, lists, filters: dict[str, str]) -> None:
+    rows = sum(len(entry.get("enterprises", ())) for entry in lists) if isinstance(lists, list) else None
+    audit.by(request.app.state.store, principal, "export", "push_list", filters.get("措施", "全部"),
+             detail="导出推送名单 XLSX（" + "，".join(f"{k} {v}" for k, v in filters.items() if k != "导出人") + "）",
+             after={"filters": filters, "rows": rows})

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import threading
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -24,25 +25,31 @@ SESSION_COOKIE = "zhida_session"
 ANON_COOKIE = "zhida_anon"  # seed for the CSRF token of a visitor not logged in yet (login form)
 CSRF_HEADER = "X-CSRF-Token"  # htmx and API clients send the token here
 CSRF_FIELD = "csrf_token"  # HTML forms send it as a hidden field
-MIN_PASSWORD_LENGTH = 8
 
 _hasher = PasswordHasher()
+# argon2 takes 64 MiB per hash (RFC 9106 low-memory profile): at most this many at once in a
+# process, whoever asks (80 concurrent logins once took 900 MiB). The login route also waits
+# for a slot without holding a worker thread (login.py).
+MAX_CONCURRENT_HASHES = 2
+_hash_slots = threading.BoundedSemaphore(MAX_CONCURRENT_HASHES)
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    with _hash_slots:
+        return _hasher.hash(password)
 
 
 def verify_password(stored_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(stored_hash, password)
+        with _hash_slots:
+            return _hasher.verify(stored_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
 
 # A fixed hash to verify against when the user does not exist: the answer takes as long either
 # way, so response time does not reveal which usernames exist.
-_DUMMY_HASH = _hasher.hash("zhida-no-such-user")
+_DUMMY_HASH = hash_password("zhida-no-such-user")
 
 
 def burn_verify_time(password: str) -> None:

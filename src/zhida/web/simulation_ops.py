@@ -9,7 +9,7 @@ from fastapi import Request
 
 from zhida.errors import DataError, RuleError
 from zhida.matching.match import load_default_policies
-from zhida.web import population, whatif
+from zhida.web import audit, population, whatif
 from zhida.web.deps import Principal
 from zhida.web.errors import Invalid, NotFound, WebError
 from zhida.web.push_lists import visible_measures
@@ -65,6 +65,9 @@ def run(request: Request, principal: Principal, measure_id: str, parameter: str,
                        region_code=region)
     except RuleError as exc:
         raise Invalid(f"参数 {parameter} 无法调整：{exc.reason}", field="parameter") from None
+    audit.by(request.app.state.store, principal, "whatif", "measure", m.id,
+             detail=f"模拟测算 {parameter} = {new_value}（评估日 {as_of}）",
+             after={"parameter": parameter, "value": str(new_value), "as_of": as_of.isoformat(), "region": region})
     return {"measure_id": m.id, "title": m.title, "parameter": parameter, "where": chosen.where if chosen else parameter,
             "baseline_value": chosen.value if chosen else None, "reform_value": new_value, "as_of": as_of.isoformat(),
             **whatif.shaped(sim, m.id, TOP)}

@@ -169,8 +169,9 @@ def _supplied(request: Request, principal: Principal, uscc: str, body: FactInput
             summary="导出政策体检结果（XLSX）")
 def export_xlsx(request: Request, as_of: date | None = AS_OF,
                 access: tuple[Principal, str] = Depends(enterprise_access("exports", "read"))):
-    _, uscc = access
+    principal, uscc = access
     checkup = enterprise_ops.run_checkup(request, uscc, as_of)
+    enterprise_ops.audit_export(request, principal, uscc, "XLSX", as_of)
     return Response(checkup_xlsx(checkup), media_type=XLSX,
                     headers=enterprise_ops.download_name(uscc, "xlsx"))
 
@@ -179,7 +180,8 @@ def export_xlsx(request: Request, as_of: date | None = AS_OF,
             responses={**LOOKUP_ERRORS, **_binary("application/pdf", "体检报告 PDF")}, summary="导出政策体检报告（PDF）")
 def export_pdf(request: Request, as_of: date | None = AS_OF,
                access: tuple[Principal, str] = Depends(enterprise_access("exports", "read"))):
-    _, uscc = access
+    principal, uscc = access
     checkup = enterprise_ops.run_checkup(request, uscc, as_of)
+    enterprise_ops.audit_export(request, principal, uscc, "PDF", as_of)
     return Response(checkup_pdf(checkup, request.app.state.templates), media_type="application/pdf",
                     headers=enterprise_ops.download_name(uscc, "pdf"))

@@ -4,10 +4,11 @@ Job state is read from the store, so any worker process answers for a job any ot
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 
 from fastapi import APIRouter, Depends, Request
 
-from zhida.web import job_scope
+from zhida.web import audit, job_scope
 from zhida.web.as_of import parsed
 from zhida.web.api.enterprise_schemas import BatchStart, JobList, JobResults, JobView, MeasureCounts
 from zhida.web.deps import Principal, require
@@ -22,8 +23,19 @@ runner = require("push", "read")  # batch runs feed the push lists: officials on
              summary="启动批量匹配（全部企业 × 全部措施，后台执行；已有任务在运行时返回该任务）")
 def start_batch(request: Request, body: BatchStart | None = None, principal: Principal = Depends(runner)) -> JobView:
     as_of = (parsed(body.as_of) if body is not None else None) or request.app.state.as_of
+    asked = datetime.now(timezone.utc)
     job = request.app.state.jobs.start_batch(request.app.state.store, as_of, principal.username, principal.user_id)
+    audit_batch_start(request, principal, job, asked)
     return JobView(**job.view())
+
+
+def audit_batch_start(request: Request, principal: Principal, job, asked: datetime) -> None:
+    """Every start request is audited, saying whether it started a job or found one running."""
+    created = job.created_at if job.created_at.tzinfo else job.created_at.replace(tzinfo=timezone.utc)
+    started = created >= asked and job.created_by == principal.username
+    audit.by(request.app.state.store, principal, "batch_start", "job", job.id,
+             detail=(f"启动批量匹配（评估日 {job.params.get('as_of', '')}）" if started
+                     else f"请求启动批量匹配：已有任务在运行（{job.created_by} 启动）"))
 
 
 @router.get("", response_model=JobList, responses=READ_ERRORS, summary="任务列表（最新在前）")
@@ -60,6 +72,7 @@ def cancel_job(request: Request, job_id: str, principal: Principal = Depends(run
         raise Forbidden("只有管理员或启动该任务的工作人员可以取消任务")
     if not jobs.request_cancel(job_id):
         raise WebError(409, "conflict", f"任务 {job_id} 已结束（{STATUS_ZH.get(jobs.get(job_id).status, '')}），无法取消")
+    audit.by(request.app.state.store, principal, "batch_cancel", "job", job_id, detail="取消批量匹配任务")
     return _view(request, principal, jobs.get(job_id))
 
 

@@ -47,5 +47,6 @@ def export_push_lists(request: Request, measure: str | None = MEASURE, region: s
     lists = push_lists.build(batch, principal, measure=measure, region=region, industry=industry)
     filters = {"评估日": batch.as_of.isoformat(), "措施": measure or "全部", "地区": region or principal.region_label or "全部",
                "行业": industry or "全部", "导出人": principal.username}
+    push_lists.audit_export(request, principal, lists, filters)
     return Response(push_list_xlsx(lists, filters), media_type=XLSX,
                     headers={"Content-Disposition": 'attachment; filename="push-list.xlsx"'})

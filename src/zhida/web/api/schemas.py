@@ -156,7 +156,7 @@ class UserList(BaseModel):
 
 class UserCreate(BaseModel):
     username: str = Field(min_length=2, max_length=64)
-    password: str = Field(min_length=8, max_length=256)
+    password: str = Field(max_length=256, description="至少 10 位，且不是常见密码")
     role: Literal["admin", "staff", "enterprise"]
     display_name: str | None = Field(default=None, max_length=255)
     units: list[str] = []
@@ -193,6 +193,7 @@ class AuditOut(BaseModel):
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     detail: str | None
+    client: str | None = None
 
 
 class AuditList(BaseModel):
@@ -202,7 +203,7 @@ class AuditList(BaseModel):
 
 class PasswordChange(BaseModel):
     current_password: str = Field(max_length=256)
-    new_password: str = Field(min_length=8, max_length=256)
+    new_password: str = Field(max_length=256, description="至少 10 位，且不是常见密码")
 
 
 class Message(BaseModel):

@@ -5,8 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
-from zhida.web import auth as accounts
+from starlette.concurrency import run_in_threadpool
+
+from zhida.web import login as login_flow
 from zhida.web.deps import optional_principal
+from zhida.web.errors import WebError
 from zhida.web.pages.common import render
 from zhida.web.session_cookie import end_session, start_session
 
@@ -31,20 +34,24 @@ def login_form(request: Request, next: str | None = None):
 
 
 @router.post("/login")
-def login(request: Request, username: str = Form("", max_length=64), password: str = Form("", max_length=256),
-          next: str = Form("/policies", max_length=2000)):
-    user = accounts.authenticate(request.app.state.store, username, password)
-    if user is None:
-        return render(request, "login.html",
-                      {"next": safe_next(next), "error": "用户名或密码错误，或账户已停用", "username": username},
-                      status_code=401)
+async def login(request: Request, username: str = Form("", max_length=64), password: str = Form("", max_length=256),
+                next: str = Form("/policies", max_length=2000)):
+    try:
+        user = await login_flow.attempt(request, username, password)
+    except WebError as exc:
+        page = render(request, "login.html", {"next": safe_next(next), "error": exc.message, "username": username},
+                      status_code=exc.status)
+        if isinstance(exc, login_flow.TooManyAttempts):
+            page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     response = RedirectResponse(safe_next(next), status_code=303)
-    start_session(request, response, user["id"])
+    await run_in_threadpool(start_session, request, response, user["id"])
     return response
 
 
 @router.post("/logout")
 def logout(request: Request):
+    login_flow.logged_out(request, optional_principal(request))
     response = RedirectResponse("/login", status_code=303)
     end_session(request, response)
     return response

@@ -124,13 +124,15 @@ def supply_fact_page(request: Request, fact: str = Form(..., max_length=128), va
 
 @router.get("/enterprises/{uscc}/checkup.xlsx")
 def checkup_xlsx_page(request: Request, access: tuple[Principal, str] = Depends(enterprise_access("checkup", "read"))):
-    _, uscc = access
+    principal, uscc = access
     body = checkup_xlsx(enterprise_ops.run_checkup(request, uscc))
+    enterprise_ops.audit_export(request, principal, uscc, "XLSX")
     return Response(body, media_type=XLSX, headers=enterprise_ops.download_name(uscc, "xlsx"))
 
 
 @router.get("/enterprises/{uscc}/checkup.pdf")
 def checkup_pdf_page(request: Request, access: tuple[Principal, str] = Depends(enterprise_access("checkup", "read"))):
-    _, uscc = access
+    principal, uscc = access
     body = checkup_pdf(enterprise_ops.run_checkup(request, uscc), request.app.state.templates)
+    enterprise_ops.audit_export(request, principal, uscc, "PDF")
     return Response(body, media_type="application/pdf", headers=enterprise_ops.download_name(uscc, "pdf"))

@@ -3,10 +3,13 @@ by district and industry, grouped by responsible unit; batch start with progress
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from zhida.web import push_lists
+from zhida.web.api.jobs import audit_batch_start
 from zhida.web.deps import Principal, require
 from zhida.web.pages.common import render
 from zhida.web.reports.xlsx import push_list_xlsx
@@ -36,8 +39,10 @@ def push_page(request: Request, measure: str = Query("", max_length=128), region
 
 @router.post("/push/batch")
 def start_batch(request: Request, principal: Principal = Depends(require("push", "read"))):
-    request.app.state.jobs.start_batch(request.app.state.store, request.app.state.as_of, principal.username,
-                                       principal.user_id)
+    asked = datetime.now(timezone.utc)
+    job = request.app.state.jobs.start_batch(request.app.state.store, request.app.state.as_of, principal.username,
+                                             principal.user_id)
+    audit_batch_start(request, principal, job, asked)
     if request.headers.get("HX-Request"):
         return job_progress(request, principal)
     return RedirectResponse("/push", status_code=303)
@@ -75,5 +80,6 @@ def push_xlsx(request: Request, measure: str = Query("", max_length=128), region
                              industry=industry or None)
     filters = {"评估日": batch.as_of.isoformat(), "措施": measure or "全部", "地区": region or principal.region_label or "全部",
                "行业": industry or "全部", "导出人": principal.username}
+    push_lists.audit_export(request, principal, lists, filters)
     return Response(push_list_xlsx(lists, filters), media_type=XLSX,
                     headers={"Content-Disposition": 'attachment; filename="push-list.xlsx"'})
