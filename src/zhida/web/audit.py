@@ -56,9 +56,10 @@ def record(
 def event(store: Store, *, actor: str, actor_id: int | None, action: str, entity: str, entity_id: str,
           detail: str | None = None, after: dict[str, Any] | None = None) -> None:
     """An entry for something that changes no data (login, logout, export, what-if, …)."""
-    with store.transaction() as session:
-        record(session, actor=actor[:128], actor_id=actor_id, action=action, entity=entity,
-               entity_id=str(entity_id)[:255], before=None, after=after, detail=detail)
+    client = CLIENT.get()  # read here: retrying may run the work after a pause, same thread
+    store.retrying(lambda session: record(session, actor=actor[:128], actor_id=actor_id, action=action,
+                                          entity=entity, entity_id=str(entity_id)[:255], before=None,
+                                          after=after, detail=detail, client=client))
 
 
 def by(store: Store, principal, action: str, entity: str, entity_id: str, detail: str | None = None,

@@ -72,9 +72,10 @@ def lock_for(failures: int, limit: int) -> timedelta | None:
 def record_failure(store: Store, username: str, address: str | None) -> int | None:
     """Count a failed login; returns the seconds of a lock it started (None: not locked)."""
     now = datetime.now(timezone.utc)
-    longest: timedelta | None = None
     insert = pg_insert if store.dialect == "postgresql" else sqlite_insert
-    with store.transaction() as session:
+
+    def count(session) -> timedelta | None:
+        longest: timedelta | None = None
         for rule, key in _keys(username, address):
             # Creating the row (or finding it) first takes the write lock, so concurrent
             # failures from several workers are all counted.
@@ -92,13 +93,15 @@ def record_failure(store: Store, username: str, address: str | None) -> int | No
             if lock and (longest is None or lock > longest):
                 longest = lock
         session.execute(delete(LoginFailure).where(LoginFailure.last_failure_at < now - FORGET_AFTER))
+        return longest
+
+    longest = store.retrying(count)  # every failure counted, also when workers write at once
     return _seconds(longest) if longest else None
 
 
 def record_success(store: Store, username: str) -> None:
     _, key = _keys(username, None)[0]
-    with store.transaction() as session:
-        session.execute(delete(LoginFailure).where(LoginFailure.key == key))
+    store.retrying(lambda session: session.execute(delete(LoginFailure).where(LoginFailure.key == key)))
 
 
 def wait_message(seconds: int) -> str:

@@ -2,8 +2,8 @@
 address and hash chain (audit_log.client/prev_hash/hash, audit_head). Existing audit entries are
 chained in id order, so `zhida audit verify` covers them too.
 
-Revision ID: 0600_security
-Revises: 0500_web_jobs
+Revision ID: 0700_security
+Revises: 0600_job_leases
 Create Date: 2026-12-03
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0600_security"
-down_revision = "0500_web_jobs"
+revision = "0700_security"
+down_revision = "0600_job_leases"
 branch_labels = None
 depends_on = None
 
