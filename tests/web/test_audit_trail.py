@@ -39,17 +39,17 @@ def _entries(server, **where) -> list[AuditEntry]:
 
 
 def test_login_failed_login_and_logout_are_audited_with_the_address(server):
-    create_user(server.app.state.store, Actor("cli:test"), username="audited", password=PASSWORD, role="admin")
+    create_user(server.app.state.store, Actor("cli:test"), username="trail-user", password=PASSWORD, role="admin")
     with server.client() as client:
         token = client.get("/api/v1/auth/csrf").json()["csrf_token"]
         forwarded = {"X-CSRF-Token": token, "X-Forwarded-For": "198.51.100.20"}  # via the trusted proxy
-        assert client.post("/api/v1/auth/login", json={"username": "audited", "password": "not-the-password"},
+        assert client.post("/api/v1/auth/login", json={"username": "trail-user", "password": "not-the-password"},
                            headers=forwarded).status_code == 401
-        ok = client.post("/api/v1/auth/login", json={"username": "audited", "password": PASSWORD}, headers=forwarded)
+        ok = client.post("/api/v1/auth/login", json={"username": "trail-user", "password": PASSWORD}, headers=forwarded)
         assert ok.status_code == 200
         assert client.post("/api/v1/auth/logout", headers={**forwarded, "X-CSRF-Token": ok.json()["csrf_token"]}
                            ).status_code == 200
-    trail = _entries(server, actor="audited")
+    trail = _entries(server, actor="trail-user")
     assert [e.action for e in trail] == ["login_failed", "login", "logout"]
     assert all(e.client == "198.51.100.20" for e in trail)
     assert trail[0].actor_id is None and trail[1].actor_id == trail[2].actor_id is not None
