@@ -87,10 +87,10 @@ def test_one_address_trying_many_accounts_is_locked(server):
     assert _login(server, own, PASSWORD, "203.0.113.10").status_code == 200  # another address is not
 
 
-def test_failures_are_shared_between_worker_processes(tmp_path):
+def test_failures_are_shared_between_worker_processes(database_url):
     """Two stores on one database (as two worker processes have): failures counted through one
-    lock the account in the other."""
-    url = f"sqlite:///{tmp_path / 'z.sqlite3'}"
+    lock the account in the other. On SQLite and PostgreSQL."""
+    url = database_url
     one, two = open_store(url), open_store(url)
     try:
         for _ in range(3):
