@@ -126,20 +126,6 @@ class Store:
                 time.sleep(min(0.02 * 2 ** attempt, 1.0) * (0.5 + random.random()))
         raise AssertionError("unreachable")
 
-    @contextmanager
-    def write_transaction(self) -> Iterator[Session]:
-        """A unit of work that reads what it is about to change (read-modify-write): on SQLite it
-        begins with BEGIN IMMEDIATE, holding the database's write lock from the first statement
-        (another writer waits, rather than both reading the same old state); on PostgreSQL the
-        caller locks the rows it reads (SELECT … FOR UPDATE)."""
-        with self.engine.connect() as connection:
-            if self.dialect == "sqlite":
-                connection.execution_options(zhida_immediate=True)
-            with connection.begin():
-                with self.sessions(bind=connection) as session:
-                    yield session
-                    session.flush()
-
     def close(self) -> None:
         self.engine.dispose()
 

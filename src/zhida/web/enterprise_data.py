@@ -210,7 +210,9 @@ def edit_profile(store: Store, principal: Principal, uscc: str,
     Two edits at the same instant are applied one after the other, each to the other's result,
     so neither is lost. With ``expected_revision`` (If-Match, the form's hidden revision) the
     edit is refused with StaleRevision when the profile changed since that revision was read."""
-    with store.write_transaction() as session:
+    expected = (expected_revision,) if isinstance(expected_revision, str) else expected_revision
+
+    def work(session) -> StoredEnterprise:
         found = session.execute(select(Enterprise, cast(Enterprise.profile_json, Text).label("profile_text"))
                                 .where(Enterprise.uscc == uscc).with_for_update(of=Enterprise)).first()
         if found is None:
@@ -219,9 +221,7 @@ def edit_profile(store: Store, principal: Principal, uscc: str,
             raise NotFound(f"企业 {uscc} 不在企业库中", field="uscc")
         row, text = found
         current = _digest(text)
-        if isinstance(expected_revision, str):
-            expected_revision = (expected_revision,)
-        if expected_revision is not None and current not in expected_revision:
+        if expected is not None and current not in expected:
             raise StaleRevision(current)
         before = orjson.loads(text)
         columns = lifted_columns(change(EnterpriseProfile.model_validate(before)))
@@ -234,6 +234,10 @@ def edit_profile(store: Store, principal: Principal, uscc: str,
         text = session.scalar(select(cast(Enterprise.profile_json, Text)).where(Enterprise.uscc == uscc))
         return StoredEnterprise(row.uscc, row.name, row.region_code, row.industry_code, row.entity_type,
                                 row.size_class, orjson.loads(text), _digest(text))
+
+    # One transaction holding the row (SQLite BEGIN IMMEDIATE, PostgreSQL FOR UPDATE), tried
+    # again while the database is busy (an import committing a batch), never half applied.
+    return store.retrying(work)
 
 
 def now() -> datetime:
