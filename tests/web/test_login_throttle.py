@@ -166,3 +166,22 @@ def test_weak_passwords_are_refused_when_creating_users(server, clients):
     refused = clients["admin"].post("/api/v1/users", json={"username": "weak2", "password": "iloveyou123",
                                                             "role": "admin"})
     assert refused.status_code == 422 and "常见" in refused.json()["error"]["message"]
+
+
+def test_the_command_line_applies_the_policy(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    run = [sys.executable, "-c", "import sys, zhida.cli.web; from zhida.cli import main; sys.argv[0] = 'zhida'; main()"]
+    env = {**os.environ, "ZHIDA_DATABASE_URL": f"sqlite:///{tmp_path / 'z.sqlite3'}", "ZHIDA_HOME": str(tmp_path),
+           "PW": "password2024"}
+    weak = subprocess.run([*run, "users", "add", "boss", "--role", "admin", "--password-env", "PW"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert weak.returncode == 2 and "常见" in weak.stderr
+    env["PW"] = PASSWORD
+    assert subprocess.run([*run, "users", "add", "boss", "--role", "admin", "--password-env", "PW"],
+                          capture_output=True, text=True, env=env, timeout=120).returncode == 0
+    short = subprocess.run([*run, "users", "passwd", "boss", "--password-stdin"], input="short-pw\n",
+                           capture_output=True, text=True, env=env, timeout=120)
+    assert short.returncode == 2 and "至少 10 位" in short.stderr
