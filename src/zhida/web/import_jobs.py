@@ -33,6 +33,7 @@ from zhida.web.jobs import Job, create
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 UPLOAD_TYPES = (".csv", ".xlsx", ".json", ".jsonl")
 CHUNK = 1 << 20
+RUNNING = threading.BoundedSemaphore(max(1, int(os.environ.get("ZHIDA_IMPORT_PROCESSES") or 2)))  # per server
 
 
 def uploads_dir() -> Path:
@@ -84,17 +85,18 @@ def _principal(principal: Principal) -> dict:
 
 
 def _launch(store, job: Job, path: Path) -> None:
+    threading.Thread(target=_supervise, args=(store, job.id, path), daemon=True, name=f"zhida-import-{job.id}").start()
+
+
+def _supervise(store, job_id: str, path: Path) -> None:
+    """Run the job's child process (at most ``RUNNING`` at once per server; the others wait,
+    queued), holding the job's lease while this server lives; a child that dies fails the job."""
     env = {**os.environ, "ZHIDA_DATABASE_URL": store.engine.url.render_as_string(hide_password=False)}
     src = str(Path(__file__).resolve().parents[2])  # the zhida package, wherever it is installed
     env["PYTHONPATH"] = os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH")) if p)
-    child = subprocess.Popen([sys.executable, "-m", "zhida.web.import_worker", job.id], env=env,
-                             stdin=subprocess.DEVNULL)
-    threading.Thread(target=_supervise, args=(store, job.id, child, path), daemon=True,
-                     name=f"zhida-import-{job.id}").start()
-
-
-def _supervise(store, job_id: str, child: subprocess.Popen, path: Path) -> None:
-    with job_lease.Heartbeat(store, job_id, lambda: None):  # the lease lives as long as this server does
+    with job_lease.Heartbeat(store, job_id, lambda: None), RUNNING:
+        child = subprocess.Popen([sys.executable, "-m", "zhida.web.import_worker", job_id], env=env,
+                                 stdin=subprocess.DEVNULL)
         code = child.wait()
     path.unlink(missing_ok=True)
     if code == 0:
