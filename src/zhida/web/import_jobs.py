@@ -116,7 +116,10 @@ def get(store, job_id: str) -> Job | None:
     job_lease.reap(store)
     with store.sessions() as session:
         row = session.get(WebJob, job_id)
-        return Job.from_row(row) if row is not None and row.kind == "import" else None
+        job = Job.from_row(row) if row is not None and row.kind == "import" else None
+    if job is not None and not job.active and job.params.get("upload"):
+        Path(job.params["upload"]).unlink(missing_ok=True)  # ended (or found dead): its copy goes
+    return job
 
 
 def visible(store, principal: Principal, job_id: str) -> Job:
