@@ -51,3 +51,9 @@ def test_any_text_yields_consistent_offsets(text):
                 assert 0 <= item.sentence_start <= item.sentence_end <= item.start
     for amount in result.amounts:
         assert isinstance(amount.value, Decimal) and amount.value >= 0
+
+
+def test_a_malformed_chinese_numeral_is_no_amount():
+    # found by hypothesis: cn2an refuses '一一万'; the clause still reads, the well-formed sum beside it is kept
+    result = extract_clause("给予一一万元，最高不超过十万元", context_year=2022)
+    assert [a.value for a in result.amounts] == [Decimal("100000")]

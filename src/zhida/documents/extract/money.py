@@ -84,18 +84,26 @@ def extract_amounts(text: str) -> list[Amount]:
     amounts: list[Amount] = []
     taken: list[tuple[int, int]] = []
     for match in SUM_RE.finditer(text):
-        if _bare_chinese_digit(match):
+        if _bare_chinese_digit(match) or (amount := _parsed(match, text)) is None:
             continue
-        amounts.append(_amount_from(match, text))
+        amounts.append(amount)
         taken.append(match.span())
     for match in _BARE_RE.finditer(text):
         if any(a < match.end() and match.start() < b for a, b in taken):
             continue
-        if _MONEY_PHRASE.search(left_phrase(text, match.start())):
-            amounts.append(_amount_from(match, text))
+        if _MONEY_PHRASE.search(left_phrase(text, match.start())) and (amount := _parsed(match, text)):
+            amounts.append(amount)
     amounts.sort(key=lambda amount: amount.start)
     _assign_roles(text, amounts)
     return amounts
+
+
+def _parsed(match: re.Match, text: str) -> Amount | None:
+    """The amount a match spells, or None where its numeral is malformed ('一一万' is no number)."""
+    try:
+        return _amount_from(match, text)
+    except ValueError:
+        return None
 
 
 def _bare_chinese_digit(match: re.Match) -> bool:
