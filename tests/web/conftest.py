@@ -108,6 +108,14 @@ def clients(server):
         client.close()
 
 
+@pytest.fixture(scope="module")
+def seeded(server):
+    """The test enterprises stored (``enterprise_seed.seed``; idempotent, so every module may ask)."""
+    from .enterprise_seed import seed
+
+    return seed(server.app)
+
+
 @pytest.fixture
 def anonymous(server):
     with server.client() as client:

@@ -8,14 +8,8 @@ import re
 import pytest
 
 from .conftest import USCC_A, USCC_B
-from .enterprise_seed import seed
 
 TRANSPORT_PASS = "bj2022mfg.key-material-transport-pass"  # waits only for epidemic_control_commitment
-
-
-@pytest.fixture(scope="module")
-def seeded(server):
-    return seed(server.app)
 
 
 def results_by_id(report):

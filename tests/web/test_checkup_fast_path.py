@@ -17,14 +17,8 @@ from zhida.web.checkup_fast import MemoizedCheckups
 from zhida.web.deps import principal_from
 
 from .conftest import USCC_A, USCC_B
-from .enterprise_seed import seed
 
 CHECKUP = "/api/v1/enterprises/{}/checkup"
-
-
-@pytest.fixture(scope="module")
-def seeded(server):
-    return seed(server.app)
 
 
 def _scope(client, uscc: str, query: bytes = b"", **headers) -> dict:

@@ -16,12 +16,6 @@ from zhida.web import enterprise_data
 from zhida.web.checkup import CheckupCache, _compute
 
 from .conftest import USCC_B
-from .enterprise_seed import seed
-
-
-@pytest.fixture(scope="module")
-def seeded(server):
-    return seed(server.app)
 
 
 def test_gzip_body_is_the_same_report_and_identity_is_still_served(seeded, clients):

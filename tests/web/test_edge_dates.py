@@ -8,16 +8,10 @@ import datetime as dt
 import pytest
 
 from .conftest import USCC_A
-from .enterprise_seed import seed
 
 EDGES = ["9999-12-31", "0001-01-01", "1949-09-30", "2101-01-01"]
 PATHS = [f"/api/v1/enterprises/{USCC_A}/checkup", f"/api/v1/enterprises/{USCC_A}/checkup.xlsx",
          f"/api/v1/enterprises/{USCC_A}/checkup.pdf"]
-
-
-@pytest.fixture(scope="module")
-def seeded(server):
-    return seed(server.app)
 
 
 @pytest.mark.parametrize("day", EDGES)

@@ -5,12 +5,6 @@ from __future__ import annotations
 import pytest
 
 from .conftest import USCC_A
-from .enterprise_seed import seed
-
-
-@pytest.fixture(scope="module")
-def seeded(server):
-    return seed(server.app)
 
 
 def _with_open(checkup: dict) -> tuple[str, str]:

@@ -98,7 +98,7 @@ def test_enterprise_user_reaches_only_its_own_uscc_by_api(clients):
     assert clients["ent_a"].get("/api/v1/enterprises/91110000600037341L").status_code == 403
 
 
-def test_enterprise_user_reaches_only_its_own_uscc_by_url(clients):
+def test_enterprise_user_reaches_only_its_own_uscc_by_url(seeded, clients):
     assert clients["ent_a"].get(f"/enterprises/{USCC_A}").status_code == 200
     denied = clients["ent_a"].get(f"/enterprises/{USCC_B}")
     assert denied.status_code == 403 and "本企业" in denied.text
