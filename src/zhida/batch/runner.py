@@ -117,11 +117,11 @@ def run_batch(as_of: dt.date, out_dir: Path, *, input_path: Path | None = None, 
     out_dir.mkdir(parents=True, exist_ok=True)
     key = new_run_key(as_of)
     partial, final = out_dir / f".{key}.partial", out_dir / key
-    partial.mkdir()
     recorder = run_store.Recorder(store_url) if store_url is not False else None
     try:
-        if recorder:
+        if recorder:  # recorded before the partial directory exists: no directory without its row
             recorder.start(key, as_of, engine.name, str(input_path or "store"), str(final), job_id)
+        partial.mkdir()
         if input_path is None:
             say("exporting the store's enterprises …")
             input_path = run_store.export_enterprises(partial / FACTS, as_of, recorder.store if recorder else None,
