@@ -32,11 +32,8 @@ def site(request, tmp_path_factory):
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('concurrency') / 'zhida.sqlite3'}"
         yield from _site(url)
-    else:
-        from tests.conftest import postgres_schema_url
-
-        with postgres_schema_url() as url:
-            yield from _site(url)
+    else:  # the root conftest's schema fixture (an import of tests.conftest fails without rootdir on sys.path)
+        yield from _site(request.getfixturevalue("postgres_module_url"))
 
 
 def _site(url):
