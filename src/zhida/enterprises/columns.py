@@ -36,6 +36,9 @@ IDENTITY_FIELDS = {
     "listing_status": ("上市状态",),
     "restricted_industry": ("从事限制和禁止行业", "限制和禁止行业"),
     "core_ip": ("拥有核心知识产权", "核心知识产权"),
+    # 是: the qualification columns (and 资质(JSON)) name every qualification held; blank/否: a type
+    # left blank is unknown (a 否 cell is always "not held")
+    "qualifications_complete": ("资质清单完整", "资质已列全", "资质已全部列出"),
 }
 MONEY_FIGURES = {
     "revenue": ("营业收入",),
@@ -328,7 +331,7 @@ def row_to_profile(cells: list[Any], plan: list[Column], default_year: int | Non
         return None, errors
     if quals:
         data["qualifications"] = [*(data.get("qualifications") or []),
-                                  *({"type": t, **q} for t, q in quals.items() if q.pop("held", True))]
+                                  *({"type": t, **q} for t, q in quals.items())]  # 否: held false
     if figures:
         data["figures"] = figures
     if "entity_type" not in data:
@@ -456,7 +459,7 @@ def _field(target: str, value: Any) -> Any:
         return _code(value, LISTING, ("unlisted", "listed_domestic", "listed_overseas", "neeq"))
     if target == "established":
         return day(value)
-    if target in ("restricted_industry", "core_ip"):
+    if target in ("restricted_industry", "core_ip", "qualifications_complete"):
         return boolean(value)
     return text(value)
 

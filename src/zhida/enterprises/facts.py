@@ -3,7 +3,8 @@
 Conventions (catalogue ``policies/facts/*.yaml``):
 - yearly facts are the last complete year before ``as_of`` (figures[as_of.year - 1]); the ones
   the catalogue calls 本年度 (``graduates_hired``) are ``as_of.year``;
-- qualifications are those valid on ``as_of``;
+- qualifications are those valid on ``as_of``; a type the profile does not list is unknown unless
+  ``qualifications_complete`` (then none); an entry ``held: false`` says that type is not held;
 - an event fact ``<event>.<attribute>`` is the event in focus: by default the latest event of
   that type on or before ``as_of``; ``event_fact_rows`` gives one row per event instead;
 - catalogue facts without a dedicated profile field come from ``other_facts`` (point in time),
@@ -148,10 +149,12 @@ def _graduates(p: EnterpriseProfile, as_of: dt.date):
 
 
 def _held(p: EnterpriseProfile, as_of: dt.date, qtype: str):
-    """Valid qualifications of a type on as_of; None when qualifications were not reported."""
-    if p.qualifications is None:
+    """Valid qualifications of a type on as_of; None (unknown) when the profile does not list the
+    type and does not say its list is complete ([] then: the type is not held)."""
+    listed = [q for q in p.qualifications or () if q.type == qtype]
+    if not listed and not p.qualifications_complete:
         return None
-    return [q for q in p.qualifications if q.type == qtype and q.valid_on(as_of)]
+    return [q for q in listed if q.held is not False and q.valid_on(as_of)]
 
 
 def _flag(qtype: str) -> Callable:

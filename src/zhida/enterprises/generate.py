@@ -440,7 +440,8 @@ def row_to_profile(row: dict, as_of: dt.date):
         "industry_code": normalize(row["industry_code"]), "entity_type": row["entity_type"],
         "ownership": row["ownership"], "taxpayer_type": row["taxpayer_type"],
         "listing_status": row["listing_status"], "restricted_industry": row["restricted_industry"],
-        "core_ip": row["core_ip"], "figures": year_figures, "qualifications": quals, "events": events,
+        "core_ip": row["core_ip"], "figures": year_figures, "qualifications": quals,
+        "qualifications_complete": quals is not None, "events": events,
     })
 
 

@@ -86,6 +86,8 @@ def _profile_json(r: dict, as_of: dt.date) -> dict:
                 q["valid_to"] = r[until].isoformat()
             quals.append(q)
         out["qualifications"] = quals
+    # the four qualification columns are known (or unknown) together
+    out["qualifications_complete"] = r["high_tech_enterprise"] is not None
     events = []
     for etype, attributes in _EVENTS:
         day = r[f"{etype}__date"]

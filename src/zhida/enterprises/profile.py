@@ -1,7 +1,9 @@
 """一户一档: the enterprise profile, versioned (``schema_version``). See docs/enterprise-profile.md.
 
 A profile records what is known; anything absent is *unknown* (None), never zero or false.
-``qualifications``/``events`` = None means "not reported"; [] means "reported: none".
+``events`` = None means "not reported"; [] means "reported: none". ``qualifications``: a type
+not listed is unknown unless ``qualifications_complete`` is true (then it is "none"); an entry
+with ``held: false`` states that one type is not held.
 Money is Decimal yuan. The size class (大/中/小/微) is never stored here: it is derived.
 """
 
@@ -67,6 +69,8 @@ class Qualification(_Strict):
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     certificate_no: str | None = None
+    held: bool | None = Field(None, description="false: stated as not held (e.g. a CSV 否), the type is "
+                                                "'none'; absent (or true): held")
 
     @field_validator("level", mode="before")
     @classmethod
@@ -229,6 +233,9 @@ class EnterpriseProfile(_Strict):
         description="figures by period: a year (2021), a quarter (2022Q2), a month (2022-04) or a date "
                     "range (2022-04-01..2022-12-31); years are int keys, the others canonical strings")
     qualifications: list[Qualification] | None = None
+    qualifications_complete: bool = Field(
+        False, description="true: the list names every qualification held, a type not listed is 'none'; "
+                           "false (default): a type not listed is unknown")
     events: list[Event] | None = None
     declared_size: DeclaredSize | None = Field(None, description="企业规模 as declared, with its source")
     judgements: dict[str, Judgement] | None = Field(

@@ -149,18 +149,16 @@ def _qualification(data: dict, name: str, value: Any, as_of: dt.date) -> None:
     quals = data.get("qualifications") or []
     held = [q for q in quals if q["type"] == qtype]
     if meaning == "flag" and value is False or meaning == "level" and value == "none":
-        if data.get("qualifications") is None:
-            # The profile can only say "no qualifications at all" ([]): that would turn every
-            # other qualification from unknown into "none", so it is not inferred from one answer.
-            raise DataError(name, "本企业尚未申报资质清单：“不持有”须随完整资质清单一并申报")
-        data["qualifications"] = [q for q in quals if q not in held]  # no longer holds this type
+        # stated for this type only ("held": false); the other types stay as they were
+        data["qualifications"] = [*(q for q in quals if q not in held), {"type": qtype, "held": False}]
         return
+    held = [q for q in held if q.get("held", True)]
     if held:
         raise DataError(name, "已有该类资质记录，请核对资质清单（有效期）后再修改")
     entry: dict[str, Any] = {"type": qtype}  # validity unknown = open bounds
     if meaning == "level":
         entry["level"] = value
-    data["qualifications"] = [*quals, entry]
+    data["qualifications"] = [*(q for q in quals if q["type"] != qtype), entry]
 
 
 def _event_attribute(data: dict, fact, value: Any, as_of: dt.date) -> None:
