@@ -70,3 +70,25 @@ def test_csv_no_cell_is_not_held_and_the_complete_column_is_read():
     p, errors = row_to_profile(row, plan, None)
     assert errors == [] and p.qualifications_complete is True
     assert quals(p)["tech_sme"] is False and quals(p)["little_giant_level"] == "none"
+
+
+def test_a_measure_needing_an_unlisted_type_is_undetermined_and_names_it():
+    from zhida.matching.match import match_enterprise
+
+    def voucher(p):
+        [r] = [r for r in match_enterprise(p, AS_OF) if r.measure_id == "zjtx2021.service-voucher"]
+        return r
+
+    open_list = voucher(profile(qualifications=[{"type": "high_tech"}]))
+    assert open_list.status == "undetermined" and "srdi_level" in str(open_list.missing)
+    assert voucher(profile(qualifications=[{"type": "high_tech"}], qualifications_complete=True)).status == "ineligible"
+
+
+def test_staff_answer_not_held_for_one_type_leaves_the_others_as_they_were():
+    from zhida.web.fact_edit import supply
+
+    p = supply(profile(qualifications=[{"type": "high_tech"}]), "srdi_level", "none", AS_OF)
+    assert quals(p) == {"high_tech_enterprise": True, "tech_sme": None, "srdi_level": "none",
+                        "little_giant_level": None}
+    p = supply(p, "srdi_level", "provincial", AS_OF)
+    assert quals(p)["srdi_level"] == "provincial"
