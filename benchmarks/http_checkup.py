@@ -293,7 +293,7 @@ def _stale_rechecks(db: Path, edited: list[str], load: lean_http.Load) -> int:
 
     from zhida.store import open_store
     from zhida.web import enterprise_data
-    from zhida.web.checkup import _compute
+    from zhida.matching.checkup import _compute
 
     store = open_store(f"sqlite:///{db}")
     try:

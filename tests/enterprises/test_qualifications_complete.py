@@ -85,7 +85,7 @@ def test_a_measure_needing_an_unlisted_type_is_undetermined_and_names_it():
 
 
 def test_staff_answer_not_held_for_one_type_leaves_the_others_as_they_were():
-    from zhida.web.fact_edit import supply
+    from zhida.enterprises.fact_edit import supply
 
     p = supply(profile(qualifications=[{"type": "high_tech"}]), "srdi_level", "none", AS_OF)
     assert quals(p) == {"high_tech_enterprise": True, "tech_sme": None, "srdi_level": "none",

@@ -121,7 +121,8 @@ def test_what_if_draws_the_chart(server, page):
 def test_a_fact_form_made_stale_by_another_edit_shows_the_conflict(server, page):
     """Issue 10 #1: the form carries the revision it showed; a save by somebody else in between
     answers 409 and the page shows the current profile with a Chinese conflict message."""
-    from zhida.web import enterprise_data, fact_edit
+    from zhida.enterprises import fact_edit
+    from zhida.web import enterprise_data
     from zhida.web.deps import Principal
 
     page.goto(server.url + f"/enterprises/{USCC_C}")

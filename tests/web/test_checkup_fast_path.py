@@ -10,9 +10,10 @@ import threading
 
 import pytest
 
-from zhida.web import enterprise_data, fact_edit
+from zhida.enterprises import fact_edit
+from zhida.web import enterprise_data
 from zhida.web.auth import memo_session_user
-from zhida.web.checkup import _compute
+from zhida.matching.checkup import _compute
 from zhida.web.checkup_fast import MemoizedCheckups
 from zhida.web.deps import principal_from
 

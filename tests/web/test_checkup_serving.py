@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from zhida.web import enterprise_data
-from zhida.web.checkup import CheckupCache, _compute
+from zhida.matching.checkup import CheckupCache, _compute
 
 from .conftest import USCC_B
 

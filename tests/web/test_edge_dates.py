@@ -41,7 +41,8 @@ def test_the_limits_themselves_are_answered(seeded, clients, day):
 
 @pytest.mark.parametrize("day", [dt.date.min, dt.date.max, dt.date(9999, 12, 30), dt.date(1, 1, 2)])
 def test_near_miss_search_survives_the_date_limits(server, seeded, day):
-    from zhida.web import checkup, enterprise_data
+    from zhida.matching import checkup
+    from zhida.web import enterprise_data
 
     enterprise = enterprise_data.get(server.app.state.store, USCC_A)
     result = checkup.run(enterprise, day)  # no OverflowError from a date ± 1 day at the limits

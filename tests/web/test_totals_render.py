@@ -10,7 +10,7 @@ from zhida.matching.match import load_default_policies, match_enterprise
 from zhida.matching.report import report_json
 from zhida.rules.totals import totals_rows
 from zhida.web.app import HERE
-from zhida.web.checkup import _groups
+from zhida.matching.checkup import _groups
 from zhida.web.templating import make_templates
 
 FACTS = {"entity_type": "enterprise", "region_code": "110105", "premises_region_code": "110105",

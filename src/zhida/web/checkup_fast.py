@@ -74,7 +74,7 @@ class MemoizedCheckups:
         checkup = self.state.checkups.get((uscc, revision, as_of)) if revision is not None else None
         if checkup is None:
             return None
-        return checkup_http.answer(checkup.representations, accept, if_none_match)
+        return checkup_http.answer(checkup_http.representations(checkup), accept, if_none_match)
 
 
 def _as_of(query: bytes, default: date) -> date | None:

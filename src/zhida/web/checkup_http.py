@@ -66,3 +66,8 @@ def answer(representations: tuple[Representation, Representation], accept_encodi
     if matches(if_none_match, chosen.etag):
         return 304, chosen.not_modified, b""
     return 200, chosen.headers, chosen.body
+
+
+def representations(checkup) -> tuple[Representation, Representation]:
+    """(identity, gzip) of a memoized checkup (zhida.matching.checkup), prepared once per checkup."""
+    return checkup.prepared(prepare)

@@ -1,7 +1,7 @@
 """Wiring of the enterprise features into the app (called once by ``create_app``).
 
 - ``app.state.as_of``: the date checkups are computed on (``ZHIDA_AS_OF``, default today);
-- ``app.state.checkups``: the checkup memo (see checkup.py);
+- ``app.state.checkups``: the checkup memo (zhida.matching.checkup);
 - ``app.state.enterprise_region``: USCC → district name, for the staff region guard in deps.py;
 - ``app.state.jobs``: background batch / simulation jobs.
 """
@@ -28,7 +28,7 @@ def default_as_of() -> date:
 
 def install(app: FastAPI) -> None:
     from zhida.web import enterprise_data
-    from zhida.web.checkup import CheckupCache
+    from zhida.matching.checkup import CheckupCache
     from zhida.web.jobs import JobRegistry
 
     store = app.state.store

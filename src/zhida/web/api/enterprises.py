@@ -13,7 +13,6 @@ from fastapi.responses import Response
 from anyio import to_thread
 
 from zhida.web import checkup_http, enterprise_data, enterprise_ops, import_jobs
-from zhida.web.checkup import engine_requests
 from zhida.web.as_of import as_of_param
 from zhida.web.api.common import Pagination, meta, pagination
 from zhida.web.api.enterprise_schemas import (CheckupReport, EnterpriseDetail, EnterpriseList, EnterpriseSummary,
@@ -98,8 +97,8 @@ async def get_checkup(request: Request, as_of: date | None = AS_OF,
     checkup = enterprise_ops.memoized_checkup(request, uscc, as_of)
     if checkup is None:  # the engine runs in a thread, once however many clients ask at once
         checkup = await to_thread.run_sync(_prepared_checkup, request, uscc, as_of,
-                                           limiter=engine_requests(request.app.state))
-    status, headers, body = checkup_http.answer(checkup.representations, request.headers.get("accept-encoding"),
+                                           limiter=enterprise_ops.engine_requests(request.app.state))
+    status, headers, body = checkup_http.answer(checkup_http.representations(checkup), request.headers.get("accept-encoding"),
                                                 request.headers.get("if-none-match"))
     response = Response(status_code=status)
     response.raw_headers = list(headers)
@@ -109,7 +108,7 @@ async def get_checkup(request: Request, as_of: date | None = AS_OF,
 
 def _prepared_checkup(request: Request, uscc: str, as_of: date | None):
     checkup = enterprise_ops.run_checkup(request, uscc, as_of)
-    checkup.representations  # noqa: B018 - compressed here, in the thread, not on the event loop
+    checkup_http.representations(checkup)  # compressed here, in the thread, not on the event loop
     return checkup
 
 
@@ -122,7 +121,7 @@ async def supply_fact(request: Request, response: Response, body: FactInput,
                       access: tuple[Principal, str] = Depends(enterprise_access("enterprises", "write"))) -> FactResult:
     principal, uscc = access
     checkup = await to_thread.run_sync(_supplied, request, principal, uscc, body, entity_tags(if_match),
-                                       limiter=engine_requests(request.app.state))
+                                       limiter=enterprise_ops.engine_requests(request.app.state))
     revision = checkup.enterprise.revision
     response.headers["ETag"] = f'"{revision}"'
     return FactResult(uscc=uscc, fact=body.fact, revision=revision, summary=checkup.summary)
@@ -137,10 +136,10 @@ async def put_judgement(request: Request, response: Response, body: JudgementInp
 
     def work():
         checkup, judged = enterprise_ops.judge(request, principal, uscc, criterion, body.met, body.by, body.on, body.note)
-        checkup.representations  # noqa: B018 - prepared in the thread
+        checkup_http.representations(checkup)  # prepared in the thread
         return checkup, judged
 
-    checkup, judged = await to_thread.run_sync(work, limiter=engine_requests(request.app.state))
+    checkup, judged = await to_thread.run_sync(work, limiter=enterprise_ops.engine_requests(request.app.state))
     revision = checkup.enterprise.revision
     response.headers["ETag"] = f'"{revision}"'
     return JudgementResult(uscc=uscc, criterion=criterion.removeprefix("open."), revision=revision,
@@ -161,7 +160,7 @@ def _supplied(request: Request, principal: Principal, uscc: str, body: FactInput
                                              expected_revision=expected)
     except StaleRevision:
         raise PreconditionFailed("企业画像已被修改（If-Match 与当前版本不符），请重新读取画像后再提交") from None
-    checkup.representations  # noqa: B018 - the re-check that follows is served from it; prepared here
+    checkup_http.representations(checkup)  # the re-check that follows is served from it; prepared here
     return checkup
 
 

@@ -6,7 +6,8 @@
 - the rest (不适用 / 不符合) counted and listed compactly.
 
 Results are memoized per (USCC, profile revision, as-of date): a re-check after an edit is a
-new key, and repeated views (or the API under load) do not re-run the engine.
+new key, and repeated views (or the API under load) do not re-run the engine. The web (pages,
+API, its memoized fast path) and the CLI both call this module.
 """
 
 from __future__ import annotations
@@ -17,22 +18,30 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
-import anyio
 import orjson
 
 from zhida.matching.match import load_default_policies, match_enterprise
 from zhida.matching.report import report_bytes, summary_json
 from zhida.rules.totals import LABEL_ZH, totals_rows
-from zhida.web import checkup_http
-from zhida.web.enterprise_data import StoredEnterprise
-from zhida.web.fact_edit import field_for
+from zhida.enterprises.fact_edit import field_for
 
 STATUS_ZH = {"eligible": "可享受", "undetermined": "待确认", "ineligible": "不符合", "not_applicable": "不适用"}
 PERIOD_ZH = {"in_force": "有效期内", "expired": "已过期", "not_yet_effective": "尚未生效"}
 APPLICATION_ZH = {"免申即享": "免申即享", "申报": "需申报", "unknown": "申报方式未明确"}
 CACHE_SIZE = 4096
+T = TypeVar("T")
+
+
+class CheckedEnterprise(Protocol):
+    """What a checkup needs of a stored enterprise (the web's StoredEnterprise is one)."""
+
+    uscc: str
+    revision: str
+    profile: Any  # EnterpriseProfile
+
+    def summary(self) -> dict[str, Any]: ...
 
 
 @dataclass
@@ -43,19 +52,19 @@ class Checkup:
     each full collection took ~0.3 s). The report as objects and the groups a page shows are
     parsed again from the bytes when a page or an export asks, and kept for the last few only."""
 
-    enterprise: StoredEnterprise
+    enterprise: CheckedEnterprise
     as_of: date
     report_bytes: bytes  # docs/match-json.md, serialized once (orjson: compact UTF-8, keys in order)
     summary: dict[str, Any]
-    _representations: tuple | None = field(default=None, repr=False)
+    _prepared: Any = field(default=None, repr=False)
 
-    @property
-    def representations(self) -> tuple[checkup_http.Representation, checkup_http.Representation]:
-        """(identity, gzip) with their ETags: prepared once per memoized checkup, never per request.
-        (Not a cached_property: on Python 3.11 that takes one lock shared by every instance.)"""
-        if self._representations is None:  # two threads may both prepare it: the same bytes
-            self._representations = checkup_http.prepare(self.report_bytes)
-        return self._representations
+    def prepared(self, make: Callable[[bytes], T]) -> T:
+        """``make(report_bytes)`` once per memoized checkup, never per request (the web's HTTP
+        representations: gzip and ETags). Not a cached_property: on Python 3.11 that takes one
+        lock shared by every instance."""
+        if self._prepared is None:  # two threads may both prepare it: the same bytes
+            self._prepared = make(self.report_bytes)
+        return self._prepared
 
     @property
     def report(self) -> dict[str, Any]:
@@ -133,7 +142,7 @@ class CheckupCache:
                 self._items.popitem(last=False)
 
 
-def run(enterprise: StoredEnterprise, as_of: date, cache: CheckupCache | None = None) -> Checkup:
+def run(enterprise: CheckedEnterprise, as_of: date, cache: CheckupCache | None = None) -> Checkup:
     key = (enterprise.uscc, enterprise.revision, as_of)
     if cache is None:
         return _compute(enterprise, as_of)
@@ -145,20 +154,7 @@ def run(enterprise: StoredEnterprise, as_of: date, cache: CheckupCache | None = 
 # for the GIL (answers from the memo waited ~0.2 s behind 40 computing threads), and under
 # processor sharing all queued checkups finish late instead of the first ones early.
 ENGINE_SLOTS = threading.BoundedSemaphore(1)
-ENGINE_REQUESTS = 2  # API requests that may run the engine in threads at once, per process
-
-
-def engine_requests(state) -> anyio.CapacityLimiter:
-    """The threads for API requests that run the engine (cold checkup, fact edit): a few, so that
-    the others wait as coroutines on the event loop — not as 40 threads taking turns at the GIL
-    with it, which delayed answers from the memo by ~0.2 s. Made in the event loop, per app."""
-    limiter = getattr(state, "engine_requests", None)
-    if limiter is None:
-        limiter = state.engine_requests = anyio.CapacityLimiter(ENGINE_REQUESTS)
-    return limiter
-
-
-def _compute(enterprise: StoredEnterprise, as_of: date) -> Checkup:
+def _compute(enterprise: CheckedEnterprise, as_of: date) -> Checkup:
     policies = load_default_policies()
     with ENGINE_SLOTS:
         results = match_enterprise(enterprise.profile, as_of, policies=policies)
