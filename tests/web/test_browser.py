@@ -41,7 +41,8 @@ def test_login_search_document_clause(server, browser):
     console_errors = []
     page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
 
-    page.goto(server.url + "/policies")
+    page.goto(server.url + "/policies")  # public: read without an account, 登录 at the top
+    page.get_by_role("link", name="登录").click()
     expect(page).to_have_url(server.url + "/login?next=%2Fpolicies")
     page.get_by_label("用户名").fill("staff")
     page.get_by_label("密码").fill(PASSWORD)

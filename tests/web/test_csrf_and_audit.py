@@ -45,7 +45,7 @@ def test_form_post_without_token_is_refused(server):
         fresh = _form_token(browser.get("/policies").text)
         assert fresh != token
         assert browser.post("/logout", data={"csrf_token": fresh}).status_code == 303
-        assert browser.get("/policies").status_code == 303  # logged out: back to the login page
+        assert browser.get("/account").status_code == 303  # logged out: back to the login page
 
 
 def test_htmx_style_header_is_accepted_on_forms(server):

@@ -61,18 +61,73 @@ def test_page_family_by_role(clients, role, path, allowed):
         assert "无权" in response.text
 
 
+# Open to the public (issue 11): read-only, no account. Everything else stays behind login.
+PUBLIC_API = {p for p, _ in API_FAMILIES if p.startswith(("/api/v1/documents", "/api/v1/search"))}
+PUBLIC_PAGES = {p for p, _ in PAGE_FAMILIES if p.startswith("/policies")}
+
+
 @pytest.mark.parametrize("path", [p for p, _ in API_FAMILIES if "/auth/" not in p])
-def test_anonymous_api_gets_401_error_body(anonymous, path):
+def test_anonymous_api_reads_public_families_only(anonymous, path):
     response = anonymous.get(path)
+    if path in PUBLIC_API:
+        assert response.status_code == 200, response.text[:300]
+        assert "set-cookie" not in response.headers  # nothing kept about the visitor
+        return
     assert response.status_code == 401
     assert response.json() == {"error": {"code": "not_authenticated", "message": "请先登录", "field": None}}
 
 
 @pytest.mark.parametrize("path", [p for p, _ in PAGE_FAMILIES])
-def test_anonymous_pages_redirect_to_login(anonymous, path):
+def test_anonymous_pages_public_or_redirect_to_login(anonymous, path):
     response = anonymous.get(path)
+    if path in PUBLIC_PAGES:
+        assert response.status_code == 200, response.text[:300]
+        assert "set-cookie" not in response.headers
+        assert 'href="/login?next=' in response.text  # 登录 link back to this page
+        return
     assert response.status_code == 303
     assert response.headers["location"].startswith("/login?next=%2F")
+
+
+@pytest.mark.parametrize("path", ["/enterprises", f"/enterprises/{USCC_A}", f"/enterprises/{USCC_A}/checkup.pdf",
+                                  "/push", "/simulations", "/coverage", "/account"])
+def test_anonymous_never_reaches_stored_enterprises_or_staff_pages(anonymous, path):
+    response = anonymous.get(path)
+    assert response.status_code == 303 and response.headers["location"].startswith("/login?next=")
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("GET", f"/api/v1/enterprises/{USCC_A}"), ("GET", f"/api/v1/enterprises/{USCC_A}/checkup"),
+    ("GET", "/api/v1/enterprises"), ("GET", "/api/v1/jobs"), ("GET", "/api/v1/push"),
+    ("POST", "/api/v1/jobs/batch"), ("POST", "/api/v1/enterprises/import"), ("GET", "/api/v1/simulations/measures")])
+def test_anonymous_api_never_reaches_stored_enterprises_jobs_or_imports(anonymous, method, path):
+    response = anonymous.request(method, path)
+    assert response.status_code in (401, 403), (path, response.status_code)  # 403: no CSRF token on a POST
+    assert response.json()["error"]["code"] in ("not_authenticated", "csrf_failed")
+
+
+def test_anonymous_nav_shows_public_sections_and_login(anonymous):
+    page = anonymous.get("/policies").text
+    assert 'href="/policies"' in page and "登录" in page
+    assert "/push" not in page and "/simulations" not in page and "/account" not in page
+    assert anonymous.get("/login").headers.get("set-cookie", "").startswith("zhida_anon=")  # the form's CSRF seed
+
+
+def test_public_reads_are_rate_limited_per_address(server, anonymous, clients):
+    from zhida.web.public_access import PublicLimit
+
+    previous = server.app.state.public_limit
+    server.app.state.public_limit = PublicLimit("3/minute")
+    try:
+        statuses = [anonymous.get("/api/v1/documents").status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        limited = anonymous.get("/api/v1/documents")
+        assert limited.json()["error"]["code"] == "too_many_requests" and int(limited.headers["Retry-After"]) >= 1
+        page = anonymous.get("/policies")
+        assert page.status_code == 429 and "访问过于频繁" in page.text
+        assert clients["ent_a"].get("/api/v1/documents").status_code == 200  # signed-in users are not limited
+    finally:
+        server.app.state.public_limit = previous
 
 
 def test_nav_shows_only_permitted_sections(clients):

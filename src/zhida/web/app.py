@@ -28,6 +28,7 @@ from zhida.web import invalid_request, openapi_errors
 from zhida.web.assets import VENDOR_FILES, missing_vendor_files
 from zhida.web.csrf import csrf_protect
 from zhida.web.errors import ErrorBody, NotFound, WebError
+from zhida.web.public_access import PublicLimit
 from zhida.web.rules_view import load_catalog
 from zhida.web.security import ANON_COOKIE, load_secret, new_token
 from zhida.web.templating import make_templates
@@ -75,6 +76,7 @@ def create_app(database_url: str | None = None, *, secret: bytes | None = None,
     app.state.hsts_seconds = config.hsts_seconds() if hsts_seconds is None else hsts_seconds
     app.state.templates = make_templates(HERE / "templates")
     app.state.rules = load_catalog()
+    app.state.public_limit = PublicLimit()  # anonymous reads, per client address (in memory)
     app.state.enterprise_region = None  # set by the enterprises domain (uscc → district)
     from zhida.web.platform import install as install_enterprise_features
 
@@ -125,8 +127,9 @@ _NO_STORE = (b"cache-control", b"no-store")
 
 
 class HeadersAndSeed:
-    """Security headers on every response, and a random seed cookie for every visitor: the CSRF
-    token of a not-yet-logged-in form (the login page) is derived from it.
+    """Security headers on every response, and a random seed cookie for a visitor handed a form
+    before logging in: the CSRF token of that form (the login page) is derived from it. Answers
+    that carry no such token (the public library, 解读, calculator) set no cookie at all.
 
     A plain ASGI middleware: the ``@app.middleware("http")`` form re-streams every response body
     through a memory channel, a measurable cost on the 150 KB checkup report. Headers a response
@@ -147,7 +150,8 @@ class HeadersAndSeed:
         audit.CLIENT.set(client[0] if client else None)  # "from where" of every audit entry
         seed = _cookie(scope, ANON_COOKIE)
         fresh = None if seed else new_token()
-        scope.setdefault("state", {})["anon_seed"] = seed or fresh
+        state = scope.setdefault("state", {})
+        state["anon_seed"] = seed or fresh
         path = scope.get("path", "")
         wanted = (*(_SWAGGER_SECURITY if path == "/api/docs" else _SECURITY), *self.hsts,
                   *(() if path.startswith("/static/") else (_NO_STORE,)))
@@ -159,7 +163,7 @@ class HeadersAndSeed:
                     headers = message["headers"] = list(headers)
                 present = {name.lower() for name, _ in headers}
                 headers.extend(h for h in wanted if h[0] not in present)
-                if fresh:
+                if fresh and state.get("anon_seed_used"):
                     headers.append((b"set-cookie", f"{ANON_COOKIE}={fresh}{self.cookie_attributes}".encode()))
             await send(message)
 
@@ -194,7 +198,10 @@ def _error_response(request: Request, error: WebError) -> JSONResponse | HTMLRes
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
     from zhida.web.pages.common import render_error
 
-    return render_error(request, error)
+    response = render_error(request, error)
+    if getattr(error, "retry_after", None):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def _install_error_handlers(app: FastAPI) -> None:

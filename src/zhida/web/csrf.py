@@ -27,7 +27,11 @@ def _cookie_value(request: Request) -> str | None:
 def token_for(request: Request) -> str:
     """The token to embed in this response's forms and htmx headers."""
     value = getattr(request.state, "session_token", None)  # just logged in: the new session
-    value = value or request.cookies.get(SESSION_COOKIE) or getattr(request.state, "anon_seed", None)
+    value = value or request.cookies.get(SESSION_COOKIE)
+    if not value:
+        value = getattr(request.state, "anon_seed", None)
+        # the seed cookie is sent only with an answer that hands out a token derived from it
+        request.state.anon_seed_used = True
     return csrf_token(request.app.state.secret, value) if value else ""
 
 

@@ -22,13 +22,18 @@ from zhida.web.security import SESSION_COOKIE
 from zhida.web.uscc import normalize_uscc
 
 ALL = frozenset({"admin", "staff", "enterprise"})
+# Not logged in: read-only public families (政策库, 政策解读, 政策计算器), rate-limited per client
+# address and with nothing stored about the visitor (web/public_access.py).
+ANONYMOUS = "anonymous"
+ANYONE = ALL | {ANONYMOUS}
 OFFICIALS = frozenset({"admin", "staff"})
 ADMIN = frozenset({"admin"})
 
 # (endpoint family, action) → roles allowed. Row-level scope (own USCC, own region/units)
 # is applied on top by the guards below and by the queries of each family.
 PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
-    ("policies", "read"): ALL,  # 政策库: documents, clauses, search
+    ("policies", "read"): ANYONE,  # 政策库: documents, clauses, search, 政策解读
+    ("calculator", "run"): ANYONE,  # 政策计算器: answers in the request, nothing stored
     ("policies", "write"): ADMIN,  # ingest / edit documents
     ("rules", "read"): ALL,  # encoded measures in plain Chinese
     ("coverage", "read"): ALL,  # 覆盖度
@@ -136,10 +141,18 @@ async def current_principal(principal: Principal | None = Depends(_principal)) -
     return principal
 
 
+def is_public(family: str, action: str = "read") -> bool:
+    return ANONYMOUS in PERMISSIONS.get((family, action), ())
+
+
 def require(family: str, action: str = "read") -> Callable[..., Principal]:
-    """Dependency: the logged-in principal, if their role may do ``action`` on ``family``."""
+    """Dependency: the logged-in principal, if their role may do ``action`` on ``family``.
+    For a public family a visitor not logged in passes too (as None), counted against the
+    per-address limit of anonymous reads."""
     if (family, action) not in PERMISSIONS:
         raise KeyError(f"no permission entry for {(family, action)}")
+    if is_public(family, action):
+        return _public(family, action)
 
     async def dependency(principal: Principal = Depends(current_principal)) -> Principal:
         if not principal.can(family, action):
@@ -147,6 +160,20 @@ def require(family: str, action: str = "read") -> Callable[..., Principal]:
         return principal
 
     dependency.__name__ = f"require_{family}_{action}"
+    return dependency
+
+
+def _public(family: str, action: str) -> Callable[..., Principal | None]:
+    async def dependency(request: Request, principal: Principal | None = Depends(_principal)) -> Principal | None:
+        if principal is None:
+            client = request.client
+            request.app.state.public_limit.hit(client.host if client else None)
+            return None
+        if not principal.can(family, action):
+            raise Forbidden(f"{principal.role_label}无权进行此操作")
+        return principal
+
+    dependency.__name__ = f"public_{family}_{action}"
     return dependency
 
 

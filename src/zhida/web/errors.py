@@ -71,5 +71,8 @@ def _described(status: int, description: str) -> dict[str, Any]:
 AUTH_ERRORS = {401: _described(401, "未登录"), 403: _described(403, "无权访问或 CSRF 校验失败")}
 READ_ERRORS = {**AUTH_ERRORS, 422: _described(422, "参数无效")}
 LOOKUP_ERRORS = {**READ_ERRORS, 404: _described(404, "不存在")}
+# Public reads (no account needed): a visitor not logged in may be told to slow down.
+PUBLIC_READ_ERRORS = {**READ_ERRORS, 429: _described(429, "未登录访问过于频繁（按客户端地址限流）")}
+PUBLIC_LOOKUP_ERRORS = {**LOOKUP_ERRORS, 429: _described(429, "未登录访问过于频繁（按客户端地址限流）")}
 WRITE_ERRORS = {**LOOKUP_ERRORS, 409: _described(409, "冲突")}
 CONDITIONAL_WRITE_ERRORS = {**WRITE_ERRORS, 412: _described(412, "If-Match 与当前版本不符（已被他人修改）")}

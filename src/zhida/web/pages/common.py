@@ -9,7 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from zhida.web.csrf import token_for
-from zhida.web.deps import Principal, allowed, optional_principal
+from zhida.web.deps import ANONYMOUS, Principal, allowed, optional_principal
 from zhida.web.errors import WebError
 
 
@@ -34,16 +34,19 @@ NAV = (
 
 
 def nav_for(principal: Principal | None) -> list[NavItem]:
-    if principal is None:
-        return []
+    """The sections this user (or a visitor not logged in: the public ones) may open."""
+    role = principal.role if principal is not None else ANONYMOUS
     items = []
     for item in NAV:
-        if not allowed(principal.role, item.family, item.action):
+        if not allowed(role, item.family, item.action):
             continue
         if item.key == "enterprises" and principal.role == "enterprise":
             item = NavItem(item.key, "本企业画像/政策体检", f"/enterprises/{principal.uscc}", item.family)
         items.append(item)
     return items
+
+
+ANONYMOUS_FORMS = frozenset({"login.html"})
 
 
 def render(request: Request, template: str, context: dict[str, Any] | None = None, *,
@@ -53,11 +56,24 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "user": principal,
         "nav": nav_for(principal),
         "active": active,
-        "csrf_token": token_for(request),
+        # a visitor not logged in gets a token (and its seed cookie) only with the login form
+        "csrf_token": token_for(request) if principal is not None or template in ANONYMOUS_FORMS else "",
         "htmx": bool(request.headers.get("HX-Request")),
+        "login_href": _login_href(request) if principal is None else None,
     }
     base.update(context or {})
     return request.app.state.templates.TemplateResponse(request, template, base, status_code=status_code)
+
+
+def _login_href(request: Request) -> str | None:
+    """登录, coming back to this page afterwards (none on the login page itself)."""
+    from urllib.parse import quote
+
+    path = request.url.path
+    if path == "/login":
+        return None
+    target = path + (f"?{request.url.query}" if request.url.query else "")
+    return f"/login?next={quote(target, safe='')}"
 
 
 TITLES = {401: "请先登录", 403: "无权访问", 404: "未找到", 405: "不支持的请求", 422: "输入有误", 500: "服务器错误"}
