@@ -27,7 +27,7 @@ from zhida.rules.totals import bucket, payer_split, split
 
 from zhida.matching.evaluator import Evaluated, cache_for, compiled, concept_facts, evaluate_measure, new_evaluator
 from zhida.matching.explain import exact, leaf_reason
-from zhida.matching.near_miss import NearMiss, near_miss
+from zhida.matching.near_miss import NearMiss, near_miss, plausibility_key
 from zhida.matching.trace import TNode, decisive, trace
 
 # facts the jurisdiction / beneficiary tests read (jurisdiction_basis: registration, tax, premises)
@@ -180,7 +180,9 @@ def forget_results(policies=None) -> None:
 def _result_key(c, ev, as_of: date, policies) -> tuple:
     values = ev.values
     judged = tuple(sorted(ev.judgements.items())) if ev.judgements else ()
-    return (c.measure.id, as_of, judged, *(exact(values.get(f)) for f in _key_facts(c, policies)))
+    # near-misses also read what makes a change plausible for this enterprise (plausibility.py)
+    return (c.measure.id, as_of, judged, plausibility_key(ev, policies),
+            *(exact(values.get(f)) for f in _key_facts(c, policies)))
 
 
 def _key_facts(c, policies) -> tuple[str, ...]:

@@ -8,7 +8,9 @@ Computed from the condition ASTs (trace.py), never written per measure:
 - OR → each alternative; AND → all failing parts together; NOT → the opposite wish;
 - a missing fact → supply it (with the requirement it must meet);
 - options are ranked by relative change (Σ |new − old| / |old|; supplying a fact costs 0),
-  and every option shown has been verified by re-evaluating the whole measure with it applied.
+  and every option shown has been verified by re-evaluating the whole measure with it applied;
+- only plausible changes are proposed (plausibility.py: bounded numeric change, one rung of the
+  certification ladder, no size-class leap, no change of what the enterprise is).
 For an eligible measure with a cap, the cap note says where the amount stops growing.
 """
 
@@ -28,6 +30,8 @@ from zhida.matching.compiled import column_name
 from zhida.matching.evaluator import (Compiled, MatchEvaluator, amount_value, cache_for, concept_facts,
                                       evaluate_measure)
 from zhida.matching.explain import fact_of, fmt, requirement
+from zhida.matching.plausibility import SIZE_CONCEPT, plausible_change, size_leap
+from zhida.matching.plausibility import context as plausibility_context
 from zhida.matching.trace import TNode
 
 # facts that describe what an enterprise *is*: a different value is another enterprise, not a change
@@ -238,6 +242,8 @@ def leaf_options(t: TNode, want: bool, ev: MatchEvaluator, policies) -> list[tup
         if t.name in IDENTITY and t.value is not None:
             return []
         kind = "supply" if t.value is None else "set"
+        if not plausible_change(t.name, getattr(fact, "type", None), t.value, want, ev.values):
+            return []
         return [(Change(t.name, kind, t.value, want, "为是" if want else "为否", _cost(t.value, want, kind)),)]
     if t.kind == "case" and not t.children:
         facts = sorted({c for w in t.unknown_whens for c in columns(w)
@@ -275,6 +281,8 @@ def leaf_options(t: TNode, want: bool, ev: MatchEvaluator, policies) -> list[tup
         typed.sort(key=lambda v: _distance(current, v))
         for value in typed[:MAX_TRIES]:
             if _try(ev, node, name, value) is want:
+                if not plausible_change(name, fact.type, current, value, ev.values):
+                    continue  # a farther value may still be plausible (the next rung of a ladder)
                 kind = "supply" if current is None else "set"
                 req = _lazy_requirement(t, policies, want, fact) if _simple(node, name) \
                     else (lambda v=value, f=fact: f"调整为{fmt(v, f)}")
@@ -405,7 +413,7 @@ def near_miss(c: Compiled, ev: MatchEvaluator, traces: list[TNode], status: str,
             if tries >= MAX_VERIFY or len(verified) >= 3:
                 break
             child = apply(ev, changes)
-            if child is None:
+            if child is None or _leaps_size(ev, child, changes, policies):
                 continue
             tries += 1
             result = evaluate_measure(c, child, applicability=applicability)
@@ -422,6 +430,28 @@ def near_miss(c: Compiled, ev: MatchEvaluator, traces: list[TNode], status: str,
         if cap is not None:
             out.append(cap)
     return out
+
+
+def _leaps_size(ev: MatchEvaluator, child: MatchEvaluator, changes: tuple[Change, ...], policies) -> bool:
+    """Whether the changes together move the enterprise's size class by more than one class."""
+    inputs = concept_facts(policies).get(SIZE_CONCEPT, frozenset())
+    if SIZE_CONCEPT not in policies.concepts or not any(ch.fact in inputs for ch in changes):
+        return False
+    return size_leap(size_class(ev, policies), child.fork({}).lookup(SIZE_CONCEPT))
+
+
+def size_class(ev: MatchEvaluator, policies):
+    """The enterprise's size class (300号), looked up on a fork so that ``ev``'s missing facts stay
+    those of the measure being explained."""
+    return ev.fork({}).lookup(SIZE_CONCEPT) if SIZE_CONCEPT in policies.concepts else None
+
+
+def plausibility_key(ev: MatchEvaluator, policies) -> tuple:
+    """plausibility.context of the enterprise ``ev`` evaluates, once per evaluator."""
+    found = ev.__dict__.get("_plausibility")
+    if found is None:
+        found = ev.__dict__["_plausibility"] = plausibility_context(ev.values, size_class(ev, policies))
+    return found
 
 
 def change_words(ch: Change, policies) -> str:
