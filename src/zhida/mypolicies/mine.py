@@ -1,0 +1,117 @@
+"""我的政策: what one enterprise can get now, with one more fact, with one plausible change, and
+what closes soon — assembled from its match report (docs/match-json.md), so the web (from its
+memoized checkup) and the command line (``zhida enterprises mine``) show the same thing.
+
+Every item carries the measure's quote and clause, its responsible units and how to apply
+(``how_to_apply``: 申报方式 / 申报时间 / 材料 / 受理部门 / 咨询电话, each with its quote, or 未明确).
+Only results in force and meant for enterprises are listed; drafts (征求意见稿) are marked.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from zhida.mypolicies import how_to_apply
+from zhida.rules.totals import LABEL_ZH, totals_rows
+
+HORIZON_DAYS = 90  # deadlines shown: closing within this many days of the evaluation date
+MAX_RELATIVE_CHANGE = Decimal("0.3")  # a plausible change moves one figure by at most 30 %
+
+
+def assemble(report: dict, policies, horizon_days: int = HORIZON_DAYS) -> dict:
+    as_of = date.fromisoformat(report["as_of"])
+    listed = [r for r in report["results"] if r["period"] == "in_force" and r.get("enterprise_benefit", True)]
+    now = [r for r in listed if r["status"] == "eligible"]
+    now.sort(key=lambda r: (r.get("draft", False), -Decimal(r["amount"].get("value") or r["amount"].get("upper") or 0)))
+    one_fact = [r for r in listed if r["status"] == "undetermined" and r["missing"]]
+    one_fact.sort(key=lambda r: (len(r["missing"]), r["title"]))
+    one_change = [(r, change) for r in listed if r["status"] == "ineligible" and (change := plausible_change(r))]
+    items = {}
+
+    def item(r: dict) -> dict:
+        if r["measure_id"] not in items:
+            items[r["measure_id"]] = _item(r, policies)
+        return items[r["measure_id"]]
+
+    return {
+        "as_of": report["as_of"],
+        "enterprise": report.get("enterprise", {}),
+        "totals": totals_rows(report["summary"]["totals"]),
+        "now": [item(r) for r in now],
+        "one_fact": [{**item(r), "facts": r["missing"]} for r in one_fact],
+        "one_change": [{**item(r), "change": change} for r, change in one_change],
+        "deadlines": deadlines([r for r in listed if r["status"] in ("eligible", "undetermined")]
+                               + [r for r, _ in one_change], policies, as_of, horizon_days),
+    }
+
+
+def plausible_change(result: dict) -> dict | None:
+    """The near-miss option of an ineligible result that one plausible change unlocks: a single
+    figure the enterprise already reports, moved by at most ``MAX_RELATIVE_CHANGE`` (a 3-person
+    firm is not told to obtain a national certification). None if there is no such option."""
+    for n in result["near_miss"]:
+        if n["kind"] != "change":
+            continue
+        options = [{"change": n["change"], "text": n["text"].split("；或")[0], "amount_after": n["amount_after"]},
+                   *n["alternatives"]]
+        for o in options:
+            if len(o["change"]) == 1 and _plausible(o["change"][0]):
+                return {"text": o["text"], "amount_after": o.get("amount_after"), **o["change"][0]}
+    return None
+
+
+def _plausible(ch: dict) -> bool:
+    if ch["kind"] != "set" or isinstance(ch["current"], bool) or ch["current"] is None:
+        return False
+    try:
+        Decimal(str(ch["current"]))  # a figure, not a category or a date
+    except ArithmeticError:
+        return False
+    return Decimal(str(ch["relative_change"])) <= MAX_RELATIVE_CHANGE
+
+
+def _item(r: dict, policies) -> dict:
+    source = r["sources"][0] if r["sources"] else {}
+    measure = policies.measures.get(r["measure_id"])
+    how = how_to_apply.for_measure(measure, policies) if measure is not None else {f: None for f in how_to_apply.FIELDS}
+    return {
+        "measure_id": r["measure_id"], "title": r["title"], "status": r["status"], "draft": r.get("draft", False),
+        "amount": r["amount"]["text"], "counted_as": LABEL_ZH.get(r.get("counted_as") or "", ""),
+        "responsible_units": r["responsible_units"],
+        "quote": source.get("quote"), "document": source.get("document"), "doc_number": source.get("doc_number"),
+        "clause": source.get("clause"),
+        "how": [_how(name, how[name]) for name in how_to_apply.FIELDS],
+    }
+
+
+def _how(name: str, found) -> dict:
+    if found is None:
+        return {"key": name, "label": how_to_apply.LABELS[name], "value": None, "quote": None, "document": None,
+                "clause": None, "scope": None}
+    return {"key": name, "label": how_to_apply.LABELS[name], "value": found.value, "quote": found.quote,
+            "document": found.document, "clause": found.clause, "scope": found.scope}
+
+
+def deadlines(results: list[dict], policies, as_of: date, horizon_days: int = HORIZON_DAYS) -> list[dict]:
+    """Periods ending and application windows closing within ``horizon_days`` of ``as_of``, soonest first."""
+    out = []
+    for r in results:
+        m = policies.measures.get(r["measure_id"])
+        if m is None:
+            continue
+        if m.period.end is not None and 0 <= (m.period.end - as_of).days <= horizon_days:
+            out.append(_deadline(r, "period", "政策有效期截止", m.period.end, as_of, m.period.quote,
+                                 m.period.clause, m.document))
+        window = how_to_apply.for_measure(m, policies)["window"]
+        closes = how_to_apply.window_end(window, as_of)
+        if closes is not None and 0 <= (closes - as_of).days <= horizon_days:
+            out.append(_deadline(r, "window", "申报截止", closes, as_of, window.quote, window.clause, window.document))
+    return sorted(out, key=lambda d: (d["date"], d["title"]))
+
+
+def _deadline(r: dict, kind: str, label: str, day: date, as_of: date, quote, clause, document) -> dict:
+    days = (day - as_of).days
+    return {"measure_id": r["measure_id"], "title": r["title"], "status": r["status"], "kind": kind, "label": label,
+            "date": day.isoformat(), "days_left": days, "when": "今天截止" if days == 0 else f"还剩 {days} 天",
+            "quote": quote, "clause": clause, "document": document}
