@@ -23,7 +23,7 @@ from zhida.matching.match import load_default_policies, match_enterprise
 from zhida.web import push_lists
 from zhida.web.app import create_app
 from zhida.web.deps import Principal
-from zhida.web.jobs import JobRegistry
+from zhida.jobs.batch import JobRegistry
 
 AS_OF = dt.date(2022, 12, 31)
 COUNT = 300

@@ -18,7 +18,7 @@ from zhida.enterprises.generate import generate, store_population
 from zhida.store import open_store
 from zhida.store.schema import WebJob
 from zhida.web.app import create_app
-from zhida.web.jobs import Job, JobRegistry
+from zhida.jobs.batch import Job, JobRegistry
 
 from .conftest import prepare, serve
 

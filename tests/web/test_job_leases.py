@@ -18,9 +18,9 @@ from zhida.batch.tables import BatchRun
 from zhida.enterprises.generate import generate, store_population
 from zhida.store import open_store
 from zhida.store.schema import WebJob
-from zhida.web import population
+from zhida.batch import population
 from zhida.web.auth import Actor, create_user
-from zhida.web.jobs import Job, JobRegistry
+from zhida.jobs.batch import Job, JobRegistry
 
 from .conftest import ACCOUNTS, PASSWORD
 from .live_server import LiveServer
@@ -136,7 +136,7 @@ def test_a_busy_sqlite_is_retried_and_failures_show_chinese_without_sql(tmp_path
         locked.wait(10)
         threading.Timer(6, release.set).start()  # longer than sqlite's 5 s busy timeout
         job.stage, job.done = "读取企业画像", 5
-        from zhida.web.jobs import save
+        from zhida.jobs.batch import save
 
         save(store, job)  # waits for the lock instead of failing
         holder.join()

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from zhida.web import enterprise_data, population
+from zhida.batch import population
+from zhida.web import enterprise_data
 from zhida.web.deps import Principal
 
 from .enterprise_seed import USCC_B, seed

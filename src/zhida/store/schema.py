@@ -121,7 +121,7 @@ class StoreInstance(Base):
 
 
 class WebJob(Base):
-    """A background job of the web app, shared by all worker processes (zhida.web.jobs). The
+    """A background job of the web app, shared by all worker processes (zhida.jobs.batch). The
     process running it writes progress (its heartbeat: ``updated_at``) and reads ``cancel_requested``."""
 
     __tablename__ = "web_jobs"
@@ -148,6 +148,6 @@ class WebJob(Base):
     error: Mapped[str | None] = mapped_column(Text)
     summary: Mapped[dict[str, Any]] = mapped_column()
     cancel_requested: Mapped[bool] = mapped_column(Boolean, server_default=false())
-    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # zhida.web.job_lease
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # zhida.jobs.lease
     owner: Mapped[str | None] = mapped_column(String(64))  # host:pid of the process holding the lease
     created_by_id: Mapped[int | None] = mapped_column(Integer)  # the starting user's id (audit, scope)

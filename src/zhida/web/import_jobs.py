@@ -25,10 +25,10 @@ from sqlalchemy import select, update
 from zhida import config
 from zhida.errors import DataError
 from zhida.store.schema import WebJob
-from zhida.web import job_lease
+from zhida.jobs import lease as job_lease
 from zhida.web.deps import Principal
 from zhida.web.errors import Invalid, NotFound
-from zhida.web.jobs import Job, create
+from zhida.jobs.batch import Job, create
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 UPLOAD_TYPES = (".csv", ".xlsx", ".json", ".jsonl")

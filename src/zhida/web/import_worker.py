@@ -3,7 +3,7 @@
 A child process of the server, so a 200,000-row import neither holds the server's event loop nor
 its GIL, and its memory is returned when it ends. It streams the upload (openpyxl read-only,
 batches of ``BATCH_SIZE`` rows each committed with its progress; the server's supervising thread
-holds the job's lease while this process lives, zhida.web.job_lease), records the import in the audit log under the uploader's name
+holds the job's lease while this process lives, zhida.jobs.lease), records the import in the audit log under the uploader's name
 and id, and removes the upload copy when done. It stops (leaving the import resumable: the
 same file uploaded again continues after the last committed batch) when the server that started
 it has died — the lease then runs out and any process marks the job interrupted.
@@ -18,7 +18,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from zhida.web.job_errors import user_message
+from zhida.jobs.errors import user_message
 
 BATCH_SIZE = 5_000
 
@@ -31,8 +31,8 @@ def main(job_id: str) -> int:
     from zhida.enterprises.importer import import_file
     from zhida.store import open_store
     from zhida.store.schema import WebJob
-    from zhida.web import job_lease
-    from zhida.web.jobs import Job, save
+    from zhida.jobs import lease as job_lease
+    from zhida.jobs.batch import Job, save
 
     parent = os.getppid()
     store = open_store(auto_upgrade=False)

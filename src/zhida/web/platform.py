@@ -29,7 +29,7 @@ def default_as_of() -> date:
 def install(app: FastAPI) -> None:
     from zhida.web import enterprise_data
     from zhida.matching.checkup import CheckupCache
-    from zhida.web.jobs import JobRegistry
+    from zhida.jobs.batch import JobRegistry
 
     store = app.state.store
     app.state.as_of = default_as_of()

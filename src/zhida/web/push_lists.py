@@ -18,7 +18,7 @@ from zhida.web import audit
 from zhida.web.deps import Principal
 from zhida.enterprises import regions
 from zhida.web.enterprise_data import region_name
-from zhida.web.jobs import BatchResult
+from zhida.jobs.batch import BatchResult
 
 
 def visible_measures(principal: Principal) -> list:

@@ -9,7 +9,8 @@ from fastapi import Request
 
 from zhida.errors import DataError, RuleError
 from zhida.matching.match import load_default_policies
-from zhida.web import audit, population, whatif
+from zhida.batch import population, whatif
+from zhida.web import audit
 from zhida.web.deps import Principal
 from zhida.web.errors import Invalid, NotFound, WebError
 from zhida.web.push_lists import visible_measures

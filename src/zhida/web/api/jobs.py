@@ -13,7 +13,7 @@ from zhida.web.as_of import parsed
 from zhida.web.api.enterprise_schemas import BatchStart, JobList, JobResults, JobView, MeasureCounts
 from zhida.web.deps import Principal, require
 from zhida.web.errors import LOOKUP_ERRORS, READ_ERRORS, WRITE_ERRORS, Forbidden, NotFound, WebError
-from zhida.web.job_errors import STATUS_ZH
+from zhida.jobs.errors import STATUS_ZH
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["批量任务"])
 runner = require("push", "read")  # batch runs feed the push lists: officials only

@@ -1,4 +1,4 @@
-"""Job leases: a worker's claim on a running job expires unless renewed (zhida.web.job_lease);
+"""Job leases: a worker's claim on a running job expires unless renewed (zhida.jobs.lease);
 at most one active batch job (a partial unique index serializes two simultaneous starts); batch
 runs and enterprise imports name the web job running them, so a dead job's run and import are
 marked ``interrupted`` with it.

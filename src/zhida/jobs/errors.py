@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from zhida.errors import ZhidaError
 from zhida.store.database import is_busy
 
-log = logging.getLogger("zhida.web.jobs")
+log = logging.getLogger("zhida.jobs.batch")
 
 STATUS_ZH = {"queued": "排队中", "running": "运行中", "completed": "已完成", "failed": "失败",
              "cancelled": "已取消", "interrupted": "已中断"}

@@ -9,7 +9,7 @@ newest complete run of the store's enterprises is shown again.
 
 Job state lives in the store (table ``web_jobs``), so every worker process of `zhida serve
 --workers N` lists the same jobs with the same progress. The process running a job holds its
-lease (zhida.web.job_lease: renewed by a heartbeat thread) and writes its progress at most every
+lease (zhida.jobs.lease: renewed by a heartbeat thread) and writes its progress at most every
 ``SAVE_EVERY`` seconds; a cancel sent to any process reaches it through ``cancel_requested``. A
 process that dies stops renewing: whichever process looks next (listing, starting, cancelling,
 starting up) marks the job and its batch run ``interrupted``, and a new batch may start. At most
@@ -33,8 +33,9 @@ from sqlalchemy.exc import IntegrityError
 
 from zhida.batch.runner import FACTS, Run
 from zhida.store.schema import WebJob
-from zhida.web import job_lease, population
-from zhida.web.job_errors import user_message
+from zhida.batch import population
+from zhida.jobs import lease as job_lease
+from zhida.jobs.errors import user_message
 
 ACTIVE = job_lease.ACTIVE
 SAVE_EVERY = 0.5  # seconds between progress writes of a running job
