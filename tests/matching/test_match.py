@@ -44,7 +44,8 @@ def test_issue3_worked_example_1500_employees_3e8_revenue_is_sme(policies):
     assert "营业收入3亿元，满足“营业收入4亿元以下”" in sme.text
     assert r.near_miss == []  # eligible, no cap: nothing to suggest
     assert r.sources[0] == {"document": "000_094af80e03a20c8c", "doc_number": "京政办发〔2022〕18号",
-                            "clause": "3.7", "quote": policies.measure(SME_EQUIP).sources[0].quote}
+                            "clause": "3.7", "quote": policies.measure(SME_EQUIP).sources[0].quote,
+                            "citation": "《关于应对新冠肺炎疫情影响促进本市先进制造业平稳运行的若干措施》（京政办发〔2022〕18号）第三条（七）"}
 
 
 def test_issue3_worked_example_1500_employees_5e8_revenue_is_not(policies):
@@ -152,6 +153,6 @@ def test_json_shape(policies):
         for n in r["near_miss"]:
             assert {"kind", "change", "alternatives", "text"} <= set(n)
         for s in r["sources"]:
-            assert set(s) == {"document", "doc_number", "clause", "quote"}
+            assert set(s) == {"document", "doc_number", "clause", "quote", "citation"}
     r = next(x for x in report["results"] if x["measure_id"] == SME_EQUIP)
     assert r["status"] == "eligible" and r["amount"]["value"] == "3000000.00" and r["amount"]["currency"] == "CNY"

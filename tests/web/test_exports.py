@@ -10,6 +10,10 @@ import pdfplumber
 import pytest
 from openpyxl import load_workbook
 
+from zhida.matching.amount_display import amount_display
+from zhida.money_format import yuan
+from zhida.rules.totals import totals_rows
+
 from .conftest import USCC_A
 from .enterprise_seed import seed
 
@@ -53,9 +57,9 @@ def test_pdf_report_has_extractable_chinese_text_in_a_cjk_font(report, clients):
         text = "".join((page.extract_text() or "") for page in pdf.pages).replace(" ", "").replace("\n", "")
         fonts = {c["fontname"] for page in pdf.pages for c in page.chars if any(ord(ch) > 0x3000 for ch in c["text"])}
     assert "政策体检报告" in text and "北京朝阳博远精密机械有限公司" in text and USCC_A in text
-    assert f"{Decimal(report['summary']['eligible_total']):,.2f}元" in text  # the total, exact to the fen
     eligible = [r for r in report["results"] if r["status"] == "eligible" and r["amount"]["value"]]
-    assert any(r["amount"]["value"] in text for r in eligible)
+    for r in eligible:  # each computed amount, for reading (万元) and exact to the fen
+        assert amount_display(r).text.replace(" ", "") in text and yuan(r["amount"]["value"]).replace(" ", "") in text
     assert any("CJK" in f or "WenQuanYi" in f or "Hei" in f for f in fonts), fonts
 
 
@@ -92,11 +96,8 @@ def test_pdf_and_page_show_the_split_with_chinese_labels(report, clients):
     response = clients["ent_a"].get(f"/api/v1/enterprises/{USCC_A}/checkup.pdf")
     with pdfplumber.open(io.BytesIO(response.content)) as pdf:
         text = "".join((page.extract_text() or "") for page in pdf.pages).replace(" ", "").replace("\n", "")
-    totals = report["summary"]["totals"]
-    for label in ("确定可得", "最高可达", "减免·抵扣·递延", "待认定"):
-        assert label in text, label
-    assert f"{Decimal(totals['up_to']['total']):,.2f}元" in text
-    assert f"{Decimal(totals['pending']['total']):,.2f}元" in text
+    for row in totals_rows(report["summary"]["totals"]):  # the same lines as the page and the CLI
+        assert f"{row['label']}{row['text']}".replace(" ", "") in text, row
     page = clients["ent_a"].get(f"/enterprises/{USCC_A}").text
     for label in ("确定可得", "最高可达", "减免·抵扣·递延", "待认定"):
         assert label in page, label

@@ -34,7 +34,7 @@ def test_pdf_html_shows_payers_and_the_split():
                         size_label="")
     html = make_templates(HERE / "templates").env.get_template("reports/checkup_pdf.html").render(
         c=c, e=e, report=report, generated="")
-    assert "市级 6666.67 元 + 区级 10000.00 元" in html
+    assert "精确金额 16,666.67 元；其中 市级 6,666.67 元，区级 1.00 万元" in html
     # the subsidy is judged (经确认) and exact: 确定可得 — but 002 is a draft, so it is listed apart
     assert "征求意见稿（不计入合计）" in html or "确定可得" in html
 

@@ -23,6 +23,7 @@ from zhida.rules.expr import AS_OF, OPEN, columns, parse
 from zhida.rules.periods import policy_spec
 from zhida.rules.model import BENEFICIARY_ZH, Amount, Measure
 from zhida.rules.present import amount_text
+from zhida.documents.citation import cite
 from zhida.rules.totals import bucket, payer_split, split
 
 from zhida.matching.evaluator import Evaluated, cache_for, compiled, concept_facts, evaluate_measure, new_evaluator
@@ -389,15 +390,20 @@ def _sources(m: Measure, policies) -> list[dict]:
 
 
 def _sources_of(m: Measure, policies) -> list[dict]:
-    memo = cache_for(policies).setdefault("doc_numbers", {})
+    """Each source with its 文号 and how a reader cites it (《短标题》（文号）第三条（八））."""
+    memo = cache_for(policies).setdefault("source_documents", {})
     out = []
     for s in m.sources:
         if s.document not in memo:
             try:
-                memo[s.document] = policies.library.get(s.document).doc_number
-            except Exception:  # noqa: BLE001 - the number is informative only
+                memo[s.document] = policies.library.get(s.document)
+            except Exception:  # noqa: BLE001 - the number and title are informative only
                 memo[s.document] = None
-        out.append({"document": s.document, "doc_number": memo[s.document], "clause": s.clause, "quote": s.quote})
+        doc = memo[s.document]
+        number = doc.doc_number if doc is not None else None
+        labels = doc.labels.get(str(s.clause)) if doc is not None else None
+        out.append({"document": s.document, "doc_number": number, "clause": s.clause, "quote": s.quote,
+                    "citation": cite(doc.title if doc is not None else None, number, labels, s.clause)})
     return out
 
 

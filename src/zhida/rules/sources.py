@@ -35,6 +35,8 @@ class SourceDocument:
     leaf_ids: list[str] | None
     doc_number: str | None = None
     leaves_under: dict[str, list[str]] = field(default_factory=dict)  # clause id → its leaf ids
+    title: str | None = None  # as printed (original script)
+    labels: dict[str, list[str]] = field(default_factory=dict)  # clause id → its label path, e.g. ["三", "（七）"]
 
     def clause_text(self, clause_id: str, where: str) -> str:
         if self.clause_texts is None:
@@ -56,12 +58,15 @@ def _pipeline_version() -> str:
     return digest.hexdigest()[:16]
 
 
+CACHE_FORMAT = 2  # the fields written; a new field (title, labels) needs a fresh parse
+
+
 def _cache_path(p: Path) -> Path | None:
     try:
         from zhida import config
 
         key = hashlib.sha256(p.read_bytes()).hexdigest()[:24]
-        return config.home() / "cache" / "rules-sources" / f"{p.stem}-{key}-{_pipeline_version()}.json"
+        return config.home() / "cache" / "rules-sources" / f"{p.stem}-{key}-{_pipeline_version()}-{CACHE_FORMAT}.json"
     except OSError:
         return None
 
@@ -83,8 +88,10 @@ def _load(path: str, mtime: float) -> SourceDocument:
     texts: dict[str, str] = {}
     leaves: list[str] = []
     under: dict[str, list[str]] = {}
+    labels: dict[str, list[str]] = {}
     for clause in doc.walk():
         texts[clause.id] = clause.text
+        labels[clause.id] = list(clause.labels)
         under[clause.id] = [c.id for c in clause.walk() if c.is_leaf]
         if clause.is_leaf:
             leaves.append(clause.id)
@@ -92,7 +99,8 @@ def _load(path: str, mtime: float) -> SourceDocument:
         if extra is not None:
             texts[extra.id] = extra.text
     number = getattr(doc.metadata, "doc_number", None)
-    result = SourceDocument(p.stem, p, doc.original, True, texts, leaves, number, under)
+    result = SourceDocument(p.stem, p, doc.original, True, texts, leaves, number, under,
+                            getattr(doc.metadata, "title", None), labels)
     if cache is not None:  # write-then-rename: a reader never sees half a file
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(f".{os.getpid()}.tmp")

@@ -27,6 +27,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from zhida.money_format import PENDING
+from zhida.money_format import money as money_text
+
 BUCKETS = ("certain", "up_to", "relief", "deduction", "deferral", "refund", "pending", "unquantified")
 TAX_BUCKETS = ("relief", "deduction", "deferral", "refund")
 LABEL_ZH = {"certain": "确定可得", "up_to": "最高可达", "relief": "减免", "deduction": "抵扣（税前扣除额）",
@@ -152,9 +155,14 @@ SHOWN_ZH = {"certain": "确定可得", "up_to": "最高可达", "tax": "减免·
             "unquantified": "金额未量化", "draft": "征求意见稿（不计入合计）"}
 
 
-def yuan(text: str | None) -> str:
-    """'1234567.50' → '1,234,567.50 元' (exact, to the fen)."""
-    return "—" if text is None else f"{Decimal(text):,.2f} 元"
+def _sum_text(b: dict) -> str:
+    """A kind's total as read (``zhida.money_format``): 金额待核定 when none of its amounts is known,
+    at least the known part when some are not — never 0 for money that is only unknown."""
+    if b["benefits"] and b["amount_unknown"] == b["benefits"] and Decimal(b["total"]) == 0:
+        return PENDING
+    if b["amount_unknown"]:
+        return f"至少 {money_text(b['total'])}"
+    return money_text(b["total"])
 
 
 def totals_rows(t: dict) -> list[dict]:
@@ -165,16 +173,17 @@ def totals_rows(t: dict) -> list[dict]:
         b = t[key]
         note = "，上限，不一定全额获得" if key == "up_to" else ""
         rows.append({"key": key, "label": SHOWN_ZH[key], "total": b["total"],
-                     "text": f"{yuan(b['total'])}（{b['benefits']} 项{note}）"})
-    parts = [f"{t[k]['label']} {yuan(t[k]['total'])}" for k in TAX_BUCKETS if t[k]["benefits"]]
+                     "text": f"{_sum_text(b)}（{b['benefits']} 项{note}）" if b["benefits"] else "无"})
+    parts = [f"{t[k]['label']} {_sum_text(t[k])}" for k in TAX_BUCKETS if t[k]["benefits"]]
     tax_total = sum((Decimal(t[k]["total"]) for k in TAX_BUCKETS), Decimal(0))
     rows.append({"key": "tax", "label": SHOWN_ZH["tax"], "total": None,
                  "text": ("；".join(parts) + "（按类分列，税基与缓缴不是到手金额）") if parts else "无",
                  "by_kind": {k: t[k]["total"] for k in TAX_BUCKETS}, "sum": f"{tax_total:.2f}"})
     p = t["pending"]
-    unknown = f"，其中 {p['amount_unknown']} 项金额未知或仅为下限" if p["amount_unknown"] else ""
+    unknown = (f"，其中 {p['amount_unknown']} 项金额待核定或仅知下限"
+               if p["amount_unknown"] and p["amount_unknown"] != p["benefits"] else "")
     rows.append({"key": "pending", "label": SHOWN_ZH["pending"], "total": p["total"],
-                 "text": f"{yuan(p['total'])}（{p['benefits']} 项，待责任单位认定或补充信息{unknown}）"})
+                 "text": f"{_sum_text(p)}（{p['benefits']} 项，待责任单位认定或补充信息{unknown}）" if p["benefits"] else "无"})
     rows.append({"key": "unquantified", "label": SHOWN_ZH["unquantified"], "total": None,
                  "text": f"{t['unquantified']['benefits']} 项（服务、资格等，原文未给金额）"})
     if t["draft"]["benefits"]:

@@ -7,6 +7,9 @@ from pathlib import Path
 import jinja2
 from fastapi.templating import Jinja2Templates
 
+from zhida import money_format
+from zhida.matching.amount_display import amount_display
+
 
 def _zh_date(value) -> str:
     if not value:
@@ -43,6 +46,11 @@ def make_templates(directory: Path) -> Jinja2Templates:
     )
     env.filters["zh_date"] = _zh_date
     env.filters["region_label"] = _region_label
+    # money: one formatter everywhere (zhida.money_format): |money → 1,335.09 万元, |money_exact →
+    # 13,350,862.00 元, |amount_display → a result's amount line (金额待核定 and why, never 0)
+    env.filters["money"] = money_format.money
+    env.filters["money_exact"] = money_format.yuan
+    env.filters["amount_display"] = amount_display
     env.globals["COVERAGE_ZH"] = COVERAGE_ZH
     # tojson still escapes < > & ' (HTML-safe); Chinese stays readable instead of \uXXXX.
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
