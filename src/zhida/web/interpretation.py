@@ -1,5 +1,5 @@
 """政策解读 — page and API of one concern: a document's measures read out in plain language
-(``zhida.rules.interpretation``), each point beside the source words it comes from. Public."""
+(``zhida.interpretation``), each point beside the source words it comes from. Public."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from zhida.rules.interpretation import interpret, reading_json
+from zhida.interpretation import interpret, reading_json
 from zhida.web import library
 from zhida.web.deps import Principal, require
 from zhida.web.errors import PUBLIC_LOOKUP_ERRORS

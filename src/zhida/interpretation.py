@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from zhida.mypolicies import how_to_apply
 from zhida.rules import totals
 from zhida.rules.describe import jurisdiction_text
 from zhida.rules.model import BENEFICIARY_ZH, KIND_ZH, Measure
@@ -54,6 +55,7 @@ class MeasureReading:
     money_kind_label: str
     until: Point
     how_to_apply: Point
+    apply_details: list[Point]  # 申报时间, 申报材料, 受理部门, 咨询电话: where the text gives them, else 未明确
     units: list[str]
     sources: list[Point]  # the measure's own source quotes (原文)
     draft: bool = False
@@ -113,7 +115,8 @@ def _reading(m: Measure, policies) -> MeasureReading:
     return MeasureReading(
         measure_id=m.id, title=m.title, kind=m.kind, kind_label=KIND_ZH[m.kind], who=who, open_criteria=opened,
         how_much=how_much, money_kind=bucket, money_kind_label=MONEY_KIND_ZH[bucket],
-        until=_until(m, policies), how_to_apply=_how_to_apply(m, policies), units=list(m.responsible_units),
+        until=_until(m, policies), how_to_apply=_how_to_apply(m, policies),
+        apply_details=_apply_details(m, policies), units=list(m.responsible_units),
         sources=[Point("原文", s.quote, s.document, s.clause) for s in m.sources],
         draft=m.document_status == "draft",
     )
@@ -150,6 +153,23 @@ def _how_to_apply(m: Measure, policies) -> Point:
         return Point(f"申报方式{NOT_STATED}（原文未写明）", None, None, None)
     text = "免申即享（无需申请）" if m.application == "免申即享" else "需申报"
     return Point(text, m.application_quote, *_locate(m, m.application_quote, None, policies, document_wide=True))
+
+
+def _apply_details(m: Measure, policies) -> list[Point]:
+    """申报时间, 材料, 受理部门, 咨询电话 as ``zhida.mypolicies.how_to_apply`` reads them from the
+    measure's clauses (or its document's general 申报 clauses), each with its sentence."""
+    found = how_to_apply.for_measure(m, policies)
+    out = []
+    for name in ("window", "materials", "office", "phone"):
+        label = how_to_apply.LABELS[name]
+        value = found.get(name)
+        if value is None:
+            out.append(Point(f"{label}：{NOT_STATED}", None, None, None))
+        else:
+            where = "（本文件的申报说明）" if value.scope == "document" else ""
+            out.append(Point(f"{label}：{value.value}{where}", value.quote, value.document or m.document,
+                             value.clause))
+    return out
 
 
 def _day(d: date) -> str:
@@ -211,7 +231,8 @@ def reading_json(r: Interpretation) -> dict:
             "measure_id": x.measure_id, "title": x.title, "kind": x.kind, "kind_label": x.kind_label,
             "who": [point(p) for p in x.who], "open_criteria": [point(p) for p in x.open_criteria],
             "how_much": point(x.how_much), "money_kind": x.money_kind, "money_kind_label": x.money_kind_label,
-            "until": point(x.until), "how_to_apply": point(x.how_to_apply), "responsible_units": x.units,
+            "until": point(x.until), "how_to_apply": point(x.how_to_apply),
+            "apply_details": [point(p) for p in x.apply_details], "responsible_units": x.units,
             "sources": [point(p) for p in x.sources], "draft": x.draft} for x in g.measures]} for g in r.groups],
         "not_for_enterprises": [point(p) for p in r.not_for_enterprises],
     }

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from zhida.matching.match import load_default_policies
-from zhida.rules.interpretation import interpret, reading_json
+from zhida.interpretation import interpret, reading_json
 from zhida.rules.sources import squash
 
 
@@ -22,7 +22,7 @@ def _documents(policies):
 def _points(reading):
     for group in reading.groups:
         for m in group.measures:
-            yield m, [*m.who, *m.open_criteria, m.how_much, m.until, m.how_to_apply, *m.sources]
+            yield m, [*m.who, *m.open_criteria, m.how_much, m.until, m.how_to_apply, *m.apply_details, *m.sources]
 
 
 def test_every_quoted_point_is_in_the_clause_it_links_to(policies):
@@ -84,3 +84,15 @@ def test_period_and_unknown_document(policies):
     assert "截止日期未明确" in bj["bj2022.sme-equipment-deduction"].until.text
     empty = interpret("no_such_document", policies)
     assert empty.measures == 0 and reading_json(empty)["groups"] == []
+
+
+def test_apply_details_are_quoted_or_unstated(policies):
+    labels = ("申报时间", "申报材料", "受理部门", "咨询电话")
+    stated = 0
+    for document in _documents(policies):
+        for m, _points_ in _points(interpret(document, policies)):
+            assert [p.text.split("：")[0] for p in m.apply_details] == list(labels)
+            for p in m.apply_details:
+                assert (p.quote is None) == p.text.endswith("：未明确"), p
+                stated += p.quote is not None
+    assert stated  # the seeds state some (a 受理部门 or 咨询电话 in 001/004)
