@@ -72,13 +72,12 @@ def _near(kind, current, relative, text="x", more=()):
                            "alternatives": []}]}
 
 
-def test_plausible_change_is_one_figure_moved_a_little():
-    assert plausible_change(_near("set", "100", 0.1, "从业人员需低于91人（现100人）"))["text"] == "从业人员需低于91人（现100人）"
-    assert plausible_change(_near("set", "100", 0.5)) is None  # too far
-    assert plausible_change(_near("set", "none", 1.0)) is None  # a category: 认定层级 none → national
-    assert plausible_change(_near("set", False, 1.0)) is None  # a yes/no qualification
+def test_one_change_is_a_single_set_with_nothing_to_supply():
+    one = plausible_change(_near("set", "100", 0.1, "从业人员需低于91人（现100人）"))
+    assert one["text"] == "从业人员需低于91人（现100人）" and one["fact"] == "employees"
     assert plausible_change(_near("set", "100", 0.1, more=[{"kind": "supply", "current": None,
-                                                               "relative_change": 0}])) is None  # two changes
+                                                               "relative_change": 0}])) is None  # and supply a fact
+    assert plausible_change(_near("judge", None, 1.0)) is None  # a responsible unit's judgement is no change
 
 
 def test_diff_status_money_new_and_ended(report):

@@ -16,7 +16,6 @@ from zhida.mypolicies import how_to_apply
 from zhida.rules.totals import LABEL_ZH, totals_rows
 
 HORIZON_DAYS = 90  # deadlines shown: closing within this many days of the evaluation date
-MAX_RELATIVE_CHANGE = Decimal("0.3")  # a plausible change moves one figure by at most 30 %
 
 
 def assemble(report: dict, policies, horizon_days: int = HORIZON_DAYS) -> dict:
@@ -47,28 +46,18 @@ def assemble(report: dict, policies, horizon_days: int = HORIZON_DAYS) -> dict:
 
 
 def plausible_change(result: dict) -> dict | None:
-    """The near-miss option of an ineligible result that one plausible change unlocks: a single
-    figure the enterprise already reports, moved by at most ``MAX_RELATIVE_CHANGE`` (a 3-person
-    firm is not told to obtain a national certification). None if there is no such option."""
+    """The near-miss option of an ineligible result that ONE change unlocks. The engine proposes
+    only changes plausible for this enterprise (``zhida.matching.plausibility``); here only the
+    options that change a single fact and need nothing else supplied are kept. None if none."""
     for n in result["near_miss"]:
         if n["kind"] != "change":
             continue
         options = [{"change": n["change"], "text": n["text"].split("；或")[0], "amount_after": n["amount_after"]},
                    *n["alternatives"]]
         for o in options:
-            if len(o["change"]) == 1 and _plausible(o["change"][0]):
+            if len(o["change"]) == 1 and o["change"][0]["kind"] == "set":
                 return {"text": o["text"], "amount_after": o.get("amount_after"), **o["change"][0]}
     return None
-
-
-def _plausible(ch: dict) -> bool:
-    if ch["kind"] != "set" or isinstance(ch["current"], bool) or ch["current"] is None:
-        return False
-    try:
-        Decimal(str(ch["current"]))  # a figure, not a category or a date
-    except ArithmeticError:
-        return False
-    return Decimal(str(ch["relative_change"])) <= MAX_RELATIVE_CHANGE
 
 
 def _item(r: dict, policies) -> dict:

@@ -41,6 +41,7 @@ PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     ("enterprises", "write"): ALL,  # supply facts — scoped by enterprise_access
     ("enterprises", "import"): OFFICIALS,  # bulk import
     ("judgements", "write"): OFFICIALS,  # a responsible unit's judgement of an open criterion — scoped
+    ("mine", "read"): frozenset({"enterprise"}),  # 我的政策: the enterprise user's own landing page
     ("checkup", "read"): ALL,  # 政策体检 — scoped by enterprise_access
     ("push", "read"): OFFICIALS,  # 精准推送 — staff see their units' measures
     ("simulations", "run"): OFFICIALS,  # 模拟测算

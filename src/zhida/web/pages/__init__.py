@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def routers():
-    from zhida.web.pages import account, auth, enterprises, library, push, sections, simulate
+    from zhida.web.pages import account, auth, enterprises, library, mine, push, sections, simulate
 
-    return [auth.router, library.router, enterprises.router, push.router, simulate.router, sections.router,
+    return [auth.router, mine.router, library.router, enterprises.router, push.router, simulate.router, sections.router,
             account.router]

@@ -20,12 +20,15 @@ def safe_next(target: str | None) -> str:
     """Only same-site paths: '/x' but not '//evil.example' or 'https://…' (no open redirect)."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
-    return "/policies"
+    return "/"  # the home route sends each role to its landing page
 
 
 @router.get("/")
 def home(request: Request):
-    return RedirectResponse("/policies" if optional_principal(request) else "/login", status_code=303)
+    principal = optional_principal(request)
+    if principal is None:
+        return RedirectResponse("/login", status_code=303)
+    return RedirectResponse("/my" if principal.role == "enterprise" else "/policies", status_code=303)
 
 
 @router.get("/login")
@@ -35,7 +38,7 @@ def login_form(request: Request, next: str | None = None):
 
 @router.post("/login")
 async def login(request: Request, username: str = Form("", max_length=64), password: str = Form("", max_length=256),
-                next: str = Form("/policies", max_length=2000)):
+                next: str = Form("/", max_length=2000)):
     try:
         user = await login_flow.attempt(request, username, password)
     except WebError as exc:

@@ -1,0 +1,48 @@
+"""我的政策 (/my): the enterprise user's landing page — totals, items with quote and how to apply,
+deadlines, and the changes since the last visit after a fact is supplied."""
+
+from __future__ import annotations
+
+import re
+
+from .mine_seed import mine_user
+
+
+def test_enterprise_lands_on_my_policies_others_do_not(server, clients, seeded):
+    assert clients["ent_a"].get("/").headers["location"] == "/my"
+    assert clients["staff"].get("/").headers["location"] == "/policies"
+    assert clients["staff"].get("/my").status_code == 403
+    with server.client() as anonymous:
+        assert anonymous.get("/my").status_code in (303, 401)
+
+
+def test_my_policies_shows_totals_items_deadlines_and_changes_after_a_fact(server):
+    uscc = mine_user(server.app, "mine_http", "91110105MA0MWNE10")
+    client = server.login("mine_http")
+    first = client.get("/my")
+    assert first.status_code == 200
+    html = first.text
+    assert "我的政策" in html and "第一次查看" in html
+    assert re.search(r'<tr data-kind="certain"><th>确定可得</th>', html)
+    assert re.search(r'<tr data-kind="up_to"><th>最高可达</th>', html)
+    # an item: its quote, linked to its clause, and how to apply (未明确 where the text says nothing)
+    now = html[html.index('id="now"'):html.index('id="deadlines"')]
+    assert 'class="source-link" href="/policies/' in now and "“" in now and "未明确" in now
+    assert "今天截止" in html[html.index('id="deadlines"'):]  # the 2022 documents end on the evaluation date
+    one_fact = html[html.index('id="one-fact"'):html.index('id="one-change"')]
+    assert 'data-measure="bj2022mfg.key-material-transport-pass"' in one_fact
+    assert "已承诺严格落实疫情防控措施" in one_fact
+
+    again = client.get("/my").text
+    assert "以来没有变化" in again
+
+    response = client.patch(f"/api/v1/enterprises/{uscc}/facts",
+                            json={"fact": "epidemic_control_commitment", "value": "true"})
+    assert response.status_code == 200, response.text
+    after = client.get("/my").text
+    changes = after[after.index('id="changes"'):after.index('id="my-totals"')]
+    assert "自上次访问以来的变化" in changes
+    assert re.search(r'data-kind="status" data-measure="bj2022mfg.key-material-transport-pass">.*待确认 → 可享受',
+                     changes)
+    assert 'data-measure="bj2022mfg.key-material-transport-pass"' in after[after.index('id="now"'):
+                                                                          after.index('id="deadlines"')]
