@@ -132,9 +132,13 @@ def test_a_fact_form_made_stale_by_another_edit_shows_the_conflict(server, page)
     enterprise_data.edit_profile(server.app.state.store, other, USCC_C,
                                  lambda p: fact_edit.supply(p, "employees", 321, server.app.state.as_of),
                                  action="supply_fact", detail="test: an edit by somebody else")
+    expect(row.locator("select[name=value]")).to_have_value("")  # 请选择: no answer preselected
+    row.locator("select[name=value]").select_option(index=1)
     row.get_by_role("button", name="保存并重新体检").click()
     expect(page.locator("#fact-error")).to_contain_text("已被他人修改")
     page.screenshot(path=SHOTS / "14-fact-conflict.png", full_page=True)
     # The page now shows the current revision: saving again goes through.
-    page.locator(f".fact-row[data-fact='{fact}']").get_by_role("button", name="保存并重新体检").click()
+    again = page.locator(f".fact-row[data-fact='{fact}']")
+    again.locator("select[name=value]").select_option(index=1)
+    again.get_by_role("button", name="保存并重新体检").click()
     expect(page.locator("#fact-notice")).to_contain_text("已保存并重新体检")

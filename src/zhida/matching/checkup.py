@@ -31,6 +31,11 @@ STATUS_ZH = {"eligible": "可享受", "undetermined": "待确认", "ineligible":
 PERIOD_ZH = {"in_force": "有效期内", "expired": "已过期", "not_yet_effective": "尚未生效"}
 APPLICATION_ZH = {"免申即享": "免申即享", "申报": "需申报", "unknown": "申报方式未明确"}
 CACHE_SIZE = 4096
+# The page's sections, in order; every result is in exactly one (the summary chips count these).
+GROUPS = ("eligible", "near_miss", "undetermined", "ineligible", "not_applicable")
+# Which reasons explain a result next to it: the conditions met (可享受), failed (不符合, 差一点,
+# 不适用: the jurisdiction or beneficiary that excludes it) or undecided (待确认).
+WHY_OUTCOMES = {"eligible": (True,), "ineligible": (False,), "undetermined": (None,), "not_applicable": (False, None)}
 T = TypeVar("T")
 
 
@@ -78,6 +83,11 @@ class Checkup:
     def totals_rows(self) -> list[dict[str, Any]]:
         """The money split (确定可得 / 最高可达 / 减免·抵扣·递延 / 待认定 …) as the page, XLSX and PDF show it."""
         return totals_rows(self.summary["totals"])
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Results per section (GROUPS): what the summary chips show, so chips and sections agree."""
+        return {g: len(self.groups[g]) for g in GROUPS}
 
     @property
     def missing_facts(self) -> list[dict[str, Any]]:
@@ -154,6 +164,8 @@ def run(enterprise: CheckedEnterprise, as_of: date, cache: CheckupCache | None =
 # for the GIL (answers from the memo waited ~0.2 s behind 40 computing threads), and under
 # processor sharing all queued checkups finish late instead of the first ones early.
 ENGINE_SLOTS = threading.BoundedSemaphore(1)
+
+
 def _compute(enterprise: CheckedEnterprise, as_of: date) -> Checkup:
     policies = load_default_policies()
     with ENGINE_SLOTS:
@@ -169,12 +181,12 @@ def _view(result: dict[str, Any]) -> dict[str, Any]:
     return {**result, "status_zh": STATUS_ZH[result["status"]], "period_zh": PERIOD_ZH.get(result["period"], ""),
             "application_zh": APPLICATION_ZH.get(result["application"], result["application"]),
             "unlock": [n["text"] for n in result["near_miss"] if n.get("text")],
-            "counted_zh": LABEL_ZH.get(result.get("counted_as") or "", "")}
+            "counted_zh": LABEL_ZH.get(result.get("counted_as") or "", ""),
+            "why": [x["text"] for x in result["reasons"] if x["outcome"] in WHY_OUTCOMES[result["status"]]]}
 
 
 def _groups(results: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    groups: dict[str, list[dict[str, Any]]] = {"eligible": [], "near_miss": [], "undetermined": [],
-                                                 "ineligible": [], "not_applicable": []}
+    groups: dict[str, list[dict[str, Any]]] = {g: [] for g in GROUPS}
     for r in results:
         view = _view(r)
         if r["status"] == "ineligible" and view["unlock"]:

@@ -6,7 +6,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
+from zhida.enterprises.fact_edit import field_for
 from zhida.errors import DataError
+from zhida.matching import checkup_change
 from zhida.web import enterprise_data, enterprise_ops, import_jobs
 from zhida.web.enterprise_data import StaleRevision
 from zhida.web.deps import Principal, enterprise_access, require
@@ -104,6 +106,7 @@ def supply_fact_page(request: Request, fact: str = Form(..., max_length=128), va
                      revision: str | None = Form(None, max_length=64),
                      access: tuple[Principal, str] = Depends(enterprise_access("enterprises", "write"))):
     principal, uscc = access
+    before = enterprise_ops.run_checkup(request, uscc)  # what the page showed (memoized): compared below
     try:
         # The form carries the revision of the profile it showed: a save by somebody else in
         # between is a conflict (409), shown with the current profile, never silently merged.
@@ -118,8 +121,9 @@ def supply_fact_page(request: Request, fact: str = Form(..., max_length=128), va
         status = 200 if request.headers.get("HX-Request") else 422
         return _workspace(request, enterprise_ops.run_checkup(request, uscc), error=exc.message, error_fact=fact,
                           status_code=status)
-    label = next((f["label"] for f in checkup.missing_facts if f["fact"] == fact), fact)
-    return _workspace(request, checkup, notice=f"已保存并重新体检（{label}）")
+    field = field_for(fact)
+    change = checkup_change.compare(before, checkup)
+    return _workspace(request, checkup, notice=f"已保存并重新体检（{field.label if field else '所填信息'}）：{change.text}")
 
 
 @router.get("/enterprises/{uscc}/checkup.xlsx")

@@ -19,6 +19,15 @@
       event.detail.isError = false;
     }
   });
+  // A fact supplied in place: the workspace is swapped, the user stays at the 待确认 section and
+  // hears what changed (the result box is focused; it is a live region too).
+  document.addEventListener("htmx:afterSettle", function () {
+    var result = document.getElementById("fact-result");
+    if (!result || result.dataset.announced || !result.querySelector("#fact-notice, #fact-error")) return;
+    result.dataset.announced = "1";  // new content after each swap: announced once
+    result.focus({ preventScroll: true });
+    result.scrollIntoView({ block: "center" });
+  });
   // htmx error responses (4xx/5xx) are not swapped by default: show the server's message.
   document.addEventListener("htmx:responseError", function (event) {
     var xhr = event.detail.xhr;
