@@ -35,17 +35,19 @@ def test_checkup_xlsx_holds_every_result_with_exact_amounts(report, clients):
     assert Decimal(str(profile["确定可得金额合计（元，同一待遇只计一次）"])) == Decimal(report["summary"]["eligible_total"])
     rows = list(book["体检结果"].iter_rows(values_only=True))
     header, data = rows[0], rows[1:]
-    assert header[:4] == ("结果", "措施编号", "措施", "金额（元）")
+    assert header[:4] == ("结果", "措施", "金额（元）", "金额说明") and header[-1] == "措施编号"
     assert len(data) == len(report["results"])
-    by_id = {row[1]: row for row in data}
+    by_id = {row[-1]: row for row in data}
     for result in report["results"]:
         row = by_id[result["measure_id"]]
         if result["status"] == "eligible" and result["amount"]["value"] is not None:
             assert row[0] == "可享受"
-            assert Decimal(str(row[3])).quantize(Decimal("0.01")) == Decimal(result["amount"]["value"])
+            assert Decimal(str(row[2])).quantize(Decimal("0.01")) == Decimal(result["amount"]["value"])
+            assert row[3] == amount_display(result).text
         elif result["status"] == "undetermined":
-            assert row[0] == "待确认" and row[3] is None  # unknown stays empty, never 0
-            assert row[10] == "、".join(m["label"] for m in result["missing"])
+            assert row[0] == "待确认" and row[2] is None  # unknown stays empty, never 0
+            assert row[9] == "、".join(m["label"] for m in result["missing"])
+        assert row[11] == "；".join(dict.fromkeys(s["citation"] for s in result["sources"]))
     page_export = clients["ent_a"].get(f"/enterprises/{USCC_A}/checkup.xlsx")
     assert page_export.status_code == 200 and page_export.content[:2] == b"PK"
 
@@ -74,7 +76,11 @@ def test_checkup_xlsx_has_a_totals_sheet_split_by_kind(report, clients):
     assert Decimal(str(by_label["确定可得"][1])) == Decimal(report["summary"]["eligible_total"]) \
         == Decimal(totals["certain"]["total"])
     assert Decimal(str(by_label["最高可达"][1])) == Decimal(totals["up_to"]["total"])
-    assert Decimal(str(by_label["待认定"][1])) == Decimal(totals["pending"]["total"])
+    pending = totals["pending"]
+    if pending["benefits"] and pending["amount_unknown"] == pending["benefits"]:
+        assert by_label["待认定"][1] is None and by_label["待认定"][3].startswith("金额待核定")  # never 0
+    else:
+        assert Decimal(str(by_label["待认定"][1])) == Decimal(pending["total"])
     for key, label in (("relief", "减免·抵扣·递延：减免"), ("deduction", "减免·抵扣·递延：抵扣（税前扣除额）"),
                        ("deferral", "减免·抵扣·递延：递延（缓缴）")):
         assert Decimal(str(by_label[label][1])) == Decimal(totals[key]["total"])
@@ -86,9 +92,9 @@ def test_checkup_xlsx_has_a_totals_sheet_split_by_kind(report, clients):
     counted = {r["measure_id"]: r["counted_as"] for r in report["results"]}
     labels = {"certain": "确定可得", "up_to": "最高可达", "pending": "待认定", "unquantified": "金额未量化"}
     for row in results[1:]:
-        if counted[row[1]] in labels:
-            assert row[4] == labels[counted[row[1]]]
-        elif counted[row[1]] is None:
+        if counted[row[-1]] in labels:
+            assert row[4] == labels[counted[row[-1]]]
+        elif counted[row[-1]] is None:
             assert row[4] in (None, "")
 
 

@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from .enterprise_seed import seed
+from .xlsx_checks import check_workbook
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +97,7 @@ def test_push_list_xlsx_reads_back(batch, clients):
     expected = {(m["measure_id"], e["uscc"]): e for g in lists["groups"] for m in g["measures"] for e in m["enterprises"]}
     response = clients["admin"].get("/api/v1/push/export.xlsx", params={"region": "朝阳区"})
     assert response.status_code == 200
+    check_workbook(response.content, date_labels=("评估日",))  # Chinese headers, money formats, dates
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["汇总", "推送名单", "筛选条件"]
     rows = list(book["推送名单"].iter_rows(min_row=2, values_only=True))

@@ -1,12 +1,16 @@
 """XLSX exports: one enterprise's checkup, and push lists (per measure, grouped by unit).
 
-Money is written as exact decimals (openpyxl stores the Decimal's text) with a yuan format;
-amounts the source does not state stay as text, never 0.
+Money is a number in 元, exact (openpyxl stores the Decimal's text), formatted
+``zhida.money_format.XLSX_YUAN`` ('#,##0.00'); the header says （元）. An amount that is not
+known stays empty, never 0, and a 金额说明 column says why (the same words as the page and the
+PDF). Dates are date cells. Documents are cited 《短标题》（文号）第三条（八）, never by key.
 """
 
 from __future__ import annotations
 
 import io
+import re
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -15,11 +19,15 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from zhida.rules.totals import BUCKETS, GROUP_ZH, LABEL_ZH
+from zhida.matching.amount_display import amount_display
+from zhida.money_format import XLSX_YUAN
+from zhida.rules.totals import BUCKETS, GROUP_ZH, LABEL_ZH, totals_rows
 
-MONEY_FORMAT = '#,##0.00'
+MONEY_FORMAT = XLSX_YUAN
+DATE_FORMAT = "yyyy-mm-dd"
 BUCKET_ZH = LABEL_ZH
 HEADER_FONT = Font(bold=True)
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list[Any]], widths: list[int],
@@ -39,12 +47,19 @@ def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list[An
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if isinstance(cell.value, date):
+                cell.number_format = DATE_FORMAT
     sheet.freeze_panes = "A2"
 
 
 def _cell(value: Any) -> Any:
     if not isinstance(value, str):
         return value
+    if _ISO_DATE.fullmatch(value):  # a date is a date cell (sortable, filterable), not text
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
     # Control characters (a filter typed into a URL, an imported name) cannot be stored in XLSX.
     value = ILLEGAL_CHARACTERS_RE.sub("", value)
     # Cells starting with = + - @ would be formulas in Excel: keep user text as text.
@@ -60,48 +75,62 @@ def _save(workbook: Workbook) -> bytes:
     return buffer.getvalue()
 
 
+def _amount(value: str | None) -> Decimal | None:
+    return Decimal(value) if value is not None else None
+
+
+GROUPS = (("eligible", "可享受"), ("near_miss", "差一点"), ("undetermined", "待确认"),
+          ("ineligible", "不符合"), ("not_applicable", "不适用"))
+RESULT_HEADER = ["结果", "措施", "金额（元）", "金额说明", "计入类别", "出资方", "有效期", "申报方式", "差一点：还需",
+                 "待补充的信息", "待责任单位认定", "政策依据", "原文", "责任单位", "措施编号"]
+
+
 def checkup_xlsx(checkup) -> bytes:
     e = checkup.enterprise
     report = checkup.report
+    totals = report["summary"]["totals"]
     workbook = Workbook()
     counts = report["summary"]["counts"]
     profile_rows = [["统一社会信用代码", e.uscc], ["企业名称", e.name], ["所在地区", e.region_name],
                     ["行业", f"{e.industry_code} {e.industry_name}"], ["规模（推算）", e.size_label],
-                    ["评估日", report["as_of"]],
+                    ["评估日", date.fromisoformat(report["as_of"])],
                     ["可享受", counts["eligible"]], ["待确认", counts["undetermined"]],
                     ["不符合", counts["ineligible"]], ["不适用", counts["not_applicable"]],
-                    ["确定可得金额合计（元，同一待遇只计一次）", Decimal(report["summary"]["eligible_total"])]]
+                    ["确定可得金额合计（元，同一待遇只计一次）",
+                     Decimal(report["summary"]["eligible_total"])]]
     _sheet(workbook, "企业画像", ["项目", "内容"], profile_rows, [36, 60], money_columns=(2,))
-    _sheet(workbook, "金额合计", ["类别", "金额（元）", "项数", "说明"], _totals_rows(report["summary"]["totals"]),
+    _sheet(workbook, "金额合计", ["类别", "金额（元）", "项数", "说明"], _totals_rows(totals),
            [24, 18, 8, 70], money_columns=(2,))
     rows = []
-    for group, label in (("eligible", "可享受"), ("near_miss", "差一点"), ("undetermined", "待确认"),
-                         ("ineligible", "不符合"), ("not_applicable", "不适用")):
+    for group, label in GROUPS:
         for r in checkup.groups[group]:
-            value = r["amount"]["value"]
-            rows.append([label, r["measure_id"], r["title"], Decimal(value) if value is not None else None,
-                         BUCKET_ZH.get(r.get("counted_as"), ""), r["amount"]["text"][:500],
-                         "；".join(f"{p['payer']} {p['amount'] or '—'}" for p in r["amount"].get("payers", [])), r["period_zh"], r["application_zh"],
-                         "；".join(r["unlock"]) or "", "、".join(m["label"] for m in r["missing"]),
-                         "；".join(f"{s['doc_number'] or s['document']} 第{s['clause']}条" for s in r["sources"]),
+            shown = amount_display(r)
+            rows.append([label, r["title"], _amount(r["amount"]["value"]), shown.text,
+                         BUCKET_ZH.get(r.get("counted_as"), ""), "；".join(shown.payers),
+                         r["period_zh"], r["application_zh"], "；".join(r["unlock"]),
+                         "、".join(m["label"] for m in r["missing"]),
+                         "、".join(o["label"] for o in r.get("open_criteria") or []),
+                         "；".join(dict.fromkeys(s["citation"] for s in r["sources"])),
                          "\n".join(s["quote"] for s in r["sources"] if s.get("quote"))[:2000],
-                         "、".join(r["responsible_units"])])
-    _sheet(workbook, "体检结果", ["结果", "措施编号", "措施", "金额（元）", "计入类别", "金额说明", "出资方", "有效期", "申报方式",
-                             "差一点：还需", "待补充的信息", "政策依据", "原文", "责任单位"], rows,
-           [8, 34, 30, 16, 14, 30, 24, 10, 12, 40, 30, 28, 60, 30], money_columns=(4,))
+                         "、".join(r["responsible_units"]), r["measure_id"]])
+    _sheet(workbook, "体检结果", RESULT_HEADER, rows,
+           [8, 30, 16, 30, 14, 24, 10, 12, 40, 30, 30, 40, 60, 30, 30], money_columns=(3,))
     return _save(workbook)
 
 
 def _totals_rows(totals: dict) -> list[list[Any]]:
-    """One row per kind of money; amounts stay exact decimals, kinds never added together."""
+    """One row per kind of money; amounts stay exact decimals, kinds never added together. A kind
+    whose amounts are all unknown is empty (金额待核定), never 0; 说明 is the page's line."""
+    words = {row["key"]: row["text"] for row in totals_rows(totals)}
     rows = []
     for key in BUCKETS:
         b = totals[key]
+        unknown = key == "unquantified" or (b["benefits"] and b["amount_unknown"] == b["benefits"])
+        note = words.get(key) if key in words else (f"{b['benefits']} 项" if b["benefits"] else "无")
         rows.append([f"{GROUP_ZH[key]}：{LABEL_ZH[key]}" if GROUP_ZH[key] != LABEL_ZH[key] else LABEL_ZH[key],
-                     Decimal(b["total"]) if key != "unquantified" else None, b["benefits"],
-                     "；".join(b["measures"])])
+                     None if unknown else Decimal(b["total"]), b["benefits"], note])
     d = totals["draft"]
-    rows.append([d["label"], None, d["benefits"], "；".join(d["measures"])])
+    rows.append([d["label"], None, d["benefits"], words.get("draft", "无")])
     return rows
 
 
@@ -109,8 +138,7 @@ def push_list_xlsx(lists: list[dict[str, Any]], filters: dict[str, str]) -> byte
     """``lists``: per measure {measure_id, title, units, enterprises: [{uscc, name, region, industry, amount}]}."""
     workbook = Workbook()
     summary = [[m["measure_id"], m["title"], "、".join(m["units"]) or "—", len(m["enterprises"]),
-                sum((Decimal(x["amount"]) for x in m["enterprises"] if x["amount"] is not None), Decimal(0))]
-               for m in lists]
+                _known_sum(x["amount"] for x in m["enterprises"])] for m in lists]
     _sheet(workbook, "汇总", ["措施编号", "措施", "责任单位", "符合条件企业数", "金额合计（元）"], summary, [34, 36, 40, 16, 18],
            money_columns=(5,))
     rows = []
@@ -124,3 +152,9 @@ def push_list_xlsx(lists: list[dict[str, Any]], filters: dict[str, str]) -> byte
     note = [[k, v] for k, v in filters.items()]
     _sheet(workbook, "筛选条件", ["条件", "值"], note, [16, 40])
     return _save(workbook)
+
+
+def _known_sum(amounts) -> Decimal | None:
+    """The sum of the known amounts; None (empty, never 0) when none is known."""
+    known = [Decimal(a) for a in amounts if a is not None]
+    return sum(known, Decimal(0)) if known else None
