@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zhida.matching.match import is_draft
-from zhida.batch import summary
+from zhida.batch import dashboard_cube, summary
 from zhida.batch.engines import STATUS_CODES, Engine, Progress, make_engine
 from zhida.errors import DataError
 from zhida.rules import load_policies
@@ -149,6 +149,7 @@ def run_batch(as_of: dt.date, out_dir: Path, *, input_path: Path | None = None, 
         draft.manifest["facts"] = str(input_path.resolve())  # while partial; fixed below
         totals = summary.measure_totals(draft)
         manifest["totals"] = {"measures": totals, "overall": summary.overall_totals(draft)}
+        dashboard_cube.write(draft, policies=policies)  # the dashboard's figures, grouped once here
         written: list[Path] = []
         eligible_pairs = sum(t["eligible"] for t in totals)
         if pushlists or (pushlists is None and eligible_pairs <= push.AUTO_LIMIT):

@@ -106,6 +106,25 @@ def latest_complete_run(store=None, source: str | None = None) -> BatchRun | Non
             store.close()
 
 
+def previous_complete_run(run_key: str, store=None, source: str | None = None) -> BatchRun | None:
+    """The complete run finished before the one keyed ``run_key`` (same ``source``): what a
+    dashboard's trend compares with. ``store`` as for Recorder."""
+    store, owned = _opened(store)
+    try:
+        with store.transaction() as s:
+            current = s.scalars(select(BatchRun).where(BatchRun.run_key == run_key)).first()
+            if current is None or current.finished_at is None:
+                return None
+            query = select(BatchRun).where(BatchRun.status == COMPLETE, BatchRun.id != current.id,
+                                           BatchRun.finished_at <= current.finished_at)
+            if source is not None:
+                query = query.where(BatchRun.input == source)
+            return s.scalars(query.order_by(BatchRun.finished_at.desc(), BatchRun.id.desc()).limit(1)).first()
+    finally:
+        if owned:
+            store.close()
+
+
 def export_enterprises(out: Path, as_of: dt.date, store=None,
                        progress: Callable[[int, int], None] | None = None) -> Path:
     """The store's enterprises → a facts Parquet (as of ``as_of``), the engines' input.

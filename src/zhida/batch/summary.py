@@ -107,35 +107,16 @@ def split_totals(results: str, measures: list[dict], con=None, usccs: list[str] 
     are not counted (drafts are listed apart). ``usccs``: only these enterprises (tests).
     ``measures``: the manifest's entries, in measure-index order."""
     con = con or connect()
-    rows = []
-    for i, m in enumerate(measures):
-        counted = m["enterprise_benefit"] and m.get("period_as_of", "in_force") == "in_force" \
-            and "USD" not in (m.get("amount_unit") or "").upper() and "美元" not in (m.get("amount_unit") or "")
-        if counted:
-            rows.append((i, m["benefit"], KIND_BUCKET.get(m["kind"]), m["amount_kind"], bool(m.get("draft"))))
     out = {b: {"label": LABEL_ZH[b], "group": GROUP_ZH[b], "total": "0.00", "benefits": 0, "amount_unknown": 0}
            for b in BUCKETS}
     out["draft"] = {"label": LABEL_ZH["draft"], "benefits": 0}
-    if not rows:
-        return out
-    values = ", ".join(f"({i}, {_lit(b)}, {_lit(t)}, {_lit(k)}, {str(d).upper()})" for i, b, t, k, d in rows)
-    rank = "CASE bucket " + "".join(f"WHEN '{b}' THEN {n} " for n, b in enumerate(BUCKETS)) + "END"
     where = f"r.status = {STATUS_CODES['eligible']}"
     if usccs is not None:
         where += " AND r.uscc IN (" + ", ".join(_lit(u) for u in usccs) + ")"
-    items = (
-        f"SELECT r.uscc, m.benefit, m.draft, m.id, b.bucket, "
-        f"CASE WHEN b.bucket = 'up_to' AND m.akind = 'range' AND r.upper IS NOT NULL THEN r.upper "
-        f"ELSE coalesce(r.amount, r.least) END AS value, "
-        f"(r.amount IS NULL AND r.least IS NOT NULL) AS floor "
-        f"FROM read_parquet('{results}') r JOIN (VALUES {values}) m(id, benefit, tax, akind, draft) "
-        f"ON r.measure = m.id, LATERAL (SELECT CASE WHEN m.akind IS NULL OR m.akind = 'not_stated' THEN 'unquantified' "
-        f"WHEN r.open <> 0 OR r.amount IS NULL THEN 'pending' WHEN m.tax IS NOT NULL THEN m.tax "
-        f"WHEN m.akind IN ('maximum', 'range') THEN 'up_to' ELSE 'certain' END AS bucket) b WHERE {where}")
-    best = (f"SELECT uscc, benefit, draft, arg_min(bucket, (rnk, floor, -coalesce(value, -1), id)) AS bucket, "
-            f"arg_min(value, (rnk, floor, -coalesce(value, -1), id)) AS value, "
-            f"arg_min(floor, (rnk, floor, -coalesce(value, -1), id)) AS floor "
-            f"FROM (SELECT *, {rank} AS rnk FROM ({items})) GROUP BY uscc, benefit, draft")
+    items = counted_items(results, measures, where)
+    if items is None:
+        return out
+    best = best_per_benefit(items)
     sql = (f"WITH best AS ({best}) "
            f"SELECT bucket, sum(value), count(*), count(*) FILTER (value IS NULL OR floor) FROM best b "
            f"WHERE NOT draft GROUP BY bucket "
@@ -148,6 +129,41 @@ def split_totals(results: str, measures: list[dict], con=None, usccs: list[str] 
         out[name].update({"total": _money(total) if total is not None else "0.00", "benefits": int(n),
                           "amount_unknown": int(unknown)})
     return out
+
+
+def counted_items(results: str, measures: list[dict], where: str) -> str | None:
+    """SQL: one row per result of ``read_parquet(results) r`` matching ``where`` of a measure whose
+    money counts (enterprise benefit, in force at the run's date, in CNY): uscc, benefit, draft, id
+    (the measure index), bucket (``zhida.rules.totals.bucket``), value (the amount counted: a
+    range's upper end for 最高可达, a sum's known part as a floor) and floor. None: no such measure."""
+    rows = []
+    for i, m in enumerate(measures):
+        unit = m.get("amount_unit") or ""
+        if m["enterprise_benefit"] and m.get("period_as_of", "in_force") == "in_force" \
+                and "USD" not in unit.upper() and "美元" not in unit:
+            rows.append((i, m["benefit"], KIND_BUCKET.get(m["kind"]), m["amount_kind"], bool(m.get("draft"))))
+    if not rows:
+        return None
+    values = ", ".join(f"({i}, {_lit(b)}, {_lit(t)}, {_lit(k)}, {str(d).upper()})" for i, b, t, k, d in rows)
+    return (
+        f"SELECT r.uscc, m.benefit, m.draft, m.id, b.bucket, "
+        f"CASE WHEN b.bucket = 'up_to' AND m.akind = 'range' AND r.upper IS NOT NULL THEN r.upper "
+        f"ELSE coalesce(r.amount, r.least) END AS value, "
+        f"(r.amount IS NULL AND r.least IS NOT NULL) AS floor "
+        f"FROM read_parquet('{results}') r JOIN (VALUES {values}) m(id, benefit, tax, akind, draft) "
+        f"ON r.measure = m.id, LATERAL (SELECT CASE WHEN m.akind IS NULL OR m.akind = 'not_stated' THEN 'unquantified' "
+        f"WHEN r.open <> 0 OR r.amount IS NULL THEN 'pending' WHEN m.tax IS NOT NULL THEN m.tax "
+        f"WHEN m.akind IN ('maximum', 'range') THEN 'up_to' ELSE 'certain' END AS bucket) b WHERE {where}")
+
+
+def best_per_benefit(items: str) -> str:
+    """SQL over ``counted_items``: per enterprise and benefit the best result (bucket order, a floor
+    after a known amount, then the larger amount) — a benefit restated by several measures once."""
+    rank = "CASE bucket " + "".join(f"WHEN '{b}' THEN {n} " for n, b in enumerate(BUCKETS)) + "END"
+    order = "(rnk, floor, -coalesce(value, -1), id)"
+    return (f"SELECT uscc, benefit, draft, arg_min(bucket, {order}) AS bucket, arg_min(value, {order}) AS value, "
+            f"arg_min(floor, {order}) AS floor FROM (SELECT *, {rank} AS rnk FROM ({items})) "
+            f"GROUP BY uscc, benefit, draft")
 
 
 def _lit(value) -> str:

@@ -1,0 +1,155 @@
+"""The district/unit dashboard's figures, aggregated once per batch run (at batch time).
+
+A run's results are one row per (enterprise, measure) pair; a dashboard question — per measure
+in a district, per district for a unit, per industry — only needs sums over small groups. So the
+run writes three small Parquet files beside its results, grouped by measure (or benefit) ×
+district × zone × GB/T 4754 大类, and every page reads those (``zhida.batch.dashboard``):
+
+- ``dashboard_measures.parquet``: per measure and group, enterprises eligible and undetermined,
+  and the money of the eligible ones by the honest split of ``zhida.rules.totals`` (确定可得 /
+  最高可达 / 减免·抵扣·递延 / 待认定, with how many amounts are unknown or only a floor);
+- ``dashboard_benefits.parquet``: the same split per benefit, each enterprise's benefit counted
+  once by its best measure (a benefit restated by several documents is not added twice) — the
+  figures that may be added across measures (districts' totals, the chart);
+- ``dashboard_unknown.parquet``: per measure, group and catalogue fact, how many undetermined
+  enterprises miss that fact in a condition still open (the fact that would decide most of them);
+- ``dashboard_enterprises.parquet``: per group, the enterprises and how many reach at least one
+  counted benefit.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from zhida.batch.engines import STATUS_CODES
+from zhida.batch.summary import best_per_benefit, connect, counted_items
+
+MEASURES = "dashboard_measures.parquet"
+BENEFITS = "dashboard_benefits.parquet"
+UNKNOWN = "dashboard_unknown.parquet"
+ENTERPRISES = "dashboard_enterprises.parquet"
+FILES = (MEASURES, BENEFITS, UNKNOWN, ENTERPRISES)
+TAX = ("relief", "deduction", "deferral", "refund")
+# money columns of both cubes: bucket group → (sum column, count column)
+MONEY = {"certain": ("certain",), "up_to": ("up_to",), "tax": TAX, "pending": ("pending",)}
+
+
+def _q(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def _groups(enterprises: str, con) -> str:
+    """The enterprises with their group keys (absent identity columns are empty)."""
+    present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM read_parquet({_q(enterprises)})").fetchall()}
+
+    def col(name: str, expr: str) -> str:
+        return expr if name in present else "''"
+
+    return (f"SELECT uscc, coalesce({col('region_code', 'region_code')}, '') AS region_code, "
+            f"coalesce(nullif({col('special_zone', 'special_zone')}, 'none'), '') AS zone, "
+            f"coalesce(left({col('industry_code', 'industry_code')}, 2), '') AS division "
+            f"FROM read_parquet({_q(enterprises)})")
+
+
+def _money_columns() -> str:
+    parts = []
+    for name, buckets in MONEY.items():
+        inside = ", ".join(_q(b) for b in buckets)
+        parts.append(f"sum(i.value) FILTER (i.bucket IN ({inside})) AS {name}, "
+                     f"count(i.bucket) FILTER (i.bucket IN ({inside})) AS {name}_n, "
+                     f"count(i.bucket) FILTER (i.bucket IN ({inside}) AND (i.value IS NULL OR i.floor)) "
+                     f"AS {name}_unknown")
+    parts.append("count(i.bucket) FILTER (i.bucket = 'unquantified') AS unquantified_n")
+    return ", ".join(parts)
+
+
+def condition_facts(manifest_measure: dict, policies) -> dict[str, int]:
+    """Catalogue fact → bitmask of the measure's conditions (manifest bit order) that read it,
+    concepts expanded. A measure or condition no longer in the policies reads nothing here."""
+    from zhida.matching.evaluator import concept_facts
+    from zhida.rules.expr import AS_OF, OPEN, columns
+
+    measure = policies.measures.get(manifest_measure["id"])
+    if measure is None:
+        return {}
+    deps = concept_facts(policies)
+    by_id = {c.id: c for c in measure.conditions}
+    masks: dict[str, int] = {}
+    for bit, cid in enumerate(manifest_measure["conditions"]):
+        cond = by_id.get(cid)
+        if cond is None or bit > 62:  # bit 63 would make the BIGINT mask negative
+            continue
+        for ref in columns(cond.expanded):
+            for fact in (deps[ref] if ref in deps else {ref}):
+                if fact != AS_OF and not fact.startswith(OPEN + "."):
+                    masks[fact] = masks.get(fact, 0) | (1 << bit)
+    return masks
+
+
+def write(run, out_dir: Path | None = None, policies=None) -> list[Path]:
+    """Write the three cubes of ``run`` into ``out_dir`` (default: the run's directory), each
+    through a temporary name so a reader sees a whole file or none."""
+    from zhida.matching.match import load_default_policies
+
+    policies = policies or load_default_policies()
+    out_dir = Path(out_dir or run.path)
+    con = connect()
+    measures = run.manifest["measures"]
+    results = run.results_glob()
+    ids = ", ".join(f"({i}, {_q(m['id'])})" for i, m in enumerate(measures) if m["enterprise_benefit"])
+    if not ids:
+        ids = "(-1, '')"
+    con.execute(f"CREATE TEMP TABLE g AS {_groups(run.enterprises_glob(), con)}")
+    con.execute(f"CREATE TEMP TABLE mid AS SELECT * FROM (VALUES {ids}) t(measure, id)")
+    eligible, undetermined = STATUS_CODES["eligible"], STATUS_CODES["undetermined"]
+    items = counted_items(results, measures, f"r.status = {eligible}")
+    empty = "SELECT NULL::VARCHAR AS uscc, NULL::VARCHAR AS benefit, FALSE AS draft, NULL::INTEGER AS id, " \
+            "NULL::VARCHAR AS bucket, NULL::DECIMAL(20,2) AS value, FALSE AS floor WHERE FALSE"
+    con.execute(f"CREATE TEMP TABLE i AS {items or empty}")
+    written = []
+
+    def copy(select: str, name: str) -> None:
+        target = out_dir / name
+        part = out_dir / f".{name}.part"
+        con.execute(f"COPY ({select}) TO {_q(str(part))} (FORMAT parquet, COMPRESSION zstd)")
+        os.replace(part, target)
+        written.append(target)
+
+    copy(f"SELECT mid.id AS measure, g.region_code, g.zone, g.division, "
+         f"count(*) FILTER (r.status = {eligible}) AS eligible, "
+         f"count(*) FILTER (r.status = {undetermined}) AS undetermined, {_money_columns()} "
+         f"FROM read_parquet({_q(results)}) r JOIN mid ON mid.measure = r.measure JOIN g ON g.uscc = r.uscc "
+         f"LEFT JOIN i ON i.uscc = r.uscc AND i.id = r.measure AND NOT i.draft "
+         f"WHERE r.status IN ({eligible}, {undetermined}) GROUP BY ALL", MEASURES)
+    copy(f"SELECT i.benefit, g.region_code, g.zone, g.division, count(*) AS enterprises, {_money_columns()} "
+         f"FROM ({best_per_benefit('SELECT * FROM i')}) i JOIN g ON g.uscc = i.uscc WHERE NOT i.draft "
+         f"GROUP BY ALL", BENEFITS)
+    masks = [(i, fact, mask) for i, m in enumerate(measures) if m["enterprise_benefit"]
+             for fact, mask in condition_facts(m, policies).items()]
+    labels = {f: _fact_label(f, policies) for _i, f, _m in masks}
+    if masks:
+        values = ", ".join(f"({i}, {_q(f)}, {_q(labels[f])}, {mask})" for i, f, mask in masks)
+        unknown = (f"SELECT mid.id AS measure, g.region_code, g.zone, g.division, f.fact, f.label, count(*) AS n "
+                   f"FROM read_parquet({_q(results)}) r JOIN mid ON mid.measure = r.measure "
+                   f"JOIN (VALUES {values}) f(measure, fact, label, mask) ON f.measure = r.measure "
+                   f"JOIN g ON g.uscc = r.uscc WHERE r.status = {undetermined} AND (r.unknown & f.mask) <> 0 "
+                   f"GROUP BY ALL")
+    else:
+        unknown = ("SELECT NULL::VARCHAR AS measure, NULL::VARCHAR AS region_code, NULL::VARCHAR AS zone, "
+                   "NULL::VARCHAR AS division, NULL::VARCHAR AS fact, NULL::VARCHAR AS label, 0::BIGINT AS n WHERE FALSE")
+    copy(unknown, UNKNOWN)
+    copy("SELECT g.region_code, g.zone, g.division, count(*) AS enterprises, count(r.uscc) AS reached FROM g "
+         "LEFT JOIN (SELECT DISTINCT uscc FROM i WHERE NOT draft AND bucket IS NOT NULL) r ON r.uscc = g.uscc "
+         "GROUP BY ALL", ENTERPRISES)
+    con.close()
+    return written
+
+
+def _fact_label(name: str, policies) -> str:
+    fact = policies.catalogue.get(name)
+    return fact.label_zh if fact is not None and fact.label_zh else "企业信息"
+
+
+def present(path: Path) -> bool:
+    return all((Path(path) / name).is_file() for name in FILES)
