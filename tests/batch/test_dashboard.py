@@ -122,10 +122,3 @@ def test_a_run_without_cubes_gets_them_on_first_use(run, tmp_path):
     old = open_run(copy)
     assert dashboard.totals(old, dashboard.Scope())["reached"] == dashboard.totals(run, dashboard.Scope())["reached"]
     assert dashboard_cube.present(copy)
-
-
-def test_money_reads_as_chinese_users_read_it():
-    assert dashboard.money_text(Decimal("13350862.00")) == "1,335.09 万元"
-    assert dashboard.money_text(Decimal("2500.5")) == "2,500.50 元"
-    assert dashboard.money_text(Decimal("123456789012")) == "1,234.57 亿元"
-    assert dashboard.money_text(None) == "金额待核定"

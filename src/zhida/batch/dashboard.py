@@ -234,13 +234,16 @@ def breakdown(run, scope: Scope, by: str, measure: str | None = None) -> list[Sl
     return sorted(merged.values(), key=lambda s: (-s.enterprises, s.key))
 
 
-def money_text(value: Decimal | None) -> str:
-    """Yuan as Chinese readers read a large sum: 1,335.09 万元 (亿元 from 1 亿), 元 below 1 万."""
-    if value is None:
-        return "金额待核定"
-    value = Decimal(value)
-    if abs(value) >= Decimal("100000000"):
-        return f"{value / Decimal('100000000'):,.2f} 亿元"
-    if abs(value) >= Decimal("10000"):
-        return f"{value / Decimal('10000'):,.2f} 万元"
-    return f"{value:,.2f} 元"
+def previous(run, store, source: str | None = "store"):
+    """The complete run before ``run`` (the trend's baseline), if its directory is still there."""
+    from zhida.batch.runner import open_run
+    from zhida.batch.store import previous_complete_run
+    from zhida.errors import DataError
+
+    row = previous_complete_run(run.key, store, source=source)
+    if row is None:
+        return None
+    try:
+        return open_run(Path(row.out_dir))
+    except (DataError, OSError, ValueError, KeyError):
+        return None

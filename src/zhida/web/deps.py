@@ -43,6 +43,7 @@ PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     ("judgements", "write"): OFFICIALS,  # a responsible unit's judgement of an open criterion — scoped
     ("mine", "read"): frozenset({"enterprise"}),  # 我的政策: the enterprise user's own landing page
     ("checkup", "read"): ALL,  # 政策体检 — scoped by enterprise_access
+    ("dashboard", "read"): OFFICIALS,  # 工作台 — staff see their district and units
     ("push", "read"): OFFICIALS,  # 精准推送 — staff see their units' measures
     ("simulations", "run"): OFFICIALS,  # 模拟测算
     ("exports", "read"): ALL,  # each export also passes its family's guard

@@ -25,6 +25,7 @@ class NavItem:
 # The main navigation; an entry shows only to roles the permission matrix lets in.
 NAV = (
     NavItem("mine", "我的政策", "/my", "mine"),
+    NavItem("dashboard", "工作台", "/dashboard", "dashboard"),
     NavItem("policies", "政策库", "/policies", "policies"),
     NavItem("enterprises", "企业画像/政策体检", "/enterprises", "enterprises"),
     NavItem("push", "精准推送", "/push", "push"),

@@ -45,6 +45,7 @@
     (root || document).querySelectorAll(".chart[data-chart]").forEach(function (el) {
       if (el.dataset.drawn) return;
       var d = JSON.parse(el.getAttribute("data-chart") || "{}");
+      if (el.dataset.kind === "dashboard") { drawDashboard(el, d); return; }
       if (!d.districts) return;
       var chart = window.echarts.init(el);
       var district = el.dataset.kind === "district";
@@ -67,6 +68,26 @@
       });
       el.dataset.drawn = "1";
     });
+  }
+  // 工作台: money (万元) per district / zone / industry as horizontal stacked bars — the category
+  // names sit on the vertical axis, one per line, so long names never overlap.
+  function drawDashboard(el, d) {
+    var labels = (d.labels || []).slice().reverse();
+    if (!labels.length) return;
+    el.style.height = Math.max(240, 30 * labels.length + 90) + "px";
+    var chart = window.echarts.init(el);
+    var series = (d.series || []).length ? d.series.map(function (s) {
+      return { name: s.name, type: "bar", stack: "money", data: s.data.slice().reverse() };
+    }) : [{ name: "企业数", type: "bar", data: (d.enterprises || []).slice().reverse() }];
+    chart.setOption({
+      title: { text: d.title, textStyle: { fontSize: 14 } },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      legend: { bottom: 0 }, grid: { top: 40, bottom: 40, left: 10, right: 30, containLabel: true },
+      xAxis: { type: "value", name: d.unit },
+      yAxis: { type: "category", data: labels, axisLabel: { interval: 0, width: 180, overflow: "truncate" } },
+      series: series, animation: false
+    });
+    el.dataset.drawn = "1";
   }
   document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
   document.addEventListener("htmx:afterSettle", function (event) { drawCharts(event.target); });

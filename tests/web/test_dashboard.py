@@ -1,0 +1,108 @@
+"""工作台: officials land on it; staff see their district and units, the admin the city with a unit
+filter; the counts agree with the push lists; columns sort; drill-down by industry and district."""
+
+from __future__ import annotations
+
+import time
+
+import lxml.html
+import pytest
+
+from .enterprise_seed import seed
+
+
+def run_batch(server, client) -> dict:
+    started = client.post("/api/v1/jobs/batch", json={})
+    assert started.status_code == 202, started.text
+    job = started.json()
+    deadline = time.monotonic() + 240
+    while job["status"] in ("queued", "running"):
+        assert time.monotonic() < deadline, job
+        time.sleep(0.5)
+        job = client.get(f"/api/v1/jobs/{job['id']}").json()
+    assert job["status"] == "completed", job
+    return job
+
+
+@pytest.fixture(scope="module")
+def batch(server, clients, tmp_path_factory):
+    seed(server.app)
+    if server.app.state.jobs.out_dir is None:
+        server.app.state.jobs.out_dir = tmp_path_factory.mktemp("batches")
+    return run_batch(server, clients["admin"])
+
+
+def page(client, query: str = "") -> lxml.html.HtmlElement:
+    response = client.get("/dashboard" + query)
+    assert response.status_code == 200, response.text
+    return lxml.html.fromstring(response.text)
+
+
+def measure_rows(doc) -> dict[str, list[str]]:
+    return {tr.get("data-measure"): [td.text_content().strip() for td in tr.findall("td")]
+            for tr in doc.xpath("//table[@id='dashboard-measures']/tbody/tr[@data-measure]")}
+
+
+def number(text: str) -> int:
+    return int(text.split()[0].replace(",", ""))
+
+
+def test_officials_land_on_the_dashboard(clients, anonymous):
+    assert clients["staff"].get("/").headers["location"] == "/dashboard"
+    assert clients["admin"].get("/").headers["location"] == "/dashboard"
+    assert clients["ent_a"].get("/").headers["location"] != "/dashboard"
+    assert anonymous.get("/").headers["location"] == "/login"
+    assert clients["ent_a"].get("/dashboard").status_code == 403
+
+
+def test_no_batch_yet_says_so(server, clients):
+    jobs = server.app.state.jobs
+    if jobs.latest is not None:
+        pytest.skip("a batch already ran in this session")
+    assert "尚未完成批量匹配" in clients["admin"].get("/dashboard").text
+
+
+def test_staff_see_their_district_and_units_as_the_push_lists_count(batch, clients):
+    doc = page(clients["staff"], "?all=1")
+    assert "朝阳区" in doc.get_element_by_id("dashboard-scope").text_content()
+    rows = measure_rows(doc)
+    assert rows
+    push = clients["staff"].get("/api/v1/push", params={"limit": 1}).json()
+    counts = {m["measure_id"]: m["count"] for g in push["groups"] for m in g["measures"]}
+    for mid, cells in rows.items():
+        assert number(cells[1]) == counts.get(mid, 0), mid
+        assert "市经济和信息化局" in cells[0]
+    assert {m for m, n in counts.items() if n} <= set(rows)
+    # the district picker is the admin's: a staff user cannot widen the area
+    assert measure_rows(page(clients["staff"], "?all=1&area=110108")) == rows
+    reached = number(doc.get_element_by_id("kpi-reached").text_content())
+    enterprises = number(doc.xpath("//section[@id='dashboard-totals']/div")[0].text_content().replace("辖区企业", ""))
+    assert 0 < reached <= enterprises
+
+
+def test_admin_sees_the_city_and_filters_by_unit(batch, clients):
+    city = measure_rows(page(clients["admin"], "?all=1"))
+    unit = measure_rows(page(clients["admin"], "?all=1&unit=市财政局"))
+    assert unit and set(unit) < set(city)
+    assert all("市财政局" in cells[0] for cells in unit.values())
+    chaoyang = measure_rows(page(clients["admin"], "?all=1&area=110105"))
+    assert sum(number(c[1]) for c in chaoyang.values()) < sum(number(c[1]) for c in city.values())
+
+
+def test_columns_sort_both_ways(batch, clients):
+    down = [number(c[2]) for c in measure_rows(page(clients["admin"], "?all=1&sort=undetermined")).values()]
+    up = [number(c[2]) for c in measure_rows(page(clients["admin"], "?all=1&sort=undetermined&order=asc")).values()]
+    assert down == sorted(down, reverse=True) and up == sorted(up) and down[0] > up[0]
+
+
+def test_drill_down_by_district_and_industry(batch, clients):
+    doc = page(clients["admin"], "?by=district")
+    slices = {tr.get("data-slice"): tr for tr in doc.xpath("//table[@id='dashboard-slices']/tbody/tr")}
+    assert "110105" in slices and "朝阳区" in slices["110105"].text_content()
+    link = slices["110105"].xpath(".//a")[0].get("href")
+    assert "area=110105" in link
+    industry = page(clients["admin"], "?by=industry&area=110105")
+    keys = [tr.get("data-slice") for tr in industry.xpath("//table[@id='dashboard-slices']/tbody/tr")]
+    assert keys and all(len(k) <= 1 for k in keys)
+    chart = industry.get_element_by_id("dashboard-chart")
+    assert chart.get("data-chart") and "行业门类" in chart.get("aria-label")
