@@ -46,3 +46,18 @@ def seed(app) -> dict:
     stored, _ = store_population(generate(POPULATION, 7, AS_OF), app.state.store)
     app.state.test_seeded = {"a": a, "b": b, "population": stored}
     return app.state.test_seeded
+
+
+def add_example(app, uscc: str, name: str, file: str = "industrial_sme_equipment_2022.json",
+                region_code: str = "110105") -> str:
+    """A test module's own enterprise (from a worked example), stored once: tests that edit facts
+    edit their own, so the seeded enterprises stay as other tests expect them."""
+    from zhida.web import enterprise_data
+
+    seed(app)
+    if enterprise_data.get(app.state.store, uscc) is None:
+        profile = example(file, uscc=uscc, region_code=region_code, name=name)
+        with app.state.store.transaction() as session:
+            session.execute(insert(Enterprise), [{**lifted_columns(profile), "uscc": uscc,
+                                                  "created_at": dt.datetime.now(dt.UTC)}])
+    return uscc
