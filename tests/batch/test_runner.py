@@ -87,6 +87,7 @@ def test_generate_batch_and_read_the_push_list_back(home, tmp_path, policies):
                 assert Decimal(str(record["预计金额(元)"])).quantize(Decimal("0.01")) == expected
                 with_amount += 1
             assert record["条款"] and record["政策原文"] in [s["quote"] for s in m["sources"]]
+            assert record["政策文件"].startswith("《") and record["条款"][0] in "第序结"  # cited, not keyed
             seen_rows += 1
     assert seen_rows > 500 and with_amount > 0
     summary = list(book["汇总"].iter_rows(values_only=True))

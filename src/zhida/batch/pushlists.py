@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from zhida.batch.summary import connect
+from zhida.money_format import money, pending
 
 AUTO_LIMIT = 200_000  # `zhida batch` writes push lists itself up to this many eligible pairs
 MAX_ROWS = 1_048_575  # Excel's limit, minus the header row
@@ -156,13 +157,14 @@ def _row(m: dict, r: dict, role: str) -> list:
     source = m["sources"][0] if m["sources"] else {}
     note = AMOUNT_NOTE.get(m["amount_kind"], "")
     if m["amount_kind"] == "range" and r["upper"] is not None:
-        note = f"区间 {r['amount']:,} – {r['upper']:,} 元"
+        note = f"区间 {money(r['amount'])} 至 {money(r['upper'])}"
     if m["amount_kind"] not in (None, "not_stated") and r["amount"] is None:
-        note = "缺少计算金额所需信息"
+        note = pending("缺少计算金额所需信息")
     judge = "；".join(o["label"] for o in m["open_criteria"])
     return [m["id"], m["title"], role, r["uscc"], r["name"], area_name(r["area"]), r["industry"],
             industry_name(r["industry"]), r["amount"], note, m["application"],
-            m["doc_number"] or m["document"], "；".join(s["clause"] for s in m["sources"]), source.get("quote", ""),
+            m.get("document_citation") or m["doc_number"] or m["document"],
+            "；".join(s.get("article") or s["clause"] for s in m["sources"]), source.get("quote", ""),
             judge]
 
 

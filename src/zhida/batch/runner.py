@@ -19,6 +19,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from zhida.documents.citation import cite, clause_label
 from zhida.matching.match import is_draft
 from zhida.batch import dashboard_cube, summary
 from zhida.batch.engines import STATUS_CODES, Engine, Progress, make_engine
@@ -85,8 +86,18 @@ def measure_entry(m, policies, conditions: list[str], as_of: dt.date | None = No
         "conditions": conditions,
         "condition_labels": {c.id: c.label for c in m.conditions},
         "open_criteria": [{"id": o.id, "label": o.label} for o in m.open_criteria],
-        "sources": [{"document": s.document, "clause": s.clause, "quote": s.quote} for s in m.sources],
+        "sources": [_source(s, policies) for s in m.sources],
+        "document_citation": cite(getattr(doc, "title", None), getattr(doc, "doc_number", None), None, None),
     }
+
+
+def _source(s, policies) -> dict:
+    """A measure's source with how a reader cites it (《短标题》（文号）第三条（八）) and its article."""
+    doc = policies.library.get(s.document) if s.document in policies.library.keys() else None
+    labels = doc.labels.get(str(s.clause)) if doc is not None else None
+    return {"document": s.document, "clause": s.clause, "quote": s.quote,
+            "citation": cite(getattr(doc, "title", None), getattr(doc, "doc_number", None), labels, s.clause),
+            "article": clause_label(labels, str(s.clause))}
 
 
 def new_run_key(as_of: dt.date) -> str:

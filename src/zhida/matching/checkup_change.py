@@ -1,4 +1,4 @@
-"""What one change of the profile changed in the checkup: "+2 项可享受，确定可得 +4,500元".
+"""What one change of the profile changed in the checkup: "+2 项可享受，确定可得 +4,500.00 元".
 
 Compared from the checkup before and after (the results by measure and the money split of
 docs/match-json.md#totals), so the announcement after a fact is supplied says exactly what the
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from zhida.rules.describe import money
+from zhida.money_format import money
 from zhida.rules.totals import BUCKETS, LABEL_ZH
 
 
