@@ -39,7 +39,7 @@ def test_supplying_rd_expense_announces_the_new_measure_and_its_money():
     assert change.newly_eligible[0] in {r["title"] for r in after.groups["eligible"]}
     assert change.money == [("deduction", 1_000_000)]
     assert change.decided == 1
-    assert change.text == "+1 项可享受，抵扣（税前扣除额） +100万元，1 项待确认已判定"
+    assert change.text == "+1 项可享受，抵扣（税前扣除额） +100.00 万元，1 项待确认已判定"
     assert after.counts["eligible"] == before.counts["eligible"] + 1
 
 
