@@ -1,0 +1,110 @@
+"""The official's journey at a browser (Playwright + Debian chromium): a 朝阳区 staff member logs in
+and lands on the 工作台; the one-minute test — knowing only "研发费用", they search, reach the
+related measure, click 查看符合条件的企业 and see which enterprises of their district qualify and
+the total amount, in a bounded number of steps. Screenshots in test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from zhida import config, money_format
+from zhida.web.auth import Actor, create_user
+
+from .conftest import PASSWORD
+from .enterprise_seed import seed
+from .test_dashboard import run_batch
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = config.PROJECT_ROOT / "test-artifacts" / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-dev-shm-usage"]
+RD_MEASURE = "cy2022.sme-rd-reward"  # 朝阳区: 研发费用总额的20%予以奖励 (002, clause 3.2.23)
+STAFF = "cy_keji"  # a 朝阳区 区科技和信息化局 staff member
+MAX_STEPS = 8  # actions a person takes: typing, clicking
+
+
+@pytest.fixture(scope="module")
+def official(server, clients, tmp_path_factory):
+    seed(server.app)
+    if server.app.state.jobs.out_dir is None:
+        server.app.state.jobs.out_dir = tmp_path_factory.mktemp("batches")
+    if server.app.state.jobs.latest is None:
+        run_batch(server, clients["admin"])
+    try:
+        create_user(server.app.state.store, Actor("cli:test"), username=STAFF, password=PASSWORD,
+                    display_name="朝阳区科信局专员", role="staff", units=["区科技和信息化局"], region="朝阳区")
+    except Exception:  # noqa: BLE001 - made by an earlier module of this session
+        pass
+    return server.login(STAFF)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), "chromium is not installed: apt-get install -y chromium"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield launched
+        launched.close()
+
+
+def test_one_minute_from_a_word_to_the_qualifying_enterprises(server, official, browser):
+    expected = official.get("/api/v1/push", params={"measure": RD_MEASURE, "limit": 10000}).json()
+    entry = next(m for g in expected["groups"] for m in g["measures"] if m["measure_id"] == RD_MEASURE)
+    assert entry["count"] > 0 and all(e["region"] == "朝阳区" for e in entry["enterprises"])
+
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    external = []
+    page.on("request", lambda r: external.append(r.url) if not r.url.startswith(server.url) else None)
+    steps = []
+
+    def step(what: str, action) -> None:
+        steps.append(what)
+        action()
+
+    page.goto(server.url + "/")
+    step("用户名", lambda: page.get_by_label("用户名").fill(STAFF))
+    step("密码", lambda: page.get_by_label("密码").fill(PASSWORD))
+    step("登录", lambda: page.get_by_role("button", name="登录").click())
+    expect(page).to_have_url(server.url + "/dashboard")  # the official's landing page
+    expect(page.locator("#dashboard-scope")).to_contain_text("朝阳区")
+    page.screenshot(path=SHOTS / "30-official-dashboard.png", full_page=False)
+
+    step("政策库", lambda: page.get_by_role("link", name="政策库").first.click())
+    step("检索词", lambda: page.get_by_role("searchbox", name="检索词").fill("研发费用"))
+    step("检索", lambda: page.get_by_role("button", name="检索").click())
+    hit = page.locator(".hit").filter(has_text="区科技和信息化局").first
+    expect(hit).to_be_visible()
+    page.screenshot(path=SHOTS / "31-official-search.png", full_page=False)
+    step("条款", lambda: hit.locator("a.hit-title").click())
+    link = page.locator(f".find-enterprises a[data-measure='{RD_MEASURE}']")
+    expect(link).to_have_text("查看符合条件的企业")
+    page.screenshot(path=SHOTS / "32-official-clause.png", full_page=False)
+    step("查看符合条件的企业", lambda: link.click())
+
+    expect(page).to_have_url(f"{server.url}/push?measure={RD_MEASURE}")
+    body = page.locator("main")
+    for e in entry["enterprises"][:5]:
+        expect(body).to_contain_text(e["name"])
+    expect(body).to_contain_text(f"{entry['count']} 家")
+    total = Decimal(entry["total"])
+    shown = body.inner_text()
+    assert any(text in shown for text in (money_format.money(total), money_format.yuan(total), entry["total"])), shown
+    for other in ("海淀区", "丰台区"):  # only the staff member's district
+        assert other not in page.locator("table").first.inner_text()
+    page.screenshot(path=SHOTS / "33-official-enterprises.png", full_page=False)
+    assert len(steps) <= MAX_STEPS, steps
+    assert external == []
+    context.close()
+
+
+def test_clause_link_is_for_officials_only(server, clients, official):
+    clause = "/policies/002_2f4420f430754317/clauses/3.2.23"
+    assert f"/push?measure={RD_MEASURE}" in official.get(clause).text
+    assert "查看符合条件的企业" not in clients["ent_a"].get(clause).text
