@@ -17,7 +17,7 @@ def test_enterprise_lands_on_my_policies_others_do_not(server, clients, seeded):
 
 
 def test_my_policies_shows_totals_items_deadlines_and_changes_after_a_fact(server):
-    uscc = mine_user(server.app, "mine_http", "91110105MA0MWNE10")
+    uscc = mine_user(server.app, "mine_http", "91110105MA0MWNE10", "页面")
     client = server.login("mine_http")
     first = client.get("/my")
     assert first.status_code == 200
@@ -46,3 +46,14 @@ def test_my_policies_shows_totals_items_deadlines_and_changes_after_a_fact(serve
                      changes)
     assert 'data-measure="bj2022mfg.key-material-transport-pass"' in after[after.index('id="now"'):
                                                                           after.index('id="deadlines"')]
+
+
+def test_an_enterprise_account_without_a_stored_profile_gets_a_clear_page(server):
+    from zhida.web.auth import Actor, create_user
+
+    from .conftest import PASSWORD, make_uscc
+
+    create_user(server.app.state.store, Actor("cli:test"), username="mine_noprofile", password=PASSWORD,
+                role="enterprise", uscc=make_uscc("91110105MA0NPRF10"))
+    page = server.login("mine_noprofile").get("/my")
+    assert page.status_code == 200 and "企业库中还没有本企业" in page.text

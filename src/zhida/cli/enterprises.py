@@ -106,6 +106,32 @@ def facts_command(
     sys.stdout.write(json.dumps(values, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
+@enterprises_app.command("mine")
+def mine_command(
+    ref: Annotated[str, typer.Argument(help="A USCC in the store, or a profile .json file.")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Evaluation date (default today).")] = None,
+    days: Annotated[int, typer.Option("--days", min=0, help="Deadlines within this many days.")] = 90,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of text.")] = False,
+) -> None:
+    """我的政策 of one enterprise: what it gets now, with one more fact or one change, deadlines."""
+    from zhida.matching.match import load_default_policies, match_enterprise
+    from zhida.matching.report import report_json
+    from zhida.mypolicies.mine import assemble, lines
+
+    day = _date(as_of, "--as-of") if as_of else dt.date.today()
+    policies = load_default_policies()
+    profile = load_profile(ref)
+    results = match_enterprise(profile, day, policies=policies)
+    report = json.loads(json.dumps(report_json(results, day, policies, {"uscc": profile.uscc, "name": profile.name}),
+                                   default=str))
+    page = assemble(report, policies, horizon_days=days)
+    if as_json:
+        sys.stdout.write(json.dumps(page, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.print(f"{profile.name}（{profile.uscc}）")
+        out.print("\n".join(lines(page)))
+
+
 @app.command("generate")
 def generate_command(
     count: Annotated[int, typer.Option("--count", min=1, help="Number of enterprises.")],

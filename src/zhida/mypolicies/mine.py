@@ -104,3 +104,27 @@ def _deadline(r: dict, kind: str, label: str, day: date, as_of: date, quote, cla
     return {"measure_id": r["measure_id"], "title": r["title"], "status": r["status"], "kind": kind, "label": label,
             "date": day.isoformat(), "days_left": days, "when": "今天截止" if days == 0 else f"还剩 {days} 天",
             "quote": quote, "clause": clause, "document": document}
+
+
+def lines(page: dict) -> list[str]:
+    """我的政策 as plain text (``zhida enterprises mine``)."""
+    out = [f"我的政策 · 评估日 {page['as_of']}"]
+    out += [f"{t['label']}：{t['text']}" for t in page["totals"]]
+
+    def how(i: dict) -> str:
+        stated = [f"{h['label']}：{h['value']}" for h in i["how"] if h["value"]]
+        open_ = [h["label"] for h in i["how"] if not h["value"]]
+        return "；".join(stated + (["、".join(open_) + "：原文未明确"] if open_ else []))
+
+    out.append(f"\n现在可享受（{len(page['now'])} 项）")
+    for i in page["now"]:
+        out += [f"- {i['title']}：{i['amount']}" + (f"〔{i['counted_as']}〕" if i["counted_as"] else ""),
+                f"  责任单位：{'、'.join(i['responsible_units']) or '未明确'}",
+                f"  依据：{i['doc_number'] or i['document']} 第{i['clause']}条 “{i['quote']}”", f"  办理：{how(i)}"]
+    out.append(f"\n补充一项信息即可判定（{len(page['one_fact'])} 项）")
+    out += [f"- {i['title']}：需补充 " + "、".join(f["label"] for f in i["facts"]) for i in page["one_fact"]]
+    out.append(f"\n一项改变即可享受（{len(page['one_change'])} 项）")
+    out += [f"- {i['title']}：{i['change']['text']}" for i in page["one_change"]]
+    out.append(f"\n即将截止（{len(page['deadlines'])} 项）")
+    out += [f"- {d['date']}（{d['when']}）{d['label']}：{d['title']} “{d['quote'] or ''}”" for d in page["deadlines"]]
+    return out

@@ -11,6 +11,7 @@ from zhida.matching.match import load_default_policies
 from zhida.mypolicies import mine, seen, snapshot
 from zhida.web import enterprise_ops
 from zhida.web.deps import Principal, require
+from zhida.web.errors import NotFound
 from zhida.web.pages.common import render
 
 router = APIRouter(include_in_schema=False)
@@ -20,7 +21,11 @@ SHOWN = 20  # items per section before 其余 N 项
 
 @router.get("/my")
 def my_policies(request: Request, principal: Principal = Depends(require("mine", "read"))):
-    checkup = enterprise_ops.run_checkup(request, principal.uscc)
+    try:
+        checkup = enterprise_ops.run_checkup(request, principal.uscc)
+    except NotFound:  # the account exists before its enterprise is imported: say so, not 404
+        return render(request, "mine/page.html", {"title": "我的政策", "e": None, "uscc": principal.uscc},
+                      active="mine")
     report = checkup.report
     page = mine.assemble(report, load_default_policies())
     now = snapshot.take(report)
