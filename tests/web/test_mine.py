@@ -10,7 +10,7 @@ from .mine_seed import mine_user
 
 def test_enterprise_lands_on_my_policies_others_do_not(server, clients, seeded):
     assert clients["ent_a"].get("/").headers["location"] == "/my"
-    assert clients["staff"].get("/").headers["location"] == "/policies"
+    assert clients["staff"].get("/").headers["location"] == "/dashboard"
     assert clients["staff"].get("/my").status_code == 403
     with server.client() as anonymous:
         assert anonymous.get("/my").status_code in (303, 401)
