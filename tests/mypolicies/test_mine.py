@@ -93,7 +93,7 @@ def test_diff_status_money_new_and_ended(report):
     after["measures"]["new.measure"] = ["新政策", "eligible", "in_force", "certain", "1000.00"]
     changes = {c["measure_id"]: c for c in snapshot.diff(before, after)}
     assert changes[mid]["kind"] == "status" and changes[mid]["text"].startswith("待确认 → 可享受")
-    assert changes[money_id]["kind"] == "money" and "123.45元" in changes[money_id]["text"]
+    assert changes[money_id]["kind"] == "money" and "123.45 元" in changes[money_id]["text"]
     assert changes[gone]["kind"] == "ended" and changes["new.measure"]["kind"] == "new"
     assert [c["kind"] for c in snapshot.diff(before, after)] == ["status", "new", "money", "ended"]
 

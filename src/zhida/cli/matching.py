@@ -91,7 +91,7 @@ def _print_table(report: dict) -> None:
             out.print("   缺少：" + "、".join(m["label"] for m in r["missing"]), markup=False)
         for n in r["near_miss"]:
             out.print(f"   → {n['text']}", markup=False)
-        src = "；".join(f"{s['doc_number'] or s['document']} 第{s['clause']}条" for s in r["sources"])
+        src = "；".join(s["citation"] for s in r["sources"])
         out.print(f"   出处：{src}", markup=False)
     s = report["summary"]
     counts = s["counts"]

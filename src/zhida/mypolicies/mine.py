@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from zhida.matching.amount_display import amount_display
 from zhida.mypolicies import how_to_apply
 from zhida.rules.totals import LABEL_ZH, totals_rows
 
@@ -66,10 +67,10 @@ def _item(r: dict, policies) -> dict:
     how = how_to_apply.for_measure(measure, policies) if measure is not None else {f: None for f in how_to_apply.FIELDS}
     return {
         "measure_id": r["measure_id"], "title": r["title"], "status": r["status"], "draft": r.get("draft", False),
-        "amount": r["amount"]["text"], "counted_as": LABEL_ZH.get(r.get("counted_as") or "", ""),
+        "amount": amount_display(r).text, "counted_as": LABEL_ZH.get(r.get("counted_as") or "", ""),
         "responsible_units": r["responsible_units"],
         "quote": source.get("quote"), "document": source.get("document"), "doc_number": source.get("doc_number"),
-        "clause": source.get("clause"),
+        "clause": source.get("clause"), "citation": source.get("citation"),
         "how": [_how(name, how[name]) for name in how_to_apply.FIELDS],
     }
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from zhida.rules.describe import money
+from zhida.money_format import money
 
 VERSION = 1
 STATUS_ZH = {"eligible": "可享受", "undetermined": "待确认", "ineligible": "不符合", "not_applicable": "不适用"}
