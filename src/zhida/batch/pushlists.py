@@ -127,30 +127,65 @@ def eligible_rows(run, district: str | None = None, unit: str | None = None):
 
 
 def measure_lists(run, measure_ids: list[str], district: str | None = None, industry: str | None = None,
-                  limit: int | None = None) -> dict[str, dict]:
+                  limit: int | None = None, offset: int = 0) -> dict[str, dict]:
     """Per measure id (those with eligible enterprises): ``count`` and ``total`` (Decimal sum of known
     amounts, None if none) of the eligible enterprises in the district / industry, and ``rows``
-    (largest amount first, at most ``limit``): uscc, name, region_code, special_zone, industry_code,
-    amount — what a screen of push lists shows, without reading the whole run."""
+    (largest amount first, from ``offset``, at most ``limit``): uscc, name, region_code, special_zone,
+    industry_code, amount, upper (a range's upper end), least (the known part of a sum whose amount
+    is unknown), open (criteria a unit still judges) — what a screen of push lists shows, without
+    reading the whole run."""
     index = {m["id"]: i for i, m in enumerate(run.manifest["measures"])}
     wanted = [index[m] for m in measure_ids if m in index]
     if not wanted:
         return {}
     where, params = _eligible_where(wanted, district, industry)
-    cap = f"WHERE n <= {int(limit)}" if limit else ""
+    window = [f"n > {int(offset)}"] if offset else []
+    if limit:
+        window.append(f"n <= {int(offset) + int(limit)}")
+    cap = ("WHERE " + " AND ".join(window)) if window else ""
     rows = connect().execute(
         f"SELECT * FROM (SELECT r.measure, r.uscc, e.name, e.region_code, e.special_zone, e.industry_code, r.amount, "
-        f"row_number() OVER w AS n, count(*) OVER (PARTITION BY r.measure) AS hits, "
+        f"r.upper, r.least, r.open, row_number() OVER w AS n, count(*) OVER (PARTITION BY r.measure) AS hits, "
         f"sum(r.amount) OVER (PARTITION BY r.measure) AS total FROM {_joined(run)} WHERE {where} "
         f"WINDOW w AS (PARTITION BY r.measure ORDER BY r.amount DESC NULLS LAST, r.uscc)) {cap} ORDER BY measure, n",
         params).fetchall()
     ids = [m["id"] for m in run.manifest["measures"]]
     out: dict[str, dict] = {}
-    for i, uscc, name, region, zone, industry, amount, _n, hits, total in rows:
+    for i, uscc, name, region, zone, industry, amount, upper, least, open_, _n, hits, total in rows:
         entry = out.setdefault(ids[i], {"count": int(hits), "total": total, "rows": []})
         entry["rows"].append({"uscc": uscc, "name": name, "region_code": region, "special_zone": zone,
-                              "industry_code": industry, "amount": amount})
+                              "industry_code": industry, "amount": amount, "upper": upper, "least": least,
+                              "open": int(open_ or 0)})
     return out
+
+
+def measure_figures(run, measure_ids: list[str], district: str | None = None,
+                    industry: str | None = None) -> dict[str, dict]:
+    """Per measure id with eligible enterprises in the district / industry: ``count``; ``decided``,
+    those whose amount is known and wait for no unit's judgement, with ``amount`` (sum of their
+    amounts) and ``upper`` (sum of a range's upper ends, else the amount); ``pending``, the others
+    (待认定), with ``pending_known`` (sum of what is known of their amounts, or None)."""
+    index = {m["id"]: i for i, m in enumerate(run.manifest["measures"])}
+    wanted = [index[m] for m in measure_ids if m in index]
+    if not wanted:
+        return {}
+    where, params = _eligible_where(wanted, district, industry)
+    decided = "r.open = 0 AND r.amount IS NOT NULL"
+    rows = connect().execute(
+        f"SELECT r.measure, count(*), count(*) FILTER ({decided}), sum(r.amount) FILTER ({decided}), "
+        f"sum(coalesce(r.upper, r.amount)) FILTER ({decided}), sum(coalesce(r.amount, r.least)) FILTER (NOT ({decided})) "
+        f"FROM {_joined(run)} WHERE {where} GROUP BY r.measure", params).fetchall()
+    ids = [m["id"] for m in run.manifest["measures"]]
+    return {ids[i]: {"count": int(n), "decided": int(d), "amount": amount, "upper": upper, "pending": int(n) - int(d),
+                     "pending_known": known}
+            for i, n, d, amount, upper, known in rows}
+
+
+def population(run, district: str | None = None) -> int:
+    """Enterprises of the run in a district (its code, or a special zone's); all without one."""
+    where, params = ("WHERE e.region_code = ? OR e.special_zone = ?", [district, district]) if district else ("", [])
+    glob = run.enterprises_glob().replace("'", "''")
+    return int(connect().execute(f"SELECT count(*) FROM read_parquet('{glob}') e {where}", params).fetchone()[0])
 
 
 def _row(m: dict, r: dict, role: str) -> list:

@@ -9,6 +9,7 @@ from fastapi.templating import Jinja2Templates
 
 from zhida import money_format
 from zhida.matching.amount_display import amount_display
+from zhida.pushlists.choices import industry_label
 
 
 def _zh_date(value) -> str:
@@ -51,6 +52,7 @@ def make_templates(directory: Path) -> Jinja2Templates:
     env.filters["money"] = money_format.money
     env.filters["money_exact"] = money_format.yuan
     env.filters["amount_display"] = amount_display
+    env.filters["industry_label"] = industry_label
     env.globals["COVERAGE_ZH"] = COVERAGE_ZH
     # tojson still escapes < > & ' (HTML-safe); Chinese stays readable instead of \uXXXX.
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}

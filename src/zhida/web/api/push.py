@@ -9,7 +9,6 @@ from zhida.web import push_lists
 from zhida.web.api.enterprise_schemas import PushGroup, PushLists, PushMeasure
 from zhida.web.deps import Principal, require
 from zhida.web.errors import WRITE_ERRORS, WebError
-from zhida.web.reports.xlsx import push_list_xlsx
 
 router = APIRouter(prefix="/api/v1/push", tags=["精准推送"])
 reader = require("push", "read")
@@ -43,10 +42,4 @@ def get_push_lists(request: Request, measure: str | None = MEASURE, region: str 
                                              "description": "推送名单 XLSX"}})
 def export_push_lists(request: Request, measure: str | None = MEASURE, region: str | None = REGION,
                       industry: str | None = INDUSTRY, principal: Principal = Depends(reader)):
-    batch = _batch(request)
-    lists = push_lists.build(batch, principal, measure=measure, region=region, industry=industry)
-    filters = {"评估日": batch.as_of.isoformat(), "措施": measure or "全部", "地区": region or principal.region_label or "全部",
-               "行业": industry or "全部", "导出人": principal.username}
-    push_lists.audit_export(request, principal, lists, filters)
-    return Response(push_list_xlsx(lists, filters), media_type=XLSX,
-                    headers={"Content-Disposition": 'attachment; filename="push-list.xlsx"'})
+    return push_lists.export_response(request, principal, measure=measure, region=region, industry=industry)

@@ -1,39 +1,49 @@
-"""精准推送 page: per measure the eligible enterprises (from the last complete batch), filtered
-by district and industry, grouped by responsible unit; batch start with progress; XLSX export."""
+"""精准推送 page: one line per measure (units listed), amounts by kind, grouped by document, searchable
+and paginated; a measure's eligible enterprises a page at a time; batch start with progress; XLSX export."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import RedirectResponse
 
+from zhida.matching.match import load_default_policies
+from zhida.pushlists import listing
+from zhida.pushlists.choices import industry_choices, region_choices
 from zhida.web import push_lists
 from zhida.web.api.jobs import audit_batch_start
 from zhida.web.deps import Principal, require
 from zhida.web.pages.common import render
-from zhida.web.reports.xlsx import push_list_xlsx
 
 router = APIRouter(include_in_schema=False)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SHOWN_PER_MEASURE = 50
+MEASURES_PER_PAGE = 20
+ENTERPRISES_PER_PAGE = 50
 
 
 @router.get("/push")
-def push_page(request: Request, measure: str = Query("", max_length=128), region: str = Query("", max_length=32),
-              industry: str = Query("", max_length=8), principal: Principal = Depends(require("push", "read"))):
+def push_page(request: Request, q: str = Query("", max_length=64), measure: str = Query("", max_length=128),
+              region: str = Query("", max_length=32), industry: str = Query("", max_length=8),
+              page: int = Query(1, ge=1, le=10_000), principal: Principal = Depends(require("push", "read"))):
     jobs = request.app.state.jobs
-    batch, job = jobs.latest, jobs.running()
-    groups = []
+    batch, job = jobs.latest, jobs.newest()
+    policies = load_default_policies()
+    scope = push_lists.scope_of(principal)
+    found = chosen = None
     if batch is not None:
-        lists = push_lists.build(batch, principal, measure=measure or None, region=region or None,
-                                 industry=industry or None, limit_per_measure=SHOWN_PER_MEASURE)
-        groups = push_lists.by_unit(lists, principal)
-    measures = push_lists.visible_measures(principal)
+        known = push_lists.titles(request.app.state.store, policies)
+        if measure:
+            chosen = listing.enterprises(batch.run, policies, scope, measure, region=region or None,
+                                         industry=industry or None, page=page, per_page=ENTERPRISES_PER_PAGE,
+                                         titles=known)
+        found = listing.listing(batch.run, policies, scope, query=q, region=region or None,
+                                industry=industry or None, page=1 if measure else page, per_page=MEASURES_PER_PAGE,
+                                titles=known)
     return render(request, "sections/push.html", {
-        "title": "精准推送", "batch": batch, "groups": groups, "measures": measures, "job": job,
+        "title": "精准推送", "batch": batch, "listing": found, "chosen": chosen, "job": job,
         "may_cancel": _may_cancel(job, principal),
-        "filters": {"measure": measure, "region": region, "industry": industry}, "shown": SHOWN_PER_MEASURE,
+        "regions": region_choices(scope.district), "industries": industry_choices(),
+        "filters": {"q": q, "measure": measure, "region": region, "industry": industry},
     }, active="push")
 
 
@@ -50,8 +60,10 @@ def start_batch(request: Request, principal: Principal = Depends(require("push",
 
 @router.get("/push/progress")
 def job_progress(request: Request, principal: Principal = Depends(require("push", "read"))):
-    job = request.app.state.jobs.newest()
-    return render(request, "push/_progress.html", {"job": job, "may_cancel": _may_cancel(job, principal)})
+    jobs = request.app.state.jobs
+    job = jobs.newest()
+    return render(request, "push/_progress.html", {"job": job, "batch": jobs.latest,
+                                                   "may_cancel": _may_cancel(job, principal)})
 
 
 @router.post("/push/jobs/{job_id}/cancel")
@@ -69,17 +81,8 @@ def _may_cancel(job, principal: Principal) -> bool:
 
 
 @router.get("/push.xlsx")
-def push_xlsx(request: Request, measure: str = Query("", max_length=128), region: str = Query("", max_length=32),
-              industry: str = Query("", max_length=8), principal: Principal = Depends(require("push", "read"))):
-    from zhida.web.errors import WebError
-
-    batch = request.app.state.jobs.latest
-    if batch is None:
-        raise WebError(409, "conflict", "尚未完成批量匹配：请先运行批量匹配")
-    lists = push_lists.build(batch, principal, measure=measure or None, region=region or None,
-                             industry=industry or None)
-    filters = {"评估日": batch.as_of.isoformat(), "措施": measure or "全部", "地区": region or principal.region_label or "全部",
-               "行业": industry or "全部", "导出人": principal.username}
-    push_lists.audit_export(request, principal, lists, filters)
-    return Response(push_list_xlsx(lists, filters), media_type=XLSX,
-                    headers={"Content-Disposition": 'attachment; filename="push-list.xlsx"'})
+def push_xlsx(request: Request, q: str = Query("", max_length=64), measure: str = Query("", max_length=128),
+              region: str = Query("", max_length=32), industry: str = Query("", max_length=8),
+              principal: Principal = Depends(require("push", "read"))):
+    return push_lists.export_response(request, principal, query=q, measure=measure or None, region=region or None,
+                                      industry=industry or None)

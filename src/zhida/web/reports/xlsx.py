@@ -134,27 +134,52 @@ def _totals_rows(totals: dict) -> list[list[Any]]:
     return rows
 
 
-def push_list_xlsx(lists: list[dict[str, Any]], filters: dict[str, str]) -> bytes:
-    """``lists``: per measure {measure_id, title, units, enterprises: [{uscc, name, region, industry, amount}]}."""
+PUSH_KINDS = ("确定可得", "最高可达", "减免·抵扣·递延", "待认定")  # the money columns, never added together
+
+
+def push_list_xlsx(pages: list, filters: dict[str, str]) -> bytes:
+    """``pages``: zhida.pushlists.listing.EnterprisePage per measure (all its enterprises). One
+    summary row per measure (its units listed once), one row per enterprise; amounts by kind."""
+    from zhida.enterprises import regions
+    from zhida.pushlists.choices import industry_label
+
     workbook = Workbook()
-    summary = [[m["measure_id"], m["title"], "、".join(m["units"]) or "—", len(m["enterprises"]),
-                _known_sum(x["amount"] for x in m["enterprises"])] for m in lists]
-    _sheet(workbook, "汇总", ["措施编号", "措施", "责任单位", "符合条件企业数", "金额合计（元）"], summary, [34, 36, 40, 16, 18],
-           money_columns=(5,))
+    summary = []
+    for p in pages:
+        line = p.line
+        by_kind = [None] * 3
+        if line.kind_label in PUSH_KINDS[:3] and line.total is not None:
+            by_kind[PUSH_KINDS.index(line.kind_label)] = line.total
+        summary.append([line.measure_id, line.title, line.document_label, "、".join(line.units) or "—", line.count,
+                        *by_kind, line.pending, line.pending_known,
+                        "政策未明确金额" if line.bucket == "unquantified" else ""])
+    _sheet(workbook, "汇总", ["措施编号", "措施", "政策文件", "责任单位", "符合条件企业数", *(k + "（元）" for k in PUSH_KINDS[:3]),
+                            "待认定（家）", "待认定已知金额（元）", "说明"], summary,
+           [34, 36, 40, 36, 14, 16, 16, 18, 12, 18, 16], money_columns=(6, 7, 8, 10))
     rows = []
-    for m in lists:
-        for unit in m["units"] or ["—"]:
-            for x in m["enterprises"]:
-                rows.append([unit, m["measure_id"], m["title"], x["uscc"], x["name"], x["region"], x["industry"],
-                             Decimal(x["amount"]) if x["amount"] is not None else None, x.get("amount_text") or ""])
-    _sheet(workbook, "推送名单", ["责任单位", "措施编号", "措施", "统一社会信用代码", "企业名称", "地区", "行业", "金额（元）", "金额说明"],
-           rows, [24, 34, 30, 22, 30, 10, 22, 16, 24], money_columns=(8,))
+    for p in pages:
+        line = p.line
+        for x in p.rows:
+            cells: list[Any] = [None] * 4
+            if x.amount is not None:
+                cells[PUSH_KINDS.index(GROUP_ZH[x.bucket])] = x.amount
+            rows.append([line.measure_id, line.title, "、".join(line.units) or "—", x.uscc, x.name,
+                         regions.label(x.special_zone or x.region_code), industry_label(x.industry_code), *cells,
+                         _amount_note(x)])
+    _sheet(workbook, "推送名单", ["措施编号", "措施", "责任单位", "统一社会信用代码", "企业名称", "地区", "行业",
+                              *(k + "（元）" for k in PUSH_KINDS), "金额说明"],
+           rows, [34, 30, 30, 22, 30, 10, 22, 16, 16, 18, 16, 28], money_columns=(8, 9, 10, 11))
     note = [[k, v] for k, v in filters.items()]
     _sheet(workbook, "筛选条件", ["条件", "值"], note, [16, 40])
     return _save(workbook)
 
 
-def _known_sum(amounts) -> Decimal | None:
-    """The sum of the known amounts; None (empty, never 0) when none is known."""
-    known = [Decimal(a) for a in amounts if a is not None]
-    return sum(known, Decimal(0)) if known else None
+def _amount_note(row) -> str:
+    if row.bucket == "unquantified":
+        return "政策未明确金额"
+    if row.bucket == "pending":
+        return "待认定：至少此数（部分金额待核定）" if row.floor else (
+            "待认定：需责任单位认定" if row.amount is not None else "金额待核定：缺少计算所需信息或待责任单位认定")
+    if row.bucket == "up_to":
+        return "最高可达（上限）"
+    return ""
