@@ -95,19 +95,79 @@ def test_staff_see_their_units_and_region_only(batch, clients):
 def test_push_list_xlsx_reads_back(batch, clients):
     lists = clients["admin"].get("/api/v1/push", params={"region": "朝阳区", "limit": 10000}).json()
     expected = {(m["measure_id"], e["uscc"]): e for g in lists["groups"] for m in g["measures"] for e in m["enterprises"]}
+    units = {m["measure_id"]: m["units"] for g in lists["groups"] for m in g["measures"]}
     response = clients["admin"].get("/api/v1/push/export.xlsx", params={"region": "朝阳区"})
     assert response.status_code == 200
     check_workbook(response.content, date_labels=("评估日",))  # Chinese headers, money formats, dates
+    disposition = response.headers["content-disposition"]
+    assert "filename*=UTF-8''" in disposition and "%E6%8E%A8%E9%80%81%E5%90%8D%E5%8D%95" in disposition  # 推送名单
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["汇总", "推送名单", "筛选条件"]
+    header = [c.value for c in book["推送名单"][1]]
+    assert header[7:11] == ["确定可得（元）", "最高可达（元）", "减免·抵扣·递延（元）", "待认定（元）"]
     rows = list(book["推送名单"].iter_rows(min_row=2, values_only=True))
-    assert {(r[1], r[3]) for r in rows} == set(expected)
-    for unit, measure_id, _title, uscc, name, region, _industry, amount, _text in rows:
+    assert {(r[0], r[3]) for r in rows} == set(expected)  # each enterprise once per measure, however many units
+    for measure_id, _title, unit_text, uscc, name, region, _industry, *amounts, _note in rows:
         e = expected[(measure_id, uscc)]
-        assert region == "朝阳区" and name == e["name"]
-        if e["amount"] is None:
-            assert amount is None
-        else:
-            assert Decimal(str(amount)).quantize(Decimal("0.01")) == Decimal(e["amount"])
+        assert region == "朝阳区" and name == e["name"] and unit_text == ("、".join(units[measure_id]) or "—")
+        assert sum(a is not None for a in amounts) <= 1  # one kind of money per row, never summed across kinds
+        if e["amount"] is not None and amounts[3] is None:
+            [value] = [a for a in amounts if a is not None]
+            assert Decimal(str(value)).quantize(Decimal("0.01")) in (Decimal(e["amount"]),) or amounts[1] is not None
+    summary = list(book["汇总"].iter_rows(min_row=2, values_only=True))
+    assert len({r[0] for r in summary}) == len(summary) == len(units)  # one row per measure
     page = clients["admin"].get("/push", params={"region": "朝阳区"})
     assert page.status_code == 200 and "push-table" in page.text
+
+
+def test_push_page_one_line_per_measure_in_the_users_district(batch, clients, server):
+    """Issue 11 §4: a 朝阳区 official sees 朝阳区's enterprise count, each measure once with its
+    units listed, grouped by document, pickers instead of code boxes, a page at a time."""
+    import re
+
+    chaoyang = sum(1 for code in _regions(server).values() if code == "110105")
+    page = clients["staff"].get("/push")
+    assert page.status_code == 200
+    html = page.text
+    population = int(re.search(r'id="push-population">([\d,]+)<', html).group(1).replace(",", ""))
+    assert population == chaoyang < len(_regions(server))
+    measures = re.findall(r'<tr data-measure="([^"]+)"', html)
+    assert measures and len(measures) == len(set(measures)) <= 20  # once each, one page
+    assert 'class="doc-row"' in html and '<select name="region"' in html and '<select name="industry"' in html
+    assert "尚未运行批量匹配" not in html  # the status line agrees with the list below it
+    staff_lists = clients["staff"].get("/api/v1/push", params={"limit": 1}).json()
+    counts = {m["measure_id"]: m["count"] for g in staff_lists["groups"] for m in g["measures"]}
+    for mid in measures:
+        row = re.search(rf'<tr data-measure="{re.escape(mid)}">.*?<td class="num">([\d,]+)</td>', html, re.S)
+        assert int(row.group(1).replace(",", "")) == counts[mid]
+    # every page together lists each measure with eligible enterprises exactly once
+    pages = int(re.search(r"第 1 / (\d+) 页", html).group(1)) if "第 1 /" in html else 1
+    seen = []
+    for n in range(1, pages + 1):
+        seen += re.findall(r'<tr data-measure="([^"]+)"', clients["staff"].get("/push", params={"page": n}).text)
+    assert sorted(seen) == sorted(counts) and len(seen) == len(set(seen))
+    # one measure: its enterprises a page at a time, the export named by measure and date
+    first = measures[0]
+    detail = clients["staff"].get("/push", params={"measure": first}).text
+    assert f'id="push-measure" data-measure="{first}"' in detail
+    assert len(re.findall(r'<tr><td><a href="/enterprises/', detail)) == min(counts[first], 50)
+    export = clients["staff"].get("/push.xlsx", params={"measure": first})
+    assert export.status_code == 200
+    assert re.search(r"filename\*=UTF-8''%E6%8E%A8%E9%80%81%E5%90%8D%E5%8D%95_.+_\d{4}-\d{2}-\d{2}\.xlsx",
+                     export.headers["content-disposition"])
+
+
+def test_push_page_search_finds_measures_by_words(batch, clients, server):
+    import re
+
+    from zhida.matching.match import load_default_policies
+
+    found = clients["admin"].get("/push", params={"q": "研发费用"}).text
+    ids = re.findall(r'<tr data-measure="([^"]+)"', found)
+    policies = load_default_policies()
+    assert ids and all("研发费用" in policies.measures[i].title + policies.measures[i].benefit or
+                       "研发费用" in found.split(f'data-measure="{i}"')[0].rsplit('class="doc-row"', 1)[-1] for i in ids)
+    everything = clients["admin"].get("/push", params={"q": ""}).text
+    assert len(ids) < int(re.search(r"(\d+) 项措施有符合条件的企业", everything).group(1))
+    nothing = clients["admin"].get("/push", params={"q": "没有这个词的措施"}).text
+    assert "没有符合筛选条件的推送名单" in nothing

@@ -1,5 +1,6 @@
-"""Parametric what-ifs on the web: a measure's numbers in plain Chinese, and zhida.batch's
-simulation (baseline and reform in one query, zhida.batch.simulate) shaped for the 模拟测算 page.
+"""Parametric what-ifs: a measure's numbers in plain Chinese, and one what-if run over the
+enterprises' facts (baseline and reform in one query, zhida.batch.simulate), shaped for the
+模拟测算 page and its API (``run``); `zhida simulate --parameters MEASURE` lists the same numbers.
 
 A parameter is addressed as ``zhida simulate --set`` does, by its path after the measure id:
 ``amount.cap``, ``amount.expr.2``, ``conditions.<id>.1`` (docs/batch.md). Numbers in a list of
@@ -47,6 +48,44 @@ def parameters(m: Measure, policies) -> list[Parameter]:
         value = p.value if p.kind == "date" else f"{Decimal(p.value).normalize():f}"
         out.append(Parameter(p.path, p.kind, where, text[:300], value))
     return out
+
+
+class BadValue(DataError):
+    """The new value is not a number (or date) the parameter can take."""
+
+
+def measures_with_parameters(policies, scope) -> list[dict[str, Any]]:
+    """The measures of ``scope`` (zhida.pushlists.scope) that have a number to change."""
+    from zhida.pushlists.scope import visible_measures
+
+    out = []
+    for m in visible_measures(policies, scope):
+        found = parameters(m, policies)
+        if found:
+            out.append({"id": m.id, "title": m.title, "parameters": len(found)})
+    return out
+
+
+def parameter_views(m: Measure, policies) -> list[dict[str, Any]]:
+    return [{"id": p.id, "where": p.where, "context": p.context, "value": p.value} for p in parameters(m, policies)]
+
+
+def run(policies, m: Measure, facts, as_of: date, parameter: str, value: str, *, region_code: str | None = None,
+        top: int = 50) -> dict[str, Any]:
+    """``m`` with ``parameter`` set to ``value`` against the baseline, over the facts Parquet (one
+    district's enterprises with ``region_code``). BadValue for a value that is not one; RuleError
+    for a parameter that cannot change."""
+    listed = {p.id: p for p in parameters(m, policies)}
+    chosen = listed.get(parameter)
+    try:
+        new_value = checked_value(value, chosen.kind if chosen else "number")
+    except DataError as exc:
+        raise BadValue(exc.where, exc.reason) from None
+    sim = batch_simulate.simulate(policies, facts, as_of, [f"{m.id}.{parameter}={new_value}"], [m.id],
+                                  movers_limit=top, region_code=region_code)
+    return {"measure_id": m.id, "title": m.title, "parameter": parameter, "where": chosen.where if chosen else parameter,
+            "baseline_value": chosen.value if chosen else None, "reform_value": new_value, "as_of": as_of.isoformat(),
+            **shaped(sim, m.id, top)}
 
 
 def checked_value(raw: str, kind: str) -> str:
@@ -118,10 +157,10 @@ def _section_name(letter: str) -> str:
 
 
 def _mover(x: dict) -> dict:
-    from zhida.web.enterprise_data import region_name
+    from zhida.enterprises import regions
 
     b, r = x["baseline"], x["reform"]
-    return {"uscc": x["uscc"], "name": x["name"], "region": region_name(x["region_code"]),
+    return {"uscc": x["uscc"], "name": x["name"], "region": regions.label(x["region_code"]),
             "industry": _lettered(x["industry_code"]), "baseline": b["status"], "reform": r["status"],
             "baseline_amount": b["amount"] if b["status"] == "eligible" else None,
             "reform_amount": r["amount"] if r["status"] == "eligible" else None,

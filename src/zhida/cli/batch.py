@@ -101,17 +101,44 @@ def pushlist_command(
     district: Annotated[str | None, typer.Option("--district", help="GB/T 2260 code or zone (bda).")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="Only this responsible unit, as printed (市财政局).")] = None,
     target: Annotated[Path | None, typer.Option("--out", help="Directory for the XLSX files (default $ZHIDA_HOME/pushlists).")] = None,
+    show: Annotated[bool, typer.Option("--list", help="Print one line per measure (as the 精准推送 page) instead of writing XLSX.")] = False,
+    search: Annotated[str, typer.Option("--search", help="With --list: only measures whose title, document or unit contain these words.")] = "",
+    industry: Annotated[str | None, typer.Option("--industry", help="With --list: GB/T 4754 code prefix (C, C39).")] = None,
 ) -> None:
     """精准推送名单 of a complete run, one XLSX per district, one sheet per responsible unit."""
     from zhida.batch.pushlists import write_pushlists
     from zhida.batch.runner import open_run
 
     run = open_run(run_ref, out_dir or _default_out())
+    if show:
+        _print_listing(run, district, unit, search, industry)
+        return
     files = write_pushlists(run, target or config.home() / "pushlists", district=district, unit=unit)
     if not files:
         raise DataError(run.key, "no eligible enterprise for that district / unit")
     for path in files:
         out.print(str(path))
+
+
+def _print_listing(run, district: str | None, unit: str | None, search: str, industry: str | None) -> None:
+    """The page's lines (zhida.pushlists.listing): one per measure, its units listed, money by kind."""
+    from zhida import money_format
+    from zhida.matching.match import load_default_policies
+    from zhida.pushlists import listing
+    from zhida.pushlists.scope import Scope
+
+    found = listing.listing(run, load_default_policies(), Scope((unit,) if unit else ()), query=search,
+                            region=district, industry=industry, per_page=100_000)
+    where = district or "全市"
+    out.print(f"{run.key}：{where} {found.population:,} 家企业，{found.matched} 项措施有符合条件的企业", markup=False)
+    for document, lines in found.by_document():
+        out.print(document, markup=False)
+        for line in lines:
+            money = "政策未明确金额" if line.bucket == "unquantified" else \
+                f"{line.kind_label} {money_format.money(line.total) if line.total is not None else '—'}"
+            pending = f"，待认定 {line.pending:,} 家" if line.pending else ""
+            out.print(f"  {line.measure_id}  {line.title}  [{'、'.join(line.units) or '未列明'}]  "
+                      f"{line.count:,} 家  {money}{pending}", markup=False)
 
 
 @app.command("simulate")
@@ -122,6 +149,7 @@ def simulate_command(
     measure: Annotated[list[str] | None, typer.Option("--measure", help="Only these measures (default: the changed ones, or all).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON on stdout.")] = False,
     movers: Annotated[int, typer.Option("--movers", help="Enterprises that gain or lose to list, per change.")] = 20,
+    list_parameters: Annotated[str | None, typer.Option("--parameters", help="List the numbers of this measure that --set can change (as the 模拟测算 page) and exit.")] = None,
 ) -> None:
     """Coverage and estimated cost per measure (by district, by industry); baseline vs reform."""
     from zhida.batch.simulate import simulate
@@ -129,6 +157,14 @@ def simulate_command(
 
     day = _date(as_of, "--as-of")
     policies = load_policies()
+    if list_parameters:
+        from zhida.batch.whatif import parameter_views
+
+        if list_parameters not in policies.measures:
+            raise DataError("--parameters", f"unknown measure {list_parameters!r}")
+        for p in parameter_views(policies.measures[list_parameters], policies):
+            out.print(f"{list_parameters}.{p['id']}={p['value']}  {p['where']}：{p['context']}", markup=False)
+        return
     source = input_path
     if source is None:
         import tempfile

@@ -164,7 +164,7 @@ def push_list_xlsx(pages: list, filters: dict[str, str]) -> bytes:
             if x.amount is not None:
                 cells[PUSH_KINDS.index(GROUP_ZH[x.bucket])] = x.amount
             rows.append([line.measure_id, line.title, "、".join(line.units) or "—", x.uscc, x.name,
-                         regions.label(x.special_zone or x.region_code), industry_label(x.industry_code), *cells,
+                         regions.label(x.area), industry_label(x.industry_code), *cells,
                          _amount_note(x)])
     _sheet(workbook, "推送名单", ["措施编号", "措施", "责任单位", "统一社会信用代码", "企业名称", "地区", "行业",
                               *(k + "（元）" for k in PUSH_KINDS), "金额说明"],

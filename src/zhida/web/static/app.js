@@ -39,6 +39,56 @@
     box.textContent = "请求失败（" + xhr.status + "），请刷新页面后重试。";
     target.prepend(box);
   });
+  // Long work (a what-if, a batch start, a filter over 20,000 enterprises): the button that asked
+  // is disabled at once, and after 250 ms (work shorter than that needs no notice) a progress bar
+  // with what is happening appears beside it, until the answer is in. Forms may say what they
+  // do in data-busy; htmx forms are released when their request ends, others when the page leaves.
+  var BUSY_AFTER = 250;
+  function submitters(el) {
+    if (!el) return [];
+    if (el.tagName === "BUTTON") return [el];
+    if (el.tagName !== "FORM") return [];
+    return Array.prototype.slice.call(el.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]"));
+  }
+  function busy(form, buttons) {
+    if (!buttons.length || form.dataset.busyState) return;
+    form.dataset.busyState = "1";
+    buttons.forEach(function (b) { b.disabled = true; b.setAttribute("aria-busy", "true"); });
+    form._busyTimer = window.setTimeout(function () {
+      var note = document.createElement("span");
+      note.className = "busy-note";
+      note.setAttribute("role", "status");
+      var bar = document.createElement("progress");  // no value: indeterminate
+      bar.setAttribute("aria-label", "进行中");
+      note.appendChild(bar);
+      note.appendChild(document.createTextNode(" " + (form.getAttribute("data-busy") || "正在处理，请稍候…")));
+      var last = buttons[buttons.length - 1];
+      last.parentNode.insertBefore(note, last.nextSibling);
+      form._busyNote = note;
+    }, BUSY_AFTER);
+  }
+  function idle(form) {
+    if (!form || !form.dataset.busyState) return;
+    delete form.dataset.busyState;
+    window.clearTimeout(form._busyTimer);
+    if (form._busyNote) { form._busyNote.remove(); form._busyNote = null; }
+    submitters(form).forEach(function (b) { b.disabled = false; b.removeAttribute("aria-busy"); });
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var el = event.detail.elt;
+    busy(el, submitters(el));
+  });
+  document.addEventListener("htmx:afterRequest", function (event) { idle(event.detail.elt); });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || (window.htmx && (form.hasAttribute("hx-post") || form.hasAttribute("hx-get")))) return;
+    // after the submit event, so the pressed button's name and value are still sent
+    window.setTimeout(function () { busy(form, submitters(form)); }, 0);
+  });
+  // Back to a page kept in the browser's cache: its buttons work again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-busy-state]").forEach(idle);
+  });
   // 模拟测算: draw the charts whose data the server put in data-chart (JSON, escaped).
   function drawCharts(root) {
     if (!window.echarts) return;
