@@ -11,12 +11,15 @@ from zhida.web.reports.xlsx import push_list_xlsx
 
 
 def test_control_characters_are_dropped_not_fatal():
-    lists = [{"measure_id": "m.x", "title": "标题\x07", "units": ["区财政局"],
-              "enterprises": [{"uscc": "91110105MA01ABCD00", "name": "企业\x1b名称", "region": "朝阳区",
-                               "industry": "C", "amount": "100.00"}]}]
-    data = push_list_xlsx(lists, {"地区": "ýn\r\x15¿", "措施": "=cmd"})
+    from decimal import Decimal
+
+    from zhida.pushlists.listing import EnterprisePage, EnterpriseRow, MeasureLine
+
+    line = MeasureLine("m.x", "标题\x07", "doc", "文件", ["区财政局"], 1, "certain", 1, Decimal("100.00"), 0, None)
+    row = EnterpriseRow("91110105MA01ABCD00", "企业\x1b名称", "110105", None, "3511", "certain", Decimal("100.00"), False)
+    data = push_list_xlsx([EnterprisePage(line, [row], 1, 1)], {"地区": "ýn\r\x15¿", "措施": "=cmd"})
     book = load_workbook(io.BytesIO(data))
     filters = {row[0]: row[1] for row in book["筛选条件"].iter_rows(min_row=2, values_only=True)}
     assert filters == {"地区": "ýn\r¿", "措施": "'=cmd"}  # \r is allowed, \x15 is not
     [row] = list(book["推送名单"].iter_rows(min_row=2, values_only=True))
-    assert row[2] == "标题" and row[4] == "企业名称"
+    assert row[1] == "标题" and row[4] == "企业名称" and row[5] == "朝阳区" and row[7] == 100
