@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlglot import exp
+
 from zhida.rules import model as m
 from zhida.rules.describe import jurisdiction_text, render
 
@@ -54,13 +56,16 @@ def amount_text(x: m.Measure, policies) -> str:
     a = x.amount
     if a is None or a.kind == "not_stated":
         return "原文未明确金额"
-    text = render(a.expr, policies)
+    literal = isinstance(a.expr, exp.Literal)  # a sum stated as such: 300万元, not 3000000
+    text = render(a.expr, policies, _money_hint() if literal else None)
+    if literal and a.kind in ("exact", "maximum", "minimum") and a.cap is None and a.floor is None:
+        return {"exact": "", "maximum": "最高", "minimum": "不低于"}[a.kind] + text
     if a.floor is not None:
         text += f"，不低于{render(a.floor, policies, _money_hint())}"
     if a.cap is not None:
         text += f"，最高不超过{render(a.cap, policies, _money_hint())}"
     if a.kind == "range" and a.upper is not None:
-        text = f"{text} 至 {render(a.upper, policies)}"
+        text = f"{text} 至 {render(a.upper, policies, _money_hint() if literal else None)}"
     return f"{text}（{AMOUNT_KIND_ZH[a.kind]}）"
 
 
