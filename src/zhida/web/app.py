@@ -260,11 +260,12 @@ def _install_routers(app: FastAPI) -> None:
     from zhida.web.api import routers as api_routers
     from zhida.web.pages import routers as page_routers
 
-    from zhida.web import interpretation
+    from zhida.web import calculator, interpretation
 
     for router in api_routers():
         app.include_router(router)
-    app.include_router(interpretation.api)
-    app.include_router(interpretation.pages)  # before /policies/{document}/… catch-alls, if any
+    for public in (interpretation, calculator):  # page and API of one concern in one module
+        app.include_router(public.api)
+        app.include_router(public.pages)
     for router in page_routers():
         app.include_router(router)

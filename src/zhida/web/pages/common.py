@@ -27,6 +27,7 @@ NAV = (
     NavItem("mine", "我的政策", "/my", "mine"),
     NavItem("dashboard", "工作台", "/dashboard", "dashboard"),
     NavItem("policies", "政策库", "/policies", "policies"),
+    NavItem("calculator", "政策计算器", "/calculator", "calculator", "run"),
     NavItem("enterprises", "企业画像/政策体检", "/enterprises", "enterprises"),
     NavItem("push", "精准推送", "/push", "push"),
     NavItem("simulations", "模拟测算", "/simulations", "simulations", "run"),

@@ -1,0 +1,106 @@
+"""政策计算器 page and API: public, stateless (nothing stored, no cookie), one question at a time,
+the result updating as answers come in; an enterprise user may start from its stored profile."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlparse
+
+from sqlalchemy import func, select
+
+from zhida.web.tables import AuditEntry, WebSession
+
+from .conftest import USCC_A
+
+AS_OF = "2022-08-01"
+
+
+def _audit_rows(server) -> int:
+    with server.app.state.store.sessions() as session:
+        return session.scalar(select(func.count()).select_from(AuditEntry))
+
+
+def _sessions(server) -> int:
+    with server.app.state.store.sessions() as session:
+        return session.scalar(select(func.count()).select_from(WebSession))
+
+
+def test_api_walk_to_a_result_stores_nothing(server, anonymous):
+    audit_before, sessions_before = _audit_rows(server), _sessions(server)
+    answers: dict = {}
+    first = anonymous.post("/api/v1/calculator", json={"as_of": AS_OF})
+    assert first.status_code == 200, first.text
+    assert "set-cookie" not in first.headers
+    body = first.json()
+    assert body["question"]["fact"] == "entity_type" and body["question"]["placeholder"] == "请选择"
+    assert body["summary"]["counts"]["undetermined"] == sum(body["summary"]["counts"].values())
+    script = {"entity_type": "enterprise", "region_code": "110105", "industry_code": "34", "employees": 50,
+              "revenue": "30000000", "total_assets": "20000000"}
+    seen, skipped = [], []
+    for _ in range(12):
+        q = body["question"]
+        if q is None:
+            break
+        seen.append(q["fact"])
+        if q["fact"] in script:
+            answers[q["fact"]] = script[q["fact"]]
+        else:
+            skipped.append(q["fact"])
+        body = anonymous.post("/api/v1/calculator", json={"as_of": AS_OF, "answers": answers, "skipped": skipped}).json()
+        assert not body["errors"], body["errors"]
+        assert body["skipped"] == skipped
+    assert seen[:2] == ["entity_type", "region_code"]  # what most measures wait for comes first
+    assert len(seen) == len(set(seen))  # never the same question twice
+    counts = body["summary"]["counts"]
+    assert counts["eligible"] > 10 and counts["not_applicable"] > 30  # 朝阳区: Xinzhou measures do not apply
+    assert body["eligible"] and all(i["reading"].startswith("/policies/") for i in body["eligible"])
+    assert _audit_rows(server) == audit_before and _sessions(server) == sessions_before
+
+
+def test_questions_are_ranked_by_what_they_decide(anonymous):
+    body = anonymous.post("/api/v1/calculator", json={"as_of": AS_OF, "answers": {
+        "entity_type": "enterprise", "region_code": "110105"}}).json()
+    q = body["question"]
+    assert q["deciding"] >= 1
+    later = anonymous.post("/api/v1/calculator", json={"as_of": AS_OF, "answers": {
+        "entity_type": "enterprise", "region_code": "110105"}, "skipped": [q["fact"]]}).json()["question"]
+    assert later["fact"] != q["fact"] and later["deciding"] <= q["deciding"]
+
+
+def test_bad_answer_is_one_chinese_line_and_the_question_is_asked_again(anonymous):
+    body = anonymous.post("/api/v1/calculator", json={"as_of": AS_OF, "answers": {
+        "entity_type": "enterprise", "region_code": "110105", "employees": "很多"}, "ask": "employees"}).json()
+    assert [e["fact"] for e in body["errors"]] == ["employees"] and "整数" in body["errors"][0]["message"]
+    assert body["question"]["fact"] == "employees"
+    unknown = anonymous.post("/api/v1/calculator", json={"answers": {"region_code": "999999"}}).json()
+    assert unknown["errors"][0]["message"] == "注册地（区县）：请从列表中选择"
+
+
+def test_page_walk_without_javascript(anonymous):
+    page = anonymous.get("/calculator", params={"as_of": AS_OF})
+    assert page.status_code == 200 and "set-cookie" not in page.headers
+    assert "主体类型" in page.text and '<option value="" selected>请选择</option>' in page.text
+    assert 'href="/login?next=' in page.text
+    page = anonymous.get("/calculator", params={"as_of": AS_OF, "a.entity_type": "enterprise"})
+    assert 'name="a.entity_type" value="enterprise"' in page.text  # carried, not stored
+    assert "注册地（区县）" in page.text and "北京市朝阳区" in page.text
+    page = anonymous.get("/calculator", params={"as_of": AS_OF, "a.entity_type": "enterprise", "a.region_code": "110105"})
+    counts = dict(re.findall(r"(可享受|待确认) (\d+) 项", page.text))
+    assert int(counts["可享受"]) > 0 and "确定可得" in page.text and "最高可达" in page.text
+    edit = re.search(r'href="(/calculator\?[^"]*ask=region_code[^"]*)">修改', page.text).group(1)
+    query = dict(parse_qsl(urlparse(edit.replace("&amp;", "&")).query))
+    assert "a.region_code" not in query and query["a.entity_type"] == "enterprise"
+
+
+def test_enterprise_user_starts_from_its_profile(seeded, clients, anonymous):
+    own = clients["ent_a"].get("/calculator", params={"as_of": AS_OF})
+    assert 'href="/calculator?profile=1"' in own.text
+    started = clients["ent_a"].get("/calculator", params={"as_of": AS_OF, "profile": 1})
+    assert started.status_code == 200 and "企业画像开始" in started.text
+    body = clients["ent_a"].post("/api/v1/calculator", json={"as_of": AS_OF, "from_profile": True}).json()
+    assert body["question"] is None or body["question"]["fact"] not in ("entity_type", "region_code", "industry_code")
+    assert body["summary"]["counts"]["eligible"] > 0
+    # a visitor has no profile to start from: the same request starts from nothing
+    blank = anonymous.post("/api/v1/calculator", json={"as_of": AS_OF, "from_profile": True}).json()
+    assert blank["question"]["fact"] == "entity_type"
+    assert USCC_A not in str(blank)
