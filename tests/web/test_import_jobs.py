@@ -74,7 +74,7 @@ def test_an_upload_is_imported_in_the_background_in_chunks_while_the_server_answ
             assert job["total"] == job["done"] == 12_000 and len(seen) > 1  # progress was seen moving
             assert job["summary"]["stored"] == 12_000 and job["summary"]["rejected_rows"] == 0
             page = admin.get(f"/enterprises/import-jobs/{started['id']}/progress", headers={"HX-Request": "true"})
-            assert 'id="import-result"' in page.text and "入库 12000 家" in page.text
+            assert 'id="import-result"' in page.text and "入库 12,000 家" in page.text
             audit = admin.get("/api/v1/audit", params={"entity": "enterprise_import"}).json()["items"][0]
             assert audit["actor"] == "admin" and audit["after"]["stored"] == 12_000
         count, imports = _count(server.database_url)

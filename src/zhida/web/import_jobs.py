@@ -179,3 +179,27 @@ def view(job: Job) -> dict:
             "import_id": summary.get("import_id"), "stored": summary.get("stored", 0),
             "rejected_rows": summary.get("rejected_rows", 0),
             "summary": summary if job.status == "completed" else None}
+
+
+def shown(store, job: Job) -> dict:
+    """``view`` plus, once completed, the honest outcome line and the rejects preview (reasons
+    beside the link to the full report) — what the import page shows."""
+    from zhida.enterprises import import_report
+
+    out = view(job)
+    summary = job.summary or {}
+    if job.status == "completed":
+        out["outcome"] = import_report.outcome(summary)
+        out["rejects"] = {"rows": [], "fields": []}
+        if summary.get("rejected_rows") and summary.get("import_id") is not None:
+            with store.sessions() as session:
+                out["rejects"] = import_report.rejects_preview(session, int(summary["import_id"]))
+    return out
+
+
+def latest_of(store, principal: Principal) -> Job | None:
+    """The newest import ``principal`` started (the page says how it went, even days later)."""
+    with store.sessions() as session:
+        row = session.scalars(select(WebJob).where(WebJob.kind == "import", WebJob.created_by == principal.username)
+                              .order_by(WebJob.created_at.desc()).limit(1)).first()
+        return Job.from_row(row) if row is not None else None

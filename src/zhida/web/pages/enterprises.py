@@ -30,8 +30,10 @@ def _list_context(request: Request, principal: Principal, q: str, region: str, i
     total, items = enterprise_data.search(request.app.state.store, principal, q=q, region=region, industry=industry,
                                           offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
     result = Page(items=items, total=total, page=page, per_page=PER_PAGE)
+    last = import_jobs.latest_of(request.app.state.store, principal) if principal.can("enterprises", "import") else None
     return {"title": "企业画像/政策体检", "result": result, "filters": {"q": q, "region": region, "industry": industry},
-            "error": None, "uscc": "", "import_job": None, "import_error": None}
+            "error": None, "uscc": "", "import_error": None,
+            "import_job": import_jobs.shown(request.app.state.store, last) if last is not None else None}
 
 
 @router.get("/enterprises")
@@ -65,18 +67,28 @@ async def import_page(request: Request, file: UploadFile = File(...),
     except WebError as exc:
         context["import_error"] = exc.message
         return render(request, "sections/enterprises.html", context, status_code=exc.status, active="enterprises")
-    context["import_job"] = import_jobs.view(job)  # the page polls its progress
+    context["import_job"] = import_jobs.shown(request.app.state.store, job)  # the page polls its progress
     return render(request, "sections/enterprises.html", context, active="enterprises")
 
 
 @router.get("/enterprises/import-jobs/{job_id}/progress")
 def import_progress(request: Request, job_id: str = Path(max_length=32),
                     principal: Principal = Depends(require("enterprises", "import"))):
-    job = import_jobs.view(import_jobs.visible(request.app.state.store, principal, job_id))
+    job = import_jobs.shown(request.app.state.store, import_jobs.visible(request.app.state.store, principal, job_id))
     if request.headers.get("HX-Request"):
         return render(request, "enterprises/_import_progress.html", {"job": job}, active="enterprises")
     context = _list_context(request, principal, "", "", "", 1) | {"import_job": job}
     return render(request, "sections/enterprises.html", context, active="enterprises")
+
+
+@router.get("/enterprises/import-template.xlsx")
+def import_template(principal: Principal = Depends(require("enterprises", "import"))):
+    """The import template: header with the period columns, an example row, 填写说明."""
+    from zhida.enterprises.import_template import xlsx_bytes
+
+    return Response(xlsx_bytes(), media_type=XLSX,
+                    headers={"Content-Disposition": "attachment; filename=\"import-template.xlsx\"; "
+                                                    "filename*=UTF-8''%E4%BC%81%E4%B8%9A%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"})
 
 
 @router.get("/enterprises/imports/{import_id}/rejects.csv")
