@@ -69,3 +69,18 @@ def amount_display(result: dict[str, Any]) -> AmountDisplay:
 def _rule(text: str) -> str:
     """The rule part of an uncomputed amount's text (after 按：), without the engine's prefix."""
     return text.split("按：", 1)[1] if "按：" in text else text
+
+
+def amount_display_of(r, policies) -> AmountDisplay:
+    """The same for a ``MatchResult`` (no JSON report built: only what the amount line reads)."""
+    from zhida.matching.report import _money
+    from zhida.rules.describe import label
+
+    a = r.amount
+    return amount_display({
+        "status": r.status,
+        "amount": {"kind": a.kind, "value": _money(a.value), "upper": _money(a.upper), "currency": a.currency,
+                   "unit": a.unit, "text": a.text, "least": _money(a.least),
+                   "payers": [{"payer": p["payer"], "amount": _money(p["amount"])} for p in a.payers]},
+        "missing": [{"label": label(f, policies)} for f in r.missing],
+        "open_criteria": r.open_criteria})

@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from zhida.calculator import Step, step
 from zhida.calculator.questions import PLEASE_CHOOSE, Question, answer_text, question
+from zhida.matching.amount_display import amount_display_of
 from zhida.matching.match import load_default_policies, result_bucket
 from zhida.matching.report import summary_json
 from zhida.rules.present import PERIOD_ZH
@@ -61,11 +62,12 @@ def _run(request: Request, principal: Principal | None, answers: dict[str, Any],
 def result_items(s: Step) -> list[dict[str, Any]]:
     """The measures that apply, money first (确定可得, 最高可达, 减免…), then the rest."""
     out = []
+    policies = load_default_policies()
     rank = {name: i for i, name in enumerate(BUCKETS)}
     for r in sorted(s.eligible, key=lambda r: rank.get(result_bucket(r) or "", len(rank))):
         bucket = result_bucket(r)
         out.append({"measure_id": r.measure_id, "title": r.title, "document": r.document,
-                    "amount": r.amount.text, "counted_as": bucket, "counted_as_label": LABEL_ZH.get(bucket or "", "不计入合计"),
+                    "amount": amount_display_of(r, policies).text, "counted_as": bucket, "counted_as_label": LABEL_ZH.get(bucket or "", "不计入合计"),
                     "period": r.period, "draft": r.draft,
                     "reading": f"/policies/{r.document}/interpretation#m-{r.measure_id}"})
     return out
