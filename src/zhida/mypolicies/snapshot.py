@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from zhida.matching.checkup import STATUS_ZH
 from zhida.money_format import money
 
 VERSION = 1
-STATUS_ZH = {"eligible": "可享受", "undetermined": "待确认", "ineligible": "不符合", "not_applicable": "不适用"}
 KIND_ZH = {"new": "新增", "ended": "已结束", "status": "状态变化", "money": "金额变化"}
 
 
@@ -66,8 +66,8 @@ def _decimal(value: str | None) -> Decimal | None:
 
 
 def _money(value: str | None) -> str:
-    return "金额待核定" if value is None else money(Decimal(value))
+    return money(value)  # None → 金额待核定
 
 
 def _amount(value: str | None) -> str:
-    return "" if value is None else f"，{money(Decimal(value))}"
+    return "" if value is None else f"，{money(value)}"
