@@ -19,6 +19,7 @@ API_FAMILIES = [
     ("/api/v1/documents/000", ALL),
     ("/api/v1/documents/000/clauses/3.7", ALL),
     ("/api/v1/search?q=%E8%B4%B7%E6%AC%BE", ALL),
+    ("/api/v1/documents/000/interpretation", ALL),
     ("/api/v1/auth/me", ALL),
     ("/api/v1/users", ADMIN),
     ("/api/v1/audit", ADMIN),
@@ -29,6 +30,8 @@ PAGE_FAMILIES = [
     ("/policies/search?q=%E8%B4%B7%E6%AC%BE", ALL),
     ("/policies/000", ALL),
     ("/policies/000/clauses/3.7", ALL),
+    ("/policies/000/interpretation", ALL),
+    ("/calculator", ALL),
     ("/coverage", ALL),
     ("/account", ALL),
     ("/push", OFFICIALS),
@@ -63,7 +66,7 @@ def test_page_family_by_role(clients, role, path, allowed):
 
 # Open to the public (issue 11): read-only, no account. Everything else stays behind login.
 PUBLIC_API = {p for p, _ in API_FAMILIES if p.startswith(("/api/v1/documents", "/api/v1/search"))}
-PUBLIC_PAGES = {p for p, _ in PAGE_FAMILIES if p.startswith("/policies")}
+PUBLIC_PAGES = {p for p, _ in PAGE_FAMILIES if p.startswith(("/policies", "/calculator"))}
 
 
 @pytest.mark.parametrize("path", [p for p, _ in API_FAMILIES if "/auth/" not in p])
@@ -104,6 +107,14 @@ def test_anonymous_api_never_reaches_stored_enterprises_jobs_or_imports(anonymou
     response = anonymous.request(method, path)
     assert response.status_code in (401, 403), (path, response.status_code)  # 403: no CSRF token on a POST
     assert response.json()["error"]["code"] in ("not_authenticated", "csrf_failed")
+
+
+@pytest.mark.parametrize("role", sorted(ALL))
+def test_calculator_api_by_role(clients, anonymous, role):
+    for client in (clients[role], anonymous):
+        response = client.post("/api/v1/calculator", json={"answers": {"entity_type": "enterprise"}})
+        assert response.status_code == 200, response.text[:300]
+        assert response.json()["question"]["fact"] == "region_code"
 
 
 def test_anonymous_nav_shows_public_sections_and_login(anonymous):

@@ -46,14 +46,14 @@ def question(fact: str, policies, as_of) -> Question | None:
 
 
 def _help(found: FactField) -> str:
-    # catalogue descriptions that list raw codes ("state 国有；private 民营") are not shown
+    # a catalogue description written for rule authors (codes, field names) is not shown
     text = found.help or ""
-    return "" if found.kind == "choice" and any(c.isascii() and c.isalpha() for c in text) else text
+    return "" if any(c.isascii() and c.isalpha() for c in text) else text
 
 
 def _identity_field(fact: str) -> FactField | None:
     known = catalogue().get(fact)
-    if fact in ("region_code", "tax_region_code", "premises_region_code", "served_project.region_code"):
+    if fact == "region_code" or fact.endswith(("_region_code", ".region_code")):
         return FactField(fact, known.label_zh if known else fact, "choice", None, region_choices(), "")
     if fact == "industry_code":
         return FactField(fact, known.label_zh, "choice", None, industry_choices(), "按国民经济行业分类（大类）选择")
@@ -66,7 +66,7 @@ def _identity_field(fact: str) -> FactField | None:
 
 def _code_choices(fact: str) -> tuple[tuple[str, str], ...]:
     if fact == "industry_section":
-        return tuple((code, f"{code} {industries.name_of(code)}") for code in catalogue().get(fact).values)
+        return tuple((code, industries.name_of(code) or code) for code in catalogue().get(fact).values)
     words = code_labels(catalogue().get(fact))
     if fact == "entity_type":  # the catalogue describes 'enterprise' as 企业（含各类公司…）
         words = {**words, "enterprise": "企业（公司、合伙企业、个人独资企业）"}
