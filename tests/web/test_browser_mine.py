@@ -5,6 +5,7 @@ Screenshots in test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -20,6 +21,7 @@ SHOTS = config.PROJECT_ROOT / "test-artifacts" / "screenshots"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run", "--disable-dev-shm-usage"]
 TRANSPORT = "bj2022mfg.key-material-transport-pass"
+ALLOWED_LATIN = {"PDF", "XLSX", "USCC", "API"}
 
 
 def test_enterprise_lands_on_my_policies_supplies_a_fact_and_sees_what_changed(server):
@@ -49,6 +51,12 @@ def test_enterprise_lands_on_my_policies_supplies_a_fact_and_sees_what_changed(s
         expect(item.locator("[data-how='phone']")).to_be_visible()
         expect(page.locator(f"#one-fact .my-item[data-measure='{TRANSPORT}']")).to_be_attached()
         page.screenshot(path=SHOTS / "40-my-policies.png", full_page=True)
+        # the page's own words are Chinese; quotes are the source's text, near-miss lines the engine's
+        shown = page.evaluate("""() => { const m = document.querySelector('main').cloneNode(true);
+            m.querySelectorAll('.quote, .near-miss-text, [title]').forEach(e => e.remove()); return m.innerText; }""")
+        words = set(re.findall(r"[A-Za-z]{2,}", shown)) - ALLOWED_LATIN
+        assert not words, words
+        expect(page.locator("#calculator-link")).to_have_attribute("href", "/calculator?profile=1")
 
         link = page.locator(f"#one-fact .my-item[data-measure='{TRANSPORT}'] a.fact-link").first
         if not link.is_visible():  # beyond the first 20: behind "其余 N 项"
@@ -69,5 +77,10 @@ def test_enterprise_lands_on_my_policies_supplies_a_fact_and_sees_what_changed(s
         expect(changes.locator(f"li[data-kind='status'][data-measure='{TRANSPORT}']")).to_contain_text("待确认 → 可享受")
         expect(page.locator(f"#now .my-item[data-measure='{TRANSPORT}']")).to_be_visible()
         page.screenshot(path=SHOTS / "41-my-policies-changed.png", full_page=True)
+
+        page.set_viewport_size({"width": 390, "height": 844})  # a phone: nothing wider than the page
+        page.reload()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=SHOTS / "42-my-policies-phone.png", full_page=False)
         assert external == []
         browser.close()
