@@ -23,7 +23,9 @@ def _checkup():
     results = match_enterprise(FACTS, date(2022, 8, 1), [policies.measure("cy2022.incubator-rent-relief-subsidy")],
                                policies=policies)
     report = report_json(results, date(2022, 8, 1), policies)
-    return report, SimpleNamespace(groups=_groups(report["results"]), totals_rows=totals_rows(report["summary"]["totals"]))
+    groups = _groups(report["results"])
+    return report, SimpleNamespace(groups=groups, totals_rows=totals_rows(report["summary"]["totals"]),
+                                   counts={g: len(rows) for g, rows in groups.items()})
 
 
 def test_pdf_html_shows_payers_and_the_split():
