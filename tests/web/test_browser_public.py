@@ -106,3 +106,34 @@ def test_visitor_is_sent_to_login_for_a_checkup(server, browser):  # noqa: F811
     expect(page).to_have_url(re.compile(r"/login\?next=%2Fenterprises%2F" + USCC_A))
     expect(page.get_by_label("用户名")).to_be_visible()
     context.close()
+
+
+def test_phone_width_and_keyboard_only(server, browser):  # noqa: F811
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    for path in ("/calculator?as_of=2022-08-01&a.entity_type=enterprise&a.region_code=110105",
+                 "/policies/002_2f4420f430754317/interpretation"):
+        page.goto(server.url + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, (path, overflow)  # nothing wider than the phone
+    page.goto(server.url + "/calculator?as_of=2022-08-01&a.entity_type=enterprise&a.region_code=110105")
+    page.screenshot(path=SHOTS / "public-05-calculator-phone.png", full_page=True)
+    context.close()
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(server.url + "/calculator?as_of=2022-08-01")
+    for _ in range(40):  # keyboard only: Tab to the question …
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "answer":
+            break
+    assert page.evaluate("document.activeElement.id") == "answer"
+    page.keyboard.press("ArrowDown")  # … choose the first answer …
+    assert page.locator("#answer").input_value() == "enterprise"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "下一题"
+    page.keyboard.press("Enter")  # … and go on
+    expect(page.locator(".calc-question")).to_contain_text("第 2 题")
+    expect(page.locator(".calc-answers")).to_contain_text("主体类型：企业")
+    context.close()

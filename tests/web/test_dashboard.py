@@ -51,7 +51,7 @@ def test_officials_land_on_the_dashboard(clients, anonymous):
     assert clients["staff"].get("/").headers["location"] == "/dashboard"
     assert clients["admin"].get("/").headers["location"] == "/dashboard"
     assert clients["ent_a"].get("/").headers["location"] != "/dashboard"
-    assert anonymous.get("/").headers["location"] == "/login"
+    assert anonymous.get("/").headers["location"] == "/policies"  # the public library
     assert clients["ent_a"].get("/dashboard").status_code == 403
 
 

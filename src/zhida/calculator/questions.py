@@ -42,12 +42,14 @@ def question(fact: str, policies, as_of) -> Question | None:
     found = identity or field_for(fact)
     if found is None:
         return None
-    return Question(fact, words, found.kind, found.unit, found.choices, _help(found))
+    return Question(fact, words, found.kind, found.unit, found.choices, found.help if identity else _help(fact))
 
 
-def _help(found: FactField) -> str:
-    # a catalogue description written for rule authors (codes, field names) is not shown
-    text = found.help or ""
+def _help(fact: str) -> str:
+    """The catalogue's description of the fact, unless it is written for rule authors (codes,
+    field names); never a profile form's hint (the calculator records nothing)."""
+    known = catalogue().get(fact)
+    text = known.description if known is not None else ""
     return "" if any(c.isascii() and c.isalpha() for c in text) else text
 
 

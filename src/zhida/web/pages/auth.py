@@ -25,10 +25,11 @@ def safe_next(target: str | None) -> str:
 
 @router.get("/")
 def home(request: Request):
-    """Each role's landing page: enterprises 我的政策, officials their dashboard (工作台)."""
+    """Each role's landing page: enterprises 我的政策, officials their dashboard (工作台); a visitor
+    without an account the public policy library (登录 is at the top of every page)."""
     principal = optional_principal(request)
     if principal is None:
-        return RedirectResponse("/login", status_code=303)
+        return RedirectResponse("/policies", status_code=303)
     return RedirectResponse("/my" if principal.role == "enterprise" else "/dashboard", status_code=303)
 
 
