@@ -11,6 +11,15 @@ from playwright.sync_api import expect
 from .conftest import USCC_A
 from .test_browser import SHOTS, browser  # noqa: F401 - the shared chromium fixture
 
+ALLOWED_LATIN = {"PDF", "XLSX", "USCC", "API"}
+
+
+def _latin_words(page) -> set[str]:
+    """Latin words in what the page shows (its own text, not the quotes of the original)."""
+    shown = page.evaluate("""() => { const c = document.body.cloneNode(true);
+        c.querySelectorAll('blockquote, script, style').forEach(e => e.remove()); return c.innerText; }""")
+    return set(re.findall(r"[A-Za-z]{2,}", shown)) - ALLOWED_LATIN
+
 
 def _visitor(server, browser):  # noqa: F811
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
@@ -42,6 +51,7 @@ def test_visitor_reads_interpretation_and_searches(server, browser):  # noqa: F8
     expect(card.locator("blockquote").filter(has_text="最高不超过100万元").first).to_be_visible()
     expect(card).to_contain_text("至2022年12月31日")
     expect(card).to_contain_text("申报方式未明确")
+    assert _latin_words(page) == set()
     page.screenshot(path=SHOTS / "public-02-interpretation.png", full_page=False)
     card.locator("blockquote a").first.click()  # the original clause behind a point
     expect(page.locator(".clause-source")).to_be_visible()
@@ -65,6 +75,8 @@ def test_visitor_walks_the_calculator_to_a_result(server, browser):  # noqa: F81
     page.get_by_label("注册地（区县）").select_option(label="北京市朝阳区")
     page.get_by_role("button", name="下一题").click()
     result = page.locator(".calc-result")
+    expect(page.locator(".calc-question")).to_contain_text("第 3 题")
+    assert _latin_words(page) == set()
     expect(result).to_contain_text(re.compile(r"可享受 [1-9]\d* 项"))
     first_count = int(re.search(r"可享受 (\d+) 项", result.inner_text()).group(1))
     page.screenshot(path=SHOTS / "public-03-calculator.png", full_page=True)
