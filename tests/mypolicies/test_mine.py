@@ -53,6 +53,7 @@ def test_one_fact_names_the_facts_that_decide_each_undetermined_result(report, p
     transport = next(i for i in mine["one_fact"] if i["measure_id"] == "bj2022mfg.key-material-transport-pass")
     assert [f["fact"] for f in transport["facts"]] == ["epidemic_control_commitment"]
     assert [len(i["facts"]) for i in mine["one_fact"]] == sorted(len(i["facts"]) for i in mine["one_fact"])
+    assert mine["one_fact_single"] == sum(1 for r in undetermined if len(r["missing"]) == 1) > 0
 
 
 def test_deadlines_are_periods_ending_within_the_horizon_with_their_quote(report, policies):

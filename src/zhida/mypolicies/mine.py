@@ -25,7 +25,8 @@ def assemble(report: dict, policies, horizon_days: int = HORIZON_DAYS) -> dict:
     now = [r for r in listed if r["status"] == "eligible"]
     now.sort(key=lambda r: (r.get("draft", False), -Decimal(r["amount"].get("value") or r["amount"].get("upper") or 0)))
     one_fact = [r for r in listed if r["status"] == "undetermined" and r["missing"]]
-    one_fact.sort(key=lambda r: (len(r["missing"]), r["title"]))
+    # fewest facts to supply first; among them measures with money before services, then by title
+    one_fact.sort(key=lambda r: (len(r["missing"]), r["amount"]["kind"] in (None, "not_stated"), r["title"]))
     one_change = [(r, change) for r in listed if r["status"] == "ineligible" and (change := plausible_change(r))]
     items = {}
 
@@ -40,6 +41,7 @@ def assemble(report: dict, policies, horizon_days: int = HORIZON_DAYS) -> dict:
         "totals": totals_rows(report["summary"]["totals"]),
         "now": [item(r) for r in now],
         "one_fact": [{**item(r), "facts": r["missing"]} for r in one_fact],
+        "one_fact_single": sum(1 for r in one_fact if len(r["missing"]) == 1),
         "one_change": [{**item(r), "change": change} for r, change in one_change],
         "deadlines": deadlines([r for r in listed if r["status"] in ("eligible", "undetermined")]
                                + [r for r, _ in one_change], policies, as_of, horizon_days),
@@ -122,7 +124,7 @@ def lines(page: dict) -> list[str]:
         out += [f"- {i['title']}：{i['amount']}" + (f"〔{i['counted_as']}〕" if i["counted_as"] else ""),
                 f"  责任单位：{'、'.join(i['responsible_units']) or '未明确'}",
                 f"  依据：{i['doc_number'] or i['document']} 第{i['clause']}条 “{i['quote']}”", f"  办理：{how(i)}"]
-    out.append(f"\n补充一项信息即可判定（{len(page['one_fact'])} 项）")
+    out.append(f"\n补充信息即可判定（{len(page['one_fact'])} 项，其中 {page['one_fact_single']} 项只差一项信息）")
     out += [f"- {i['title']}：需补充 " + "、".join(f["label"] for f in i["facts"]) for i in page["one_fact"]]
     out.append(f"\n一项改变即可享受（{len(page['one_change'])} 项）")
     out += [f"- {i['title']}：{i['change']['text']}" for i in page["one_change"]]
