@@ -23,6 +23,7 @@ SORTS = ("eligible", "undetermined", "certain", "up_to", "tax", "pending", "titl
 _LOCK = threading.Lock()
 _LOADED: dict[str, object] = {}  # run directory → its cubes in an in-memory DuckDB
 _KEEP = 4  # runs kept loaded (the latest two, and room for a new one)
+_PREVIOUS: dict[tuple, object] = {}  # run directory → the run before it (or None)
 
 
 @dataclass(frozen=True)
@@ -240,10 +241,16 @@ def previous(run, store, source: str | None = "store"):
     from zhida.batch.store import previous_complete_run
     from zhida.errors import DataError
 
+    key = (str(run.path), source)
+    if key in _PREVIOUS:  # a complete run's predecessor never changes
+        return _PREVIOUS[key]
     row = previous_complete_run(run.key, store, source=source)
-    if row is None:
-        return None
     try:
-        return open_run(Path(row.out_dir))
+        found = open_run(Path(row.out_dir)) if row is not None else None
     except (DataError, OSError, ValueError, KeyError):
-        return None
+        found = None
+    with _LOCK:
+        while len(_PREVIOUS) >= _KEEP:
+            _PREVIOUS.pop(next(iter(_PREVIOUS)))
+        _PREVIOUS[key] = found
+    return found
