@@ -19,7 +19,7 @@ from pathlib import Path
 
 NAME = "dashboard_page"
 VIEWS = {
-    "staff": ["", "?by=zone", "?sort=undetermined", "?industry=I", "?all=1"],
+    "staff": ["", "?by=industry", "?by=zone", "?sort=undetermined", "?industry=I", "?all=1"],
     "admin": ["", "?unit=市财政局", "?area=110105&by=industry", "?by=district&sort=pending", "?all=1"],
 }
 
@@ -84,19 +84,20 @@ def main(argv: list[str]) -> str:
         cube = _cube_seconds(app)
         lines = [f"{args.dashboard_count:,} enterprises, two complete batch runs (prepared in {prepared:.0f} s); "
                  f"writing the dashboard cubes of one run: {cube * 1000:.0f} ms.", "",
-                 "| user | view | first request (cubes loaded) ms | p50 ms | p95 ms | max ms | page KB |",
-                 "|---|---|---|---|---|---|---|"]
+                 "| user | view | first request ms | p50 ms | p95 ms | max ms | CPU p50 ms | page KB |",
+                 "|---|---|---|---|---|---|---|---|"]
         worst = 0.0
         for username, role in (("chaoyang", "staff"), ("admin", "admin")):
             client = _client(app, username)
             for view in VIEWS[role]:
                 first = None
-                samples = []
+                samples, cpu = [], []
                 size = 0
                 for n in range(args.dashboard_requests + 1):
-                    start = time.perf_counter()
+                    start, start_cpu = time.perf_counter(), time.process_time()
                     response = client.get("/dashboard" + view)
                     elapsed = (time.perf_counter() - start) * 1000
+                    cpu.append((time.process_time() - start_cpu) * 1000)
                     assert response.status_code == 200, response.text[:300]
                     size = len(response.content)
                     if n == 0:
@@ -107,9 +108,12 @@ def main(argv: list[str]) -> str:
                 p95 = samples[max(0, round(0.95 * len(samples)) - 1)]
                 worst = max(worst, p95)
                 lines.append(f"| {username} ({role}) | `/dashboard{view}` | {first:.0f} | "
-                             f"{statistics.median(samples):.0f} | {p95:.0f} | {samples[-1]:.0f} | {size / 1024:.0f} |")
+                             f"{statistics.median(samples):.0f} | {p95:.0f} | {samples[-1]:.0f} | "
+                             f"{statistics.median(cpu[1:]):.0f} | {size / 1024:.0f} |")
         lines += ["", f"Worst p95: **{worst:.0f} ms** (target ≤ 300 ms). The first request of a process loads "
-                      "the run's cubes into an in-memory DuckDB (later requests reuse them until a new run completes)."]
+                      "the run's cubes into an in-memory DuckDB; each view's figures are then kept per run and "
+                      "scope (a complete run never changes), so a repeated view costs the session check and the "
+                      "template. CPU is the process's (server and test client together)."]
     return "\n".join(lines)
 
 

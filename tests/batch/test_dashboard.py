@@ -122,3 +122,18 @@ def test_a_run_without_cubes_gets_them_on_first_use(run, tmp_path):
     old = open_run(copy)
     assert dashboard.totals(old, dashboard.Scope())["reached"] == dashboard.totals(run, dashboard.Scope())["reached"]
     assert dashboard_cube.present(copy)
+
+
+def test_drill_down_by_street_within_a_district(run):
+    from zhida.enterprises import streets
+
+    scope = dashboard.Scope(area=CHAOYANG)
+    by_street = dashboard.breakdown(run, scope, "street")
+    assert len(by_street) > 10
+    assert all(streets.streets()[s.key].district == CHAOYANG for s in by_street)
+    assert by_street[0].label == streets.name_of(by_street[0].key)
+    overall = dashboard.totals(run, scope)
+    assert sum(s.enterprises for s in by_street) == overall["reached"]
+    assert sum(s.money["pending"].count for s in by_street) == overall["money"]["pending"].count
+    measure = max(dashboard.measure_rows(run, scope), key=lambda r: r.eligible)
+    assert sum(s.enterprises for s in dashboard.breakdown(run, scope, "street", measure=measure.id)) == measure.eligible

@@ -106,3 +106,10 @@ def test_drill_down_by_district_and_industry(batch, clients):
     assert keys and all(len(k) <= 1 for k in keys)
     chart = industry.get_element_by_id("dashboard-chart")
     assert chart.get("data-chart") and "行业门类" in chart.get("aria-label")
+    # a district's staff drill down by 街道（乡镇） first: the 街道 of 朝阳区
+    from zhida.enterprises import streets
+
+    staff = page(clients["staff"])
+    keys = [tr.get("data-slice") for tr in staff.xpath("//table[@id='dashboard-slices']/tbody/tr")]
+    assert keys and all(streets.streets()[k].district == "110105" for k in keys if k)
+    assert "街道" in staff.get_element_by_id("dashboard-chart").get("aria-label")

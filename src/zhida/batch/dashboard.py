@@ -18,7 +18,7 @@ from zhida.batch.summary import connect
 
 GROUPS = ("certain", "up_to", "tax", "pending")
 GROUP_ZH = {"certain": "确定可得", "up_to": "最高可达", "tax": "减免·抵扣·递延", "pending": "待认定"}
-DIMENSIONS = {"district": "区县", "zone": "园区", "industry": "行业门类"}
+DIMENSIONS = {"district": "区县", "street": "街道（乡镇）", "zone": "园区", "industry": "行业门类"}
 SORTS = ("eligible", "undetermined", "certain", "up_to", "tax", "pending", "title", "trend")
 _LOCK = threading.Lock()
 _LOADED: dict[str, object] = {}  # run directory → its cubes in an in-memory DuckDB
@@ -68,6 +68,27 @@ class Slice:
     money: dict[str, Money] = field(default_factory=dict)
 
 
+def _memo(function):
+    """Answers per (run directory, arguments): a complete run never changes, so a page asked
+    again (by anybody in the same scope) costs no query. Bounded; cleared with the loaded runs."""
+    cache: dict = {}
+
+    def wrapper(run, *args, **kwargs):
+        key = (_run_key(run), *map(_run_key, args), *sorted((k, _run_key(v)) for k, v in kwargs.items()))
+        if key not in cache:
+            if len(cache) >= 2048:
+                cache.clear()
+            cache[key] = function(run, *args, **kwargs)
+        return cache[key]
+
+    wrapper.__doc__, wrapper.__name__ = function.__doc__, function.__name__
+    return wrapper
+
+
+def _run_key(value):
+    return str(value.path) if hasattr(value, "manifest") else value
+
+
 def _loaded(run):
     """The run's cubes in an in-memory DuckDB (written first if the run predates them)."""
     key = str(run.path)
@@ -78,7 +99,7 @@ def _loaded(run):
                 cube.write(run)
             con = connect()
             for table, name in (("m", cube.MEASURES), ("b", cube.BENEFITS), ("u", cube.UNKNOWN),
-                                ("e", cube.ENTERPRISES)):
+                                ("e", cube.ENTERPRISES), ("sm", cube.STREET_MEASURES), ("sb", cube.STREET_BENEFITS)):
                 con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet(?)", [str(Path(run.path) / name)])
             while len(_LOADED) >= _KEEP:
                 _LOADED.pop(next(iter(_LOADED))).close()
@@ -123,6 +144,7 @@ def units(manifest: dict) -> list[str]:
     return sorted({u for m in manifest["measures"] if m["enterprise_benefit"] for u in m["responsible_units"] or ()})
 
 
+@_memo
 def measure_rows(run, scope: Scope, previous=None) -> list[MeasureRow]:
     """One row per measure of the scope with an eligible or undetermined enterprise in the area."""
     measures = {m["id"]: m for m in visible(run.manifest, scope)}
@@ -179,6 +201,7 @@ def sort_rows(rows: list[MeasureRow], key: str, descending: bool = True) -> list
                   reverse=descending)
 
 
+@_memo
 def totals(run, scope: Scope) -> dict:
     """Money of the scope's measures, each enterprise's benefit counted once; enterprises in the
     area and how many of them reach at least one counted benefit."""
@@ -199,21 +222,25 @@ def _benefits(manifest: dict, scope: Scope) -> list[str]:
     return sorted({m["benefit"] for m in visible(manifest, scope)})
 
 
+@_memo
 def breakdown(run, scope: Scope, by: str, measure: str | None = None) -> list[Slice]:
-    """Figures per district, zone or industry 门类 within the scope: one measure's (its eligible
-    enterprises and money), or all the scope's measures (enterprises reached, benefits counted once)."""
-    from zhida.enterprises import industries, regions
+    """Figures per district, 街道, zone or industry 门类 within the scope: one measure's (its eligible
+    enterprises and money), or all the scope's measures (enterprises reached, benefits counted once).
+    By 街道 the scope's industry is not applied (the 街道 cubes are not split by industry)."""
+    from zhida.enterprises import industries, regions, streets
 
-    column = {"district": "region_code", "zone": "zone", "industry": "division"}[by]
-    where, params = _where(scope)
+    column = {"district": "region_code", "zone": "zone", "industry": "division", "street": "street"}[by]
+    by_street = by == "street"
+    where, params = _where(scope, area_only=by_street)
+    measures_table, benefits_table = ("sm", "sb") if by_street else ("m", "b")
     cur = _loaded(run)
     if measure is not None:
-        rows = cur.execute(f"SELECT {column}, sum(eligible), {_money_select()} FROM m WHERE {where} "
+        rows = cur.execute(f"SELECT {column}, sum(eligible), {_money_select()} FROM {measures_table} WHERE {where} "
                            f"AND measure = ? GROUP BY 1", params + [measure]).fetchall()
     else:
         benefits = _benefits(run.manifest, scope) or [""]
         money = {k: v for k, *v in cur.execute(
-            f"SELECT {column}, {_money_select()} FROM b WHERE {where} AND benefit IN "
+            f"SELECT {column}, {_money_select()} FROM {benefits_table} WHERE {where} AND benefit IN "
             f"({', '.join('?' * len(benefits))}) GROUP BY 1", params + benefits).fetchall()}
         rows = [(k, reached, *money.get(k, [None] * 12)) for k, reached in cur.execute(
             f"SELECT {column}, sum(reached) FROM e WHERE {where} GROUP BY 1", params).fetchall()]
@@ -224,6 +251,8 @@ def breakdown(run, scope: Scope, by: str, measure: str | None = None) -> list[Sl
             label = industries.name_of(key) if key else "行业未填报"
         elif by == "zone":
             label = regions.name_of(key) if key else "不在园区"
+        elif by_street:
+            label = streets.name_of(key) if key else "街道未填报"
         else:
             label = regions.name_of(key) if key and regions.is_known_code(key) else "地区未填报"
         found = merged.setdefault(key or "", Slice(key or "", label or "行业未填报", 0, _money([None] * 12)))

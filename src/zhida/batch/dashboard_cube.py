@@ -13,8 +13,11 @@ district × zone × GB/T 4754 大类, and every page reads those (``zhida.batch.
   figures that may be added across measures (districts' totals, the chart);
 - ``dashboard_unknown.parquet``: per measure, group and catalogue fact, how many undetermined
   enterprises miss that fact in a condition still open (the fact that would decide most of them);
-- ``dashboard_enterprises.parquet``: per group, the enterprises and how many reach at least one
-  counted benefit.
+- ``dashboard_enterprises.parquet``: per group (and 街道), the enterprises and how many reach at
+  least one counted benefit;
+- ``dashboard_street_measures.parquet``, ``dashboard_street_benefits.parquet``: the first two per
+  district × zone × 街道（乡镇） instead of × 大类 (街道 × 大类 would make groups as small as the
+  results themselves).
 """
 
 from __future__ import annotations
@@ -29,7 +32,9 @@ MEASURES = "dashboard_measures.parquet"
 BENEFITS = "dashboard_benefits.parquet"
 UNKNOWN = "dashboard_unknown.parquet"
 ENTERPRISES = "dashboard_enterprises.parquet"
-FILES = (MEASURES, BENEFITS, UNKNOWN, ENTERPRISES)
+STREET_MEASURES = "dashboard_street_measures.parquet"
+STREET_BENEFITS = "dashboard_street_benefits.parquet"
+FILES = (MEASURES, BENEFITS, UNKNOWN, ENTERPRISES, STREET_MEASURES, STREET_BENEFITS)
 TAX = ("relief", "deduction", "deferral", "refund")
 # money columns of both cubes: bucket group → (sum column, count column)
 MONEY = {"certain": ("certain",), "up_to": ("up_to",), "tax": TAX, "pending": ("pending",)}
@@ -48,6 +53,7 @@ def _groups(enterprises: str, con) -> str:
 
     return (f"SELECT uscc, coalesce({col('region_code', 'region_code')}, '') AS region_code, "
             f"coalesce(nullif({col('special_zone', 'special_zone')}, 'none'), '') AS zone, "
+            f"coalesce({col('subdistrict_code', 'subdistrict_code')}, '') AS street, "
             f"coalesce(left({col('industry_code', 'industry_code')}, 2), '') AS division "
             f"FROM read_parquet({_q(enterprises)})")
 
@@ -116,15 +122,17 @@ def write(run, out_dir: Path | None = None, policies=None) -> list[Path]:
         os.replace(part, target)
         written.append(target)
 
-    copy(f"SELECT mid.id AS measure, g.region_code, g.zone, g.division, "
-         f"count(*) FILTER (r.status = {eligible}) AS eligible, "
-         f"count(*) FILTER (r.status = {undetermined}) AS undetermined, {_money_columns()} "
-         f"FROM read_parquet({_q(results)}) r JOIN mid ON mid.measure = r.measure JOIN g ON g.uscc = r.uscc "
-         f"LEFT JOIN i ON i.uscc = r.uscc AND i.id = r.measure AND NOT i.draft "
-         f"WHERE r.status IN ({eligible}, {undetermined}) GROUP BY ALL", MEASURES)
-    copy(f"SELECT i.benefit, g.region_code, g.zone, g.division, count(*) AS enterprises, {_money_columns()} "
-         f"FROM ({best_per_benefit('SELECT * FROM i')}) i JOIN g ON g.uscc = i.uscc WHERE NOT i.draft "
-         f"GROUP BY ALL", BENEFITS)
+    for finest, measures_file, benefits_file in (("division", MEASURES, BENEFITS),
+                                                 ("street", STREET_MEASURES, STREET_BENEFITS)):
+        copy(f"SELECT mid.id AS measure, g.region_code, g.zone, g.{finest}, "
+             f"count(*) FILTER (r.status = {eligible}) AS eligible, "
+             f"count(*) FILTER (r.status = {undetermined}) AS undetermined, {_money_columns()} "
+             f"FROM read_parquet({_q(results)}) r JOIN mid ON mid.measure = r.measure JOIN g ON g.uscc = r.uscc "
+             f"LEFT JOIN i ON i.uscc = r.uscc AND i.id = r.measure AND NOT i.draft "
+             f"WHERE r.status IN ({eligible}, {undetermined}) GROUP BY ALL", measures_file)
+        copy(f"SELECT i.benefit, g.region_code, g.zone, g.{finest}, count(*) AS enterprises, {_money_columns()} "
+             f"FROM ({best_per_benefit('SELECT * FROM i')}) i JOIN g ON g.uscc = i.uscc WHERE NOT i.draft "
+             f"GROUP BY ALL", benefits_file)
     masks = [(i, fact, mask) for i, m in enumerate(measures) if m["enterprise_benefit"]
              for fact, mask in condition_facts(m, policies).items()]
     labels = {f: _fact_label(f, policies) for _i, f, _m in masks}
@@ -139,7 +147,7 @@ def write(run, out_dir: Path | None = None, policies=None) -> list[Path]:
         unknown = ("SELECT NULL::VARCHAR AS measure, NULL::VARCHAR AS region_code, NULL::VARCHAR AS zone, "
                    "NULL::VARCHAR AS division, NULL::VARCHAR AS fact, NULL::VARCHAR AS label, 0::BIGINT AS n WHERE FALSE")
     copy(unknown, UNKNOWN)
-    copy("SELECT g.region_code, g.zone, g.division, count(*) AS enterprises, count(r.uscc) AS reached FROM g "
+    copy("SELECT g.region_code, g.zone, g.street, g.division, count(*) AS enterprises, count(r.uscc) AS reached FROM g "
          "LEFT JOIN (SELECT DISTINCT uscc FROM i WHERE NOT draft AND bucket IS NOT NULL) r ON r.uscc = g.uscc "
          "GROUP BY ALL", ENTERPRISES)
     con.close()

@@ -32,7 +32,7 @@ from zhida.errors import DataError
 from zhida.rules.sql import SQL_TYPES, CompiledQuery
 
 KEY = "uscc"
-CARRY = ("name", "region_code", "special_zone", "industry_code", "entity_type")
+CARRY = ("name", "region_code", "special_zone", "subdistrict_code", "industry_code", "entity_type")
 FACTS_VIEW = "zhida_facts"
 ENTERPRISES = "enterprises.parquet"  # default name of the identity file, next to the results
 Progress = Callable[[float], None]  # fraction done, 0..1

@@ -205,6 +205,7 @@ EXTRACTORS: dict[str, Callable[[EnterpriseProfile, dt.date], Any]] = {
     "entity_type": lambda p, d: p.entity_type,
     "region_code": lambda p, d: p.region_code,
     "special_zone": _special_zone,
+    "subdistrict_code": lambda p, d: p.subdistrict_code,
     "industry_code": _industry_digits,
     "industry_section": lambda p, d: p.industry_code[:1] or None,
     "declared_size_class": lambda p, d: p.declared_size.size_class if p.declared_size else None,  # kept when only the 门类 is given

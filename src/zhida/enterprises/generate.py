@@ -249,6 +249,7 @@ def generate(count: int, seed: int, as_of: dt.date) -> Population:
         "entity_type": _labels(entity, ENTITY_LABELS),
         "region_code": _labels(area, area_labels),
         "special_zone": _labels(area, zone_labels),
+        "subdistrict_code": _streets(codes, np.array([int(c) for c in area_labels])[area]),
         "industry_code": _labels(industry, _INDUSTRY_KEYS),
         "industry_section": _labels(industry, _INDUSTRY_SECTIONS),
         "ownership": _labels(ownership, OWNERSHIP_LABELS, missing_ownership),
@@ -296,6 +297,16 @@ def generate(count: int, seed: int, as_of: dt.date) -> Population:
         "zhida.generator": "zhida.enterprises.generate/1",
     })
     return Population(table, as_of, seed)
+
+
+def _streets(codes: np.ndarray, districts: np.ndarray) -> pa.Array:
+    """A plausible 街道 of each enterprise's district, fixed by its USCC (streets.pick): drawn
+    without the generator's random stream, so every other column is what it was before."""
+    from zhida.enterprises import streets
+
+    raw = np.ascontiguousarray(codes).tobytes()  # n USCCs of 18 ASCII bytes each
+    return pa.array([streets.pick(str(d), raw[18 * i:18 * i + 18].decode()) for i, d in enumerate(districts)],
+                    pa.string())
 
 
 def write_parquet(population: Population, out: Path) -> Path:
@@ -437,6 +448,7 @@ def row_to_profile(row: dict, as_of: dt.date):
     return EnterpriseProfile.model_validate({
         "uscc": row["uscc"], "name": row["name"], "region_code": row["region_code"],
         "special_zone": None if row["special_zone"] == "none" else row["special_zone"],
+        "subdistrict_code": row.get("subdistrict_code"),
         "industry_code": normalize(row["industry_code"]), "entity_type": row["entity_type"],
         "ownership": row["ownership"], "taxpayer_type": row["taxpayer_type"],
         "listing_status": row["listing_status"], "restricted_industry": row["restricted_industry"],

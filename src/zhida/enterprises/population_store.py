@@ -64,6 +64,8 @@ def _profile_json(r: dict, as_of: dt.date) -> dict:
     zone = _zone(r["special_zone"])
     if zone is not None:
         out["special_zone"] = zone
+    if r.get("subdistrict_code"):
+        out["subdistrict_code"] = r["subdistrict_code"]
     out["industry_code"] = _industry(r["industry_code"])
     out["entity_type"] = r["entity_type"]
     for key in ("ownership", "taxpayer_type", "listing_status", "restricted_industry", "core_ip"):

@@ -14,9 +14,9 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 
-from zhida.enterprises import industries, regions, uscc
+from zhida.enterprises import industries, regions, streets, uscc
 
 SCHEMA_VERSION = "1.0"
 
@@ -218,6 +218,8 @@ class EnterpriseProfile(_Strict):
     name: str = Field(min_length=1)
     region_code: str = Field(description="GB/T 2260 code; a name is accepted on input")
     special_zone: str | None = Field(None, description="zone code, e.g. bda 北京经济技术开发区")
+    subdistrict_code: str | None = Field(None, description="街道（乡镇）: 9-digit code within region_code, e.g. "
+                                                             "110105001 建外街道; a name is accepted on input")
     industry_code: str = Field(description="GB/T 4754-2017, canonical with 门类 letter, e.g. C3911")
     entity_type: EntityType
     ownership: Ownership | None = None
@@ -316,6 +318,19 @@ class EnterpriseProfile(_Strict):
             return None
         try:
             return regions.zone_code(value)
+        except KeyError as exc:
+            raise ValueError(exc.args[0]) from None
+
+    @field_validator("subdistrict_code")
+    @classmethod
+    def _subdistrict(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value in (None, ""):
+            return None
+        district = info.data.get("region_code")
+        if district is None:  # the region itself was refused: that error says enough
+            return None
+        try:
+            return streets.resolve(value, district)
         except KeyError as exc:
             raise ValueError(exc.args[0]) from None
 

@@ -43,7 +43,7 @@ def dashboard_page(request: Request, unit: str = Query("", max_length=64), indus
                    principal: Principal = Depends(require("dashboard", "read"))):
     batch = request.app.state.jobs.latest
     scope, filters = scope_for(principal, unit, industry, area)
-    by = by if by in dashboard.DIMENSIONS else ("industry" if scope.area else "district")
+    by = by if by in dashboard.DIMENSIONS else ("street" if scope.area else "district")
     sort = sort if sort in dashboard.SORTS else "eligible"
     descending = order != "asc"
     context = {"title": "工作台", "batch": batch, "filters": filters, "by": by, "sort": sort, "descending": descending,
