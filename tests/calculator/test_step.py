@@ -86,3 +86,12 @@ def test_parsing_answers(policies):
     revenue = question("revenue", policies, AS_OF)
     assert revenue.label == "2021年营业收入" and revenue.unit == "元"
     assert parse(revenue, "3000000.50") == Decimal("3000000.50")
+
+
+def test_a_skipped_fact_sends_its_companions_to_the_back(policies):
+    level = step(BASE, [], AS_OF, policies).question.fact
+    assert level == "little_giant_level"
+    after = step(BASE, [level], AS_OF, policies).question.fact
+    assert after != "little_giant_valid_until"  # only worth asking once the level is known
+    with_level = step({**BASE, level: "national"}, [], AS_OF, policies)
+    assert with_level.question.fact != level and "little_giant_valid_until" not in with_level.skipped

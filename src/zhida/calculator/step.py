@@ -2,11 +2,13 @@
 
 The next question is the fact that the most still-undetermined measures are waiting for
 (``Question.deciding``), counting measures not yet expired on the evaluation date (all of them
-when every measure has expired), enterprise benefits only. Ties go to the larger money at stake
-— the sum of the fixed amounts or caps the source states for those measures — then to the
-catalogue's order. Money breaks ties only: most open amounts are formulas of the very facts
-still unknown, so a money-first order would rank a question by the few measures whose amount
-happens to be a literal.
+when every measure has expired), enterprise benefits only. Measures that also wait for a fact
+the visitor skipped can no longer become eligible (that fact stays unknown), only be ruled out,
+so they count after the others: skipping 小巨人认定层级 does not make its validity date the next
+question. Ties go to the larger money at stake — the sum of the fixed amounts or caps the source
+states for those measures — then to the catalogue's order. Money breaks ties only: most open
+amounts are formulas of the very facts still unknown, so a money-first order would rank a
+question by the few measures whose amount happens to be a literal.
 """
 
 from __future__ import annotations
@@ -71,11 +73,11 @@ def step(raw_answers: Mapping[str, Any], skipped: Iterable[str], as_of: date, po
     _derive(facts, answers)
     results = match_enterprise(facts, as_of, policies=policies)
     skip = [f for f in dict.fromkeys(skipped) if f not in answers]
-    ranked = _ranked(results, set(answers) | set(skip), as_of, policies)
+    ranked = _ranked(results, set(answers), set(skip), as_of, policies)
     next_q = None
     if ask and ask not in answers and (asked := question(ask, policies, as_of)) is not None:
         ranked = [r for r in ranked if r[0] != ask]
-        deciding = next((n for f, n, _ in _ranked(results, set(answers), as_of, policies) if f == ask), 0)
+        deciding = next((n for f, n, _ in _ranked(results, set(answers), set(), as_of, policies) if f == ask), 0)
         return Step(as_of, answers, answered, [f for f in skip if f != ask], results, summary(results),
                     Question(**{**asked.__dict__, "deciding": deciding}), len(ranked) + 1, errors)
     for fact, deciding, _stake in ranked:
@@ -93,22 +95,28 @@ def _derive(facts: dict[str, Any], answers: Mapping[str, Any]) -> None:
         facts["industry_section"] = industries.section_of_division().get(str(code)[:2])
 
 
-def _ranked(results: list[MatchResult], done: set[str], as_of: date, policies) -> list[tuple[str, int, Decimal]]:
+def _ranked(results: list[MatchResult], answered: set[str], skipped: set[str], as_of: date,
+            policies) -> list[tuple[str, int, Decimal]]:
     """Facts still deciding something: (fact, undetermined measures waiting for it, money at
     stake), best first."""
     open_ = [r for r in results if r.status == "undetermined" and r.enterprise_benefit]
     live = [r for r in open_ if r.period != "expired"] or open_
     counts: dict[str, int] = {}
+    can_win: dict[str, int] = {}  # of those, measures not also waiting for a skipped fact
     stakes: dict[str, Decimal] = {}
     for r in live:
         stake = _stake(policies.measures[r.measure_id])
-        for fact in dict.fromkeys(r.missing):
-            if fact in done:
+        waiting = dict.fromkeys(r.missing)
+        blocked = any(f in skipped for f in waiting)
+        for fact in waiting:
+            if fact in answered or fact in skipped:
                 continue
             counts[fact] = counts.get(fact, 0) + 1
+            can_win[fact] = can_win.get(fact, 0) + (not blocked)
             stakes[fact] = stakes.get(fact, Decimal(0)) + stake
     order = {name: i for i, name in enumerate(policies.catalogue.facts)}
-    ranked = sorted(counts, key=lambda f: (-counts[f], -stakes[f], order.get(f.partition("@")[0], len(order)), f))
+    ranked = sorted(counts, key=lambda f: (-can_win[f], -counts[f], -stakes[f],
+                                           order.get(f.partition("@")[0], len(order)), f))
     return [(f, counts[f], stakes[f]) for f in ranked]
 
 
