@@ -74,3 +74,15 @@ def test_seed_values_are_all_in_their_quotes_and_quotes_in_their_documents(polic
             seen += 1
             assert squash(f.quote) in squash(policies.library.get(f.document).original)
     assert seen >= 5
+
+
+def test_unseen_traditional_rules_labelled_fields_and_a_roc_dated_window():
+    clauses = [(c.id, c.text) for c in parse_file(UNSEEN / "traditional_tw.txt").walk()]  # parents' own text too
+    found = extract(clauses, "tw")
+    assert found["method"].value == "申请者应备齐下列文件，以挂号邮寄或线上申请方式提出"
+    assert found["method"].quote.startswith("（二）申請方式：")  # the original script
+    assert found["materials"].value == "备齐下列文件" and found["materials"].clause == "5.2"
+    assert found["window"].value == "自中华民国112年3月1日起至112年5月31日止"
+    assert window_end(found["window"], date(2023, 2, 1)) == date(2023, 5, 31)
+    assert found["office"] is None  # 向本局申請: which 局 is left to the reader, not guessed
+    assert found["phone"] is None
