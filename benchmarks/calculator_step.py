@@ -113,7 +113,7 @@ def over_http(walks: int) -> tuple[list[tuple[float, float]], list[tuple[float, 
                 params = [("as_of", AS_OF.isoformat()), *((f"a.{k}", v) for k, v in answers.items()),
                           *(("skip", f) for f in skipped)]
                 html = client.get("/calculator", params=params).text
-                found = re.search(r'name="skip" value="([^"]+)">不清楚', html)
+                found = re.search(r'name="skip_now" value="([^"]+)">不清楚', html)
                 return found.group(1) if found else None
 
             for truth in truths:  # warm-up

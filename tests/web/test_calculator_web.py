@@ -104,3 +104,11 @@ def test_enterprise_user_starts_from_its_profile(seeded, clients, anonymous):
     blank = anonymous.post("/api/v1/calculator", json={"as_of": AS_OF, "from_profile": True}).json()
     assert blank["question"]["fact"] == "entity_type"
     assert USCC_A not in str(blank)
+
+
+def test_page_keeps_earlier_skips_when_skipping_again(anonymous):
+    params = [("as_of", AS_OF), ("a.entity_type", "enterprise"), ("a.region_code", "110105"),
+              ("skip", "little_giant_level"), ("a.srdi_level", ""), ("skip_now", "srdi_level")]
+    page = anonymous.get("/calculator", params=params).text
+    assert page.count('name="skip" value=') == 2  # both carried on to the next step
+    assert "已跳过 专精特新“小巨人”认定层级" in page and "请回答" not in page

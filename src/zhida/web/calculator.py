@@ -1,7 +1,8 @@
 """政策计算器 — page and API of one concern (``zhida.calculator`` does the work). Public.
 
-Stateless: the page is a GET form whose fields are the answers so far (``a.<fact>``, hidden)
-plus the one question asked (``skip=<fact>`` for 不清楚); the API takes the same in a JSON body.
+Stateless: the page is a GET form whose fields are the answers so far (``a.<fact>``, hidden),
+the facts skipped (``skip``) and the one question asked (``skip_now=<fact>`` for 不清楚); the API
+takes the same in a JSON body.
 Nothing is stored and no cookie is set. An enterprise user may start from the stored profile
 of its own enterprise (``profile=1``): its facts are the base the answers override.
 """
@@ -117,7 +118,9 @@ def _from_query(request: Request) -> tuple[dict[str, str], list[str]]:
             fact = key[len(ANSWER):]
             if fact not in skipped:
                 answers[fact] = value
-        elif key == "skip" and len(value) <= 200:
+        # skip_now: the 跳过 button (a name of its own: htmx lets a submitter's value replace the
+        # form's fields of the same name, which would drop the earlier skips)
+        elif key in ("skip", "skip_now") and len(value) <= 200:
             skipped.append(value)
             answers.pop(value, None)
     return answers, skipped
