@@ -55,6 +55,7 @@ class MeasureRow:
     money: dict[str, Money]
     unquantified: int
     counted: bool  # in force at the run's date and not a draft: its money is counted
+    not_counted: str | None = None  # why not (Chinese), when not counted
     deciding_fact: str | None = None  # the fact most undetermined enterprises miss
     deciding_count: int = 0
     trend: dict[str, object] | None = None  # eligible / undetermined / certain deltas; None: no earlier run
@@ -156,7 +157,8 @@ def measure_rows(run, scope: Scope, previous=None) -> list[MeasureRow]:
         m = measures[mid]
         row = MeasureRow(mid, m["title"], list(m["responsible_units"] or ()), m.get("doc_number") or "",
                          values["eligible"], values["undetermined"], values["money"], values["unquantified"],
-                         counted=m.get("period_as_of", "in_force") == "in_force" and not m.get("draft"))
+                         counted=m.get("period_as_of", "in_force") == "in_force" and not m.get("draft"),
+                         not_counted=_not_counted(m))
         row.deciding_fact, row.deciding_count = deciding.get(mid, (None, 0))
         if before is not None:
             old = before.get(mid, {"eligible": 0, "undetermined": 0, "money": _money([None] * 12)})
@@ -165,6 +167,17 @@ def measure_rows(run, scope: Scope, previous=None) -> list[MeasureRow]:
                          "certain": row.money["certain"].total - old["money"]["certain"].total}
         rows.append(row)
     return rows
+
+
+def _not_counted(m: dict) -> str | None:
+    if m.get("draft"):
+        return "征求意见稿，金额不计入合计"
+    period = m.get("period_as_of", "in_force")
+    if period == "expired":
+        return "评估日已过有效期，金额不计入合计"
+    if period != "in_force":
+        return "评估日尚未生效，金额不计入合计"
+    return None
 
 
 def _per_measure(run, scope: Scope, ids: set[str]) -> dict[str, dict]:
