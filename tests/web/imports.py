@@ -1,17 +1,30 @@
-"""Waiting for an import job started by POST /api/v1/enterprises/import (202)."""
+"""Waiting for an import job started by POST /api/v1/enterprises/import (202), or a batch job."""
 
 from __future__ import annotations
 
 import time
 
 
-def finished_import(client, response, timeout: float = 120) -> dict:
-    """The finished import job of a 202 answer (its ``summary`` once completed)."""
-    assert response.status_code == 202, response.text
-    job = response.json()
+def _until_done(client, job: dict, path: str, timeout: float, pause: float) -> dict:
+    """Poll ``path`` (formatted with the job's id) until the job is neither queued nor running."""
     deadline = time.monotonic() + timeout
     while job["status"] in ("queued", "running"):
         assert time.monotonic() < deadline, job
-        time.sleep(0.1)
-        job = client.get(f"/api/v1/enterprises/import-jobs/{job['id']}").json()
+        time.sleep(pause)
+        job = client.get(path.format(id=job["id"])).json()
+    return job
+
+
+def finished_import(client, response, timeout: float = 120) -> dict:
+    """The finished import job of a 202 answer (its ``summary`` once completed)."""
+    assert response.status_code == 202, response.text
+    return _until_done(client, response.json(), "/api/v1/enterprises/import-jobs/{id}", timeout, 0.1)
+
+
+def finished_batch(client, timeout: float = 240) -> dict:
+    """Start a batch job (POST /api/v1/jobs/batch) and wait for it: the completed job."""
+    started = client.post("/api/v1/jobs/batch", json={})
+    assert started.status_code == 202, started.text
+    job = _until_done(client, started.json(), "/api/v1/jobs/{id}", timeout, 0.5)
+    assert job["status"] == "completed", job
     return job

@@ -6,24 +6,19 @@ the total amount, in a bounded number of steps. Screenshots in test-artifacts/sc
 from __future__ import annotations
 
 import re
-import shutil
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from zhida import config, money_format
+from zhida import money_format
 from zhida.web.auth import Actor, create_user
 
 from .conftest import PASSWORD
 from .enterprise_seed import seed
-from .test_dashboard import run_batch
+from .imports import finished_batch
+from .test_browser import SHOTS, browser  # noqa: F401 - the browser fixture
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = config.PROJECT_ROOT / "test-artifacts" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-dev-shm-usage"]
 RD_MEASURE = "cy2022.sme-rd-reward"  # 朝阳区: 研发费用总额的20%予以奖励 (002, clause 3.2.23)
 STAFF = "cy_keji"  # a 朝阳区 区科技和信息化局 staff member
 MAX_STEPS = 8  # actions a person takes: typing, clicking
@@ -35,23 +30,13 @@ def official(server, clients, tmp_path_factory):
     if server.app.state.jobs.out_dir is None:
         server.app.state.jobs.out_dir = tmp_path_factory.mktemp("batches")
     if server.app.state.jobs.latest is None:
-        run_batch(server, clients["admin"])
+        finished_batch(clients["admin"])
     try:
         create_user(server.app.state.store, Actor("cli:test"), username=STAFF, password=PASSWORD,
                     display_name="朝阳区科信局专员", role="staff", units=["区科技和信息化局"], region="朝阳区")
     except Exception:  # noqa: BLE001 - made by an earlier module of this session
         pass
     return server.login(STAFF)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), "chromium is not installed: apt-get install -y chromium"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield launched
-        launched.close()
 
 
 def test_one_minute_from_a_word_to_the_qualifying_enterprises(server, official, browser):

@@ -3,25 +3,11 @@ filter; the counts agree with the push lists; columns sort; drill-down by indust
 
 from __future__ import annotations
 
-import time
-
 import lxml.html
 import pytest
 
 from .enterprise_seed import seed
-
-
-def run_batch(server, client) -> dict:
-    started = client.post("/api/v1/jobs/batch", json={})
-    assert started.status_code == 202, started.text
-    job = started.json()
-    deadline = time.monotonic() + 240
-    while job["status"] in ("queued", "running"):
-        assert time.monotonic() < deadline, job
-        time.sleep(0.5)
-        job = client.get(f"/api/v1/jobs/{job['id']}").json()
-    assert job["status"] == "completed", job
-    return job
+from .imports import finished_batch
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +15,7 @@ def batch(server, clients, tmp_path_factory):
     seed(server.app)
     if server.app.state.jobs.out_dir is None:
         server.app.state.jobs.out_dir = tmp_path_factory.mktemp("batches")
-    return run_batch(server, clients["admin"])
+    return finished_batch(clients["admin"])
 
 
 def page(client, query: str = "") -> lxml.html.HtmlElement:

@@ -7,24 +7,16 @@ from __future__ import annotations
 import io
 
 import lxml.html
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from zhida.enterprises.import_template import EXAMPLE, HEADERS
 
 from .conftest import make_uscc
 from .imports import finished_import
+from .test_checkup_import import xlsx_bytes
 
 GOOD = make_uscc("91110105MA0TMP001")
 BAD = GOOD[:17] + ("0" if GOOD[17] != "0" else "1")  # a wrong check character
-
-
-def _xlsx(rows) -> bytes:
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def test_template_downloads_with_period_columns_and_imports(server, clients):
@@ -47,7 +39,7 @@ def test_template_downloads_with_period_columns_and_imports(server, clients):
 
 def test_an_upload_that_stores_nothing_says_so_with_reasons(server, clients):
     admin = clients["admin"]
-    content = _xlsx([["统一社会信用代码", "企业名称", "所属区县", "行业代码"],
+    content = xlsx_bytes([["统一社会信用代码", "企业名称", "所属区县", "行业代码"],
                      [BAD, "校验位错误公司", "朝阳区", "C3911"], ["", "没有代码的公司", "朝阳区", "C3911"]])
     job = finished_import(admin, admin.post("/api/v1/enterprises/import", files={"file": ("全部拒收.xlsx", content)}))
     assert job["status"] == "completed" and job["summary"]["stored"] == 0 and job["summary"]["rejected_rows"] == 2
