@@ -73,8 +73,11 @@ def test_login_search_document_clause(server, browser):
     page.screenshot(path=SHOTS / "04-document.png")
 
     hit_clause = clause_href.split("/clauses/")[1].split("?")[0]
-    page.locator(f"section#c-{hit_clause.replace('.', chr(92) + '.')} a.clause-id").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text(f"条款 {hit_clause}")
+    link = page.locator(f"section#c-{hit_clause.replace('.', chr(92) + '.')} a.clause-id")
+    location = link.inner_text()  # the clause as a reader cites it: 第二条第3项
+    assert location.startswith("第") and " " not in location, location
+    link.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(location)
     expect(page.locator(".clause-source")).to_contain_text("專精特新")
     expect(page.locator(".rules-panel")).to_be_visible()
     page.screenshot(path=SHOTS / "05-clause.png", full_page=True)
@@ -90,7 +93,7 @@ def test_login_search_document_clause(server, browser):
     page.goto(server.url + "/policies/003")
     expect(page.locator(".nav-toggle")).to_be_visible()
     page.locator(".nav-toggle").click()
-    expect(page.get_by_role("link", name="覆盖度")).to_be_visible()
+    expect(page.get_by_role("link", name="政策解析进度")).to_be_visible()
     page.screenshot(path=SHOTS / "07-tablet-document.png")
 
     assert external == [], external  # nothing fetched from the network

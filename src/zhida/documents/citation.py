@@ -18,10 +18,15 @@ _CN_NUMERAL = re.compile(f"^[{''.join(CN_DIGITS)}十百千]+$")
 SPECIAL = {"preamble": "序言", "closing": "结尾部分"}
 
 
-def simplified(text: str) -> str:
+def simplified(text: str | None) -> str:
     from zhida.documents.script import to_simplified
 
-    return to_simplified(text)[0]
+    return to_simplified(text)[0] if text else ""
+
+
+def is_traditional(text: str | None) -> bool:
+    """Whether ``text`` reads differently in simplified script (its original is then offered too)."""
+    return bool(text) and simplified(text) != text
 
 
 def short_title(title: str | None) -> str | None:

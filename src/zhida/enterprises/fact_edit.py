@@ -10,7 +10,6 @@ in focus, and holding a qualification. Identity facts (region, industry, entity 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +26,6 @@ FIGURE_FIELDS = {"employees": "employees", "revenue": "revenue", "total_assets":
 QUALIFICATION_FACTS = {"high_tech_enterprise": ("high_tech", "flag"), "tech_sme": ("tech_sme", "flag"),
                        "srdi_level": ("zjtx_sme", "level"), "little_giant_level": ("little_giant", "level")}
 NOT_EDITABLE = {"entity_type", "region_code", "special_zone", "industry_code"}
-LEVEL_ZH = {"national": "国家级", "provincial": "省级（含北京市级）", "municipal": "地市级", "none": "无"}
 UNIT_HINT = {"money": "元", "percent": "%"}
 
 
@@ -44,12 +42,8 @@ class FactField:
 
 
 def code_labels(fact) -> dict[str, str]:
-    """Chinese labels of a code fact's values, read from its description ("state 国有；private 民营")."""
-    labels = {}
-    for value in fact.values or ():
-        found = re.search(rf"(?:^|[；;，,\s]){re.escape(value)}\s+([^；;，,]+)", fact.description or "")
-        labels[value] = found.group(1).strip() if found else value
-    return labels
+    """Chinese labels of a code fact's values (the catalogue's ``values: {code: 标签}``)."""
+    return {value: fact.value_label(value) for value in fact.values or ()}
 
 
 def field_for(name: str) -> FactField | None:
@@ -60,7 +54,7 @@ def field_for(name: str) -> FactField | None:
     if fact.event:
         label = f"{catalogue().events.get(fact.event, {}).get('label_zh', fact.event)}·{label}"
     if name in QUALIFICATION_FACTS and QUALIFICATION_FACTS[name][1] == "level":
-        choices = tuple((v, LEVEL_ZH.get(v, v)) for v in (fact.values or ()) if v != "none")
+        choices = tuple((v, fact.value_label(v)) for v in (fact.values or ()) if v != "none")
         return FactField(name, label, "choice", None, choices, "持有的资质等级（将记入资质清单）")
     if fact.type == "boolean":
         return FactField(name, label, "boolean", None, (("true", "是"), ("false", "否")), fact.description)

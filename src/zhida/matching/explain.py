@@ -30,10 +30,20 @@ def fact_of(policies, name: str):
     return policies.catalogue.get(name)
 
 
+def worded(policies, name: str):
+    """The catalogue fact ``name`` reads, or a code concept (its values have words too)."""
+    found = policies.catalogue.get(name)
+    if found is None:
+        concept = policies.concepts.get(name)
+        if concept is not None and concept.type == "code" and concept.value_labels:
+            return concept
+    return found
+
+
 def fmt(value, fact=None) -> str:
     """A value for a reader: 1,500人, 4.2亿元, 600万元, 30%, 2022年5月10日 (unlike value_text, 1,500 has a comma)."""
     ftype = getattr(fact, "type", None)
-    if value is None or isinstance(value, (bool, date)) or ftype in ("money", "percent"):
+    if value is None or isinstance(value, (bool, date)) or ftype in ("money", "percent", "code"):
         return value_text(value, fact)
     if isinstance(value, (int, Decimal)):
         number = Decimal(value)
@@ -50,7 +60,7 @@ def subject(node: exp.Expression, policies) -> tuple[str, object]:
         node = node.this
     if isinstance(node, exp.Column):
         name = column_name(node)
-        return label(name, policies), fact_of(policies, name)
+        return label(name, policies), worded(policies, name)
     refs = columns(node)
     fact = fact_of(policies, refs[0]) if len(refs) == 1 else None
     if isinstance(node, exp.Mul) and fact is not None:

@@ -234,8 +234,8 @@ def _distance(current, candidate) -> float:
 def leaf_options(t: TNode, want: bool, ev: MatchEvaluator, policies) -> list[tuple[Change, ...]]:
     if t.kind == "open":
         if t.value is False and want:
-            crit = t.name[len(OPEN) + 1:]
-            return [(Change(t.name, "judge", False, True, f"须经责任单位认定满足未量化标准〔{crit}〕", 1.0),)]
+            crit = label(t.name, policies)
+            return [(Change(t.name, "judge", False, True, f"须经责任单位认定满足{crit}", 1.0),)]
         return []
     if t.kind == "fact":
         fact = fact_of(policies, t.name)

@@ -26,6 +26,7 @@ class Fact:
     temporal: str = "point_in_time"
     unit: str | None = None
     values: tuple[str, ...] | None = None  # allowed codes
+    value_labels: tuple[tuple[str, str], ...] = ()  # (code, Chinese label): what a user sees for a code
     pattern: str | None = None  # regex a code/text value must match
     event: str | None = None  # for event attributes: the event name
     flow: bool = False  # yearly flows (营业收入) add up over months/quarters; stocks (从业人员) do not
@@ -39,6 +40,10 @@ class Fact:
 
             return column_name(self.name)
         return self.name.replace(".", "__")
+
+    def value_label(self, code) -> str:
+        """The Chinese word for one of this code fact's values (the code itself if it has none)."""
+        return dict(self.value_labels).get(str(code), str(code))
 
     @property
     def currency(self) -> str | None:
@@ -83,7 +88,7 @@ class Catalogue:
         except ValueError:
             return None
         return Fact(name=name, type=base.type, label_zh=base.label_zh, description=base.description,
-                    temporal="period", unit=base.unit, values=base.values, pattern=base.pattern, flow=base.flow)
+                    temporal="period", unit=base.unit, values=base.values, value_labels=base.value_labels, pattern=base.pattern, flow=base.flow)
 
     def register_period(self, name: str) -> Fact:
         """Add a period-qualified fact a rule reads to ``facts`` (so facts tables get its column)."""
@@ -123,8 +128,9 @@ def _fact(where: str, raw: dict, event: str | None = None) -> Fact:
     if not raw.get("label_zh"):
         raise RuleError(f"{where} {name}.label_zh", "a Chinese label is required")
     values = raw.get("values")
-    if values is not None and (ftype != "code" or not isinstance(values, list)):
-        raise RuleError(f"{where} {name}.values", "values is a list, for code facts only")
+    if values is not None and (ftype != "code" or not isinstance(values, (list, dict))):
+        raise RuleError(f"{where} {name}.values", "values is a mapping code → Chinese label, for code facts only")
+    labels = tuple((str(k), str(v)) for k, v in values.items() if v) if isinstance(values, dict) else ()
     full = f"{event}.{name}" if event else name
     return Fact(
         name=full,
@@ -134,6 +140,7 @@ def _fact(where: str, raw: dict, event: str | None = None) -> Fact:
         temporal="event" if event else raw.get("temporal", "point_in_time"),
         unit=raw.get("unit"),
         values=tuple(str(v) for v in values) if values else None,
+        value_labels=labels,
         pattern=raw.get("pattern"),
         event=event,
         flow=bool(raw.get("flow", False)),

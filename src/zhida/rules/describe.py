@@ -35,6 +35,8 @@ def value_text(value, fact=None) -> str:
         return "是" if value else "否"
     if isinstance(value, date):
         return f"{value.year}年{value.month}月{value.day}日"
+    if fact is not None and fact.type == "code" and fact.value_labels:  # chinext → 创业板 (the catalogue's words)
+        return fact.value_label(value)
     if fact is not None and fact.type == "money":
         return money(value, "美元" if fact.currency == "USD" else "元")
     if fact is not None and fact.type == "percent":
@@ -57,7 +59,7 @@ def label(name: str, policies, as_of: date | None = None) -> str:
     if name == AS_OF:
         return "评估日"
     if name.startswith(OPEN + "."):
-        return f"〔未量化标准:{name[len(OPEN) + 1:]}〕"
+        return open_label(name[len(OPEN) + 1:], policies)
     concept = policies.concepts.get(name)
     if concept is not None:
         return concept.label_zh
@@ -74,6 +76,21 @@ def label(name: str, policies, as_of: date | None = None) -> str:
     return name
 
 
+def open_label(criterion: str, policies) -> str:
+    """An open criterion in the words its measures give it (〔运输的是重点物资（范围未界定）〕); an id
+    that measures word differently reads as the generic 〔未量化标准〕."""
+    words = _OPEN_WORDS.get(id(policies))
+    if words is None or words[0] is not policies:
+        found: dict[str, set[str]] = {}
+        for measure in getattr(policies, "measures", {}).values():
+            for o in measure.open_criteria:
+                found.setdefault(o.id, set()).add(o.label)
+        words = _OPEN_WORDS[id(policies)] = (policies, {k: next(iter(v)) for k, v in found.items() if len(v) == 1})
+    text = words[1].get(criterion)
+    return f"〔{text}〕" if text else "〔未量化标准〕"
+
+
+_OPEN_WORDS: dict[int, tuple] = {}
 _PERIOD_WORDS = re.compile(r"本年度|上年度|当年|年度|近.年|以往|毕业年度|上年")
 
 
@@ -92,6 +109,8 @@ def render(node: exp.Expression, policies, hint=None) -> str:
         return label(name_of(node), policies)
     if isinstance(node, exp.Literal):
         if node.is_string:
+            if getattr(hint, "value_labels", None):
+                return hint.value_label(node.this)
             return f"“{node.this}”"
         number = Decimal(node.this)
         if hint is not None and getattr(hint, "type", None) in ("money", "percent", "integer"):
@@ -148,7 +167,11 @@ def _fact_of(node, policies):
     if isinstance(node, exp.Paren):
         return _fact_of(node.this, policies)
     if isinstance(node, exp.Column):
-        return policies.catalogue.get(name_of(node))
+        name = name_of(node)
+        concept = policies.concepts.get(name)
+        if concept is not None and concept.value_labels:  # a code concept: its values have words
+            return concept
+        return policies.catalogue.get(name)
     if isinstance(node, exp.Mul):  # money × rate → money
         return _fact_of(node.this, policies) or _fact_of(node.expression, policies)
     return None

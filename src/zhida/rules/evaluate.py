@@ -252,7 +252,7 @@ class Evaluator:
         concept = self.policies.concepts[name]
         start, end = concept.effective_from, concept.effective_to
         sources = concept.source if isinstance(concept.source, list) else [concept.source]
-        cited = "、".join(s.get("doc_number") or f"{s.get('document')} 第{s.get('clause')}条" for s in sources)
+        cited = "、".join(s.get("doc_number") or s.get("title") or "政策原文" for s in sources)
         span = f"{start.isoformat() if start else '…'} 至 {end.isoformat() if end else '…'}"
         text = f"{concept.label_zh}：依据（{cited}）适用于 {span}，评估日 {self.as_of.isoformat()} 不在其内 → 无法判断"
         if not any(c.op == "IN FORCE" and c.concept == name for c in self.checks):

@@ -59,6 +59,7 @@ class Concept:
     expanded: exp.Expression | None = None  # concepts inside replaced by their definitions
     uses: set[str] = field(default_factory=set)  # concepts it depends on (transitively)
     values: tuple[str, ...] | None = None
+    value_labels: tuple[tuple[str, str], ...] = ()  # (code, Chinese label), as for code facts
     origin: str = ""
     # When the definition applies (inclusive); outside it the concept is UNKNOWN. ``ast`` then
     # carries the window as CASE WHEN as_of … THEN <definition> END, so every back end applies
@@ -66,6 +67,9 @@ class Concept:
     effective_from: date | None = None
     effective_to: date | None = None
     written: exp.Expression | None = None
+
+    def value_label(self, code) -> str:
+        return dict(self.value_labels).get(str(code), str(code))
 
 
 @dataclass

@@ -156,7 +156,9 @@ def _load_concepts(directory: Path, catalogue: Catalogue, library: SourceLibrary
             errors.append(exc)
             continue
         concepts[name] = Concept(name, item["type"], item["label_zh"], str(item["expr"]), item["source"],
-                                 values=tuple(item["values"]) if item.get("values") else None, origin=path.name,
+                                 values=tuple(str(v) for v in item["values"]) if item.get("values") else None,
+                                 value_labels=tuple((str(k), str(v)) for k, v in item["values"].items())
+                                 if isinstance(item.get("values"), dict) else (), origin=path.name,
                                  effective_from=start, effective_to=end)
     # Resolve in dependency order (a concept may use others); a cycle or error drops the concept.
     scope = Scope(catalogue, concepts)

@@ -6,9 +6,9 @@ from sqlglot import exp
 
 from zhida.rules import model as m
 from zhida.rules.describe import jurisdiction_text, render
+from zhida.documents.citation import cite
+from zhida.rules.vocabulary import AMOUNT_KIND_ZH, REVIEW_STATUS_ZH
 
-AMOUNT_KIND_ZH = {"exact": "按公式计算", "maximum": "最高（上限）", "minimum": "不低于（下限）", "range": "区间",
-                  "not_stated": "原文未明确金额"}
 PERIOD_ZH = {"in_force": "有效", "expired": "已过期", "not_yet_effective": "尚未生效"}
 STATUS_ZH = {"eligible": "符合", "ineligible": "不符合", "undetermined": "待定（缺少信息）", "not_applicable": "不适用"}
 
@@ -102,11 +102,19 @@ def measure_text(x: m.Measure, policies) -> str:
         lines.append(f"    原文：{x.amount.quote}")
     lines.append("  出处：")
     for s in x.sources:
-        lines.append(f"    {s.document} 第{s.clause}条：{s.quote}")
-    lines.append(f"  审核：{x.review.get('status')}" + (f"（{x.review.get('by')}，{x.review.get('date')}）" if x.review.get("by") else ""))
+        lines.append(f"    {_location(policies, s.document, s.clause)}：{s.quote}")
+    lines.append(f"  审核：{REVIEW_STATUS_ZH.get(x.review.get('status'), x.review.get('status'))}" + (f"（{x.review.get('by')}，{x.review.get('date')}）" if x.review.get("by") else ""))
     if x.benefit != x.id:
         lines.append(f"  同一政策（合计只计一次）：{x.benefit}")
     return "\n".join(lines)
+
+
+def _location(policies, document: str, clause: str) -> str:
+    try:
+        doc = policies.library.get(document)
+    except Exception:  # noqa: BLE001 - without the source, the citation names no title
+        return cite(None, None, None, clause)
+    return cite(doc.title, doc.doc_number, doc.labels.get(str(clause)), clause)
 
 
 def facts_rows(policies) -> list[dict]:
@@ -132,7 +140,8 @@ def facts_markdown(policies) -> str:
              "(SQL column `event__attribute`).", "", "## Facts", "",
              "| name | type | unit | temporal | 中文 | description | values |", "|---|---|---|---|---|---|---|"]
     for row in facts_rows(policies):
-        values = ", ".join(row["values"]) if row["values"] else ""
+        labels = dict(policies.catalogue.facts[row["name"]].value_labels)
+        values = ", ".join(f"{v} {labels[v]}" if v in labels else v for v in row["values"] or ())
         desc = row["description"].replace("|", "\\|").replace("\n", " ")
         lines.append(f"| `{row['name']}` | {row['type']} | {row['unit'] or ''} | {row['temporal']} | {row['label_zh']} "
                      f"| {desc} | {values} |")
@@ -179,5 +188,5 @@ def result_text(result, policies) -> str:
             lines.append(f"  金额：{prefix}{money(result.amount)}{upper}")
     lines += [f"  - {reason}" for reason in result.reasons]
     for src in result.sources:
-        lines.append(f"  出处：{src['document']} 第{src['clause']}条：{src['quote']}")
+        lines.append(f"  出处：{src.get('citation') or src['document']}：{src['quote']}")
     return "\n".join(lines)

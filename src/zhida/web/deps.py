@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from zhida.enterprises import regions
 from zhida.errors import DataError
+from zhida.rules.vocabulary import ROLE_ZH
 from zhida.web import auth
 from zhida.web.errors import Forbidden, Invalid, NotLoggedIn
 from zhida.web.security import SESSION_COOKIE
@@ -69,7 +70,7 @@ class Principal:
 
     @property
     def role_label(self) -> str:
-        return {"admin": "管理员", "staff": "部门用户", "enterprise": "企业用户"}[self.role]
+        return ROLE_ZH[self.role]
 
     @property
     def region_code(self) -> str | None:

@@ -24,10 +24,6 @@ from zhida.store.database import Store
 from zhida.web import audit
 from zhida.web.deps import Principal
 
-ENTITY_ZH = {"enterprise": "企业", "individual_business": "个体工商户", "individual": "个人", "institution": "事业单位",
-             "social_organization": "社会组织", "government": "机关"}
-
-
 @dataclass
 class StoredEnterprise:
     uscc: str

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from zhida.enterprises import fact_edit
 from zhida.errors import DataError
 from zhida.matching import checkup
+from zhida.rules.vocabulary import fact_label
 from zhida.web import audit, enterprise_data
 from zhida.web.deps import Principal
 from zhida.web.errors import Invalid, NotFound
@@ -82,7 +83,7 @@ def supply_fact(request: Request, principal: Principal, uscc: str, fact: str, ra
             raise _invalid(fact, exc) from None
 
     updated = enterprise_data.edit_profile(request.app.state.store, principal, uscc, change, action="supply_fact",
-                                           detail=f"补充事实 {fact} = {raw_value.strip()[:200]}（评估日 {day}）",
+                                           detail=f"补充“{fact_label(fact)}”：{raw_value.strip()[:200]}（评估日 {day}）",
                                            expected_revision=expected_revision)
     return checkup.run(updated, day, request.app.state.checkups)
 
@@ -102,7 +103,7 @@ async def start_import(request: Request, principal: Principal, upload: UploadFil
 
 def audit_export(request: Request, principal: Principal, uscc: str, kind: str, as_of: date | None = None) -> None:
     audit.by(request.app.state.store, principal, "export", "enterprise", uscc,
-             detail=f"导出政策体检 {kind}（评估日 {as_of_of(request, as_of)}）")
+             detail=f"导出政策体检 {kind.upper()}（评估日 {as_of_of(request, as_of)}）")
 
 
 def reason_zh(reason: str) -> str:
@@ -159,7 +160,7 @@ def judge(request: Request, principal: Principal, uscc: str, criterion: str, met
     ident = criterion.removeprefix("open.")
     known = {o.id for m in load_default_policies().measures.values() for o in m.open_criteria}
     if ident not in known:
-        raise Invalid(f"未量化标准 {criterion} 不存在（见各措施的 open_criteria）", field="criterion")
+        raise Invalid("没有这项未量化标准（请从体检结果中选择）", field="criterion")
     units = "、".join(getattr(principal, "units", None) or ())
     judged = Judgement(met=met, by=(by or "").strip() or (f"{principal.username}（{units}）" if units else principal.username),
                        on=on or date.today(), note=note)
@@ -169,5 +170,5 @@ def judge(request: Request, principal: Principal, uscc: str, criterion: str, met
 
     verdict = "满足" if met else "不满足"
     updated = enterprise_data.edit_profile(request.app.state.store, principal, uscc, change, action="judge_open_criterion",
-                                           detail=f"认定未量化标准 {ident}：{verdict}（{judged.by}）")
+                                           detail=f"认定{fact_label('open.' + ident)}：{verdict}（{judged.by}）")
     return checkup.run(updated, as_of_of(request), request.app.state.checkups), judged.model_dump()

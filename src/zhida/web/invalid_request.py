@@ -77,4 +77,14 @@ def describe(errors: list[dict[str, Any]]) -> tuple[str, str | None]:
         return "缺少请求体", None
     if field is None:
         return f"请求无效：{_reason(first)}", None
-    return f"参数 {field} 无效：{_reason(first)}", field
+    return f"{field_word(location)}无效：{_reason(first)}", field
+
+
+def field_word(location: list[str]) -> str:
+    """'per_page' → 每页条数; a list index or an unnamed field → the nearest named one, else 参数."""
+    from zhida.rules.vocabulary import FIELD_ZH
+
+    for part in reversed(location):
+        if part in FIELD_ZH:
+            return FIELD_ZH[part]
+    return "参数"

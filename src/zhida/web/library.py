@@ -92,7 +92,7 @@ def document(store: Store, ref: str) -> dict[str, Any]:
     try:
         return show_document(store, ref)
     except ZhidaError as exc:
-        raise NotFound(f"文件 {ref} 不存在或不唯一（{exc.reason}）", field="document") from exc
+        raise NotFound(_no_document(exc), field="document") from exc
 
 
 def walk(clauses: list[dict], parents: tuple[dict, ...] = ()):
@@ -116,7 +116,7 @@ def clause(doc: dict[str, Any], clause_id: str) -> tuple[dict, tuple[dict, ...]]
     for item, parents in all_clauses(doc):
         if item["id"] == clause_id:
             return item, parents
-    raise NotFound(f"文件 {doc['key']} 中没有条款 {clause_id}", field="clause_id")
+    raise NotFound("此文件中没有该条款，请从文件的条款目录进入", field="clause_id")
 
 
 def flat_fields(clause_dict: dict[str, Any]) -> dict[str, Any]:
@@ -146,7 +146,7 @@ def search(store: Store, q: str, *, doc: str | None, unit: str | None, beneficia
                             limit=limit)
     except ZhidaError as exc:
         if doc and exc.where == doc:
-            raise NotFound(f"文件 {doc} 不存在或不唯一（{exc.reason}）", field="doc") from exc
+            raise NotFound(_no_document(exc), field="doc") from exc
         raise Invalid(exc.reason, field="q") from exc
     result = paginate(hits, page, per_page)
     # The store cut at `limit`; a full page at the cut means there may be more behind it.
@@ -209,3 +209,11 @@ def snippet_segments(text: str, segments: list[tuple[str, bool]], around: int = 
     if offset > hi:
         out.append(("…", False))
     return out
+
+
+def _no_document(exc: ZhidaError) -> str:
+    """One Chinese line for a document reference that names no single document (the store's reason
+    speaks to CLI users and is not shown)."""
+    if "ambiguous" in exc.reason or "shared" in exc.reason:
+        return "该编号或文号对应多份政策文件，请在政策库中选择"
+    return "未找到该政策文件，请在政策库中查找"

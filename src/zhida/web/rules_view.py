@@ -12,15 +12,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-REASON_ZH = {
-    "no_enterprise_beneficiary": "无企业受益对象（政府任务、平台或机制）",
-    "government_internal": "政府内部工作",
-    "individual_beneficiary": "受益对象为个人",
-    "no_determinable_condition": "无可判定的条件或待遇",
-    "not_a_measure": "非政策措施（标题、背景或结语）",
-    "encoded_elsewhere": "已在其他条款的措施中编码",
-}
-PERIOD_ZH = {"in_force": "有效期内", "expired": "已过期", "not_yet_effective": "尚未生效"}
+from zhida.rules.vocabulary import NOT_ENCODED_ZH, PERIOD_ZH, REVIEW_STATUS_ZH
+
 
 
 @dataclass
@@ -120,7 +113,7 @@ def load_catalog(as_of: date | None = None) -> RuleCatalog:
     for skipped in policies.not_encoded:
         catalog.not_encoded.setdefault(skipped.document, {})[skipped.clause] = {
             "reason": skipped.reason,
-            "reason_zh": REASON_ZH.get(skipped.reason, skipped.reason),
+            "reason_zh": NOT_ENCODED_ZH.get(skipped.reason, "未说明"),
             "note": skipped.note or "",
         }
     return catalog

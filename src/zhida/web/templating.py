@@ -10,6 +10,8 @@ from fastapi.templating import Jinja2Templates
 from zhida import money_format
 from zhida.matching.amount_display import amount_display
 from zhida.pushlists.choices import industry_label
+from zhida.documents import citation
+from zhida.rules.vocabulary import PARSING_ZH, zh
 
 
 def _zh_date(value) -> str:
@@ -32,7 +34,12 @@ def _region_label(code) -> str:
     return name if name == code else f"{name}（{code}）"
 
 
-COVERAGE_ZH = {"encoded": "已编码", "not_encoded": "不编码", "open": "未编码", "unknown": "规则未接入"}
+def _clause_location(clause_id, labels=None) -> str:
+    """{{ n.id | clause_location(n.labels) }} → 第三条（八）, 序言, 结尾部分 (zhida.documents.citation)."""
+    return citation.clause_label(labels, str(clause_id)) or "条款"
+
+
+COVERAGE_ZH = PARSING_ZH  # clause states in the words staff and enterprises read (政策解析进度)
 
 
 def make_templates(directory: Path) -> Jinja2Templates:
@@ -53,6 +60,11 @@ def make_templates(directory: Path) -> Jinja2Templates:
     env.filters["money_exact"] = money_format.yuan
     env.filters["amount_display"] = amount_display
     env.filters["industry_label"] = industry_label
+    env.filters["zh"] = zh  # every code shown goes through the one vocabulary: {{ code | zh("review_status") }}
+    env.filters["clause_location"] = _clause_location
+    env.filters["simplified"] = citation.simplified  # traditional-script titles read in simplified first
+    env.filters["short_title"] = citation.short_title
+    env.filters["is_traditional"] = citation.is_traditional
     env.globals["COVERAGE_ZH"] = COVERAGE_ZH
     # tojson still escapes < > & ' (HTML-safe); Chinese stays readable instead of \uXXXX.
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}

@@ -6,7 +6,8 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse
 
 from zhida.errors import ZhidaError
-from zhida.web import audit, auth
+from zhida.rules.vocabulary import ROLE_ZH
+from zhida.web import audit, audit_view, auth
 from zhida.web.deps import Principal, require
 from zhida.web.pages.common import render
 from zhida.web.session_cookie import end_session
@@ -14,7 +15,6 @@ from zhida.web.ids import RowId
 
 router = APIRouter(include_in_schema=False)
 admin = require("accounts", "admin")
-ROLE_ZH = {"admin": "管理员", "staff": "部门用户", "enterprise": "企业用户"}
 
 
 @router.get("/account")
@@ -94,5 +94,5 @@ def audit_page(request: Request, page: int = Query(1, ge=1, le=10000), _: Princi
     per_page = 50
     total, rows = audit.list_entries(request.app.state.store, offset=(page - 1) * per_page, limit=per_page)
     return render(request, "account/audit.html", {
-        "title": "审计日志", "rows": rows, "page": page, "pages": max(1, -(-total // per_page)), "total": total,
+        "title": "审计日志", "rows": [audit_view.readable(r) for r in rows], "page": page, "pages": max(1, -(-total // per_page)), "total": total,
     }, active="account")

@@ -31,7 +31,7 @@ NAV = (
     NavItem("enterprises", "企业画像/政策体检", "/enterprises", "enterprises"),
     NavItem("push", "精准推送", "/push", "push"),
     NavItem("simulations", "模拟测算", "/simulations", "simulations", "run"),
-    NavItem("coverage", "覆盖度", "/coverage", "coverage"),
+    NavItem("coverage", "政策解析进度", "/coverage", "coverage"),
     NavItem("account", "账户", "/account", "accounts", "self"),
 )
 

@@ -1,4 +1,4 @@
-"""覆盖度. (企业画像/政策体检, 精准推送 and 模拟测算 moved to pages/enterprises.py, push.py, simulate.py.)"""
+"""政策解析进度 (coverage). (企业画像/政策体检, 精准推送 and 模拟测算 moved to pages/enterprises.py, push.py, simulate.py.)"""
 
 from __future__ import annotations
 
@@ -18,5 +18,5 @@ def coverage_page(request: Request, _: Principal = Depends(require("coverage", "
     for summary in library.documents(store):
         detail = policy_views.document_detail(store, rules, summary["key"])
         rows.append({"doc": summary, "counts": policy_views.coverage_counts(detail)})
-    return render(request, "sections/coverage.html", {"title": "覆盖度", "rows": rows, "rules": rules},
+    return render(request, "sections/coverage.html", {"title": "政策解析进度", "rows": rows, "rules": rules},
                   active="coverage")

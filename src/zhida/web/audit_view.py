@@ -1,0 +1,68 @@
+"""Audit entries as readable Chinese rows for the audit page: who, when, what, from where, and what
+changed — field by field in words, never the stored JSON (that stays in the API and `zhida audit`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zhida.rules.vocabulary import AUDIT_ACTION_ZH, AUDIT_ENTITY_ZH, FIELD_ZH, ROLE_ZH
+
+# what an import's summary counts, in the order a reader wants them
+IMPORT_COUNTS = (("rows_read", "读取行数"), ("stored", "已保存"), ("rejected_rows", "拒收行数"),
+                 ("already_imported", "此前已导入"))
+
+
+def readable(entry: dict[str, Any]) -> dict[str, Any]:
+    """One audit entry (``audit.entry_json``) as the page shows it."""
+    entity = AUDIT_ENTITY_ZH.get(entry.get("entity") or "", "对象")
+    return {
+        "at": (entry.get("at") or "")[:19].replace("T", " "),
+        "actor": actor(entry.get("actor")),
+        "client": entry.get("client") or "—",
+        "action": AUDIT_ACTION_ZH.get(entry.get("action") or "", "其他操作"),
+        "detail": entry.get("detail") or "",
+        "target": f"{entity} {entry.get('entity_id')}" if entry.get("entity_id") else entity,
+        "changes": changes(entry.get("entity"), entry.get("before"), entry.get("after")),
+    }
+
+
+def actor(name: str | None) -> str:
+    """'cli:root' (a command run on the server) → 命令行（root）; a user's name as it is."""
+    if not name:
+        return "—"
+    return f"命令行（{name[4:]}）" if name.startswith("cli:") else name
+
+
+def changes(entity: str | None, before: Any, after: Any) -> list[str]:
+    """'角色：部门用户 → 管理员' for each field that changed (every field of a new record)."""
+    if entity == "enterprise_import" and isinstance(after, dict):
+        return [f"{word}：{after[key]}" for key, word in IMPORT_COUNTS if after.get(key) is not None]
+    if entity == "enterprise":  # the whole profile is stored; the entry's detail says what was supplied
+        return ["企业画像已更新"] if before != after and after is not None else []
+    if not isinstance(after, dict):
+        return []
+    before = before if isinstance(before, dict) else {}
+    out = []
+    for key, value in after.items():
+        if key == "id" or (key in before and before[key] == value):
+            continue
+        word = FIELD_ZH.get(key, "其他")
+        out.append(f"{word}：{_value(key, before[key])} → {_value(key, value)}" if key in before
+                   else f"{word}：{_value(key, value)}")
+    return out
+
+
+def _value(key: str, value: Any) -> str:
+    if value is None or value == [] or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if key == "role":
+        return ROLE_ZH.get(str(value), "未知角色")
+    if key == "region":
+        from zhida.enterprises import regions
+
+        return regions.label(str(value))
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)

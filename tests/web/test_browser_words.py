@@ -1,0 +1,122 @@
+"""No English or raw codes where Chinese belongs (issue 11 §2): a browser logs in as each role,
+follows every same-origin link reachable from the role's landing page (bounded, a few pages per
+kind of address, skipping logout and downloads) plus the error pages, and fails on any Latin-letter
+word in the visible text that is not in ``ALLOWED`` (USCC, XLSX, PDF, API …).
+
+Crawling rather than a fixed list of addresses keeps the check covering pages added later.
+Screenshots of every page visited go to test-artifacts/screenshots/words/.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, deque
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+
+from .conftest import ACCOUNTS, PASSWORD, USCC_A
+from .test_browser import ARGS, CHROMIUM, SHOTS  # noqa: F401  (one chromium set-up for all browser tests)
+
+WORD_SHOTS = SHOTS / "words"
+# Latin words a Chinese reader meets on government platforms as they are
+ALLOWED = {"USCC", "XLSX", "PDF", "API", "CSV", "JSON", "GB", "HTTP", "HTTPS", "Excel", "AA",
+           "FDA", "EMA", "PMDA", "WHO", "APEC", "REITs"}  # the last: as the source documents print them
+USCC_SHAPED = re.compile(r"\b[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}\b")
+# a word of two letters or more (single letters are GB/T codes: 门类C, A级)
+WORD = re.compile(r"[A-Za-z][A-Za-z_]+(?:[-_][A-Za-z]+)*")
+# the test accounts' names are what users typed, not vocabulary
+USERNAMES = re.compile("|".join(sorted(map(re.escape, [*ACCOUNTS, "命令行（test）"]), key=len, reverse=True)))
+SKIP = re.compile(r"^/(logout|api/|static/)|\.(xlsx|pdf|csv|json)$|/export|/progress$")
+PAGES_PER_ROLE = 45
+PER_SHAPE = 2  # addresses that differ only in ids or query values: the first two are visited
+
+ROLES = {"admin": "admin", "staff": "staff", "enterprise": "ent_a"}
+
+
+def latin_words(text: str) -> list[str]:
+    text = USERNAMES.sub(" ", USCC_SHAPED.sub(" ", text))
+    return [w for w in WORD.findall(text) if w not in ALLOWED]
+
+
+def shape(path_and_query: str) -> str:
+    """'/policies/004_31b…/clauses/3.2?x=1' → '/policies/*/clauses/*?x': one kind of page."""
+    parts = urlsplit(path_and_query)
+    segments = ["*" if re.search(r"\d", s) else s for s in parts.path.split("/")]
+    keys = sorted(q.split("=")[0] for q in parts.query.split("&") if q)
+    return "/".join(segments) + ("?" + "&".join(keys) if keys else "")
+
+
+def login(context, url: str, username: str):
+    page = context.new_page()
+    page.goto(url + "/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state("networkidle")
+    assert "/login" not in page.url, f"{username} could not log in"
+    return page
+
+
+def crawl(page, origin: str, start: str, name: str) -> dict[str, list[str]]:
+    """Visit pages breadth-first from ``start``; {address: Latin words seen} for pages with any."""
+    found: dict[str, list[str]] = {}
+    queue, seen, shapes = deque([start]), {start}, Counter()
+    visited = 0
+    while queue and visited < PAGES_PER_ROLE:
+        address = queue.popleft()
+        response = page.goto(origin + address)
+        page.wait_for_load_state("networkidle")
+        visited += 1
+        if response is None or "text/html" not in (response.headers.get("content-type") or ""):
+            continue
+        words = latin_words(page.locator("body").inner_text())
+        if words:
+            found[address] = sorted(set(words))
+        page.screenshot(path=WORD_SHOTS / f"{name}-{visited:02d}.png", full_page=False)
+        for href in page.eval_on_selector_all("a[href]:not([download])", "els => els.map(e => e.href)"):
+            href = urldefrag(href)[0]
+            if not href.startswith(origin):
+                continue
+            parts = urlsplit(href)
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+            if target in seen or SKIP.search(parts.path):
+                continue
+            seen.add(target)
+            if shapes[shape(target)] >= PER_SHAPE:
+                continue
+            shapes[shape(target)] += 1
+            queue.append(target)
+    return found
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    WORD_SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("role", list(ROLES))
+def test_every_reachable_page_reads_in_chinese(server, seeded, chromium, role):
+    context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    context.set_default_timeout(60_000)
+    page = login(context, server.url, ROLES[role])
+    landing = urlsplit(page.url)
+    start = landing.path + (f"?{landing.query}" if landing.query else "")
+    found = crawl(page, server.url, start, role)
+    # error pages: an unknown page, an unknown document, a malformed query
+    for n, address in enumerate(["/no-such-page", "/policies/no-such-document",
+                                 f"/enterprises/{USCC_A}?as_of=not-a-date", "/policies?page=x"]):
+        page.goto(server.url + address)
+        words = latin_words(page.locator("body").inner_text())
+        page.screenshot(path=WORD_SHOTS / f"{role}-error-{n}.png")
+        if words:
+            found[address] = sorted(set(words))
+    context.close()
+    assert not found, "Latin words on pages:\n" + "\n".join(f"{a}: {' '.join(w)}" for a, w in found.items())
