@@ -59,9 +59,7 @@ def _identity_field(fact: str) -> FactField | None:
         return FactField(fact, known.label_zh if known else fact, "choice", None, region_choices(), "")
     if fact == "industry_code":
         return FactField(fact, known.label_zh, "choice", None, industry_choices(), "按国民经济行业分类（大类）选择")
-    if fact == "special_zone":
-        return FactField(fact, known.label_zh, "choice", None, (("bda", "北京经济技术开发区"), ("none", "不在特殊功能区")), "")
-    if fact in ("entity_type", "industry_section") and known is not None:
+    if fact in ("entity_type", "industry_section", "special_zone") and known is not None:
         return FactField(fact, known.label_zh, "choice", None, _code_choices(fact), "")
     return None
 
