@@ -216,4 +216,4 @@ def _no_document(exc: ZhidaError) -> str:
     speaks to CLI users and is not shown)."""
     if "ambiguous" in exc.reason or "shared" in exc.reason:
         return "该编号或文号对应多份政策文件，请在政策库中选择"
-    return "未找到该政策文件，请在政策库中查找"
+    return "该政策文件不存在，请在政策库中查找"
