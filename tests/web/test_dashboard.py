@@ -99,3 +99,16 @@ def test_drill_down_by_district_and_industry(batch, clients):
     keys = [tr.get("data-slice") for tr in staff.xpath("//table[@id='dashboard-slices']/tbody/tr")]
     assert keys and all(streets.streets()[k].district == "110105" for k in keys if k)
     assert "街道" in staff.get_element_by_id("dashboard-chart").get("aria-label")
+
+
+def test_the_api_gives_the_same_figures(batch, clients):
+    doc = page(clients["staff"], "?all=1")
+    rows = measure_rows(doc)
+    api = clients["staff"].get("/api/v1/dashboard", params={"by": "industry"}).json()
+    assert "朝阳区" in api["scope"] and api["by"] == "industry"
+    assert {m["id"]: m["eligible"] for m in api["measures"]} == {k: number(v[1]) for k, v in rows.items()}
+    assert api["reached"] == number(doc.get_element_by_id("kpi-reached").text_content())
+    assert sum(s["enterprises"] for s in api["slices"]) == api["reached"]
+    assert set(api["money"]) == {"certain", "up_to", "tax", "pending"}
+    assert clients["ent_a"].get("/api/v1/dashboard").status_code == 403
+    assert clients["admin"].get("/api/v1/dashboard", params={"by": "planet"}).status_code == 422

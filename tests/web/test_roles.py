@@ -93,7 +93,7 @@ def test_anonymous_pages_public_or_redirect_to_login(anonymous, path):
 
 
 @pytest.mark.parametrize("path", ["/enterprises", f"/enterprises/{USCC_A}", f"/enterprises/{USCC_A}/checkup.pdf",
-                                  "/push", "/simulations", "/coverage", "/account"])
+                                  "/push", "/dashboard", "/simulations", "/coverage", "/account"])
 def test_anonymous_never_reaches_stored_enterprises_or_staff_pages(anonymous, path):
     response = anonymous.get(path)
     assert response.status_code == 303 and response.headers["location"].startswith("/login?next=")
@@ -101,7 +101,7 @@ def test_anonymous_never_reaches_stored_enterprises_or_staff_pages(anonymous, pa
 
 @pytest.mark.parametrize(("method", "path"), [
     ("GET", f"/api/v1/enterprises/{USCC_A}"), ("GET", f"/api/v1/enterprises/{USCC_A}/checkup"),
-    ("GET", "/api/v1/enterprises"), ("GET", "/api/v1/jobs"), ("GET", "/api/v1/push"),
+    ("GET", "/api/v1/enterprises"), ("GET", "/api/v1/jobs"), ("GET", "/api/v1/push"), ("GET", "/api/v1/dashboard"),
     ("POST", "/api/v1/jobs/batch"), ("POST", "/api/v1/enterprises/import"), ("GET", "/api/v1/simulations/measures")])
 def test_anonymous_api_never_reaches_stored_enterprises_jobs_or_imports(anonymous, method, path):
     response = anonymous.request(method, path)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 
 def routers():
-    from zhida.web.api import accounts, auth, enterprises, jobs, policies, push, simulations
+    from zhida.web.api import accounts, auth, dashboard, enterprises, jobs, policies, push, simulations
 
-    return [auth.router, policies.router, enterprises.router, jobs.router, push.router, simulations.router,
+    return [auth.router, policies.router, enterprises.router, jobs.router, push.router, dashboard.router,
+            simulations.router,
             accounts.router]

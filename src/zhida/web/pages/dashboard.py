@@ -48,7 +48,7 @@ def dashboard_page(request: Request, unit: str = Query("", max_length=64), indus
     descending = order != "asc"
     context = {"title": "工作台", "batch": batch, "filters": filters, "by": by, "sort": sort, "descending": descending,
                "dimensions": dashboard.DIMENSIONS, "groups": dashboard.GROUP_ZH,
-               "scope_label": _scope_label(principal, scope), "measure": None,
+               "scope_label": scope_label(principal, scope), "measure": None,
                "shown": 10_000 if all else SHOWN_MEASURES,
                "sections": sorted({s: industries.name_of(s) for s in industries.section_of_division().values()}.items()),
                "districts": [(d.code, d.name) for d in regions.county_level()]}
@@ -73,7 +73,7 @@ def dashboard_page(request: Request, unit: str = Query("", max_length=64), indus
     return render(request, "dashboard/page.html", context, active="dashboard")
 
 
-def _scope_label(principal: Principal, scope: dashboard.Scope) -> str:
+def scope_label(principal: Principal, scope: dashboard.Scope) -> str:
     where = regions.label(scope.area) if scope.area else "全市"
     units = "、".join(scope.units) if scope.units else "全部责任单位"
     return f"{where} · {units}"

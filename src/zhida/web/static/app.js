@@ -132,8 +132,8 @@
     chart.setOption({
       title: { text: d.title, textStyle: { fontSize: 14 } },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      legend: { bottom: 0 }, grid: { top: 40, bottom: 40, left: 10, right: 30, containLabel: true },
-      xAxis: { type: "value", name: d.unit },
+      legend: { bottom: 0, itemGap: 32 }, grid: { top: 40, bottom: 40, left: 10, right: 60, containLabel: true },
+      xAxis: { type: "value", name: d.unit, nameGap: 8 },
       yAxis: { type: "category", data: labels, axisLabel: { interval: 0, width: 180, overflow: "truncate" } },
       series: series, animation: false
     });
