@@ -4,6 +4,7 @@ and industry, grouped by responsible unit, scoped for staff, exported to XLSX (r
 from __future__ import annotations
 
 import io
+import re
 import time
 from decimal import Decimal
 
@@ -171,3 +172,18 @@ def test_push_page_search_finds_measures_by_words(batch, clients, server):
     assert len(ids) < int(re.search(r"(\d+) 项措施有符合条件的企业", everything).group(1))
     nothing = clients["admin"].get("/push", params={"q": "没有这个词的措施"}).text
     assert "没有符合筛选条件的推送名单" in nothing
+
+
+def test_progress_says_preparing_before_the_counts_arrive(server):
+    """Issue 11 §6: the first seconds of a batch (the store's export, total not yet known) show an
+    indeterminate bar and 正在准备…, never 0/0; then the counts."""
+    from zhida.jobs.batch import Job
+
+    template = server.app.state.templates.env.get_template("push/_progress.html")
+    preparing = template.render(job=Job("j1", "batch", {}, "admin", status="running", stage="读取企业画像"),
+                                may_cancel=False, csrf_token="t")
+    assert "正在准备…" in preparing and "0/0" not in preparing
+    assert re.search(r"<progress aria-label=\"[^\"]+\"></progress>", preparing)  # no value: indeterminate
+    counting = template.render(job=Job("j1", "batch", {}, "admin", status="running", stage="批量匹配", done=1200,
+                                       total=20000), may_cancel=False, csrf_token="t")
+    assert "1,200/20,000" in counting and 'value="1200"' in counting and "正在准备" not in counting
