@@ -57,3 +57,19 @@ def test_an_enterprise_account_without_a_stored_profile_gets_a_clear_page(server
                 role="enterprise", uscc=make_uscc("91110105MA0NPRF10"))
     page = server.login("mine_noprofile").get("/my")
     assert page.status_code == 200 and "企业库中还没有本企业" in page.text
+
+
+def test_my_policies_api_is_the_same_visit(server, clients):
+    mine_user(server.app, "mine_api", "91110105MA0APYNE0", "接口")
+    client = server.login("mine_api")
+    first = client.get("/api/v1/my")
+    assert first.status_code == 200, first.text
+    body = first.json()
+    assert body["first_visit"] is True and body["changes"] == [] and body["last_seen_at"] is None
+    assert [t["label"] for t in body["page"]["totals"]][:2] == ["确定可得", "最高可达"]
+    assert body["page"]["now"] and all(i["quote"] and i["how"] for i in body["page"]["now"])
+    html = client.get("/my").text  # the page is a visit too: it compares with the API's
+    assert "以来没有变化" in html
+    again = client.get("/api/v1/my").json()
+    assert again["first_visit"] is False and again["last_seen_at"] is not None
+    assert clients["staff"].get("/api/v1/my").status_code == 403

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 
 def routers():
-    from zhida.web.api import accounts, auth, dashboard, enterprises, jobs, policies, push, simulations
+    from zhida.web.api import accounts, auth, dashboard, enterprises, jobs, mine, policies, push, simulations
 
-    return [auth.router, policies.router, enterprises.router, jobs.router, push.router, dashboard.router,
+    return [auth.router, mine.router, policies.router, enterprises.router, jobs.router, push.router, dashboard.router,
             simulations.router,
             accounts.router]
