@@ -85,7 +85,7 @@ def test_checkup_supply_fact_and_export(server, page, tmp_path):
     target = tmp_path / "checkup.xlsx"
     info.value.save_as(target)
     book = load_workbook(target)
-    rows = {r[1]: r for r in book["体检结果"].iter_rows(min_row=2, values_only=True)}
+    rows = {r[-1]: r for r in book["体检结果"].iter_rows(min_row=2, values_only=True)}  # keyed by 措施编号
     assert rows["bj2022mfg.key-material-transport-pass"][0] == "可享受"
     assert sum(1 for r in rows.values() if r[0] == "可享受") == before + 1
     assert {r[0]: r[1] for r in book["企业画像"].iter_rows(values_only=True)}["统一社会信用代码"] == USCC_C
