@@ -51,3 +51,14 @@ def test_body_limit_statuses_are_declared_and_answered(server, clients):
     too_big = clients["admin"].post("/api/v1/users", content=b"{" + b" " * (2 * 1024 * 1024) + b"}",
                                     headers={"Content-Type": "application/json"})
     assert too_big.status_code == 413 and too_big.json()["error"]["code"] == "too_large"
+
+
+def test_a_choice_outside_the_list_is_one_chinese_line(server, clients):
+    import re
+
+    response = clients["admin"].post("/api/v1/users", json={"username": "newuser1", "password": "x" * 12,
+                                                             "role": "boss"})
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["field"] == "role" and error["message"] == "角色无效：不是允许的取值"
+    assert not re.search(r"[A-Za-z]{2,}", error["message"])

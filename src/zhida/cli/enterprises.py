@@ -55,6 +55,8 @@ def import_command(
         store.close()
     for warning in result.warnings:
         err.print(f"warning: {warning}")
+    if any("不是可识别的字段" in w for w in result.warnings):
+        err.print("hint: map such columns to profile fields with --mapping (YAML `columns: {header: field}`)")
     out.print(result.summary())
     if result.rejected_rows:
         raise typer.Exit(1)

@@ -142,7 +142,7 @@ def plan_columns(headers: list[Any], mapping: dict) -> tuple[list[Column], list[
             continue
         column = _plan_one(index, header, explicit.get(header))
         if column.kind == "ignored":
-            warnings.append(f"column '{header}' ignored: not a known field (map it with --mapping)")
+            warnings.append(f"列“{header}”未导入：不是可识别的字段")  # the CLI adds its --mapping hint
         plan.append(column)
     seen: dict[tuple, str] = {}
     for c in plan:

@@ -61,8 +61,6 @@ def _reason(error: dict[str, Any]) -> str:
         reason += f"（应{'≥' if 'ge' in ctx else '>'} {ctx.get('ge', ctx.get('gt'))}）"
     elif kind in ("less_than_equal", "less_than") and ("le" in ctx or "lt" in ctx):
         reason += f"（应{'≤' if 'le' in ctx else '<'} {ctx.get('le', ctx.get('lt'))}）"
-    elif kind in ("literal_error", "enum") and "expected" in ctx:
-        reason += f"（应为 {ctx['expected']}）"
     return reason
 
 
