@@ -79,6 +79,9 @@ def test_one_change_is_a_single_set_with_nothing_to_supply():
     assert plausible_change(_near("set", "100", 0.1, more=[{"kind": "supply", "current": None,
                                                                "relative_change": 0}])) is None  # and supply a fact
     assert plausible_change(_near("judge", None, 1.0)) is None  # a responsible unit's judgement is no change
+    worthless = _near("set", False, 1.0, "拥有核心知识产权需为是（现否），可获0元")
+    worthless["near_miss"][0]["amount_after"] = "0.00"
+    assert plausible_change(worthless) is None  # eligible then, but for 0 元
 
 
 def test_diff_status_money_new_and_ended(report):

@@ -58,6 +58,8 @@ def plausible_change(result: dict) -> dict | None:
         options = [{"change": n["change"], "text": n["text"].split("；或")[0], "amount_after": n["amount_after"]},
                    *n["alternatives"]]
         for o in options:
+            if o.get("amount_after") is not None and Decimal(o["amount_after"]) == 0:
+                continue  # eligible then, but for nothing: not worth a change
             if len(o["change"]) == 1 and o["change"][0]["kind"] == "set":
                 return {"text": o["text"], "amount_after": o.get("amount_after"), **o["change"][0]}
     return None
