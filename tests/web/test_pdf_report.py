@@ -63,8 +63,6 @@ def test_documents_are_cited_by_title_number_and_article_never_by_key(pdf):
             assert s["citation"].replace(" ", "") in flat, s
 
 
-@pytest.mark.xfail(reason="near-miss texts (zhida.matching.near_miss) still print catalogue codes "
-                          "(national、provincial) until the one vocabulary of labels lands", strict=False)
 def test_no_english_words_or_codes(pdf):
     _, pages = pdf
     text = "".join(p["text"] for p in pages).replace(USCC_A, "")
