@@ -112,3 +112,14 @@ def test_the_api_gives_the_same_figures(batch, clients):
     assert set(api["money"]) == {"certain", "up_to", "tax", "pending"}
     assert clients["ent_a"].get("/api/v1/dashboard").status_code == 403
     assert clients["admin"].get("/api/v1/dashboard", params={"by": "planet"}).status_code == 422
+
+
+def test_trend_compares_with_the_previous_batch_of_the_store(batch, clients):
+    finished_batch(clients["admin"])  # nothing changed in between: every measure 持平
+    doc = page(clients["admin"], "?all=1")
+    text = doc.text_content()
+    assert "趋势对比上一次批量" in text and "暂无趋势" not in text
+    trends = [cells[-1] for cells in measure_rows(doc).values()]
+    assert trends and all(t.startswith("持平") for t in trends)
+    api = clients["admin"].get("/api/v1/dashboard").json()
+    assert api["previous_as_of"] == api["as_of"] and all(m["trend_eligible"] == 0 for m in api["measures"])
