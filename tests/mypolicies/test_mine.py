@@ -128,3 +128,17 @@ def test_seen_results_round_trip(database_url):
         assert seen.visit(store, uid, "U2", first) == (None, None)  # another enterprise: nothing to compare
     finally:
         store.close()
+
+
+def test_an_application_window_stated_in_the_text_is_a_deadline(report, policies, monkeypatch):
+    from zhida.mypolicies import how_to_apply, mine
+    from zhida.mypolicies.how_to_apply import Found
+
+    window = Found("每年1月1日至1月20日", "每年1月1日至1月20日，企业通过平台提交申报材料。", "doc", "6.1")
+    real = how_to_apply.for_measure
+    monkeypatch.setattr(how_to_apply, "for_measure", lambda m, p: {**real(m, p), "window": window})
+    results = [r for r in report["results"] if r["status"] == "eligible"][:1]
+    found = mine.deadlines(results, policies, AS_OF, horizon_days=30)
+    closes = [d for d in found if d["kind"] == "window"]
+    assert [(d["date"], d["days_left"], d["label"], d["clause"]) for d in closes] == [("2023-01-20", 20, "申报截止", "6.1")]
+    assert mine.deadlines(results, policies, AS_OF, horizon_days=10) == [d for d in found if d["kind"] == "period"]
