@@ -57,7 +57,7 @@ def measure_view(measure, policies, as_of: date) -> dict[str, Any]:
             node = getattr(a, name)
             if node is None:
                 continue
-            if name != "expr" and isinstance(node, exp.Literal) and not node.is_string:
+            if isinstance(node, exp.Literal) and not node.is_string:
                 parts[name] = money(Decimal(node.this), a.unit)  # 300000 → 30万元
             else:
                 parts[name] = render(node, policies)
