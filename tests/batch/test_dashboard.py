@@ -137,3 +137,20 @@ def test_drill_down_by_street_within_a_district(run):
     assert sum(s.money["pending"].count for s in by_street) == overall["money"]["pending"].count
     measure = max(dashboard.measure_rows(run, scope), key=lambda r: r.eligible)
     assert sum(s.enterprises for s in dashboard.breakdown(run, scope, "street", measure=measure.id)) == measure.eligible
+
+
+def test_cli_prints_the_dashboard(run, tmp_path):
+    from typer.testing import CliRunner
+
+    from zhida.cli import _register, app
+
+    _register()
+    result = CliRunner().invoke(app, ["dashboard", str(run.path), "--district", "朝阳区", "--by", "street"],
+                                catch_exceptions=False, env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    totals = dashboard.totals(run, dashboard.Scope(area=CHAOYANG))
+    assert f"朝阳区 {totals['enterprises']:,} 家企业，{totals['reached']:,} 家至少可享一项" in result.output
+    top = max(dashboard.measure_rows(run, dashboard.Scope(area=CHAOYANG)), key=lambda r: r.eligible)
+    assert top.title in result.output and "街道（乡镇）" in result.output
+    wrong = CliRunner().invoke(app, ["dashboard", str(run.path), "--by", "planet"])
+    assert wrong.exit_code != 0

@@ -234,3 +234,56 @@ def _cost(value: str | None, kind: str | None) -> str:
         return "-"
     prefix = {"maximum": "≤ ", "minimum": "≥ "}.get(kind, "")
     return f"{prefix}{value}"
+
+
+@app.command("dashboard")
+def dashboard_command(
+    run_ref: Annotated[str, typer.Argument(help="Run directory, run key, or 'latest'.")] = "latest",
+    out_dir: Annotated[Path | None, typer.Option("--runs", help="Directory of runs (default $ZHIDA_HOME/batch).")] = None,
+    district: Annotated[str | None, typer.Option("--district", help="区县 (name or GB/T 2260 code) or zone (bda).")] = None,
+    unit: Annotated[list[str] | None, typer.Option("--unit", help="Only measures of this responsible unit (repeatable).")] = None,
+    industry: Annotated[str | None, typer.Option("--industry", help="GB/T 4754 门类 letter (C).")] = None,
+    by: Annotated[str, typer.Option("--by", help="Drill-down: district, street, zone or industry.")] = "district",
+    previous: Annotated[str | None, typer.Option("--previous", help="The run to compare with (trend).")] = None,
+) -> None:
+    """工作台 of a complete run (as the web page): per measure eligible / undetermined enterprises,
+    the fact deciding most undetermined ones, money by kind, the trend; then the drill-down."""
+    from zhida.batch import dashboard
+    from zhida.batch.runner import open_run
+    from zhida.enterprises import regions
+
+    runs = out_dir or _default_out()
+    run = open_run(run_ref, runs)
+    earlier = open_run(previous, runs) if previous else None
+    area = regions.scope_code_or_none(district) if district else None
+    if district and area is None:
+        raise DataError("--district", f"unknown district {district!r}")
+    if by not in dashboard.DIMENSIONS:
+        raise DataError("--by", f"one of {', '.join(dashboard.DIMENSIONS)}")
+    scope = dashboard.Scope(area=area, units=tuple(unit or ()), industry=(industry or "").upper()[:1] or None)
+    totals = dashboard.totals(run, scope)
+    money = "；".join(f"{dashboard.GROUP_ZH[k]} {_money_cell(m)}" for k, m in totals["money"].items() if m.count)
+    out.print(f"{run.key}：{regions.label(area) if area else '全市'} {totals['enterprises']:,} 家企业，"
+              f"{totals['reached']:,} 家至少可享一项；{money or '无可计金额'}", markup=False)
+    table = Table("措施", "符合条件", "待确认", "最缺的信息", *dashboard.GROUP_ZH.values(), "较上次")
+    for r in dashboard.sort_rows(dashboard.measure_rows(run, scope, earlier), "eligible"):
+        cells = [_money_cell(r.money[k]) for k in dashboard.GROUPS]
+        trend = "—" if r.trend is None else f"{r.trend['eligible']:+,}"
+        table.add_row(r.title, f"{r.eligible:,}", f"{r.undetermined:,}", r.deciding_fact or "—", *cells, trend)
+    out.print(table)
+    slices = Table(dashboard.DIMENSIONS[by], "至少可享一项", *dashboard.GROUP_ZH.values())
+    for s in dashboard.breakdown(run, scope, by):
+        slices.add_row(s.label, f"{s.enterprises:,}",
+                       *[_money_cell(s.money[k]) for k in dashboard.GROUPS])
+    out.print(slices)
+
+
+def _money_cell(m) -> str:
+    """A kind's sum as the page says it: — (none), 金额待核定 (every amount unknown), or the sum."""
+    from zhida import money_format
+
+    if not m.count:
+        return "—"
+    if m.unknown == m.count:
+        return f"{money_format.PENDING}（{m.count:,} 项）"
+    return money_format.money(m.total) + (f"（另 {m.unknown:,} 项待核定）" if m.unknown else "")
