@@ -90,10 +90,12 @@ def test_one_minute_from_a_word_to_the_qualifying_enterprises(server, official, 
     context.close()
 
 
-def test_clause_link_is_for_officials_only(server, clients, official):
-    clause = "/policies/002_2f4420f430754317/clauses/3.2.23"
-    assert f"/push?measure={RD_MEASURE}" in official.get(clause).text
-    assert "查看符合条件的企业" not in clients["ent_a"].get(clause).text
+def test_clause_link_is_for_officials_only(server, clients, official, anonymous):
+    for path in ("/policies/002_2f4420f430754317/clauses/3.2.23", "/policies/002_2f4420f430754317",
+                 "/policies/002_2f4420f430754317/interpretation"):
+        assert f'href="/push?measure={RD_MEASURE}"' in official.get(path).text, path
+        assert "查看符合条件的企业" not in clients["ent_a"].get(path).text, path
+        assert "查看符合条件的企业" not in anonymous.get(path).text, path
 
 
 def test_dashboard_on_a_phone_sorts_and_draws_its_chart(server, official, browser):
