@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from .conftest import USCC_A
@@ -150,3 +151,21 @@ def test_phone_width_and_keyboard_only(server, browser):  # noqa: F811
     expect(page.locator(".calc-question")).to_contain_text("第 2 题", timeout=WAIT)
     expect(page.locator(".calc-answers")).to_contain_text("主体类型：企业", timeout=WAIT)
     context.close()
+
+
+@pytest.mark.slow
+def test_every_page_a_visitor_reaches_reads_in_chinese(server, browser):  # noqa: F811
+    """The no-Latin-words crawl (test_browser_words) as a visitor without an account, from '/':
+    the library, every 解读 and the calculator, including the calculator's own links."""
+    from .test_browser_words import WORD_SHOTS, crawl
+
+    WORD_SHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    found = crawl(page, server.url, "/", "visitor")
+    found.update(crawl(page, server.url, "/calculator?as_of=2022-08-01&a.entity_type=enterprise"
+                                         "&a.region_code=110105", "visitor-calculator"))
+    assert [c["name"] for c in context.cookies()] == ["zhida_anon"]  # the crawl opened the login form
+    context.close()
+    assert not found, "Latin words on pages:\n" + "\n".join(f"{a}: {' '.join(w)}" for a, w in found.items())
