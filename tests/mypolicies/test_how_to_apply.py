@@ -35,6 +35,12 @@ def test_unseen_regulation_gives_the_office_applied_to_and_not_the_penalty_sente
     assert found["phone"] is None
 
 
+def test_unseen_docx_lists_the_materials_it_asks_for():
+    found = extract([(c.id, c.text) for c in parse_file(UNSEEN / "docx_numbering.docx").walk()], "docx")
+    assert found["materials"].value.startswith("提交下列材料：１．奖励申请表；")
+    assert "产品销售合同、发票及用户使用证明" in found["materials"].value
+
+
 def test_window_end_full_date_and_yearly_window():
     full = Found("2023年4月1日至4月30日", "申报时间为2023年4月1日至4月30日")
     assert window_end(full, date(2023, 1, 1)) == date(2023, 4, 30)
@@ -81,8 +87,34 @@ def test_unseen_traditional_rules_labelled_fields_and_a_roc_dated_window():
     found = extract(clauses, "tw")
     assert found["method"].value == "申请者应备齐下列文件，以挂号邮寄或线上申请方式提出"
     assert found["method"].quote.startswith("（二）申請方式：")  # the original script
-    assert found["materials"].value == "备齐下列文件" and found["materials"].clause == "5.2"
+    # "下列文件" names nothing itself: the items that follow are the materials, in the original beside them
+    assert found["materials"].value == ("备齐下列文件：１、申请书及计划书。２、公司登记或商业登记证明文件影本。"
+                                        "３、最近一期营业人销售额与税额申报书影本。")
+    assert found["materials"].clause == "5.2" and found["materials"].quote.endswith("稅額申報書影本。")
     assert found["window"].value == "自中华民国112年3月1日起至112年5月31日止"
     assert window_end(found["window"], date(2023, 2, 1)) == date(2023, 5, 31)
     assert found["office"] is None  # 向本局申請: which 局 is left to the reader, not guessed
     assert found["phone"] is None
+
+
+def test_a_measure_of_an_unseen_notice_takes_the_notice_s_general_clauses(tmp_path):
+    """The measure's own clause (支持标准 of 附件1) says nothing on applying; the notice's 申报时间,
+    申报方式 and 联系电话 clauses apply to it (scope document); another measure's clause never does."""
+    import shutil
+    from types import SimpleNamespace
+
+    from zhida.rules.model import Period, Source
+    from zhida.rules.sources import SourceLibrary
+
+    shutil.copy(UNSEEN / "notice_attachments.txt", tmp_path / "notice.txt")
+    policies = SimpleNamespace(library=SourceLibrary(tmp_path))
+    measure = SimpleNamespace(id="jz2023.benchmark", document="notice", application="unknown",
+                              application_quote=None, period=Period(),
+                              sources=[Source("notice", "att1.3", "对评定为数字化转型标杆项目的")])
+    found = for_measure(measure, policies)
+    assert found["window"].value == "2023年4月1日至4月30日" and found["window"].scope == "document"
+    assert found["method"].value == "登录“江州市惠企政策服务平台”在线填报" and found["method"].clause == "3.1"
+    assert found["phone"].value == "0571-12345678" and found["phone"].clause == "4"
+    assert found["materials"].value == "上传相关证明材料"
+    assert found["office"] is None
+    assert window_end(found["window"], date(2023, 3, 1)) == date(2023, 4, 30)

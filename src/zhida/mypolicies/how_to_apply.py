@@ -62,7 +62,7 @@ class Found:
 def extract(clauses: list[tuple[str, str]], document: str | None = None, scope: str = "measure") -> dict[str, Found | None]:
     """Each field's first value in ``clauses`` ((clause id, text) in reading order), or None."""
     out: dict[str, Found | None] = {f: None for f in FIELDS}
-    for clause_id, text in clauses:
+    for index, (clause_id, text) in enumerate(clauses):
         simple, mapped = to_simplified(text)
         for start, end in _sentences(simple):
             sentence = simple[start:end]
@@ -73,7 +73,23 @@ def extract(clauses: list[tuple[str, str]], document: str | None = None, scope: 
                 if value is not None:
                     quote = text[mapped.starts[start]:mapped.ends[end - 1]].strip()
                     out[name] = Found(value, quote, document, clause_id, scope)
+                    if name == "materials" and _LIST_FOLLOWS.search(value):
+                        out[name] = _with_list(out[name], clauses[index + 1:])
     return out
+
+
+_LIST_FOLLOWS = re.compile(r"下列(?:文件|材料|资料)$")
+MAX_LISTED = 12
+
+
+def _with_list(found: Found, following: list[tuple[str, str]]) -> Found:
+    """``备齐下列文件`` names no document itself: the items are the clause's sub-items that follow
+    (``5.2.1``, ``5.2.2`` … of ``5.2``), each as written."""
+    items = [text.strip() for cid, text in following[:MAX_LISTED] if cid.startswith(f"{found.clause}.")]
+    if not items:
+        return found
+    value = found.value + "：" + "".join(to_simplified(t)[0] for t in items)
+    return Found(value, found.quote + "".join(items), found.document, found.clause, found.scope)
 
 
 def _sentences(text: str):
@@ -150,7 +166,7 @@ def _clause_text(policies, document: str, clause: str) -> str | None:
 
 
 def _document_clauses(policies, document: str) -> list[tuple[str, str]]:
-    """The document's general application clauses (see ``_GENERAL_HEADING``), leaves in reading order."""
+    """The document's general application clauses (see ``_GENERAL_HEADING``) in reading order."""
     try:
         doc = policies.library.get(document)
     except Exception:  # noqa: BLE001
@@ -159,12 +175,11 @@ def _document_clauses(policies, document: str) -> list[tuple[str, str]]:
     chosen: set[str] = set()
     for clause_id, text in texts.items():
         simple = to_simplified(text)[0]
-        if _GENERAL_HEADING.search(simple):
-            chosen.update(doc.leaves_under.get(clause_id) or [clause_id])
+        if _GENERAL_HEADING.search(simple):  # the heading clause's own words, then its items
+            chosen.update([clause_id, *doc.leaves_under.get(clause_id, [])])
         elif _CONTACT.search(simple):
             chosen.add(clause_id)
-    order = [*(doc.leaf_ids or []), "closing"]
-    return [(i, texts[i]) for i in order if i in chosen and i in texts]
+    return [(i, t) for i, t in texts.items() if i in chosen]  # clause_texts are in reading order
 
 
 def window_end(found: Found | None, as_of: date) -> date | None:
