@@ -112,3 +112,19 @@ def test_page_keeps_earlier_skips_when_skipping_again(anonymous):
     page = anonymous.get("/calculator", params=params).text
     assert page.count('name="skip" value=') == 2  # both carried on to the next step
     assert "已跳过 专精特新“小巨人”认定层级" in page and "请回答" not in page
+
+
+def test_access_log_keeps_the_path_not_the_answers(server):  # the app installs the filter
+    import logging
+
+    from zhida.web.public_access import QuietAnswers
+
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+                               ("1.2.3.4:5", "GET", "/calculator?a.revenue%402021=3000000&as_of=2022-08-01", "1.1", 200),
+                               None)
+    assert QuietAnswers().filter(record) and "3000000" not in record.getMessage()
+    assert '"GET /calculator?… HTTP/1.1" 200' in record.getMessage()
+    other = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+                              ("1.2.3.4:5", "GET", "/policies?q=x", "1.1", 200), None)
+    assert QuietAnswers().filter(other) and "/policies?q=x" in other.getMessage()
+    assert any(isinstance(f, QuietAnswers) for f in logging.getLogger("uvicorn.access").filters)

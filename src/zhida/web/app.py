@@ -28,7 +28,7 @@ from zhida.web import invalid_request, openapi_errors
 from zhida.web.assets import VENDOR_FILES, missing_vendor_files
 from zhida.web.csrf import csrf_protect
 from zhida.web.errors import ErrorBody, NotFound, WebError
-from zhida.web.public_access import PublicLimit
+from zhida.web.public_access import PublicLimit, quiet_access_log
 from zhida.web.rules_view import load_catalog
 from zhida.web.security import ANON_COOKIE, load_secret, new_token
 from zhida.web.templating import make_templates
@@ -77,6 +77,7 @@ def create_app(database_url: str | None = None, *, secret: bytes | None = None,
     app.state.templates = make_templates(HERE / "templates")
     app.state.rules = load_catalog()
     app.state.public_limit = PublicLimit()  # anonymous reads, per client address (in memory)
+    quiet_access_log()  # a visitor's calculator answers stay out of the access log
     app.state.enterprise_region = None  # set by the enterprises domain (uscc → district)
     from zhida.web.platform import install as install_enterprise_features
 

@@ -44,3 +44,28 @@ class PublicLimit:
             return
         reset_at, _remaining = self._limiter.get_window_stats(self.rate, "public", key)
         raise TooManyRequests(max(1, math.ceil(reset_at - time.time())))
+
+
+class QuietAnswers:
+    """A filter for uvicorn's access log: the calculator page carries a visitor's answers in its
+    query string (revenue, employees …); the log keeps the path and drops the query, so the
+    answers are not written to the server's log either."""
+
+    PATHS = ("/calculator",)
+
+    def filter(self, record) -> bool:  # logging.Filter protocol
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            path, _, query = args[2].partition("?")
+            if query and path.startswith(self.PATHS):
+                record.args = (*args[:2], path + "?…", *args[3:])
+        return True
+
+
+def quiet_access_log() -> None:
+    """Install ``QuietAnswers`` on uvicorn's access logger once per process."""
+    import logging
+
+    logger = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, QuietAnswers) for f in logger.filters):
+        logger.addFilter(QuietAnswers())
