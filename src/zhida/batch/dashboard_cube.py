@@ -94,8 +94,8 @@ def condition_facts(manifest_measure: dict, policies) -> dict[str, int]:
 
 
 def write(run, out_dir: Path | None = None, policies=None) -> list[Path]:
-    """Write the three cubes of ``run`` into ``out_dir`` (default: the run's directory), each
-    through a temporary name so a reader sees a whole file or none."""
+    """Write the cubes of ``run`` into ``out_dir`` (default: the run's directory), each through a
+    temporary name so a reader sees a whole file or none."""
     from zhida.matching.match import load_default_policies
 
     policies = policies or load_default_policies()
@@ -113,6 +113,14 @@ def write(run, out_dir: Path | None = None, policies=None) -> list[Path]:
     empty = "SELECT NULL::VARCHAR AS uscc, NULL::VARCHAR AS benefit, FALSE AS draft, NULL::INTEGER AS id, " \
             "NULL::VARCHAR AS bucket, NULL::DECIMAL(20,2) AS value, FALSE AS floor WHERE FALSE"
     con.execute(f"CREATE TEMP TABLE i AS {items or empty}")
+    # every applicable pair of an enterprise-benefit measure that is eligible or undetermined, with
+    # its groups and (eligible ones) its bucket: the one pass over the results all cubes read
+    con.execute(f"CREATE TEMP TABLE p AS SELECT mid.id AS measure, r.measure AS idx, r.status, r.unknown, "
+                f"g.region_code, g.zone, g.street, g.division, i.bucket, i.value, i.floor "
+                f"FROM read_parquet({_q(results)}) r JOIN mid ON mid.measure = r.measure JOIN g ON g.uscc = r.uscc "
+                f"LEFT JOIN i ON i.uscc = r.uscc AND i.id = r.measure AND NOT i.draft "
+                f"WHERE r.status IN ({eligible}, {undetermined})")
+    con.execute(f"CREATE TEMP TABLE best AS {best_per_benefit('SELECT * FROM i')}")
     written = []
 
     def copy(select: str, name: str) -> None:
@@ -124,25 +132,20 @@ def write(run, out_dir: Path | None = None, policies=None) -> list[Path]:
 
     for finest, measures_file, benefits_file in (("division", MEASURES, BENEFITS),
                                                  ("street", STREET_MEASURES, STREET_BENEFITS)):
-        copy(f"SELECT mid.id AS measure, g.region_code, g.zone, g.{finest}, "
-             f"count(*) FILTER (r.status = {eligible}) AS eligible, "
-             f"count(*) FILTER (r.status = {undetermined}) AS undetermined, {_money_columns()} "
-             f"FROM read_parquet({_q(results)}) r JOIN mid ON mid.measure = r.measure JOIN g ON g.uscc = r.uscc "
-             f"LEFT JOIN i ON i.uscc = r.uscc AND i.id = r.measure AND NOT i.draft "
-             f"WHERE r.status IN ({eligible}, {undetermined}) GROUP BY ALL", measures_file)
+        copy(f"SELECT i.measure, i.region_code, i.zone, i.{finest}, "
+             f"count(*) FILTER (i.status = {eligible}) AS eligible, "
+             f"count(*) FILTER (i.status = {undetermined}) AS undetermined, {_money_columns()} "
+             f"FROM p i GROUP BY ALL", measures_file)
         copy(f"SELECT i.benefit, g.region_code, g.zone, g.{finest}, count(*) AS enterprises, {_money_columns()} "
-             f"FROM ({best_per_benefit('SELECT * FROM i')}) i JOIN g ON g.uscc = i.uscc WHERE NOT i.draft "
-             f"GROUP BY ALL", benefits_file)
+             f"FROM best i JOIN g ON g.uscc = i.uscc WHERE NOT i.draft GROUP BY ALL", benefits_file)
     masks = [(i, fact, mask) for i, m in enumerate(measures) if m["enterprise_benefit"]
              for fact, mask in condition_facts(m, policies).items()]
     labels = {f: _fact_label(f, policies) for _i, f, _m in masks}
     if masks:
         values = ", ".join(f"({i}, {_q(f)}, {_q(labels[f])}, {mask})" for i, f, mask in masks)
-        unknown = (f"SELECT mid.id AS measure, g.region_code, g.zone, g.division, f.fact, f.label, count(*) AS n "
-                   f"FROM read_parquet({_q(results)}) r JOIN mid ON mid.measure = r.measure "
-                   f"JOIN (VALUES {values}) f(measure, fact, label, mask) ON f.measure = r.measure "
-                   f"JOIN g ON g.uscc = r.uscc WHERE r.status = {undetermined} AND (r.unknown & f.mask) <> 0 "
-                   f"GROUP BY ALL")
+        unknown = (f"SELECT p.measure, p.region_code, p.zone, p.division, f.fact, f.label, count(*) AS n "
+                   f"FROM p JOIN (VALUES {values}) f(idx, fact, label, mask) ON f.idx = p.idx "
+                   f"WHERE p.status = {undetermined} AND (p.unknown & f.mask) <> 0 GROUP BY ALL")
     else:
         unknown = ("SELECT NULL::VARCHAR AS measure, NULL::VARCHAR AS region_code, NULL::VARCHAR AS zone, "
                    "NULL::VARCHAR AS division, NULL::VARCHAR AS fact, NULL::VARCHAR AS label, 0::BIGINT AS n WHERE FALSE")
