@@ -46,7 +46,7 @@ def test_table_output_is_chinese_with_reasons(policies):
     assert result.exit_code == 0
     assert "符合" in result.output
     assert "从业人员140人，满足“从业人员1000人以下”" in result.output
-    assert "金额：300万元（当年可税前扣除额）" in result.output  # 可选择…扣除 is exact (issue 9 §3), not 最高
+    assert "金额：300.00 万元（当年可税前扣除额）；精确金额 3,000,000.00 元" in result.output  # 可选择…扣除 is exact (issue 9 §3), not 最高
 
 
 def test_bad_inputs_are_one_line_errors(policies):

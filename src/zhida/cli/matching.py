@@ -15,6 +15,7 @@ from rich.table import Table
 from zhida.cli import app
 from zhida.enterprises.lookup import load_profile
 from zhida.errors import DataError
+from zhida.matching.amount_display import amount_display
 from zhida.rules.totals import totals_lines
 
 out = Console(highlight=False, soft_wrap=True)
@@ -78,13 +79,16 @@ def _print_table(report: dict) -> None:
     table.add_column("金额")
     for i, r in enumerate(report["results"], 1):
         table.add_row(str(i), f"{r['title']} [dim]{r['measure_id']}[/dim]", STATUS_ZH[r["status"]],
-                      PERIOD_ZH[r["period"]], r["amount"]["text"] if r["amount"]["value"] or r["amount"]["least"] else "—")
+                      PERIOD_ZH[r["period"]], amount_display(r).text if r["amount"]["value"] or r["amount"]["least"] else "—")
     out.print(table)
     for i, r in enumerate(report["results"], 1):
         if r["status"] == "not_applicable":
             continue
         out.print(f"\n[bold]{i}. {r['title']}[/bold]  {STATUS_ZH[r['status']]}  {PERIOD_ZH[r['period']]}")
-        out.print(f"   金额：{r['amount']['text']}", markup=False)
+        shown = amount_display(r)
+        out.print(f"   金额：{shown.text}" + (f"；精确金额 {shown.exact}" if shown.exact else ""), markup=False)
+        if shown.rule and shown.pending:
+            out.print(f"   计算方式：{shown.rule}", markup=False)
         for x in r["reasons"]:
             out.print(f"   • {x['text']}", markup=False)
         if r["missing"]:
