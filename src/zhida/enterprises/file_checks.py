@@ -157,3 +157,19 @@ def _scan(archive: zipfile.ZipFile, name: str, count_rows: bool = False) -> tupl
                 longest = max(longest, max(map(len, chunk[first:last].split(b"<"))))
             run = len(chunk) - last - 1
     return rows, max(longest, run)
+
+
+def reason_zh(reason: str) -> str:
+    """A file check's reason as one Chinese line for the user (the checks word some in English)."""
+    if "not a readable XLSX" in reason:
+        return "不是有效的 XLSX 工作簿（文件损坏或并非 Excel 文件）"
+    if "not UTF-8 or GB18030" in reason:
+        return "CSV 文件编码无法识别（请使用 UTF-8 或 GB18030）"
+    if "empty" in reason:
+        return "文件为空或第一个工作表为空"
+    for marker in ("解压后过大", "压缩炸弹", "行数超过上限", "单元格内容过长"):
+        if marker in reason:
+            return f"{marker}（{reason}）"
+    if "not valid JSON" in reason:
+        return "不是有效的 JSON（企业画像：一个对象、对象列表或每行一个对象）"
+    return reason

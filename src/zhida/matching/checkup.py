@@ -12,6 +12,7 @@ API, its memoized fast path) and the CLI both call this module.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable
 from collections import OrderedDict
@@ -47,6 +48,28 @@ class CheckedEnterprise(Protocol):
     profile: Any  # EnterpriseProfile
 
     def summary(self) -> dict[str, Any]: ...
+
+
+@dataclass
+class Unstored:
+    """A profile checked as it is (the CLI: a .json file or a stored profile read directly)."""
+
+    given: Any  # EnterpriseProfile
+
+    @property
+    def profile(self):
+        return self.given
+
+    @property
+    def uscc(self) -> str:
+        return self.profile.uscc
+
+    @property
+    def revision(self) -> str:
+        return hashlib.sha256(self.profile.to_json().encode()).hexdigest()[:16]
+
+    def summary(self) -> dict[str, Any]:
+        return {"uscc": self.profile.uscc, "name": getattr(self.profile, "name", None)}
 
 
 @dataclass

@@ -106,21 +106,6 @@ def audit_export(request: Request, principal: Principal, uscc: str, kind: str, a
              detail=f"导出政策体检 {kind.upper()}（评估日 {as_of_of(request, as_of)}）")
 
 
-def reason_zh(reason: str) -> str:
-    if "not a readable XLSX" in reason:
-        return "不是有效的 XLSX 工作簿（文件损坏或并非 Excel 文件）"
-    if "not UTF-8 or GB18030" in reason:
-        return "CSV 文件编码无法识别（请使用 UTF-8 或 GB18030）"
-    if "empty" in reason:
-        return "文件为空或第一个工作表为空"
-    for marker in ("解压后过大", "压缩炸弹", "行数超过上限", "单元格内容过长"):
-        if marker in reason:
-            return f"{marker}（{reason}）"
-    if "not valid JSON" in reason:
-        return "不是有效的 JSON（企业画像：一个对象、对象列表或每行一个对象）"
-    return reason
-
-
 def rejects_csv(request: Request, principal: Principal, import_id: int) -> bytes:
     """The rejects of an import ``principal`` may see (job_scope); any other id is "not found"."""
     from zhida.enterprises.tables import EnterpriseImport, ImportReject
@@ -154,21 +139,18 @@ def judge(request: Request, principal: Principal, uscc: str, criterion: str, met
           on: date | None, note: str | None) -> tuple[checkup.Checkup, dict]:
     """Record a responsible unit's judgement of open criterion ``criterion`` in the profile
     (audited, under the row's lock) and re-check at once; Invalid if no measure has that criterion."""
-    from zhida.enterprises.profile import Judgement
+    from zhida.enterprises import judgements
     from zhida.matching.match import load_default_policies
 
-    ident = criterion.removeprefix("open.")
-    known = {o.id for m in load_default_policies().measures.values() for o in m.open_criteria}
-    if ident not in known:
-        raise Invalid("没有这项未量化标准（请从体检结果中选择）", field="criterion")
-    units = "、".join(getattr(principal, "units", None) or ())
-    judged = Judgement(met=met, by=(by or "").strip() or (f"{principal.username}（{units}）" if units else principal.username),
-                       on=on or date.today(), note=note)
-
-    def change(profile):
-        return profile.model_copy(update={"judgements": {**(profile.judgements or {}), ident: judged}})
-
+    try:
+        ident = judgements.open_criterion(criterion, load_default_policies())
+    except DataError as exc:
+        raise Invalid(exc.reason, field="criterion") from None
+    judged = judgements.judgement(met, by, on, note, judge=principal.username,
+                                  units=tuple(getattr(principal, "units", None) or ()))
     verdict = "满足" if met else "不满足"
-    updated = enterprise_data.edit_profile(request.app.state.store, principal, uscc, change, action="judge_open_criterion",
+    updated = enterprise_data.edit_profile(request.app.state.store, principal, uscc,
+                                           lambda profile: judgements.with_judgement(profile, ident, judged),
+                                           action="judge_open_criterion",
                                            detail=f"认定{fact_label('open.' + ident)}：{verdict}（{judged.by}）")
     return checkup.run(updated, as_of_of(request), request.app.state.checkups), judged.model_dump()

@@ -42,7 +42,7 @@ def uploads_dir() -> Path:
 
 async def start(store, principal: Principal, upload: UploadFile) -> Job:
     """Save, check and start importing ``upload``; the job (queued)."""
-    from zhida.web.enterprise_ops import reason_zh
+    from zhida.enterprises.file_checks import reason_zh
 
     name = Path(upload.filename or "").name
     suffix = Path(name).suffix.lower()

@@ -102,7 +102,7 @@ def _exit_with(parent: int) -> None:
 
 def _message(exc: BaseException, name: str) -> str:
     from zhida.errors import DataError
-    from zhida.web.enterprise_ops import reason_zh
+    from zhida.enterprises.file_checks import reason_zh
 
     if isinstance(exc, DataError):
         return f"文件 {name} 无法导入：{reason_zh(exc.reason)}"
