@@ -44,4 +44,4 @@ def test_enterprise_users_cannot_judge_and_unknown_criteria_are_refused(seeded, 
     denied = clients["ent_a"].put(f"/api/v1/enterprises/{USCC_A}/judgements/rd_standard", json={"met": True})
     assert denied.status_code == 403
     unknown = clients["admin"].put(f"/api/v1/enterprises/{USCC_A}/judgements/no_such_criterion", json={"met": True})
-    assert unknown.status_code == 422 and "不存在" in unknown.json()["error"]["message"]
+    assert unknown.status_code == 422 and "没有这项未量化标准" in unknown.json()["error"]["message"]
