@@ -4,6 +4,8 @@ document and a page at a time; and one measure's enterprises, a page at a time."
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -14,6 +16,45 @@ from zhida.pushlists.scope import NOWHERE, Scope, district_for, visible_measures
 from zhida.rules.totals import GROUP_ZH, bucket
 
 NOT_PAYABLE = "unquantified"
+CACHED = 64  # figures and row lists kept per process: a complete run never changes, so they stay right
+_CACHE: OrderedDict = OrderedDict()
+_LOCK = threading.Lock()
+
+
+def _cached(key: tuple, compute):
+    """``compute()`` once per key (a run's path and the filters), the least recently used dropped."""
+    with _LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    value = compute()
+    with _LOCK:
+        _CACHE[key] = value
+        while len(_CACHE) > CACHED:
+            _CACHE.popitem(last=False)
+    return value
+
+
+def _figures(run, district: str | None, industry: str | None) -> dict[str, dict]:
+    """Every measure's figures in the district / industry (one query per run and filter)."""
+    if district == NOWHERE:
+        return {}
+    ids = [m["id"] for m in run.manifest["measures"] if m["enterprise_benefit"]]
+    return _cached((str(run.path), "figures", district, industry),
+                   lambda: run_lists.measure_figures(run, ids, district, industry))
+
+
+def _population(run, district: str | None) -> int:
+    if district == NOWHERE:
+        return 0
+    return _cached((str(run.path), "population", district), lambda: run_lists.population(run, district))
+
+
+def _rows(run, measure_id: str, district: str | None, industry: str | None) -> list[dict]:
+    """One measure's eligible enterprises in the district / industry, largest amount first."""
+    return _cached((str(run.path), "rows", measure_id, district, industry),
+                   lambda: run_lists.measure_lists(run, [measure_id], district, industry)
+                   .get(measure_id, {"rows": []})["rows"])
 
 
 @dataclass
@@ -91,7 +132,7 @@ def listing(run, policies, scope: Scope, *, query: str = "", measure: str | None
     words = query.split()
     if words:
         measures = [m for m in measures if _matches(m, words, titles)]
-    figures = {} if district == NOWHERE else run_lists.measure_figures(run, [m.id for m in measures], district, industry)
+    figures = _figures(run, district, industry)
     lines = [_line(m, figures.get(m.id), titles) for m in measures if m.id in figures or measure or words]
     per_document: dict[str, int] = {}
     for line in lines:
@@ -99,7 +140,7 @@ def listing(run, policies, scope: Scope, *, query: str = "", measure: str | None
     lines.sort(key=lambda x: (-per_document[x.document], x.document, -x.count, x.measure_id))
     pages = max(1, math.ceil(len(lines) / per_page))
     page = min(max(1, page), pages)
-    population = 0 if district == NOWHERE else run_lists.population(run, district)
+    population = _population(run, district)
     return Listing(run.as_of, district, population, lines[(page - 1) * per_page: page * per_page], len(lines), page,
                    pages, {"query": query, "measure": measure or "", "region": region or "", "industry": industry or ""})
 
@@ -113,15 +154,14 @@ def enterprises(run, policies, scope: Scope, measure_id: str, *, region: str | N
         return None
     district = district_for(scope, region)
     industry = (industry or "").strip().upper() or None
-    figures = {} if district == NOWHERE else run_lists.measure_figures(run, [measure_id], district, industry)
-    line = _line(found, figures.get(measure_id), titles or {})
+    line = _line(found, _figures(run, district, industry).get(measure_id), titles or {})
     pages = max(1, math.ceil(line.count / per_page)) if per_page else 1
     page = min(max(1, page), pages)
     rows = []
     if line.count:
-        offset = (page - 1) * per_page if per_page else 0
-        got = run_lists.measure_lists(run, [measure_id], district, industry, limit=per_page, offset=offset)
-        rows = [_row(found, r) for r in got.get(measure_id, {"rows": []})["rows"]]
+        every = _rows(run, measure_id, district, industry)
+        start = (page - 1) * per_page if per_page else 0
+        rows = [_row(found, r) for r in (every[start:start + per_page] if per_page else every)]
     return EnterprisePage(line, rows, page, pages)
 
 
