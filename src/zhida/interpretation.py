@@ -83,7 +83,17 @@ class Interpretation:
 
 def interpret(document: str, policies) -> Interpretation:
     """The reading of one document (its full key) from the loaded ``policies``; a document with
-    no encoded measures has empty groups."""
+    no encoded measures has empty groups. Built once per document and policies (it reads clause
+    texts and looks for how-to-apply sentences); callers must not change it."""
+    from zhida.matching.evaluator import cache_for
+
+    memo = cache_for(policies).setdefault("interpretation", {})
+    if document not in memo:
+        memo[document] = _interpret(document, policies)
+    return memo[document]
+
+
+def _interpret(document: str, policies) -> Interpretation:
     measures = [m for m in policies.measures.values() if m.document == document]
     readings = [_reading(m, policies) for m in measures if m.enterprise_benefit]
     groups = []
