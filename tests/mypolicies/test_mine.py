@@ -86,24 +86,29 @@ def test_one_change_is_a_single_set_with_nothing_to_supply():
 
 def test_diff_status_money_new_and_ended(report):
     before = snapshot.take(report)
-    assert snapshot.diff(None, before) == [] and snapshot.diff(before, before) == []
+    names = snapshot.titles(report)
+    assert snapshot.diff(None, before, names) == [] and snapshot.diff(before, before, names) == []
+    assert snapshot.diff({**before, "v": 1}, before, names) == []  # an older format is not compared
     after = copy.deepcopy(before)
     mid = "bj2022mfg.key-material-transport-pass"
-    after["measures"][mid][1] = "eligible"
-    money_id = next(k for k, v in before["measures"].items() if v[4] is not None)
-    after["measures"][money_id][4] = "123.45"
+    after["measures"][mid][0] = "eligible"
+    money_id = next(k for k, v in before["measures"].items() if v[3] is not None)
+    after["measures"][money_id][3] = "123.45"
     gone = next(k for k in before["measures"] if k not in (mid, money_id))
     del after["measures"][gone]
-    after["measures"]["new.measure"] = ["新政策", "eligible", "in_force", "certain", "1000.00"]
-    changes = {c["measure_id"]: c for c in snapshot.diff(before, after)}
+    after["measures"]["new.measure"] = ["eligible", "in_force", "certain", "1000.00"]
+    changes = {c["measure_id"]: c for c in snapshot.diff(before, after, names | {"new.measure": "新政策"})}
     assert changes[mid]["kind"] == "status" and changes[mid]["text"].startswith("待确认 → 可享受")
     assert changes[money_id]["kind"] == "money" and "123.45 元" in changes[money_id]["text"]
     assert changes[gone]["kind"] == "ended" and changes["new.measure"]["kind"] == "new"
-    assert [c["kind"] for c in snapshot.diff(before, after)] == ["status", "new", "money", "ended"]
+    assert changes[mid]["title"] == names[mid] and changes["new.measure"]["title"] == "新政策"
+    assert [c["kind"] for c in snapshot.diff(before, after, names)] == ["status", "new", "money", "ended"]
+    removed = snapshot.diff(before, {**before, "measures": {}}, {})  # measures the policies no longer have
+    assert {c["title"] for c in removed} == {snapshot.GONE}
 
 
 def test_snapshot_is_compact(report):
-    assert len(json.dumps(snapshot.take(report), ensure_ascii=False).encode()) < 40_000
+    assert len(json.dumps(snapshot.take(report), ensure_ascii=False).encode()) < 10_000
 
 
 def test_seen_results_round_trip(database_url):
@@ -120,7 +125,7 @@ def test_seen_results_round_trip(database_url):
     try:
         uid = create_user(store, Actor("cli:test"), username="ent", password="correct-horse-9", role="enterprise",
                           uscc=USCC)["id"]
-        first = {"v": 1, "as_of": "2022-12-31", "measures": {"a": ["甲", "eligible", "in_force", "certain", "1.00"]}}
+        first = {"v": 2, "as_of": "2022-12-31", "measures": {"a": ["eligible", "in_force", "certain", "1.00"]}}
         assert seen.visit(store, uid, USCC, first) == (None, None)
         before, at = seen.visit(store, uid, USCC, {**first, "measures": {}})
         assert before == first and at is not None

@@ -31,4 +31,4 @@ def visit(request: Request, principal: Principal) -> Visit:
     page = mine.assemble(report, load_default_policies())
     now = snapshot.take(report)
     before, seen_at = seen.visit(request.app.state.store, principal.user_id, principal.uscc, now)
-    return Visit(checkup, page, snapshot.diff(before, now), before is None, seen_at)
+    return Visit(checkup, page, snapshot.diff(before, now, snapshot.titles(report)), before is None, seen_at)
