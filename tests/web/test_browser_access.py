@@ -108,24 +108,30 @@ def _login(browser, server, viewport, username="admin", **options):
     return page
 
 
-def _main_pages(page, server) -> list[str]:
-    """Every page of the main navigation, and the pages one opens from them."""
+ROLES = ("admin", "staff", "ent_a")  # each sees its own navigation (我的政策, the dashboard …)
+
+
+def _main_pages(page, server, username: str = "admin") -> list[str]:
+    """Every page of the user's main navigation and its landing page, and (the admin) the pages
+    one opens from them."""
+    landing = page.url.removeprefix(server.url)
     page.goto(server.url + "/policies")
     nav = [a.get_attribute("href") for a in page.locator("#mainnav a").all()]
     extra = [f"/policies/{DOCUMENT}", f"/policies/{DOCUMENT}/clauses/1.1", "/policies/search?q=专精特新",
-             f"/enterprises/{OWN}", "/account"]
-    return list(dict.fromkeys(h for h in nav + extra if h and h.startswith("/")))
+             f"/enterprises/{OWN}", "/account"] if username == "admin" else []
+    return list(dict.fromkeys(h for h in [landing, *nav, *extra] if h and h.startswith("/")))
 
 
-def test_every_main_page_fits_a_phone(server, browser):
-    page = _login(browser, server, PHONE)
+@pytest.mark.parametrize("username", ROLES)
+def test_every_main_page_fits_a_phone(server, browser, username):
+    page = _login(browser, server, PHONE, username)
     problems = {}
-    for path in _main_pages(page, server):
+    for path in _main_pages(page, server, username):
         page.goto(server.url + path)
         page.wait_for_load_state("networkidle")
         found = page.evaluate(LAYOUT_JS)
         name = path.strip("/").replace("/", "-").split("?")[0] or "home"
-        page.screenshot(path=SHOTS / f"390-{name}.png")
+        page.screenshot(path=SHOTS / f"390-{username}-{name}.png")
         if found["scrollWidth"] > found["width"] or found["narrow"]:
             problems[path] = found
     assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)
@@ -134,10 +140,11 @@ def test_every_main_page_fits_a_phone(server, browser):
 
 def test_every_page_has_a_skip_link_and_aa_contrast(server, browser):
     anonymous = browser.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
-    anonymous.goto(server.url + "/login")
-    pages = [(anonymous, "/login")]
-    page = _login(browser, server, DESKTOP)
-    pages += [(page, p) for p in _main_pages(page, server)]
+    anonymous.goto(server.url + "/policies")
+    pages = [(anonymous, p) for p in ["/login", *(a.get_attribute("href") for a in anonymous.locator("#mainnav a").all())]]
+    for username in ROLES:
+        page = _login(browser, server, DESKTOP, username)
+        pages += [(page, p) for p in _main_pages(page, server, username)]
     problems = {}
     for tab, path in pages:
         tab.goto(server.url + path)
