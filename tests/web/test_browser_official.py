@@ -118,3 +118,29 @@ def test_dashboard_on_a_phone_sorts_and_draws_its_chart(server, official, browse
     page.screenshot(path=SHOTS / "34-official-dashboard-phone.png", full_page=True)
     assert errors == []
     context.close()
+
+
+def test_admin_filters_by_unit_and_drills_from_the_city_to_a_district(server, official, browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(server.url + "/login")
+    page.get_by_label("用户名").fill("admin")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(server.url + "/dashboard")
+    expect(page.locator("#dashboard-scope")).to_contain_text("全市")
+    expect(page.locator("#dashboard-chart")).to_have_attribute("data-drawn", "1")
+    expect(page.locator("#dashboard-chart")).to_have_attribute("aria-label", re.compile("按区县"))
+    page.screenshot(path=SHOTS / "35-admin-dashboard.png", full_page=False)
+
+    page.get_by_label("责任单位").select_option("区科技和信息化局")
+    page.get_by_role("button", name="筛选").click()
+    expect(page.locator("#dashboard-scope")).to_contain_text("区科技和信息化局")
+    units = page.locator("#dashboard-measures tbody tr[data-measure] td:first-child .muted").all_inner_texts()
+    assert units and all("区科技和信息化局" in u for u in units)
+
+    page.locator("#dashboard-slices tr[data-slice='110105'] a").click()  # 朝阳区 → its 街道
+    expect(page.locator("#dashboard-scope")).to_contain_text("朝阳区")
+    expect(page.locator("#dashboard-chart")).to_have_attribute("aria-label", re.compile("街道"))
+    page.screenshot(path=SHOTS / "36-admin-district-streets.png", full_page=False)
+    context.close()
