@@ -73,3 +73,18 @@ def test_my_policies_api_is_the_same_visit(server, clients):
     again = client.get("/api/v1/my").json()
     assert again["first_visit"] is False and again["last_seen_at"] is not None
     assert clients["staff"].get("/api/v1/my").status_code == 403
+
+
+def test_a_one_change_item_shows_the_change_and_where_to_check_the_fact(server):
+    from types import SimpleNamespace
+
+    item = {"measure_id": "m1", "title": "示例措施", "status": "ineligible", "draft": False, "amount": "最高 50.00 万元",
+            "counted_as": "", "responsible_units": ["区科委"], "quote": "给予最高50万元奖励", "document": "002",
+            "clause": "1.2", "citation": "第一条（二）", "how": [
+                {"key": "method", "label": "申报方式", "value": None, "quote": None, "document": None, "clause": None,
+                 "scope": None}],
+            "change": {"text": "2021年营业收入需不低于2000万元（现1800万元）", "fact": "revenue"}}
+    html = server.app.state.templates.get_template("mine/_item.html").render(i=item, e=SimpleNamespace(uscc="U"))
+    assert "2021年营业收入需不低于2000万元（现1800万元）" in html
+    assert 'href="/enterprises/U" data-fact="revenue"' in html
+    assert "申报方式</span>：原文未明确" in html and 'href="/policies/002/clauses/1.2"' in html
