@@ -28,3 +28,13 @@ def finished_batch(client, timeout: float = 240) -> dict:
     job = _until_done(client, started.json(), "/api/v1/jobs/{id}", timeout, 0.5)
     assert job["status"] == "completed", job
     return job
+
+
+def seeded_batch(server, client, tmp_path_factory) -> dict:
+    """The test enterprises stored and a batch over them completed (push lists, 工作台 have rows)."""
+    from .enterprise_seed import seed
+
+    seed(server.app)
+    if server.app.state.jobs.out_dir is None:
+        server.app.state.jobs.out_dir = tmp_path_factory.mktemp("batches")
+    return finished_batch(client)

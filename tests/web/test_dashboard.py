@@ -6,16 +6,12 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from .enterprise_seed import seed
-from .imports import finished_batch
+from .imports import seeded_batch
 
 
 @pytest.fixture(scope="module")
 def batch(server, clients, tmp_path_factory):
-    seed(server.app)
-    if server.app.state.jobs.out_dir is None:
-        server.app.state.jobs.out_dir = tmp_path_factory.mktemp("batches")
-    return finished_batch(clients["admin"])
+    return seeded_batch(server, clients["admin"], tmp_path_factory)
 
 
 def page(client, query: str = "") -> lxml.html.HtmlElement:
