@@ -27,10 +27,9 @@ from zhida.matching.match import load_default_policies, match_enterprise
 from zhida.matching.report import report_bytes, summary_json
 from zhida.rules.totals import LABEL_ZH, totals_rows
 from zhida.enterprises.fact_edit import field_for
+from zhida.rules.vocabulary import APPLICATION_ZH, PERIOD_ZH
+from zhida.rules.vocabulary import MATCH_STATUS_ZH as STATUS_ZH
 
-STATUS_ZH = {"eligible": "可享受", "undetermined": "待确认", "ineligible": "不符合", "not_applicable": "不适用"}
-PERIOD_ZH = {"in_force": "有效期内", "expired": "已过期", "not_yet_effective": "尚未生效"}
-APPLICATION_ZH = {"免申即享": "免申即享", "申报": "需申报", "unknown": "申报方式未明确"}
 CACHE_SIZE = 4096
 # The page's sections, in order; every result is in exactly one (the summary chips count these).
 GROUPS = ("eligible", "near_miss", "undetermined", "ineligible", "not_applicable")

@@ -14,6 +14,7 @@ from zhida.rules.model import BASIS_ZH, BENEFICIARY_ZH, DOCUMENT_STATUS_ZH, KIND
 
 REVIEW_STATUS_ZH = {"draft": "待审核", "reviewed": "已审核"}
 APPLICATION_ZH = {"免申即享": "免申即享", "申报": "需申报", "unknown": "申报方式未明确"}
+MATCH_STATUS_ZH = {"eligible": "可享受", "undetermined": "待确认", "ineligible": "不符合", "not_applicable": "不适用"}
 PERIOD_ZH = {"in_force": "有效期内", "expired": "已过期", "not_yet_effective": "尚未生效"}
 AMOUNT_KIND_ZH = {"exact": "按公式计算", "maximum": "最高（上限）", "minimum": "不低于（下限）", "range": "区间",
                   "not_stated": "原文未明确金额"}
@@ -60,6 +61,7 @@ SCRIPT_ZH = {"simplified": "简体", "traditional": "繁体", "mixed": "简繁�
 
 VOCABULARIES: dict[str, dict[str, str]] = {
     "review_status": REVIEW_STATUS_ZH, "application": APPLICATION_ZH, "period": PERIOD_ZH,
+    "match_status": MATCH_STATUS_ZH,
     "amount_kind": AMOUNT_KIND_ZH, "not_encoded": NOT_ENCODED_ZH, "parsing": PARSING_ZH, "error": ERROR_ZH,
     "audit_action": AUDIT_ACTION_ZH, "audit_entity": AUDIT_ENTITY_ZH, "field": FIELD_ZH, "role": ROLE_ZH, "script": SCRIPT_ZH,
     "qualification": QUALIFICATION_ZH,

@@ -25,6 +25,7 @@ from zhida.matching.match import load_default_policies, result_bucket
 from zhida.matching.report import summary_json
 from zhida.rules.present import PERIOD_ZH
 from zhida.rules.totals import BUCKETS, LABEL_ZH, totals_rows
+from zhida.rules.vocabulary import MATCH_STATUS_ZH as STATUS_ZH
 from zhida.web.as_of import as_of_param, checked
 from zhida.web.deps import Principal, require
 from zhida.web.errors import PUBLIC_READ_ERRORS, Invalid
@@ -35,7 +36,6 @@ pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["政策计算器"])
 ANSWER = "a."  # query/form field prefix of an answer: a.revenue@2021=3000000
 MAX_ANSWERS = 300
-STATUS_ZH = {"eligible": "可享受", "undetermined": "待确认", "ineligible": "不符合", "not_applicable": "不适用"}
 
 
 def _base_facts(request: Request, principal: Principal | None, as_of: date) -> tuple[dict | None, str | None]:
