@@ -149,7 +149,64 @@ class CalculatorIn(BaseModel):
     ask: str | None = Field(None, max_length=200, description="下一题指定问此事实（修改已答）")
 
 
-@api.post("/calculator", responses=PUBLIC_READ_ERRORS,
+class Choice(BaseModel):
+    value: str
+    label: str
+
+
+class QuestionOut(BaseModel):
+    fact: str = Field(description="事实名（回答时作为 answers 的键）")
+    label: str
+    kind: str = Field(description="number | boolean | date | choice | text")
+    unit: str | None
+    help: str
+    choices: list[Choice]
+    deciding: int = Field(description="此问题关系到的尚未确定的措施数")
+    placeholder: str | None = Field(description="选择题的起始项（请选择）")
+
+
+class AnsweredOut(BaseModel):
+    fact: str
+    label: str
+    value: bool | int | str
+    text: str = Field(description="回答的中文表述")
+
+
+class AnswerError(BaseModel):
+    fact: str
+    message: str
+
+
+class ResultItem(BaseModel):
+    measure_id: str
+    title: str
+    document: str
+    amount: str
+    counted_as: str | None
+    counted_as_label: str
+    period: str
+    draft: bool
+    reading: str = Field(description="该措施的政策解读页")
+
+
+class OpenItem(BaseModel):
+    measure_id: str
+    title: str
+
+
+class CalculatorOut(BaseModel):
+    as_of: date
+    answered: list[AnsweredOut]
+    skipped: list[str]
+    errors: list[AnswerError] = Field(description="未被采纳的回答（每项一行中文），其问题会再次询问")
+    question: QuestionOut | None = Field(description="下一题；null 表示已没有影响结果的问题")
+    questions_left: int
+    summary: dict[str, Any] = Field(description="计数与按类别的金额（docs/match-json.md 的 summary）")
+    eligible: list[ResultItem]
+    undetermined: list[OpenItem]
+
+
+@api.post("/calculator", response_model=CalculatorOut, responses=PUBLIC_READ_ERRORS,
           summary="政策计算器一步：按已答问题匹配全部措施，给出结果与下一题（不保存任何信息）")
 async def calculator_api(body: CalculatorIn, request: Request, principal: Principal | None = Depends(runner)) -> dict:
     day = checked(body.as_of) or request.app.state.as_of
