@@ -137,3 +137,31 @@ def test_every_reachable_page_reads_in_chinese(server, seeded, batch, clients, c
             found[address] = sorted(set(words))[:8]
     context.close()
     assert not found, "Latin words on pages:\n" + "\n".join(f"{a}: {' '.join(w)}" for a, w in found.items())
+
+
+@pytest.mark.slow
+def test_a_traditional_script_document_reads_in_simplified_with_the_original_one_click_away(server, chromium):
+    from playwright.sync_api import expect
+
+    context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = login(context, server.url, "staff")
+    page.goto(server.url + "/policies/004")
+    title = page.get_by_role("heading", level=1)
+    expect(title).to_contain_text("关于印发《北京市关于促进“专精特新”中小企业高品质发展的若干措施》")
+    crumbs = page.locator("p.crumbs")
+    expect(crumbs).to_contain_text("北京市关于促进“专精特新”中小企业高品质发展的若干措施")
+    assert "004_" not in crumbs.inner_text()
+    original = page.locator("details.original-title")
+    expect(original.locator("p")).not_to_be_visible()
+    original.locator("summary").click()  # one click: the title as the source prints it
+    expect(original.locator("p")).to_contain_text("關於印發")
+    page.screenshot(path=WORD_SHOTS / "traditional-title.png")
+
+    # a clause: cited by its article, its place in the text a link to it highlighted there
+    page.goto(server.url + "/policies/004/clauses/closing")
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert heading.startswith("结尾部分") and "closing" not in heading, heading
+    page.get_by_role("link", name="在全文中查看（高亮显示）").click()
+    expect(page.locator("section#c-closing")).to_be_in_viewport()
+    assert page.evaluate("location.hash") == "#c-closing"
+    context.close()

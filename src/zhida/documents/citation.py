@@ -9,6 +9,7 @@ the preamble and the closing part are 序言 and 结尾部分.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from zhida.documents.labels import CN_DIGITS
 
@@ -18,6 +19,7 @@ _CN_NUMERAL = re.compile(f"^[{''.join(CN_DIGITS)}十百千]+$")
 SPECIAL = {"preamble": "序言", "closing": "结尾部分"}
 
 
+@lru_cache(maxsize=4096)  # titles and headings are rendered on every page view
 def simplified(text: str | None) -> str:
     from zhida.documents.script import to_simplified
 
