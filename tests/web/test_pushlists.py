@@ -187,3 +187,28 @@ def test_progress_says_preparing_before_the_counts_arrive(server):
     counting = template.render(job=Job("j1", "batch", {}, "admin", status="running", stage="批量匹配", done=1200,
                                        total=20000), may_cancel=False, csrf_token="t")
     assert "1,200/20,000" in counting and 'value="1200"' in counting and "正在准备" not in counting
+
+
+def test_api_measure_lines_once_each_with_money_by_kind(batch, clients, server):
+    """GET /api/v1/push/measures: what the page shows, as JSON — each measure once with its units,
+    the district's population, money by kind (never 0 for nothing known), pages."""
+    chaoyang = sum(1 for code in _regions(server).values() if code == "110105")
+    first = clients["staff"].get("/api/v1/push/measures", params={"per_page": 5}).json()
+    assert first["district"] == "110105" and first["population"] == chaoyang
+    everything = []
+    for n in range(1, first["meta"]["pages"] + 1):
+        everything += clients["staff"].get("/api/v1/push/measures", params={"per_page": 5, "page": n}).json()["items"]
+    ids = [x["measure_id"] for x in everything]
+    assert len(ids) == len(set(ids)) == first["meta"]["total"]
+    grouped = clients["staff"].get("/api/v1/push", params={"limit": 1}).json()
+    counts = {m["measure_id"]: m["count"] for g in grouped["groups"] for m in g["measures"]}
+    assert {x["measure_id"]: x["count"] for x in everything} == counts
+    for x in everything:
+        assert "市经济和信息化局" in x["units"] and x["decided"] + x["pending"] == x["count"]
+        assert x["total"] is None or Decimal(x["total"]) > 0 or x["decided"] > 0
+    top = max(everything, key=lambda x: x["count"])
+    rows = clients["staff"].get(f"/api/v1/push/measures/{top['measure_id']}/enterprises", params={"per_page": 3}).json()
+    assert rows["measure"]["count"] == top["count"] == rows["meta"]["total"]
+    assert len(rows["items"]) == min(3, top["count"]) and {r["region"] for r in rows["items"]} == {"朝阳区"}
+    assert clients["staff"].get("/api/v1/push/measures/no.such-measure/enterprises").status_code == 404
+    assert clients["ent_a"].get("/api/v1/push/measures").status_code == 403

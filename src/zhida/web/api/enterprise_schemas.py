@@ -179,6 +179,47 @@ class PushLists(BaseModel):
     groups: list[PushGroup]
 
 
+class PushMeasureLine(BaseModel):
+    """One measure once, its units listed; money of its decided results in the column of its kind."""
+    measure_id: str
+    title: str
+    document: str
+    document_label: str = Field(description="文件标题（文号）")
+    units: list[str]
+    count: int = Field(description="符合条件的企业数")
+    kind: str = Field(description="certain 确定可得 | up_to 最高可达 | relief/deduction/deferral/refund 减免·抵扣·递延 | unquantified 金额未量化")
+    kind_label: str
+    decided: int = Field(description="金额已知且无须责任单位认定的企业数")
+    total: str | None = Field(description="这些企业的金额合计（元，精确到分）；无已知金额为 null，从不为 0 代替")
+    pending: int = Field(description="待认定的企业数")
+    pending_known: str | None = Field(description="待认定企业中已知部分的金额合计（元）")
+
+
+class PushMeasurePage(BaseModel):
+    as_of: str
+    district: str | None = Field(description="地区代码；null 为全市")
+    population: int = Field(description="该地区的企业数")
+    items: list[PushMeasureLine]
+    meta: PageMeta
+
+
+class PushEnterpriseRow(BaseModel):
+    uscc: str
+    name: str
+    region: str
+    industry: str
+    kind: str = Field(description="certain | up_to | relief | deduction | deferral | refund | pending | unquantified")
+    kind_label: str
+    amount: str | None = Field(description="元，精确到分；null：未明确或待核定")
+    floor: bool = Field(description="金额仅为已知部分（至少此数）")
+
+
+class PushEnterprisePage(BaseModel):
+    measure: PushMeasureLine
+    items: list[PushEnterpriseRow]
+    meta: PageMeta
+
+
 class SimulationParameter(BaseModel):
     id: str
     where: str
