@@ -3,10 +3,12 @@ changed — field by field in words, never the stored JSON (that stays in the AP
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from zhida.rules.vocabulary import AUDIT_ACTION_ZH, AUDIT_ENTITY_ZH, FIELD_ZH, ROLE_ZH
 
+BEIJING = timezone(timedelta(hours=8), "北京时间")  # China has one time zone and no daylight saving
 # what an import's summary counts, in the order a reader wants them
 IMPORT_COUNTS = (("rows_read", "读取行数"), ("stored", "已保存"), ("rejected_rows", "拒收行数"),
                  ("already_imported", "此前已导入"))
@@ -15,15 +17,27 @@ IMPORT_COUNTS = (("rows_read", "读取行数"), ("stored", "已保存"), ("rejec
 def readable(entry: dict[str, Any]) -> dict[str, Any]:
     """One audit entry (``audit.entry_json``) as the page shows it."""
     entity = AUDIT_ENTITY_ZH.get(entry.get("entity") or "", "对象")
+    action = AUDIT_ACTION_ZH.get(entry.get("action") or "", "其他操作")
+    detail = entry.get("detail") or ""
     return {
-        "at": (entry.get("at") or "")[:19].replace("T", " "),
+        "at": beijing_time(entry.get("at")),
         "actor": actor(entry.get("actor")),
         "client": entry.get("client") or "—",
-        "action": AUDIT_ACTION_ZH.get(entry.get("action") or "", "其他操作"),
-        "detail": entry.get("detail") or "",
+        "action": action,
+        "detail": "" if detail in (action, f"{action}成功") or detail == "退出登录" and action == "退出" else detail,
         "target": f"{entity} {entry.get('entity_id')}" if entry.get("entity_id") else entity,
         "changes": changes(entry.get("entity"), entry.get("before"), entry.get("after")),
     }
+
+
+def beijing_time(at: str | None) -> str:
+    """The stored UTC instant as Beijing time: 2026-12-03 20:30:06."""
+    if not at:
+        return "—"
+    moment = datetime.fromisoformat(at)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def actor(name: str | None) -> str:
@@ -44,7 +58,7 @@ def changes(entity: str | None, before: Any, after: Any) -> list[str]:
     before = before if isinstance(before, dict) else {}
     out = []
     for key, value in after.items():
-        if key == "id" or (key in before and before[key] == value):
+        if key == "id" or (key in before and before[key] == value) or (key not in before and value in (None, [], "")):
             continue
         word = FIELD_ZH.get(key, "其他")
         out.append(f"{word}：{_value(key, before[key])} → {_value(key, value)}" if key in before
