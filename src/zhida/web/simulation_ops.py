@@ -53,9 +53,9 @@ def run(request: Request, principal: Principal, measure_id: str, parameter: str,
     except whatif.BadValue as exc:
         raise Invalid(exc.reason, field="value") from None
     except RuleError as exc:
-        raise Invalid(f"参数 {parameter} 无法调整：{exc.reason}", field="parameter") from None
+        raise Invalid("此参数不能调整（请从参数列表中选择）", field="parameter") from None
     audit.by(store, principal, "whatif", "measure", m.id,
-             detail=f"模拟测算 {parameter} = {result['reform_value']}（评估日 {as_of}）",
+             detail=f"模拟测算《{m.title}》{result['where']}：{result['reform_value']}（评估日 {as_of}）",
              after={"parameter": parameter, "value": result["reform_value"], "as_of": as_of.isoformat(),
                     "region": region})
     return result
