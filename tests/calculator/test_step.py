@@ -95,3 +95,13 @@ def test_a_skipped_fact_sends_its_companions_to_the_back(policies):
     assert after != "little_giant_valid_until"  # only worth asking once the level is known
     with_level = step({**BASE, level: "national"}, [], AS_OF, policies)
     assert with_level.question.fact != level and "little_giant_valid_until" not in with_level.skipped
+
+
+def test_the_calculator_skips_near_misses_without_hiding_them_from_checkups(policies):
+    facts = {**BASE, "industry_code": "3411", "employees": 50, "revenue": Decimal("30000000")}
+    quick = match_enterprise(dict(facts), AS_OF, policies=policies, near_misses=False)
+    full = match_enterprise(dict(facts), AS_OF, policies=policies)  # after the quick one: not its memo
+    assert [(r.measure_id, r.status, r.amount.value, r.missing) for r in quick] == \
+        [(r.measure_id, r.status, r.amount.value, r.missing) for r in full]
+    assert all(r.near_miss == [] for r in quick)
+    assert any(r.near_miss for r in full)

@@ -71,7 +71,7 @@ def step(raw_answers: Mapping[str, Any], skipped: Iterable[str], as_of: date, po
         answers[fact] = facts[fact] = value
         answered.append(q)
     _derive(facts, answers)
-    results = match_enterprise(facts, as_of, policies=policies)
+    results = match_enterprise(facts, as_of, policies=policies, near_misses=False)  # none shown here
     skip = [f for f in dict.fromkeys(skipped) if f not in answers]
     ranked = _ranked(results, set(answers), set(skip), as_of, policies)
     next_q = None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import threading
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -108,14 +109,20 @@ _POLICIES_LOCK = threading.Lock()
 
 
 def match_enterprise(profile_or_facts, as_of: date, measures: list[Measure] | None = None,
-                     policies=None) -> list[MatchResult]:
-    """Every measure (or those given) → one explained result, in the measures' order."""
+                     policies=None, near_misses: bool = True) -> list[MatchResult]:
+    """Every measure (or those given) → one explained result, in the measures' order.
+    ``near_misses=False``: no near-miss search (the 政策计算器 shows none; it is a third of the work)."""
     policies = policies or load_default_policies()
     token = LABEL_AS_OF.set(as_of)  # reasons name yearly facts' periods ("2021年营业收入")
+    wanted = _NEAR_MISSES.set(near_misses)
     try:
         return _match(profile_or_facts, as_of, measures, policies)
     finally:
+        _NEAR_MISSES.reset(wanted)
         LABEL_AS_OF.reset(token)
+
+
+_NEAR_MISSES: ContextVar[bool] = ContextVar("zhida_match_near_misses", default=True)
 
 
 def _match(profile_or_facts, as_of: date, measures, policies) -> list[MatchResult]:
@@ -182,7 +189,7 @@ def _result_key(c, ev, as_of: date, policies) -> tuple:
     values = ev.values
     judged = tuple(sorted(ev.judgements.items())) if ev.judgements else ()
     # near-misses also read what makes a change plausible for this enterprise (plausibility.py)
-    return (c.measure.id, as_of, judged, plausibility_key(ev, policies),
+    return (c.measure.id, as_of, judged, _NEAR_MISSES.get(), plausibility_key(ev, policies),
             *(exact(values.get(f)) for f in _key_facts(c, policies)))
 
 
@@ -297,7 +304,7 @@ def _explained(c, ev, r: Evaluated, as_of: date, policies) -> MatchResult:
                        if f"open.{o.id}" in r.opened],
         near_miss=near_miss(c, ev, traces, r.status, r.missing, policies,
                             (r.jurisdiction, r.beneficiary, [f for f in r.missing if f in _APPLICABILITY_FACTS]))
-        if r.status != "not_applicable" else [],
+        if r.status != "not_applicable" and _NEAR_MISSES.get() else [],
         sources=_sources(m, policies), application=m.application, responsible_units=list(m.responsible_units),
         enterprise_benefit=m.enterprise_benefit, kind=m.kind, draft=is_draft(m, policies),
     )
