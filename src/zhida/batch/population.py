@@ -18,16 +18,17 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import column, func, select, table
 
 from zhida.enterprises.tables import Enterprise
 from zhida.store.database import Store
-from zhida.web.tables import AuditEntry
 
 _FILES: dict[tuple, Path] = {}
 _LOCK = threading.Lock()
 _DIRECTORY: list[Path] = []
 _ENTERPRISE_WRITES = ("enterprise", "enterprise_import")  # audit entities that change profiles
+# the audit log's two columns read here (the table is declared with the web's accounts, zhida.web.tables)
+_AUDIT = table("audit_log", column("id"), column("entity"))
 
 
 def state_key(store: Store, as_of: date) -> tuple:
@@ -36,7 +37,7 @@ def state_key(store: Store, as_of: date) -> tuple:
     found again."""
     with store.sessions() as session:
         count, last = session.execute(select(func.count(Enterprise.id), func.max(Enterprise.id))).one()
-        edited = session.scalar(select(func.max(AuditEntry.id)).where(AuditEntry.entity.in_(_ENTERPRISE_WRITES)))
+        edited = session.scalar(select(func.max(_AUDIT.c.id)).where(_AUDIT.c.entity.in_(_ENTERPRISE_WRITES)))
     return (id(store), count, last, edited, as_of)
 
 
@@ -72,6 +73,6 @@ def facts_file(store: Store, as_of: date) -> Path:
 
 def _directory() -> Path:
     if not _DIRECTORY:
-        _DIRECTORY.append(Path(tempfile.mkdtemp(prefix="zhida-web-facts-")))
+        _DIRECTORY.append(Path(tempfile.mkdtemp(prefix="zhida-facts-")))
         atexit.register(shutil.rmtree, _DIRECTORY[0], True)
     return _DIRECTORY[0]
