@@ -7,7 +7,7 @@ from sqlglot import exp
 from zhida.rules import model as m
 from zhida.rules.describe import jurisdiction_text, render
 from zhida.documents.citation import cite
-from zhida.rules.vocabulary import AMOUNT_KIND_ZH, REVIEW_STATUS_ZH
+from zhida.rules.vocabulary import AMOUNT_KIND_ZH, APPLICATION_ZH, REVIEW_STATUS_ZH
 
 PERIOD_ZH = {"in_force": "有效", "expired": "已过期", "not_yet_effective": "尚未生效"}
 STATUS_ZH = {"eligible": "符合", "ineligible": "不符合", "undetermined": "待定（缺少信息）", "not_applicable": "不适用"}
@@ -83,7 +83,7 @@ def measure_text(x: m.Measure, policies) -> str:
     from zhida.rules.model import BENEFICIARY_ZH, KIND_ZH
 
     lines = [f"{x.title}  [{x.id}]",
-             f"  类型：{KIND_ZH[x.kind]}    受益对象：{BENEFICIARY_ZH[x.beneficiary]}    申请方式：{x.application}",
+             f"  类型：{KIND_ZH[x.kind]}    受益对象：{BENEFICIARY_ZH[x.beneficiary]}    申请方式：{APPLICATION_ZH.get(x.application, x.application)}",
              f"  适用地域：{jurisdiction_text(x.jurisdiction, policies, x.jurisdiction_basis)}"]
     p = x.period
     span = f"{p.start.isoformat() if p.start else '（未规定）'} 至 {p.end.isoformat() if p.end else '（未规定）'}"
