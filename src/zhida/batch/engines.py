@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 
 from zhida.batch.staged import STAGED
 from zhida.errors import DataError
-from zhida.rules.sql import SQL_TYPES, CompiledQuery
+from zhida.rules.sql import SQL_TYPES, CompiledQuery, judgement_column
 
 KEY = "uscc"
 CARRY = ("name", "region_code", "special_zone", "subdistrict_code", "industry_code", "entity_type")
@@ -108,6 +108,26 @@ def input_columns(path: Path) -> list[str]:
     return schema.names
 
 
+def judged_in_input(input_path: Path, present: list[str], measures) -> tuple[str, ...]:
+    """Open criterion ids of ``measures`` that some enterprise of the input has a judgement for
+    (an ``open__<id>`` column with a value; export_enterprises writes them from profiles). Only
+    these are read: a criterion nobody judged is assumed met without a column lookup."""
+    import duckdb
+
+    wanted = {judgement_column(o.id): o.id for m in measures for o in m.open_criteria}
+    cols = [c for c in present if c in wanted]
+    if not cols:
+        return ()
+    source = str(input_path / "*.parquet") if input_path.is_dir() else str(input_path)
+    con = duckdb.connect()
+    try:
+        counts = con.execute("SELECT " + ", ".join(f'count("{c}")' for c in cols) +
+                             f" FROM read_parquet({_quoted(source)})").fetchone()
+    finally:
+        con.close()
+    return tuple(sorted(wanted[c] for c, n in zip(cols, counts) if n))
+
+
 def _carry(present: list[str]) -> tuple[str, ...]:
     return tuple(c for c in CARRY if c in present)
 
@@ -115,9 +135,11 @@ def _carry(present: list[str]) -> tuple[str, ...]:
 class Engine:
     name = "?"
 
-    def compile(self, policies, measures, as_of: date, carry: tuple[str, ...], status_codes: bool = False) -> CompiledQuery:
-        return STAGED[self.dialect](policies).compile(measures, FACTS_VIEW, as_of, key=KEY, carry=carry,
-                                                      status_codes=status_codes)
+    def compile(self, policies, measures, as_of: date, carry: tuple[str, ...], status_codes: bool = False,
+                judged: tuple[str, ...] = ()) -> CompiledQuery:
+        """``judged``: open criterion ids read from the input's ``open__<id>`` columns."""
+        return STAGED[self.dialect](policies, judgements=judged).compile(
+            measures, FACTS_VIEW, as_of, key=KEY, carry=carry, status_codes=status_codes)
 
     def run(self, policies, measures, as_of: date, input_path: Path, out: Path,
             progress: Progress | None = None) -> EngineResult:
@@ -170,7 +192,8 @@ class DuckDBEngine(Engine):
         try:
             present = self.facts_view(con, policies, input_path)
             carry = _carry(present)
-            compiled = self.compile(policies, measures, as_of, (), status_codes=True)
+            compiled = self.compile(policies, measures, as_of, (), status_codes=True,
+                                    judged=judged_in_input(input_path, present, measures))
             ident = ", ".join(f'"{c}"' for c in (KEY, *carry))
             rows = int(con.execute(f"COPY (SELECT {ident} FROM {FACTS_VIEW}) TO '{_lit(enterprises_out)}' "
                                    f"(FORMAT parquet, COMPRESSION zstd)").fetchone()[0])
@@ -242,11 +265,14 @@ class PostgresEngine(Engine):
         enterprises_out = enterprises_out or out.with_name(ENTERPRISES)
         present = input_columns(input_path)
         carry = _carry(present)
-        compiled = self.compile(policies, measures, as_of, carry, status_codes=True)
+        judged = judged_in_input(input_path, present, measures)
+        compiled = self.compile(policies, measures, as_of, carry, status_codes=True, judged=judged)
         parts = list(compiled.columns.values())
         backend = STAGED["postgres"](policies)
-        ddl = backend.create_table(FACTS_VIEW, key=KEY).replace("CREATE TABLE", "CREATE TEMPORARY TABLE", 1)
-        columns = list(dict.fromkeys([KEY, *carry] + [f.column for f in policies.catalogue.facts.values()]))
+        ddl = backend.create_table(FACTS_VIEW, key=KEY, judgements=judged).replace(
+            "CREATE TABLE", "CREATE TEMPORARY TABLE", 1)
+        columns = list(dict.fromkeys([KEY, *carry] + [f.column for f in policies.catalogue.facts.values()]
+                                     + [judgement_column(j) for j in judged]))
         ddl = ddl[:-1] + "".join(f', "{c}" TEXT' for c in carry if c not in
                                  {f.column for f in policies.catalogue.facts.values()}) + ")"
         url = make_url(self.url).set(drivername="postgresql")

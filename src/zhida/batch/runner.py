@@ -136,7 +136,7 @@ def run_batch(as_of: dt.date, out_dir: Path, *, input_path: Path | None = None, 
         if input_path is None:
             say("exporting the store's enterprises …")
             input_path = run_store.export_enterprises(partial / FACTS, as_of, recorder.store if recorder else None,
-                                                      export_progress)
+                                                      export_progress, policies)
             facts_final = final / FACTS
         else:
             input_path = Path(input_path)

@@ -55,6 +55,20 @@ def facts_frame(spark, policies, path: str):
     return frame
 
 
+def _judged(frame, measures) -> tuple[str, ...]:
+    """As engines.judged_in_input, counted by Spark (the input may be on a cluster's storage)."""
+    from pyspark.sql import functions as F
+
+    from zhida.rules.sql import judgement_column
+
+    wanted = {judgement_column(o.id): o.id for m in measures for o in m.open_criteria}
+    cols = [c for c in frame.columns if c in wanted]
+    if not cols:
+        return ()
+    counts = frame.select(*[F.count(F.col(c)) for c in cols]).first()
+    return tuple(sorted(wanted[c] for c, n in zip(cols, counts) if n))
+
+
 def run_spark(engine, policies, measures, as_of: date, input_path: str, out: str, progress=None,
               enterprises_out: str | None = None) -> int:
     from zhida.batch.engines import CARRY, FACTS_VIEW, KEY, pair_structs
@@ -67,7 +81,7 @@ def run_spark(engine, policies, measures, as_of: date, input_path: str, out: str
         raise DataError(input_path, "no 'uscc' column: expected the facts layout of `zhida generate`")
     frame.createOrReplaceTempView(FACTS_VIEW)
     carry = tuple(c for c in CARRY if c in frame.columns)
-    compiled = engine.compile(policies, measures, as_of, (), status_codes=True)
+    compiled = engine.compile(policies, measures, as_of, (), status_codes=True, judged=_judged(frame, measures))
     spark.sql(compiled.sql).createOrReplaceTempView("zhida_wide")
     # the long layout, as DuckDB: per measure a struct, not_applicable ones dropped, exploded
     structs = pair_structs(compiled, "`", lambda items: "named_struct(" + ", ".join(f"'{k}', {v}" for k, v in items) + ")")

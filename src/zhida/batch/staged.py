@@ -19,7 +19,8 @@ from sqlglot import exp
 from zhida.rules.applicability import beneficiary_sql, jurisdiction_sql
 from zhida.rules.expr import OPEN, name_of, open_refs
 from zhida.rules.model import Measure
-from zhida.rules.sql import CompiledQuery, DuckDBBackend, PostgresBackend, SparkBackend, SqlBackend
+from zhida.rules.sql import (CompiledQuery, DuckDBBackend, PostgresBackend, SparkBackend, SqlBackend,
+                             judgement_column)
 
 STATUSES = ("eligible", "ineligible", "undetermined", "not_applicable")
 CONDITIONS_CTE = "zhida_conditions"
@@ -84,7 +85,7 @@ class StagedMixin(SqlBackend):
     def _stages_open(self, m: Measure) -> bool:
         a = m.amount
         in_amount = a is not None and a.kind != "not_stated" and open_refs(a.expr, a.floor, a.cap, a.upper)
-        return not self.judgements and not in_amount
+        return not in_amount
 
     def _open_tests(self, m: Measure, i: int, as_of: date) -> list[tuple[str, str]]:
         if not m.open_criteria or not self._stages_open(m):
@@ -120,6 +121,9 @@ class StagedMixin(SqlBackend):
                     tests.append(q(f"m{i}_c{j}_o{k}"))
             if tests:
                 test = "TRUE" if "TRUE" in tests else " OR ".join(tests)
+                if self.judged(name):  # a judged criterion is not open any more
+                    test = f"{q(judgement_column(name))} IS NULL" if test == "TRUE" else \
+                        f"{q(judgement_column(name))} IS NULL AND ({test})"
                 terms.append(f"CASE WHEN {test} THEN {1 << k} ELSE 0 END")
         mask = f"CAST({' + '.join(terms)} AS BIGINT)" if terms else "CAST(0 AS BIGINT)"
         applicable = q(f"m{i}_a")

@@ -126,7 +126,7 @@ def previous_complete_run(run_key: str, store=None, source: str | None = None) -
 
 
 def export_enterprises(out: Path, as_of: dt.date, store=None,
-                       progress: Callable[[int, int], None] | None = None) -> Path:
+                       progress: Callable[[int, int], None] | None = None, policies=None) -> Path:
     """The store's enterprises → a facts Parquet (as of ``as_of``), the engines' input.
 
     ``store``: an open Store, a URL or None (the configured store). ``progress(done, total)`` after
@@ -135,8 +135,13 @@ def export_enterprises(out: Path, as_of: dt.date, store=None,
     from zhida.enterprises.profile import EnterpriseProfile
     from zhida.enterprises.tables import Enterprise
 
+    from zhida.matching.match import load_default_policies
+    from zhida.rules.engine import judged_ids
+
     store, owned = _opened(store)
-    writer = pq.ParquetWriter(out, arrow_schema(), compression="zstd")
+    policies = policies or load_default_policies()
+    judged = judged_ids(list(policies.measures.values()))  # open__<id> columns, NULL = not judged
+    writer = pq.ParquetWriter(out, arrow_schema(judgements=judged), compression="zstd")
     count = 0
     try:
         with store.transaction() as s:
@@ -144,7 +149,7 @@ def export_enterprises(out: Path, as_of: dt.date, store=None,
             result = s.execute(select(Enterprise.profile_json).order_by(Enterprise.id)).yield_per(CHUNK)
             for chunk in result.partitions(CHUNK):
                 profiles = [EnterpriseProfile.model_validate(row[0]) for row in chunk]
-                writer.write_table(profiles_to_table(profiles, as_of).cast(writer.schema))
+                writer.write_table(profiles_to_table(profiles, as_of, judgements=judged).cast(writer.schema))
                 count += len(profiles)
                 if progress:
                     progress(count, total)

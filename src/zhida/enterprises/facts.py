@@ -53,13 +53,18 @@ def default_period_names() -> list[str]:
     return load_default_policies().catalogue.period_names()
 
 
-def arrow_schema(period_names: Iterable[str] | None = None) -> pa.Schema:
+def arrow_schema(period_names: Iterable[str] | None = None, judgements: Iterable[str] = ()) -> pa.Schema:
     """Identity columns, then every catalogue fact (event attributes as ``event__attribute``), then
-    the period-qualified facts the rules read (``revenue__p2021``; default: the project's rules)."""
+    the period-qualified facts the rules read (``revenue__p2021``; default: the project's rules),
+    then a BOOLEAN ``open__<id>`` per open criterion id in ``judgements`` (a responsible unit's
+    judgement; NULL = not judged), which the batch engines read."""
+    from zhida.rules.sql import judgement_column
+
     fields = [pa.field("uscc", pa.string(), nullable=False), pa.field("name", pa.string())]
     fields += [pa.field(f.column, arrow_type(f)) for f in catalogue().facts.values()]
     names = default_period_names() if period_names is None else period_names
     fields += [pa.field(catalogue().get(n).column, arrow_type(catalogue().get(n))) for n in names]
+    fields += [pa.field(judgement_column(j), pa.bool_()) for j in judgements]
     return pa.schema(fields)
 
 
@@ -283,11 +288,14 @@ def event_fact_rows(profile: EnterpriseProfile, as_of: dt.date) -> list[dict[str
 
 
 def profiles_to_table(profiles: Iterable[EnterpriseProfile], as_of: dt.date,
-                      period_names: Iterable[str] | None = None) -> pa.Table:
+                      period_names: Iterable[str] | None = None, judgements: Iterable[str] = ()) -> pa.Table:
     """Columnar facts for many profiles: identity columns + one column per catalogue fact (and per
-    period-qualified fact the rules read, see arrow_schema)."""
+    period-qualified fact the rules read, and per judged open criterion id, see arrow_schema)."""
+    from zhida.rules.sql import judgement_column
+
     periods_read = list(default_period_names() if period_names is None else period_names)
-    schema = arrow_schema(periods_read)
+    judgements = list(judgements)
+    schema = arrow_schema(periods_read, judgements)
     names = list(catalogue().facts) + periods_read
     columns: dict[str, list] = {f.name: [] for f in schema}
     for profile in profiles:
@@ -296,6 +304,8 @@ def profiles_to_table(profiles: Iterable[EnterpriseProfile], as_of: dt.date,
         facts = profile_to_facts(profile, as_of, period_names=periods_read)
         for name in names:
             columns[catalogue().get(name).column].append(facts[name])
+        for ident in judgements:
+            columns[judgement_column(ident)].append(facts.get(f"open.{ident}"))
     table = pa.Table.from_pydict(columns, schema=schema)
     return table.replace_schema_metadata({"zhida.as_of": as_of.isoformat(), "zhida.profile_schema": "1.0"})
 

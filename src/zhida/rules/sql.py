@@ -51,10 +51,17 @@ class SqlBackend:
 
     def __init__(self, policies, judgements: bool = False):
         """``judgements``: read open criteria from BOOLEAN columns ``open__<id>`` of the facts table
-        (a responsible unit's judgement; NULL = not judged, assumed met); else every open
+        (a responsible unit's judgement; NULL = not judged, assumed met) — all of them (True) or
+        those of the given ids (a batch reads only the criteria someone judged); else every open
         criterion is assumed met (TRUE)."""
         self.policies = policies
-        self.judgements = judgements
+        self.judgements = judgements if isinstance(judgements, bool) else frozenset(judgements)
+
+    def judged(self, name: str) -> bool:
+        """Whether the open criterion ``name`` (open.x or x) is read from its judgement column."""
+        if isinstance(self.judgements, bool):
+            return self.judgements
+        return name.removeprefix(OPEN + ".") in self.judgements
 
     # -- expressions -----------------------------------------------------------------------
     def quote(self, name: str) -> str:
@@ -117,7 +124,7 @@ class SqlBackend:
     def open_value(self, name: str, assumed: bool) -> exp.Expression:
         """An open criterion: its judgement column if judged (and the backend reads them), else ``assumed``."""
         literal = exp.Boolean(this=assumed)
-        if not self.judgements:
+        if not self.judged(name):
             return literal
         return exp.func("COALESCE", exp.column(judgement_column(name), quoted=True), literal)
 
@@ -298,7 +305,7 @@ class SqlBackend:
             if not tests:
                 continue
             test = "TRUE" if "TRUE" in tests else " OR ".join(tests)
-            if self.judgements:  # a judged criterion is not open any more
+            if self.judged(name):  # a judged criterion is not open any more
                 test = f"{self.quote(judgement_column(name))} IS NULL AND ({test})"
             terms.append(f"CASE WHEN {test} THEN {1 << k} ELSE 0 END")
         mask = f"CAST({' + '.join(terms)} AS BIGINT)" if terms else "CAST(0 AS BIGINT)"
