@@ -47,3 +47,13 @@ def test_nothing_changed_says_so():
     profile = EnterpriseProfile.model_validate(json.loads(EXAMPLE.read_text(encoding="utf-8")))
     same = _checkup(profile, "1")
     assert compare(same, _checkup(profile, "2")).text == "体检结果没有变化"
+
+
+def test_results_decided_against_are_said_too():
+    """An answer can also close doors: 「2 项待确认已判定，不符合 +2 项」, never 「没有变化」."""
+    profile = EnterpriseProfile.model_validate(json.loads(EXAMPLE.read_text(encoding="utf-8")))
+    before = _checkup(profile, "1")
+    supplied = fact_edit.supply(profile, "premises_state_owned",
+                                fact_edit.parse_value("premises_state_owned", "true"), AS_OF)
+    change = compare(before, _checkup(supplied, "2"))
+    assert change.text == "2 项待确认已判定，不符合 +2 项"

@@ -13,6 +13,8 @@ from decimal import Decimal
 from zhida.money_format import money
 from zhida.rules.totals import BUCKETS, LABEL_ZH
 
+SECTION_ZH = {"near_miss": "差一点", "undetermined": "待确认", "ineligible": "不符合"}
+
 
 
 @dataclass
@@ -21,6 +23,7 @@ class CheckupChange:
     no_longer_eligible: list[str] = field(default_factory=list)
     decided: int = 0  # results no longer 待确认
     money: list[tuple[str, Decimal]] = field(default_factory=list)  # (bucket, change of its total)
+    sections: list[tuple[str, int]] = field(default_factory=list)  # (差一点 / 待确认 / 不符合, change of its count)
 
     @property
     def text(self) -> str:
@@ -32,6 +35,7 @@ class CheckupChange:
         parts += [f"{LABEL_ZH[b]} {'+' if d > 0 else '−'}{money(abs(d))}" for b, d in self.money]
         if self.decided:
             parts.append(f"{self.decided} 项待确认已判定")
+        parts += [f"{SECTION_ZH[g]} {'+' if d > 0 else '−'}{abs(d)} 项" for g, d in self.sections]
         return "，".join(parts) if parts else "体检结果没有变化"
 
 
@@ -44,6 +48,11 @@ def compare(before, after) -> CheckupChange:
     out.newly_eligible = [titles[m] for m, s in now.items() if s == "eligible" and was.get(m) != "eligible"]
     out.no_longer_eligible = [titles[m] for m, s in was.items() if s == "eligible" and now.get(m) != "eligible"]
     out.decided = sum(1 for m, s in was.items() if s == "undetermined" and now.get(m) not in (None, "undetermined"))
+    # the other sections too: a supplied fact may turn 不符合 into 待确认 (it needs more facts now)
+    for g in SECTION_ZH:
+        delta = after.counts[g] - before.counts[g]
+        if delta and not (g == "undetermined" and delta == -out.decided):
+            out.sections.append((g, delta))
     for b in BUCKETS:
         delta = _total(after.summary, b) - _total(before.summary, b)
         if delta:
