@@ -107,3 +107,17 @@ def test_code_values_read_as_words_in_reasons():
     joined = "\n".join(texts)
     assert "〔未量化标准:" not in joined
     assert "认定层级需为国家级" in joined  # national → 国家级, at the source
+
+
+def test_an_open_criterion_reads_as_its_own_measure_words_it():
+    from zhida.rules.describe import label, wording
+
+    shared = {}
+    for measure in POLICIES.measures.values():
+        for o in measure.open_criteria:
+            shared.setdefault(o.id, {})[measure.id] = o.label
+    criterion, worded = next((k, v) for k, v in shared.items() if len(set(v.values())) > 1)
+    assert label(f"open.{criterion}", POLICIES) == "〔未量化标准〕"  # several measures word it differently
+    for measure_id, words in worded.items():
+        with wording(POLICIES.measures[measure_id]):
+            assert label(f"open.{criterion}", POLICIES) == f"〔{words}〕"

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from zhida.rules.describe import LABEL_AS_OF, jurisdiction_text, label
+from zhida.rules.describe import LABEL_AS_OF, jurisdiction_text, label, wording
 from zhida.rules.expr import AS_OF, OPEN, columns, parse
 from zhida.rules.periods import policy_spec
 from zhida.rules.model import BENEFICIARY_ZH, Amount, Measure
@@ -151,7 +151,8 @@ def _match(profile_or_facts, as_of: date, measures, policies) -> list[MatchResul
         # best event: status first, then the larger amount, then the fewest failing conditions
         best = min(results, key=lambda r: (_RANK[r[2].status], -(r[2].amount or 0),
                                            sum(v is False for v in r[2].conditions)))
-        result = _explain(c, best[1], best[2], as_of, policies)
+        with wording(m):  # an open criterion reads as this measure words it
+            result = _explain(c, best[1], best[2], as_of, policies)
         if key is not None and result.status != "not_applicable":  # those are cheap (_not_applicable)
             if len(memo) >= RESULTS_MEMO_SIZE:
                 memo.clear()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal
@@ -76,6 +77,21 @@ def label(name: str, policies, as_of: date | None = None) -> str:
     return name
 
 
+# The open criteria of the measure being worded (id → its label): an id several measures word
+# differently reads as this measure's words. Set by ``wording(measure)``.
+OPEN_WORDS: ContextVar[dict[str, str] | None] = ContextVar("zhida_open_words", default=None)
+
+
+@contextmanager
+def wording(measure):
+    """Reasons, near-misses and rule texts worded inside this block name ``measure``'s open criteria."""
+    token = OPEN_WORDS.set({o.id: o.label for o in measure.open_criteria})
+    try:
+        yield
+    finally:
+        OPEN_WORDS.reset(token)
+
+
 def open_label(criterion: str, policies) -> str:
     """An open criterion in the words its measures give it (〔运输的是重点物资（范围未界定）〕); an id
     that measures word differently reads as the generic 〔未量化标准〕."""
@@ -86,7 +102,7 @@ def open_label(criterion: str, policies) -> str:
             for o in measure.open_criteria:
                 found.setdefault(o.id, set()).add(o.label)
         words = _OPEN_WORDS[id(policies)] = (policies, {k: next(iter(v)) for k, v in found.items() if len(v) == 1})
-    text = words[1].get(criterion)
+    text = (OPEN_WORDS.get() or {}).get(criterion) or words[1].get(criterion)
     return f"〔{text}〕" if text else "〔未量化标准〕"
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from sqlglot import exp
 
-from zhida.rules import model as m
-from zhida.rules.describe import jurisdiction_text, render
 from zhida.documents.citation import cite
+from zhida.rules import model as m
+from zhida.rules.describe import jurisdiction_text, render, wording
 from zhida.rules.vocabulary import AMOUNT_KIND_ZH, APPLICATION_ZH, REVIEW_STATUS_ZH
 
 PERIOD_ZH = {"in_force": "有效", "expired": "已过期", "not_yet_effective": "尚未生效"}
@@ -27,6 +29,16 @@ def _period(p: m.Period) -> dict:
             "quote": p.quote}
 
 
+def _worded(function):
+    """Run ``function(measure, policies)`` with the measure's open criteria in its own words."""
+    @wraps(function)
+    def worded(x: m.Measure, policies):
+        with wording(x):
+            return function(x, policies)
+    return worded
+
+
+@_worded
 def measure_detail(x: m.Measure, policies) -> dict:
     amount = None
     if x.amount is not None:
@@ -79,6 +91,7 @@ def _money_hint():
     return _MoneyHint()
 
 
+@_worded
 def measure_text(x: m.Measure, policies) -> str:
     from zhida.rules.model import BENEFICIARY_ZH, KIND_ZH
 

@@ -94,6 +94,7 @@ def load_catalog(as_of: date | None = None) -> RuleCatalog:
     try:
         # The same loaded policies as matching (parsing them takes seconds): loaded once per process.
         from zhida.matching.match import load_default_policies
+        from zhida.rules.describe import wording
 
         policies = load_default_policies()
     except Exception as exc:  # noqa: BLE001 - shown in the rule slot, never a broken page
@@ -102,7 +103,8 @@ def load_catalog(as_of: date | None = None) -> RuleCatalog:
     catalog = RuleCatalog(available=True, load_errors=[str(e) for e in policies.errors])
     for measure in policies.measures.values():
         try:
-            view = measure_view(measure, policies, as_of)
+            with wording(measure):
+                view = measure_view(measure, policies, as_of)
         except Exception as exc:  # noqa: BLE001 - one bad measure must not hide the others
             catalog.load_errors.append(f"{measure.id}: {exc}")
             continue
