@@ -55,6 +55,7 @@ def test_the_committed_template_is_what_the_script_writes_and_imports(tmp_path):
     assert profile.figures[2019].revenue == Decimal("36000000")
     assert profile.figures["2022Q3"].other["small_scale_sales_at_3pct"] == Decimal("250000")
     assert profile.qualifications[0].level == "provincial"  # 北京市级
+    assert "资质清单完整" in header and profile.qualifications_complete is True  # unlisted types: not held
 
 
 def test_figures_no_measure_reads_are_listed_as_unused():
