@@ -61,6 +61,8 @@ def test_push_page_for_a_district_official(server, page, tmp_path):
     page.goto(server.url + "/push")
     expect(page.locator("#push-population")).to_have_text(f"{_chaoyang(server):,}")
     expect(page.locator("#job-progress")).not_to_contain_text("尚未运行批量匹配")
+    everyone = server.app.state.jobs.latest.enterprises
+    assert f"{everyone:,} 家" not in page.locator("main").inner_text()  # no city-wide count for a district official
     rows = page.locator("#push-measures tr[data-measure]")
     expect(rows.first).to_be_visible()
     ids = [rows.nth(i).get_attribute("data-measure") for i in range(rows.count())]
