@@ -4,6 +4,7 @@ document and a page at a time; and one measure's enterprises, a page at a time."
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -202,3 +203,20 @@ def _row(m, r: dict) -> EnterpriseRow:
         value = None
     return EnterpriseRow(r["uscc"], r["name"], r["region_code"], r["special_zone"], r["industry_code"], kind,
                          Decimal(value) if value is not None else None, floor)
+
+
+def every_enterprise(run, policies, scope: Scope, *, query: str = "", measure: str | None = None,
+                     region: str | None = None, industry: str | None = None, titles=None) -> list[EnterprisePage]:
+    """Every enterprise of every measure matching the filters (what an export holds)."""
+    found = listing(run, policies, scope, query=query, measure=measure, region=region, industry=industry,
+                    per_page=100_000, titles=titles)
+    pages = [enterprises(run, policies, scope, line.measure_id, region=region, industry=industry, per_page=None,
+                         titles=titles) for line in found.lines]
+    return [p for p in pages if p is not None]
+
+
+def export_filename(pages: list[EnterprisePage], day: date) -> str:
+    """推送名单_<措施>_<日期>.xlsx for one measure, 推送名单_<n>项措施_<日期>.xlsx for several."""
+    what = pages[0].line.title if len(pages) == 1 else f"{len(pages)}项措施"
+    what = re.sub(r'[\\/:*?"<>|\s]+', "", what)[:40] or "措施"
+    return f"推送名单_{what}_{day.isoformat()}.xlsx"

@@ -35,7 +35,7 @@ def get_push_lists(request: Request, measure: str | None = MEASURE, region: str 
     lists = push_lists.build(batch, principal, measure=measure, region=region, industry=industry,
                              limit_per_measure=limit)
     groups = [PushGroup(unit=unit, measures=[PushMeasure(**m) for m in entries])
-              for unit, entries in push_lists.by_unit(lists, principal)]
+              for unit, entries in push_lists.grouped(lists, principal)]
     return PushLists(as_of=batch.as_of.isoformat(), groups=groups)
 
 
