@@ -334,7 +334,8 @@ def _period_columns(rng: np.random.Generator, n: int, columns: dict, names: list
     """Columns of the period-qualified facts the rules read (``revenue__year_m2``,
     ``small_scale_sales_at_3pct__p20220401_20221231`` …): earlier years drift from the last year's
     figure, parts of a year are its share of it (flows) or about it (stocks); ~10% unknown. Drawn
-    from their own generator, after everything else, so the other columns do not change."""
+    from their own generator, after everything else, so the other columns do not change — except
+    a bare yearly fact not generated otherwise, which is its own @last_year column."""
     from zhida.rules import periods
 
     out = {}
@@ -369,6 +370,11 @@ def _period_columns(rng: np.random.Generator, n: int, columns: dict, names: list
             out[fact.column] = pa.array(np.round(values).astype(np.int64), mask=missing)
         else:
             out[fact.column] = pa.array(np.round(values, 4).astype(str), mask=missing).cast(facts.DECIMAL)
+        base_fact = facts.catalogue().get(base_name)
+        if base is None and base_fact is not None and base_fact.temporal == "yearly" \
+                and period == periods.year(facts.year_of(base_fact, as_of)):
+            # the bare yearly fact IS this figure (a profile cannot hold one without the other)
+            out[base_fact.column] = out[fact.column]
     return out
 
 
@@ -407,8 +413,10 @@ def _place(code: str, name: str) -> str:
 # --- loading a population into the store (`zhida generate --store`) ----------------------------
 
 def row_to_profile(row: dict, as_of: dt.date):
-    """A generated row back to a profile (figures of as_of.year - 1, events as dated events)."""
+    """A generated row back to a profile (figures of as_of.year - 1 and of every period column the
+    row has, events as dated events)."""
     from zhida.enterprises.industries import normalize
+    from zhida.enterprises.population_store import add_period_figures
     from zhida.enterprises.profile import EnterpriseProfile
 
     year = as_of.year - 1
@@ -442,9 +450,10 @@ def row_to_profile(row: dict, as_of: dt.date):
                        "months": row["rent_relief__months"]})
     if row["listing__date"] is not None:
         events.append({"type": "listing", "date": row["listing__date"], "board": row["listing__board"]})
-    year_figures = {year: figures}
+    year_figures = {str(year): figures}
     if row["graduates_hired"] is not None:
-        year_figures[as_of.year] = {"graduates_hired": row["graduates_hired"]}
+        year_figures[str(as_of.year)] = {"graduates_hired": row["graduates_hired"]}
+    add_period_figures(year_figures, row, as_of)  # earlier years, the VAT window … as the Parquet row
     return EnterpriseProfile.model_validate({
         "uscc": row["uscc"], "name": row["name"], "region_code": row["region_code"],
         "special_zone": None if row["special_zone"] == "none" else row["special_zone"],

@@ -35,6 +35,37 @@ _EVENTS = (("equipment_purchase", ("unit_value", "min_depreciation_years")),
            ("listing", ("board",)))
 
 
+def period_figures(r: dict, as_of: dt.date) -> list[tuple[str, str, str, object]]:
+    """The population's period-qualified columns (``revenue__year_m2``, the 3% sales of the VAT
+    window …: facts.default_period_names) as profile figures: (period key, YearFigures field or
+    "other", fact name, value), so a stored profile holds every figure its Parquet row has."""
+    from zhida.enterprises.facts import FIGURE_FIELDS, catalogue, default_period_names
+    from zhida.rules import periods
+
+    out = []
+    for name in default_period_names():
+        value = r.get(catalogue().get(name).column)
+        base, spec = periods.split(name)
+        period = periods.resolve(spec, as_of)
+        if value is None or period is None:
+            continue
+        key = str(period.key)
+        out.append((key, FIGURE_FIELDS.get(base, "other"), base, value))
+    return out
+
+
+def add_period_figures(figures: dict, r: dict, as_of: dt.date, convert=lambda v: v) -> dict:
+    """``figures`` (period key → YearFigures fields, ``other``) with period_figures(r) added."""
+    for key, field, name, value in period_figures(r, as_of):
+        entry = figures.setdefault(key, {"other": {}})
+        entry.setdefault("other", {})
+        if field == "other":
+            entry["other"][name] = convert(value)
+        else:
+            entry[field] = convert(value)
+    return figures
+
+
 @cache
 def _industry(digits: str) -> str:
     return industries.normalize(digits)
@@ -77,6 +108,7 @@ def _profile_json(r: dict, as_of: dt.date) -> dict:
     out["figures"] = {str(as_of.year - 1): figures}
     if r["graduates_hired"] is not None:
         out["figures"][str(as_of.year)] = {"graduates_hired": r["graduates_hired"], "other": {}}
+    add_period_figures(out["figures"], r, as_of, _json)
     if r["high_tech_enterprise"] is not None:  # None: qualifications not reported
         quals = []
         for qtype, held, until in _QUALIFICATIONS:
