@@ -46,7 +46,9 @@ def test_no_finished_page_is_called_pending():
     pages = DOC.split("## Pages", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in pages.splitlines() if line.startswith("| `/")]
     assert any("`/push`" in r for r in rows) and any("`/simulations`" in r for r in rows)
-    assert not [line for line in pages.splitlines() if "pending" in line.lower()]
+    # `pending` inside code spans is a parameter value (the 待认定 money kind), not a page's status
+    prose = [re.sub(r"`[^`]*`", "", line) for line in pages.splitlines()]
+    assert not [line for line in prose if "pending" in line.lower()]
 
 
 def test_the_font_named_is_the_one_used():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from .imports import seeded_batch
+from .imports import finished_batch, seeded_batch
 
 
 @pytest.fixture(scope="module")
