@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 
 import pyarrow.parquet as pq
@@ -14,7 +13,6 @@ from zhida.rules.engine import run_duckdb
 
 from .conftest import AS_OF
 
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/zhida_test"  # the Makefile's PG_URL
 
 
 def _run(engine, policies, population, out):
@@ -125,17 +123,9 @@ def _split_agrees(policies, results_path, sample: dict[str, dict]) -> None:
 
 
 @pytest.mark.spark
-def test_three_engines_give_identical_results(policies, population, tmp_path):
+def test_three_engines_give_identical_results(policies, population, tmp_path, pg_url):
     """One population through DuckDB, PostgreSQL and Spark (local[2]): every pair identical."""
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    url = os.environ.get("ZHIDA_TEST_DATABASE_URL") or DEFAULT_PG
-    try:
-        psycopg.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False),
-                        connect_timeout=5).close()
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"PostgreSQL not reachable at {url}: {exc}")
+    url = pg_url
     duck = _run(DuckDBEngine(), policies, population, tmp_path / "duck" / "results.parquet")
     pg = _run(PostgresEngine(url), policies, population, tmp_path / "postgres" / "results.parquet")
     spark_out = tmp_path / "spark" / "results.parquet"

@@ -3,7 +3,6 @@ change a checkup: DuckDB, PostgreSQL and Spark read the exported ``open__<id>`` 
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -19,7 +18,6 @@ from zhida.rules.engine import judged_ids
 from .conftest import AS_OF
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples" / "profiles"
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/zhida_test"
 
 
 def _open_eligible(profile, policies) -> list[str]:
@@ -72,17 +70,8 @@ def test_duckdb_reads_judgements(policies, judged, tmp_path):
     _check(DuckDBEngine(), policies, judged, tmp_path / "duck" / "results.parquet")
 
 
-def test_postgres_reads_judgements(policies, judged, tmp_path):
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    url = os.environ.get("ZHIDA_TEST_DATABASE_URL") or DEFAULT_PG
-    try:
-        psycopg.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False),
-                        connect_timeout=5).close()
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"PostgreSQL not reachable at {url}: {exc}")
-    _check(PostgresEngine(url), policies, judged, tmp_path / "pg" / "results.parquet")
+def test_postgres_reads_judgements(policies, judged, tmp_path, pg_url):
+    _check(PostgresEngine(pg_url), policies, judged, tmp_path / "pg" / "results.parquet")
 
 
 @pytest.mark.spark
