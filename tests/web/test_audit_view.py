@@ -30,3 +30,15 @@ def test_imports_and_profiles_show_counts_and_a_sentence_not_json():
                              after={"figures": {"2021": {"revenue": "1"}}}, detail="补充“营业收入”：1"))
     assert profile["changes"] == ["企业画像已更新"] and profile["target"].startswith("企业")
     assert readable(entry(action="login", detail="登录"))["detail"] == ""
+
+
+def test_a_what_if_names_its_measure_by_title_not_its_id_or_parameter_path():
+    from zhida.matching.match import load_default_policies
+
+    measure = next(iter(load_default_policies().measures.values()))
+    row = readable(entry(action="whatif", entity="measure", entity_id=measure.id,
+                         detail=f"模拟测算《{measure.title}》金额上限：100", after={"parameter": "amount.cap", "value": "100"}))
+    assert row["target"] == f"措施《{measure.title}》" and row["changes"] == []
+    assert measure.id not in str(row) and "amount.cap" not in str(row)
+    gone = readable(entry(action="whatif", entity="measure", entity_id="no.such-measure"))
+    assert gone["target"] == "措施（已不在政策库中）"

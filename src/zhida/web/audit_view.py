@@ -25,7 +25,7 @@ def readable(entry: dict[str, Any]) -> dict[str, Any]:
         "client": entry.get("client") or "—",
         "action": action,
         "detail": "" if detail in (action, f"{action}成功") or detail == "退出登录" and action == "退出" else detail,
-        "target": f"{entity} {entry.get('entity_id')}" if entry.get("entity_id") else entity,
+        "target": target(entry.get("entity"), entity, entry.get("entity_id")),
         "changes": changes(entry.get("entity"), entry.get("before"), entry.get("after")),
     }
 
@@ -47,8 +47,22 @@ def actor(name: str | None) -> str:
     return f"命令行（{name[4:]}）" if name.startswith("cli:") else name
 
 
+def target(code: str | None, entity: str, entity_id: Any) -> str:
+    """'措施《…》' for a measure (its id is a code, not words); otherwise the kind and its id."""
+    if not entity_id:
+        return entity
+    if code == "measure":
+        from zhida.matching.match import load_default_policies
+
+        found = load_default_policies().measures.get(str(entity_id))
+        return f"{entity}《{found.title}》" if found is not None else f"{entity}（已不在政策库中）"
+    return f"{entity} {entity_id}"
+
+
 def changes(entity: str | None, before: Any, after: Any) -> list[str]:
     """'角色：部门用户 → 管理员' for each field that changed (every field of a new record)."""
+    if entity == "measure":  # a what-if: the entry's detail names the measure, the parameter and the value
+        return []
     if entity == "enterprise_import" and isinstance(after, dict):
         return [f"{word}：{after[key]}" for key, word in IMPORT_COUNTS if after.get(key) is not None]
     if entity == "enterprise":  # the whole profile is stored; the entry's detail says what was supplied

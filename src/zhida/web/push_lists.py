@@ -69,8 +69,22 @@ def export_response(request, principal: Principal, *, query: str = "", measure: 
     policies = load_default_policies()
     pages = listing.every_enterprise(batch.run, policies, scope_of(principal), query=query, measure=measure,
                                      region=region, industry=industry, titles=titles(request.app.state.store, policies))
-    filters = {"评估日": batch.as_of.isoformat(), "搜索": query or "—", "措施": measure or "全部",
-               "地区": region or principal.region_label or "全部", "行业": industry or "全部", "导出人": principal.username}
+    chosen = policies.measures.get(measure) if measure else None
+    filters = {"评估日": batch.as_of.isoformat(), "搜索": query or "—",
+               "措施": f"《{chosen.title}》" if chosen is not None else (measure or "全部"),
+               "地区": _region_words(region) or principal.region_label or "全部", "行业": industry or "全部", "导出人": principal.username}
     audit_export(request, principal, pages, filters)
     return Response(push_list_xlsx(pages, filters), media_type=XLSX,
                     headers={"Content-Disposition": content_disposition(listing.export_filename(pages, date.today()))})
+
+
+def _region_words(region: str | None) -> str | None:
+    """A picked region code as its name (朝阳区), as the XLSX header and the audit row show it."""
+    if not region:
+        return None
+    from zhida.enterprises import regions
+
+    try:
+        return regions.label(region)
+    except (KeyError, ValueError):
+        return region
