@@ -131,7 +131,7 @@ def test_a_fact_form_made_stale_by_another_edit_shows_the_conflict(server, page)
     other = Principal(0, "other", "admin", None, (), None, None)
     enterprise_data.edit_profile(server.app.state.store, other, USCC_C,
                                  lambda p: fact_edit.supply(p, "employees", 321, server.app.state.as_of),
-                                 action="supply_fact", detail="test: an edit by somebody else")
+                                 action="supply_fact", detail="测试：另一位用户的修改")
     expect(row.locator("select[name=value]")).to_have_value("")  # 请选择: no answer preselected
     row.locator("select[name=value]").select_option(index=1)
     row.get_by_role("button", name="保存并重新体检").click()

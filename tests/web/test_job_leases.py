@@ -167,6 +167,21 @@ def _wait(registry, job_id: str, timeout: float = 120) -> Job:
     raise AssertionError(f"job {job_id} still {job.status}")
 
 
+def _until_run_recorded(url: str, job_id: str, timeout: float = 120) -> None:
+    """On a loaded machine a job reports 'running' well before it records its batch run."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        check = open_store(url)
+        try:
+            with check.sessions() as session:
+                if session.scalar(select(BatchRun.status).where(BatchRun.job_id == job_id)) is not None:
+                    return
+        finally:
+            check.close()
+        time.sleep(0.1)
+    raise AssertionError(f"job {job_id} recorded no batch run")
+
+
 def test_sigkill_during_a_batch_then_restart_marks_it_interrupted_and_allows_a_new_batch(tmp_path):
     url = f"sqlite:///{tmp_path / 'zhida.sqlite3'}"
     store = open_store(url)
@@ -186,6 +201,7 @@ def test_sigkill_during_a_batch_then_restart_marks_it_interrupted_and_allows_a_n
                     break
                 time.sleep(0.05)
             assert view["status"] == "running", view
+            _until_run_recorded(url, job_id)  # killed mid-run, not before its batch_runs row exists
         server.kill()
         server.start()  # a restart within the lease's bounded time, as in the issue
         with closing(server.login("staff")) as staff:
