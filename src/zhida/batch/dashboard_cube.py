@@ -59,6 +59,7 @@ def _groups(enterprises: str, con) -> str:
 
 
 def _money_columns() -> str:
+    """Money columns over result rows (bucket, value, floor)."""
     parts = []
     for name, buckets in MONEY.items():
         inside = ", ".join(_q(b) for b in buckets)
@@ -68,6 +69,22 @@ def _money_columns() -> str:
                      f"AS {name}_unknown")
     parts.append("count(i.bucket) FILTER (i.bucket = 'unquantified') AS unquantified_n")
     return ", ".join(parts)
+
+
+def _summed_money_columns() -> str:
+    """The same columns over the pre-grouped pairs of ``p`` (n rows, their value sum, vague count)."""
+    parts = []
+    for name, buckets in MONEY.items():
+        inside = ", ".join(_q(b) for b in buckets)
+        parts.append(f"sum(i.value) FILTER (i.bucket IN ({inside})) AS {name}, "
+                     f"{_count(f'i.bucket IN ({inside})')} AS {name}_n, "
+                     f"{_count(f'i.bucket IN ({inside})', 'vague')} AS {name}_unknown")
+    parts.append(_count("i.bucket = 'unquantified'") + " AS unquantified_n")
+    return ", ".join(parts)
+
+
+def _count(where: str, column: str = "n") -> str:
+    return f"coalesce(sum(i.{column}) FILTER ({where}), 0)::BIGINT"
 
 
 def condition_facts(manifest_measure: dict, policies) -> dict[str, int]:
@@ -106,7 +123,9 @@ def write(run, out_dir: Path | None = None, policies=None) -> list[Path]:
     ids = ", ".join(f"({i}, {_q(m['id'])})" for i, m in enumerate(measures) if m["enterprise_benefit"])
     if not ids:
         ids = "(-1, '')"
-    con.execute(f"CREATE TEMP TABLE g AS {_groups(run.enterprises_glob(), con)}")
+    # each enterprise's groups, also as one small integer (grouping by it is far cheaper than by four strings)
+    con.execute(f"CREATE TEMP TABLE g AS SELECT *, dense_rank() OVER (ORDER BY region_code, zone, street, division) "
+                f"AS grp FROM ({_groups(run.enterprises_glob(), con)})")
     con.execute(f"CREATE TEMP TABLE mid AS SELECT * FROM (VALUES {ids}) t(measure, id)")
     eligible, undetermined = STATUS_CODES["eligible"], STATUS_CODES["undetermined"]
     items = counted_items(results, measures, f"r.status = {eligible}")
@@ -114,13 +133,21 @@ def write(run, out_dir: Path | None = None, policies=None) -> list[Path]:
             "NULL::VARCHAR AS bucket, NULL::DECIMAL(20,2) AS value, FALSE AS floor WHERE FALSE"
     con.execute(f"CREATE TEMP TABLE i AS {items or empty}")
     # every applicable pair of an enterprise-benefit measure that is eligible or undetermined, with
-    # its groups and (eligible ones) its bucket: the one pass over the results all cubes read
-    con.execute(f"CREATE TEMP TABLE p AS SELECT mid.id AS measure, r.measure AS idx, r.status, r.unknown, "
-                f"g.region_code, g.zone, g.street, g.division, i.bucket, i.value, i.floor "
-                f"FROM read_parquet({_q(results)}) r JOIN mid ON mid.measure = r.measure JOIN g ON g.uscc = r.uscc "
+    # its groups and (eligible ones) its bucket: the one pass over the results all cubes read,
+    # grouped at the finest level the cubes need (n pairs, their money, how many of it vague), so
+    # that 2,000,000 enterprises' tens of millions of pairs are never held (or spilled) as rows
+    con.execute(f"CREATE TEMP TABLE p AS SELECT mid.id AS measure, f.*, k.region_code, k.zone, k.street, k.division "
+                f"FROM (SELECT r.measure AS idx, r.status, "
+                f"CASE WHEN r.status = {undetermined} THEN r.unknown ELSE 0 END AS unknown, g.grp, i.bucket, "
+                f"count(*) AS n, sum(i.value) AS value, count(*) FILTER (i.value IS NULL OR i.floor) AS vague "
+                f"FROM read_parquet({_q(results)}) r JOIN g ON g.uscc = r.uscc "
                 f"LEFT JOIN i ON i.uscc = r.uscc AND i.id = r.measure AND NOT i.draft "
-                f"WHERE r.status IN ({eligible}, {undetermined})")
-    con.execute(f"CREATE TEMP TABLE best AS {best_per_benefit('SELECT * FROM i')}")
+                f"WHERE r.status IN ({eligible}, {undetermined}) AND r.measure IN (SELECT measure FROM mid) "
+                f"GROUP BY ALL) f JOIN mid ON mid.measure = f.idx "
+                f"JOIN (SELECT DISTINCT grp, region_code, zone, street, division FROM g) k ON k.grp = f.grp")
+    # a benefit only one counted measure gives is its own best: only the others are grouped
+    con.execute(f"CREATE TEMP TABLE best AS SELECT uscc, benefit, draft, bucket, value, floor FROM i "
+                f"WHERE NOT multi UNION ALL {best_per_benefit('SELECT * FROM i WHERE multi')}")
     written = []
 
     def copy(select: str, name: str) -> None:
@@ -133,8 +160,8 @@ def write(run, out_dir: Path | None = None, policies=None) -> list[Path]:
     for finest, measures_file, benefits_file in (("division", MEASURES, BENEFITS),
                                                  ("street", STREET_MEASURES, STREET_BENEFITS)):
         copy(f"SELECT i.measure, i.region_code, i.zone, i.{finest}, "
-             f"count(*) FILTER (i.status = {eligible}) AS eligible, "
-             f"count(*) FILTER (i.status = {undetermined}) AS undetermined, {_money_columns()} "
+             f"{_count(f'i.status = {eligible}')} AS eligible, "
+             f"{_count(f'i.status = {undetermined}')} AS undetermined, {_summed_money_columns()} "
              f"FROM p i GROUP BY ALL", measures_file)
         copy(f"SELECT i.benefit, g.region_code, g.zone, g.{finest}, count(*) AS enterprises, {_money_columns()} "
              f"FROM best i JOIN g ON g.uscc = i.uscc WHERE NOT i.draft GROUP BY ALL", benefits_file)
@@ -143,7 +170,7 @@ def write(run, out_dir: Path | None = None, policies=None) -> list[Path]:
     labels = {f: _fact_label(f, policies) for _i, f, _m in masks}
     if masks:
         values = ", ".join(f"({i}, {_q(f)}, {_q(labels[f])}, {mask})" for i, f, mask in masks)
-        unknown = (f"SELECT p.measure, p.region_code, p.zone, p.division, f.fact, f.label, count(*) AS n "
+        unknown = (f"SELECT p.measure, p.region_code, p.zone, p.division, f.fact, f.label, sum(p.n)::BIGINT AS n "
                    f"FROM p JOIN (VALUES {values}) f(idx, fact, label, mask) ON f.idx = p.idx "
                    f"WHERE p.status = {undetermined} AND (p.unknown & f.mask) <> 0 GROUP BY ALL")
     else:
