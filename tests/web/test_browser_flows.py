@@ -128,7 +128,7 @@ def test_a_fact_form_made_stale_by_another_edit_shows_the_conflict(server, page)
     page.goto(server.url + f"/enterprises/{USCC_C}")
     row = page.locator(".fact-row:has(select[name=value])").first
     fact = row.get_attribute("data-fact")
-    other = Principal(0, "other", "admin", None, (), None, None)
+    other = Principal(0, "admin", "admin", None, (), None, None)  # another session of an account
     enterprise_data.edit_profile(server.app.state.store, other, USCC_C,
                                  lambda p: fact_edit.supply(p, "employees", 321, server.app.state.as_of),
                                  action="supply_fact", detail="测试：另一位用户的修改")

@@ -77,6 +77,7 @@ def test_supplying_a_fact_rechecks_at_once_and_is_audited(seeded, clients, serve
     assert latest["actor"] == "admin" and latest["action"] == "supply_fact"
     assert "epidemic_control_commitment" not in (latest["before"].get("other_facts") or {})
     assert latest["after"]["other_facts"]["epidemic_control_commitment"] is True
+    assert "：是（评估日" in latest["detail"] and "true" not in latest["detail"].lower()  # the audit reads in words
 
 
 def test_a_bad_value_is_refused_with_its_reason_and_nothing_changes(seeded, clients):

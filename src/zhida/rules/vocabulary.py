@@ -85,8 +85,12 @@ def zh(code, vocabulary: str) -> str:
 
 
 def fact_value(name: str, code) -> str:
-    """A code fact's value in words ('chinext' of listing.board → 创业板); other values as given."""
+    """A code fact's value in words ('chinext' of listing.board → 创业板), a yes/no as 是/否; other
+    values as given."""
     from zhida.enterprises.facts import catalogue
+
+    if isinstance(code, bool):
+        return "是" if code else "否"
 
     fact = catalogue().get(name)
     return fact.value_label(code) if fact is not None and fact.type == "code" else str(code)

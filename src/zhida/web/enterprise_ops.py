@@ -16,7 +16,7 @@ from sqlalchemy import select
 from zhida.enterprises import fact_edit
 from zhida.errors import DataError
 from zhida.matching import checkup
-from zhida.rules.vocabulary import fact_label
+from zhida.rules.vocabulary import fact_label, fact_value
 from zhida.web import audit, enterprise_data
 from zhida.web.deps import Principal
 from zhida.web.errors import Invalid, NotFound
@@ -83,7 +83,7 @@ def supply_fact(request: Request, principal: Principal, uscc: str, fact: str, ra
             raise _invalid(fact, exc) from None
 
     updated = enterprise_data.edit_profile(request.app.state.store, principal, uscc, change, action="supply_fact",
-                                           detail=f"补充“{fact_label(fact)}”：{raw_value.strip()[:200]}（评估日 {day}）",
+                                           detail=f"补充“{fact_label(fact)}”：{fact_value(fact, value)[:200]}（评估日 {day}）",
                                            expected_revision=expected_revision)
     return checkup.run(updated, day, request.app.state.checkups)
 
