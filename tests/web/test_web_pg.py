@@ -163,10 +163,11 @@ def test_push_lists_scoped_and_exported(pg, batch):
     rows = list(book["推送名单"].iter_rows(min_row=2, values_only=True))
     expected = {(m["measure_id"], e["uscc"]): e["amount"] for g in staff["groups"] for m in g["measures"]
                 for e in m["enterprises"]}
-    assert {(r[1], r[3]) for r in rows} == set(expected)
-    for row in rows:
-        amount = expected[(row[1], row[3])]
-        assert (row[7] is None) if amount is None else Decimal(str(row[7])).quantize(Decimal("0.01")) == Decimal(amount)
+    assert {(r[0], r[3]) for r in rows} == set(expected)  # 措施编号, 统一社会信用代码
+    for row in rows:  # the amount sits in the column of its kind (确定可得 / 最高可达 / 减免·抵扣·递延 / 待认定)
+        amount, cells = expected[(row[0], row[3])], [c for c in row[7:11] if c is not None]
+        assert not cells if amount is None else \
+            [Decimal(str(c)).quantize(Decimal("0.01")) for c in cells] == [Decimal(amount)]
     assert clients["ent_a"].get("/api/v1/push").status_code == 403
     page = clients["staff"].get("/push", params={"industry": "C"})
     assert page.status_code == 200
