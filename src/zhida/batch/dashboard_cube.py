@@ -59,20 +59,8 @@ def _groups(enterprises: str, con) -> str:
 
 
 def _money_columns() -> str:
-    """Money columns over result rows (bucket, value, floor)."""
-    parts = []
-    for name, buckets in MONEY.items():
-        inside = ", ".join(_q(b) for b in buckets)
-        parts.append(f"sum(i.value) FILTER (i.bucket IN ({inside})) AS {name}, "
-                     f"count(i.bucket) FILTER (i.bucket IN ({inside})) AS {name}_n, "
-                     f"count(i.bucket) FILTER (i.bucket IN ({inside}) AND (i.value IS NULL OR i.floor)) "
-                     f"AS {name}_unknown")
-    parts.append("count(i.bucket) FILTER (i.bucket = 'unquantified') AS unquantified_n")
-    return ", ".join(parts)
-
-
-def _summed_money_columns() -> str:
-    """The same columns over the pre-grouped pairs of ``p`` (n rows, their value sum, vague count)."""
+    """Money columns over grouped rows: bucket, n results, value (their sum), vague (how many of
+    them unknown or only a floor) — ``p``'s groups, or ``best`` rows as groups of one."""
     parts = []
     for name, buckets in MONEY.items():
         inside = ", ".join(_q(b) for b in buckets)
@@ -161,10 +149,11 @@ def write(run, out_dir: Path | None = None, policies=None) -> list[Path]:
                                                  ("street", STREET_MEASURES, STREET_BENEFITS)):
         copy(f"SELECT i.measure, i.region_code, i.zone, i.{finest}, "
              f"{_count(f'i.status = {eligible}')} AS eligible, "
-             f"{_count(f'i.status = {undetermined}')} AS undetermined, {_summed_money_columns()} "
+             f"{_count(f'i.status = {undetermined}')} AS undetermined, {_money_columns()} "
              f"FROM p i GROUP BY ALL", measures_file)
         copy(f"SELECT i.benefit, g.region_code, g.zone, g.{finest}, count(*) AS enterprises, {_money_columns()} "
-             f"FROM best i JOIN g ON g.uscc = i.uscc WHERE NOT i.draft GROUP BY ALL", benefits_file)
+             f"FROM (SELECT *, 1 AS n, (value IS NULL OR floor)::INT AS vague FROM best) i JOIN g ON g.uscc = i.uscc "
+             f"WHERE NOT i.draft GROUP BY ALL", benefits_file)
     masks = [(i, fact, mask) for i, m in enumerate(measures) if m["enterprise_benefit"]
              for fact, mask in condition_facts(m, policies).items()]
     labels = {f: _fact_label(f, policies) for _i, f, _m in masks}
