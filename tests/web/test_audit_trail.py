@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, delete, insert, select, text, update
 from zhida.store import open_store
 from zhida.store.database import alembic_config
 from zhida.web.app import create_app
-from zhida.web.audit_chain import verify
+from zhida.audit.chain import verify
 from zhida.web.auth import Actor, create_user
 from zhida.web.tables import AuditEntry
 
@@ -98,7 +98,7 @@ def test_exports_what_ifs_and_batches_are_audited(server, seeded):
 
 
 def test_chain_detects_changed_deleted_and_cut_off_entries(database_url):
-    from zhida.web import audit
+    from zhida import audit
 
     url = database_url
     store = open_store(url)
@@ -171,7 +171,7 @@ def test_upgrade_chains_the_entries_written_before_it(tmp_path):
 
 
 def test_concurrent_appends_stay_one_chain(database_url):
-    from zhida.web import audit
+    from zhida import audit
 
     url = database_url
     stores = [open_store(url) for _ in range(4)]  # as four worker processes would

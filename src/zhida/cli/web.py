@@ -129,7 +129,7 @@ def audit_verify(database_url: str = typer.Option(None, "--database-url")) -> No
     """校验审计日志的哈希链：报告第一条被修改、删除或插入的条目；完好时打印链头哈希（请另行留存以便日后比对）。"""
     from zhida.store import open_store
     from zhida.web import tables  # noqa: F401
-    from zhida.web.audit_chain import verify
+    from zhida.audit.chain import verify
 
     store = open_store(database_url)
     try:

@@ -23,7 +23,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from zhida import config
 from zhida.errors import ZhidaError
 from zhida.store import open_store
-from zhida.web import audit, tables  # noqa: F401 - tables registers the web tables on the store's Base
+from zhida import audit
+from zhida.web import tables  # noqa: F401 - tables registers the web tables on the store's Base
 from zhida.web import invalid_request, openapi_errors
 from zhida.web.assets import VENDOR_FILES, missing_vendor_files
 from zhida.web.csrf import csrf_protect

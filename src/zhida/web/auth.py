@@ -17,7 +17,8 @@ from sqlalchemy import delete, select
 from zhida.enterprises import regions
 from zhida.errors import ZhidaError
 from zhida.store.database import Store
-from zhida.web import audit, password_policy
+from zhida import audit
+from zhida.web import password_policy
 from zhida.web.security import (
     burn_verify_time,
     hash_password,

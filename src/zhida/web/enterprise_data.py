@@ -21,7 +21,7 @@ from zhida.enterprises.profile import EnterpriseProfile
 from zhida.enterprises.size_class import SIZE_LABELS, derive_size_class
 from zhida.enterprises.tables import Enterprise
 from zhida.store.database import Store
-from zhida.web import audit
+from zhida import audit
 from zhida.web.deps import Principal
 
 @dataclass

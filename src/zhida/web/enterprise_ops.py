@@ -17,7 +17,8 @@ from zhida.enterprises import fact_edit
 from zhida.errors import DataError
 from zhida.matching import checkup
 from zhida.rules.vocabulary import fact_label, fact_value
-from zhida.web import audit, enterprise_data
+from zhida import audit
+from zhida.web import enterprise_data
 from zhida.web.deps import Principal
 from zhida.web.errors import Invalid, NotFound
 

@@ -110,7 +110,7 @@ def _message(exc: BaseException, name: str) -> str:
 
 
 def _audit(store, job, created_by_id: int | None, summary: dict) -> None:
-    from zhida.web import audit
+    from zhida import audit
 
     def work(session):
         audit.record(session, actor=job.created_by, actor_id=created_by_id, action="import",

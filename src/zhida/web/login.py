@@ -14,7 +14,8 @@ import anyio
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
-from zhida.web import audit, auth, login_throttle
+from zhida import audit
+from zhida.web import auth, login_throttle
 from zhida.web.errors import WebError
 from zhida.web.security import MAX_CONCURRENT_HASHES
 

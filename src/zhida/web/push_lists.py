@@ -14,7 +14,7 @@ from zhida.matching.match import load_default_policies
 from zhida.pushlists import by_unit, listing
 from zhida.pushlists.documents import document_titles
 from zhida.pushlists.scope import Scope
-from zhida.web import audit
+from zhida import audit
 from zhida.web.deps import Principal
 
 

@@ -12,7 +12,7 @@ from zhida.errors import DataError, RuleError
 from zhida.matching.match import load_default_policies
 from zhida.enterprises import regions
 from zhida.pushlists.scope import NOWHERE, visible_measures
-from zhida.web import audit
+from zhida import audit
 from zhida.web.deps import Principal
 from zhida.web.errors import Invalid, NotFound, WebError
 from zhida.web.push_lists import scope_of

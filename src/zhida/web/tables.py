@@ -1,4 +1,4 @@
-"""Tables of the web platform: accounts, server-side sessions and the audit log.
+"""Tables of the web platform: accounts and server-side sessions (the audit log is zhida.audit.tables).
 
 Declared on the store's Base so one Alembic history covers everything; the migration is
 ``store/migrations/versions/0100_web_accounts.py``.
@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from zhida.audit.tables import AuditEntry, AuditHead  # noqa: F401 - registered with the web tables
 from zhida.store.schema import Base
 
 ROLES = ("admin", "staff", "enterprise")
@@ -46,39 +47,6 @@ class WebSession(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("web_users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class AuditEntry(Base):
-    """One change: who, when, what, and the JSON of the thing before and after."""
-
-    __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    actor_id: Mapped[int | None] = mapped_column(Integer)  # None for the command line
-    actor: Mapped[str] = mapped_column(String(128))  # username, or "cli:<os user>"
-    action: Mapped[str] = mapped_column(String(64))  # create / update / delete / …
-    entity: Mapped[str] = mapped_column(String(64))  # user, enterprise, measure, …
-    entity_id: Mapped[str] = mapped_column(String(255))
-    before: Mapped[dict[str, Any] | None] = mapped_column()
-    after: Mapped[dict[str, Any] | None] = mapped_column()
-    detail: Mapped[str | None] = mapped_column(Text)
-    client: Mapped[str | None] = mapped_column(String(64))  # from where: the client's address
-    # Hash chain (web/audit_chain.py): each entry's hash covers its content and the previous hash.
-    prev_hash: Mapped[str | None] = mapped_column(String(64))
-    hash: Mapped[str | None] = mapped_column(String(64))
-
-
-class AuditHead(Base):
-    """The one row naming the newest audit entry and its hash: appending locks it (so entries
-    chain in order across processes), and a cut-off tail no longer matches it."""
-
-    __tablename__ = "audit_head"
-
-    id: Mapped[int] = mapped_column(primary_key=True)  # always 1
-    last_id: Mapped[int] = mapped_column(Integer)
-    last_hash: Mapped[str] = mapped_column(String(64))
 
 
 class LoginFailure(Base):

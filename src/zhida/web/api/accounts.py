@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query, Request
 
 from zhida.errors import ZhidaError
-from zhida.web import audit, auth
+from zhida import audit
+from zhida.web import auth
 from zhida.web.api.common import Pagination, meta, pagination
 from zhida.web.api.schemas import AuditList, Message, PasswordChange, UserActive, UserCreate, UserList, UserOut
 from zhida.web.deps import Principal, require

@@ -8,7 +8,8 @@ from datetime import datetime, timezone
 
 from fastapi import APIRouter, Depends, Request
 
-from zhida.web import audit, job_scope
+from zhida import audit
+from zhida.web import job_scope
 from zhida.web.as_of import parsed
 from zhida.web.api.enterprise_schemas import BatchStart, JobList, JobResults, JobView, MeasureCounts
 from zhida.web.deps import Principal, require

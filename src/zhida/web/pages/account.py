@@ -7,7 +7,8 @@ from fastapi.responses import RedirectResponse
 
 from zhida.errors import ZhidaError
 from zhida.rules.vocabulary import ROLE_ZH
-from zhida.web import audit, audit_view, auth
+from zhida import audit
+from zhida.web import audit_view, auth
 from zhida.web.deps import Principal, require
 from zhida.web.pages.common import render
 from zhida.web.session_cookie import end_session

@@ -19,7 +19,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    from zhida.web.audit_chain import GENESIS, entry_hash
+    from zhida.audit.chain import GENESIS, entry_hash
 
     op.create_table(
         "login_failures",

@@ -73,7 +73,7 @@ class Verdict:
 
 def verify(session: Session, batch: int = 1000) -> Verdict:
     """Walk the log in id order; the first entry whose link or content does not match is reported."""
-    from zhida.web.tables import AuditEntry, AuditHead
+    from zhida.audit.tables import AuditEntry, AuditHead
 
     head = session.get(AuditHead, 1)
     previous, count, last_id = GENESIS, 0, 0

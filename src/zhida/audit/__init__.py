@@ -1,5 +1,5 @@
 """The audit log: every change, export and security event records who, when, what, from where
-(the client's address) and the JSON before and after; entries are hash-chained (audit_chain).
+(the client's address) and the JSON before and after; entries are hash-chained (zhida.audit.chain).
 
 ``record`` is called inside the same transaction as the change it describes, so a change
 and its audit entry are committed together or not at all; ``event`` records something that
@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zhida.store.database import Store
-from zhida.web import audit_chain
-from zhida.web.tables import AuditEntry
+from zhida.audit import chain as audit_chain
+from zhida.audit.tables import AuditEntry
 
 # The address of the client of the request being served (set by the app's outermost middleware,
 # after uvicorn applied the forwarded headers of a trusted proxy); None on the command line.
