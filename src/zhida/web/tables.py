@@ -34,6 +34,7 @@ class User(Base):
     units: Mapped[list[Any]] = mapped_column()
     region: Mapped[str | None] = mapped_column(String(64))
     uscc: Mapped[str | None] = mapped_column(String(18), index=True)
+    email: Mapped[str | None] = mapped_column(String(320))  # notifications by e-mail (zhida.notify)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

@@ -1,0 +1,35 @@
+"""Event kinds and their Chinese labels. Any ``[a-z0-9_.]`` code may be published; the ones
+listed here have a label (others show as 通知) and appear in the e-mail preferences."""
+
+from __future__ import annotations
+
+import re
+
+from zhida.errors import ZhidaError
+
+EVENTS: dict[str, str] = {
+    "eligible.new": "新符合条件的政策",
+    "window.opening": "申报即将开始",
+    "window.closing": "申报即将截止",
+    "document.new": "新发布或修订的政策文件",
+    "application.step": "申报进度",
+    "application.correction": "补正材料通知",
+    "application.decided": "申报审核结果",
+    "payment.made": "资金拨付",
+    "exemption.listed": "免申即享名单",
+    "desk.request": "诉求办理",
+    "deadline.near": "办理时限临近",
+    "staff.summary": "工作提醒",
+}
+
+_CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
+
+
+def label(event: str) -> str:
+    return EVENTS.get(event, "通知")
+
+
+def check(event: str) -> str:
+    if not isinstance(event, str) or not _CODE.match(event) or len(event) > 64:
+        raise ZhidaError("event", f"事件类型应为小写英文代码（如 eligible.new），而不是 {event!r}")
+    return event
