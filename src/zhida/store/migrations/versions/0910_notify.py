@@ -2,7 +2,7 @@
 e-mail preferences (zhida.notify.tables); web_users.email.
 
 Revision ID: 0910_notify
-Revises: 0800_my_policies_seen
+Revises: 0900_workflow
 Create Date: 2026-12-03
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0910_notify"
-down_revision = "0800_my_policies_seen"
+down_revision = "0900_workflow"
 branch_labels = None
 depends_on = None
 
