@@ -22,6 +22,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from zhida import config
 
+from .browser_login import sign_in
 from .conftest import PASSWORD, make_uscc
 from .enterprise_seed import add_example
 
@@ -101,12 +102,7 @@ def _login(browser, server, viewport, username="admin", **options):
     page = context.new_page()
     page.external = []
     page.on("request", lambda r: page.external.append(r.url) if not r.url.startswith(server.url) else None)
-    page.goto(server.url + "/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).not_to_have_url(server.url + "/login")
-    return page
+    return sign_in(page, server.url, username)
 
 
 ROLES = ("admin", "staff", "ent_a")  # each sees its own navigation (我的政策, the dashboard …)

@@ -14,7 +14,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from zhida import config
 
-from .conftest import PASSWORD
+from .browser_login import sign_in
 from .enterprise_seed import USCC_C, seed
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -37,11 +37,7 @@ def page(server, tmp_path_factory):
         tab.on("dialog", lambda d: (tab.dialogs.append(d.message), d.dismiss()))  # an executed script would show here
         tab.external = []
         tab.on("request", lambda r: tab.external.append(r.url) if not r.url.startswith(server.url) else None)
-        tab.goto(server.url + "/login")
-        tab.get_by_label("用户名").fill("admin")
-        tab.get_by_label("密码").fill(PASSWORD)
-        tab.get_by_role("button", name="登录").click()
-        expect(tab).not_to_have_url(server.url + "/login")
+        sign_in(tab, server.url, "admin")
         yield tab
         assert tab.dialogs == [] and tab.external == []
         browser.close()

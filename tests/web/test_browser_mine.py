@@ -13,7 +13,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from zhida import config
 
-from .conftest import PASSWORD
+from .browser_login import sign_in
 from .mine_seed import mine_user
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -35,11 +35,7 @@ def test_enterprise_lands_on_my_policies_supplies_a_fact_and_sees_what_changed(s
         external = []
         page.on("request", lambda r: external.append(r.url) if not r.url.startswith(server.url) else None)
 
-        page.goto(server.url + "/login")
-        page.get_by_label("用户名").fill("mine_browser")
-        page.get_by_label("密码").fill(PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        expect(page).to_have_url(server.url + "/my")
+        sign_in(page, server.url, "mine_browser", lands_on="/my")
         expect(page.locator("h1")).to_contain_text("我的政策")
         expect(page.get_by_role("link", name="我的政策")).to_have_attribute("aria-current", "page")
         expect(page.locator("#changes")).to_contain_text("第一次查看")

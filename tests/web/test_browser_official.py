@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from zhida import money_format
 from zhida.web.auth import Actor, create_user
 
+from .browser_login import sign_in
 from .conftest import PASSWORD
 from .enterprise_seed import seed
 from .imports import finished_batch
@@ -103,11 +104,7 @@ def test_dashboard_on_a_phone_sorts_and_draws_its_chart(server, official, browse
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(server.url + "/login")
-    page.get_by_label("用户名").fill(STAFF)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(server.url + "/dashboard")
+    sign_in(page, server.url, STAFF, lands_on="/dashboard")
     expect(page.locator("#dashboard-chart")).to_have_attribute("data-drawn", "1")  # ECharts, served locally
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # tables scroll in their own box
     page.locator("#dashboard-measures a[data-sort='undetermined']").click()
@@ -123,11 +120,7 @@ def test_dashboard_on_a_phone_sorts_and_draws_its_chart(server, official, browse
 def test_admin_filters_by_unit_and_drills_from_the_city_to_a_district(server, official, browser):
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
     page = context.new_page()
-    page.goto(server.url + "/login")
-    page.get_by_label("用户名").fill("admin")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(server.url + "/dashboard")
+    sign_in(page, server.url, "admin", lands_on="/dashboard")
     expect(page.locator("#dashboard-scope")).to_contain_text("全市")
     expect(page.locator("#dashboard-chart")).to_have_attribute("data-drawn", "1")
     expect(page.locator("#dashboard-chart")).to_have_attribute("aria-label", re.compile("按区县"))

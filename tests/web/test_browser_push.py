@@ -14,7 +14,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from zhida import config
 
-from .conftest import PASSWORD
+from .browser_login import sign_in
 from .enterprise_seed import AS_OF, seed
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -39,11 +39,7 @@ def page(server, tmp_path_factory):
         tab = context.new_page()
         tab.external = []
         tab.on("request", lambda r: tab.external.append(r.url) if not r.url.startswith(server.url) else None)
-        tab.goto(server.url + "/login")
-        tab.get_by_label("用户名").fill("staff")  # 市经济和信息化局, 朝阳区
-        tab.get_by_label("密码").fill(PASSWORD)
-        tab.get_by_role("button", name="登录").click()
-        expect(tab).not_to_have_url(server.url + "/login")
+        sign_in(tab, server.url, "staff")  # 市经济和信息化局, 朝阳区
         yield tab
         assert tab.external == []
         browser.close()

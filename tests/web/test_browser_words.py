@@ -15,7 +15,8 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 
-from .conftest import ACCOUNTS, PASSWORD, USCC_A
+from .browser_login import sign_in
+from .conftest import ACCOUNTS, USCC_A
 from .imports import seeded_batch
 from .test_browser import ARGS, CHROMIUM, SHOTS  # noqa: F401  (one chromium set-up for all browser tests)
 
@@ -54,12 +55,8 @@ def shape(path_and_query: str) -> str:
 
 def login(context, url: str, username: str):
     page = context.new_page()
-    page.goto(url + "/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    sign_in(page, url, username)
     page.wait_for_load_state("networkidle")
-    assert "/login" not in page.url, f"{username} could not log in"
     return page
 
 
