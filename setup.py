@@ -15,7 +15,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
-POLICY_PARTS = ("measures", "facts", "concepts", "sources")
+POLICY_PARTS = ("measures", "facts", "concepts", "sources", "payouts")
 VENDOR = {  # same list as zhida/web/assets.py
     "htmx.min.js": "htmx.org/dist/htmx.min.js",
     "echarts.min.js": "echarts/dist/echarts.min.js",
