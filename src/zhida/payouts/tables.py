@@ -30,9 +30,9 @@ _ACTIVE_SQL = "status IN ('queued', 'approved', 'paid', 'flagged')"
 class PayoutRecord(Base):
     __tablename__ = "payout_records"
     __table_args__ = (
-        # one benefit, one enterprise, one period: at most one live record (the guard checks first and
+        # one benefit, one enterprise, one period (and item): at most one live record (the guard checks first and
         # says why in Chinese; the index is the last line if two writers ever slipped past it)
-        Index("uq_payout_records_benefit_period", "uscc", "benefit_id", "period", unique=True,
+        Index("uq_payout_records_benefit_period", "uscc", "benefit_id", "period", "item", unique=True,
               sqlite_where=text(_ACTIVE_SQL), postgresql_where=text(_ACTIVE_SQL)),
         Index("ix_payout_records_measure_year", "measure_id", "year", "payer"),
         Index("ix_payout_records_source", "source_type", "source_id"),
@@ -45,6 +45,9 @@ class PayoutRecord(Base):
     measure_id: Mapped[str] = mapped_column(String(128))
     benefit_id: Mapped[str] = mapped_column(String(128))
     period: Mapped[str] = mapped_column(String(16))  # "2023" (a year) or "once" (一次性, e.g. 每家總額)
+    # what the benefit is for when a measure pays per thing (a registered product, a project): "" = the
+    # enterprise itself. Double payment = same benefit, period and item; caps sum over items.
+    item: Mapped[str] = mapped_column(String(64), default="")
     year: Mapped[int] = mapped_column(Integer)  # budget year (the payment's year)
     amount: Mapped[Decimal] = mapped_column(MONEY)
     rule_amount: Mapped[Decimal | None] = mapped_column(MONEY)  # what the rule allows on the frozen facts

@@ -1,7 +1,7 @@
 """政策兑现 ledger: payout records, per-enterprise lock rows, budgets (资金池), 免申即享 lists.
 
 Revision ID: 1000_payout_ledger
-Revises: 0800_my_policies_seen
+Revises: 0900_workflow
 Create Date: 2026-12-03
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "1000_payout_ledger"
-down_revision = "0800_my_policies_seen"
+down_revision = "0900_workflow"
 branch_labels = None
 depends_on = None
 
@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("measure_id", sa.String(128), nullable=False),
         sa.Column("benefit_id", sa.String(128), nullable=False),
         sa.Column("period", sa.String(16), nullable=False),
+        sa.Column("item", sa.String(64), nullable=False, server_default=""),
         sa.Column("year", sa.Integer, nullable=False),
         sa.Column("amount", MONEY, nullable=False),
         sa.Column("rule_amount", MONEY),
@@ -50,7 +51,7 @@ def upgrade() -> None:
                            name="ck_payout_records_status"),
         sa.CheckConstraint("amount >= 0", name="ck_payout_records_amount"),
     )
-    op.create_index("uq_payout_records_benefit_period", "payout_records", ["uscc", "benefit_id", "period"],
+    op.create_index("uq_payout_records_benefit_period", "payout_records", ["uscc", "benefit_id", "period", "item"],
                     unique=True, sqlite_where=sa.text(ACTIVE), postgresql_where=sa.text(ACTIVE))
     op.create_index("ix_payout_records_measure_year", "payout_records", ["measure_id", "year", "payer"])
     op.create_index("ix_payout_records_source", "payout_records", ["source_type", "source_id"])
