@@ -1,7 +1,7 @@
 """政策兑现 ledger: payout records, per-enterprise lock rows, budgets (资金池), 免申即享 lists.
 
 Revision ID: 1000_payout_ledger
-Revises: 0900_workflow
+Revises: 0910_notify
 Create Date: 2026-12-03
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "1000_payout_ledger"
-down_revision = "0900_workflow"
+down_revision = "0910_notify"
 branch_labels = None
 depends_on = None
 
