@@ -16,6 +16,15 @@ ZHIDA_SECURE_COOKIES       1/true: cookies carry the Secure flag (sent only over
 ZHIDA_HSTS_SECONDS         > 0: every answer carries Strict-Transport-Security: max-age=N
 ZHIDA_FORWARDED_ALLOW_IPS  comma-separated addresses (or networks) whose X-Forwarded-For /
                            X-Forwarded-Proto headers are trusted; default 127.0.0.1
+
+E-mail notifications (zhida.notify.mailer, `zhida notify send`, docs/notifications.md):
+ZHIDA_SMTP_HOST      the SMTP server; unset: nothing is sent, the outbox keeps every message
+ZHIDA_SMTP_PORT      default 25 (587 with STARTTLS is usual)
+ZHIDA_SMTP_FROM      the sender address, e.g. 政策直达 <noreply@zhida.example.cn>
+ZHIDA_SMTP_USER      login (optional), with ZHIDA_SMTP_PASSWORD
+ZHIDA_SMTP_STARTTLS  1/true: upgrade the connection with STARTTLS before logging in
+ZHIDA_PUBLIC_URL     the site's address as users reach it (https://zhida.example.cn): links in
+                     e-mails are made absolute with it; unset: the path alone
 """
 
 from __future__ import annotations
@@ -95,3 +104,24 @@ def hsts_seconds() -> int:
 
 def forwarded_allow_ips() -> str:
     return (os.environ.get("ZHIDA_FORWARDED_ALLOW_IPS") or "127.0.0.1").strip()
+
+
+def smtp_settings() -> dict:
+    """The SMTP server's settings from the environment (host None: e-mail is not configured)."""
+    from zhida.errors import ZhidaError
+
+    raw_port = (os.environ.get("ZHIDA_SMTP_PORT") or "25").strip()
+    if not raw_port.isdigit() or not 0 < int(raw_port) < 65536:
+        raise ZhidaError("ZHIDA_SMTP_PORT", f"应为 1–65535 的端口号，而不是 {raw_port!r}")
+    return {
+        "host": (os.environ.get("ZHIDA_SMTP_HOST") or "").strip() or None,
+        "port": int(raw_port),
+        "sender": (os.environ.get("ZHIDA_SMTP_FROM") or "").strip() or "noreply@localhost",
+        "user": (os.environ.get("ZHIDA_SMTP_USER") or "").strip() or None,
+        "password": os.environ.get("ZHIDA_SMTP_PASSWORD") or None,
+        "starttls": _flag("ZHIDA_SMTP_STARTTLS"),
+    }
+
+
+def public_url() -> str:
+    return (os.environ.get("ZHIDA_PUBLIC_URL") or "").strip().rstrip("/")

@@ -19,6 +19,10 @@ from zhida.notify.tables import PENDING, Message, MessageRecipient, OutboxMail
 TITLE_MAX = 255
 
 
+def UTC_NOW() -> datetime:
+    return datetime.now(UTC)
+
+
 def publish(session: Session, *, event: str, recipients: list[Recipient], title: str, body: str,
             link: str | None = None, dedupe_key: str | None = None, at: datetime | None = None) -> int:
     """The id of the new message; with a ``dedupe_key`` already published, the id of that message
@@ -38,7 +42,7 @@ def publish(session: Session, *, event: str, recipients: list[Recipient], title:
     targets = list(dict.fromkeys(recipients or ()))
     if not targets or not all(isinstance(r, Recipient) for r in targets):
         raise ZhidaError("recipients", "至少需要一个接收方（Recipient.user / enterprise / unit）")
-    at = at or datetime.now(UTC)
+    at = UTC_NOW() if at is None else (at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC))
 
     if dedupe_key is not None:
         existing = session.scalar(select(Message.id).where(Message.dedupe_key == dedupe_key))

@@ -8,7 +8,7 @@ from zhida.errors import ZhidaError
 from zhida import audit
 from zhida.web import auth
 from zhida.web.api.common import Pagination, meta, pagination
-from zhida.web.api.schemas import AuditList, Message, PasswordChange, UserActive, UserCreate, UserList, UserOut
+from zhida.web.api.schemas import AuditList, Message, PasswordChange, UserActive, UserCreate, UserEmail, UserList, UserOut
 from zhida.web.deps import Principal, require
 from zhida.web.errors import AUTH_ERRORS, READ_ERRORS, WRITE_ERRORS, WebError
 from zhida.web.library import Page, paginate
@@ -47,6 +47,26 @@ def set_active(user_id: RowId, body: UserActive, request: Request, principal: Pr
             raise WebError(404, "not_found", exc.reason, "user_id") from exc
         raise WebError(422, "invalid", exc.reason, exc.where) from exc
     return UserOut(**user)
+
+
+@router.put("/users/{user_id}/email", response_model=UserOut, responses=WRITE_ERRORS, summary="设置用户通知邮箱（管理员）")
+def set_user_email(user_id: RowId, body: UserEmail, request: Request, principal: Principal = Depends(admin)) -> UserOut:
+    return UserOut(**_set_email(request, principal, user_id, body.email))
+
+
+@router.put("/account/email", response_model=UserOut, responses=WRITE_ERRORS, summary="设置本人通知邮箱")
+def set_own_email(body: UserEmail, request: Request,
+                  principal: Principal = Depends(require("accounts", "self"))) -> UserOut:
+    return UserOut(**_set_email(request, principal, principal.user_id, body.email))
+
+
+def _set_email(request: Request, principal: Principal, user_id: int, email: str | None) -> dict:
+    try:
+        return auth.set_email(request.app.state.store, principal.actor, user_id, email)
+    except ZhidaError as exc:
+        if exc.where == "user":
+            raise WebError(404, "not_found", exc.reason, "user_id") from exc
+        raise WebError(422, "invalid", exc.reason, exc.where) from exc
 
 
 @router.post("/account/password", response_model=Message, responses=READ_ERRORS, summary="修改本人密码")

@@ -146,6 +146,7 @@ class UserOut(BaseModel):
     units: list[str]
     region: str | None
     uscc: str | None
+    email: str | None = Field(default=None, description="通知邮箱（空：只在站内通知）")
     active: bool
 
 
@@ -166,6 +167,10 @@ class UserCreate(BaseModel):
 
 class UserActive(BaseModel):
     active: bool
+
+
+class UserEmail(BaseModel):
+    email: str | None = Field(default=None, max_length=254, description="通知邮箱；空值表示删除")
 
 
 class LoginIn(BaseModel):

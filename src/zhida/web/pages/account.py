@@ -18,9 +18,35 @@ router = APIRouter(include_in_schema=False)
 admin = require("accounts", "admin")
 
 
+def _own_email(request: Request, principal: Principal) -> str | None:
+    from zhida.web.tables import User
+
+    with request.app.state.store.sessions() as session:
+        user = session.get(User, principal.user_id)
+        return user.email if user is not None else None
+
+
+def _profile(request: Request, principal: Principal, *, error=None, done=None, email_error=None, email=None,
+             status_code=200):
+    return render(request, "account/profile.html", {
+        "title": "账户", "error": error, "done": done, "email_error": email_error,
+        "email": _own_email(request, principal) if email is None else email,
+    }, status_code=status_code, active="account")
+
+
 @router.get("/account")
 def account_page(request: Request, principal: Principal = Depends(require("accounts", "self"))):
-    return render(request, "account/profile.html", {"title": "账户", "error": None, "done": None}, active="account")
+    return _profile(request, principal, done="通知邮箱已保存" if request.query_params.get("email") == "1" else None)
+
+
+@router.post("/account/email")
+def set_own_email(request: Request, email: str = Form("", max_length=254),
+                  principal: Principal = Depends(require("accounts", "self"))):
+    try:
+        auth.set_email(request.app.state.store, principal.actor, principal.user_id, email)
+    except ZhidaError as exc:
+        return _profile(request, principal, email_error=exc, email=email, status_code=422)
+    return RedirectResponse("/account?email=1", status_code=303)
 
 
 @router.post("/account/password")
@@ -37,8 +63,7 @@ def change_password(
         auth.change_password(request.app.state.store, principal.actor, principal.user_id, current_password,
                              new_password)
     except ZhidaError as exc:
-        return render(request, "account/profile.html", {"title": "账户", "error": exc, "done": None},
-                      status_code=422, active="account")
+        return _profile(request, principal, error=exc, status_code=422)
     response = RedirectResponse("/login?changed=1", status_code=303)
     end_session(request, response)
     return response
@@ -85,6 +110,16 @@ def set_active(request: Request, user_id: RowId, active: str = Form("", max_leng
                principal: Principal = Depends(admin)):
     try:
         auth.set_active(request.app.state.store, principal.actor, user_id, active == "1")
+    except ZhidaError as exc:
+        return _users_page(request, error=exc, status_code=422)
+    return RedirectResponse("/account/users", status_code=303)
+
+
+@router.post("/account/users/{user_id}/email")
+def set_user_email(request: Request, user_id: RowId, email: str = Form("", max_length=254),
+                   principal: Principal = Depends(admin)):
+    try:
+        auth.set_email(request.app.state.store, principal.actor, user_id, email)
     except ZhidaError as exc:
         return _users_page(request, error=exc, status_code=422)
     return RedirectResponse("/account/users", status_code=303)
