@@ -99,6 +99,18 @@ def search(
         return _hits(session, ranked, [variant for variants in terms for variant in variants])
 
 
+def search_any(store: Store, terms: list[tuple[str, float]], *, limit: int = 10) -> list[SearchHit]:
+    """Clauses matching ANY of the weighted ``terms`` (term, boost), ranked by the sum of their
+    boosted BM25 scores: free text (a request, a question), where ``search``'s AND of terms would
+    find nothing. Hits and snippets as ``search``'s."""
+    forms = [(simplified_forms(term), boost) for term, boost in terms if query_terms(term)]
+    if not forms:
+        return []
+    with store.sessions() as session:
+        ranked = search_sync.index_for(store, session).top_any(forms, limit=limit)
+        return _hits(session, ranked, [variant for variants, _ in forms for variant in variants])
+
+
 def _hits(session: Session, ranked: list, variants: list[str]) -> list[SearchHit]:
     if not ranked:
         return []

@@ -229,6 +229,22 @@ class ClauseIndex:
         ids = searcher.fast_field_values("clause", [address for _, address in found])
         return sorted(((int(id_), float(score)) for (score, _), id_ in zip(found, ids)), key=lambda p: (-p[1], p[0]))
 
+    def top_any(self, terms: list[tuple[list[str], float]], *, limit: int = 10) -> list[tuple[int, float]]:
+        """The best ``limit`` (clauses.id, score) of the clauses matching ANY of ``terms`` (each a list
+        of script variants and a boost): the sum of the matched terms' boosted BM25, best first.
+        For free text (a request, a question) rather than a search box's AND of terms."""
+        searcher = self._index.searcher()
+        should = []
+        for variants, boost in terms:
+            query = _any_of([_variant_query(searcher, variant) for variant in variants])
+            should.append(tantivy.Query.boost_query(query, float(boost)) if boost != 1 else query)
+        if not should:
+            return []
+        query = tantivy.Query.boolean_query([(tantivy.Occur.Should, sub) for sub in should])
+        found = searcher.search(query, limit, count=False).hits
+        ids = searcher.fast_field_values("clause", [address for _, address in found])
+        return sorted(((int(id_), float(score)) for (score, _), id_ in zip(found, ids)), key=lambda p: (-p[1], p[0]))
+
 
 def _variant_query(searcher: tantivy.Searcher, variant: str) -> tantivy.Query:
     grams = bigrams(variant)
