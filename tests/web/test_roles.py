@@ -263,3 +263,37 @@ def test_import_jobs_are_not_batch_jobs_by_role(clients, staff_upload, role):
     # /api/v1/jobs/{id} serves batch jobs only: an upload (its file path, its uploader) is not shown there.
     expected = 403 if role == "ent_a" else 404
     assert clients[role].get(f"/api/v1/jobs/{staff_upload['id']}").status_code == expected
+
+
+ROUTE_SUGGESTION = "/api/v1/requests/route-suggestion"
+
+
+@pytest.mark.parametrize("role", sorted(ALL))
+def test_route_suggestion_api_by_role(clients, role):
+    response = clients[role].post(ROUTE_SUGGESTION, json={"text": "留抵退税什么时候到账"})
+    if role in OFFICIALS:
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["units"][0]["unit"] == "市税务局"
+        assert all(e["quote"] for u in body["units"] for e in u["evidence"])
+    else:
+        assert response.status_code == 403
+        assert response.json()["error"]["code"] == "forbidden"
+
+
+def test_route_suggestion_api_anonymous_and_scope(seeded, clients, anonymous):
+    assert anonymous.post(ROUTE_SUGGESTION, json={"text": "留抵退税"}).json()["error"]["code"] in (
+        "not_authenticated", "csrf_failed")
+    # a draft with a USCC passes the enterprise scope guard: staff of 朝阳区 reach USCC_A (朝阳) only
+    mine = clients["staff"].post(ROUTE_SUGGESTION, json={"text": "社保能缓缴吗", "draft": True, "uscc": USCC_A})
+    assert mine.status_code == 200, mine.text
+    assert mine.json()["draft"]["draft"] is True and mine.json()["draft"]["text"].startswith("【答复草稿】")
+    other = clients["staff"].post(ROUTE_SUGGESTION, json={"text": "社保能缓缴吗", "draft": True, "uscc": USCC_B})
+    assert other.status_code == 403
+    bad = clients["admin"].post(ROUTE_SUGGESTION, json={"text": " "})
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "诉求内容"
+
+
+def test_route_suggestion_in_openapi(clients):
+    spec = clients["admin"].get("/api/openapi.json").json()
+    assert "post" in spec["paths"][ROUTE_SUGGESTION]

@@ -18,7 +18,8 @@ from zhida.documents.extract.units import extract_units
 from zhida.store.search import SearchHit
 
 SENTENCE = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
-MIN_QUOTE = 6  # characters: a shorter piece (a heading alone) is joined to the next
+MIN_QUOTE = 6  # characters: a shorter piece (a label alone) is joined to the next
+SHORT_QUOTE = 20  # characters: a quote this short (a heading sentence) runs on to the next sentence
 
 
 @dataclass
@@ -59,16 +60,19 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 def quote_of(text: str, weights: dict[str, float]) -> tuple[int, int, list[str]]:
     """The best sentence of ``text`` for the weighted terms: (start, end, terms found in it)."""
-    best = (0, len(text), [])
-    best_score = -1.0
-    for start, end in sentences(text) or [(0, len(text))]:
+    spans = sentences(text) or [(0, len(text))]
+    best, best_score, at = (0, len(text), []), -1.0, 0
+    for i, (start, end) in enumerate(spans):
         plain = simplified(text[start:end]).lower()
         found = [term for term in weights if term in plain]
         # distinct terms, weighted; a longer term found counts more than its bigrams alone
         score = sum(weights[t] * max(1, len(t) - 1) for t in found)
         if score > best_score:
-            best, best_score = (start, end, found), score
-    return best
+            best, best_score, at = (start, end, found), score, i
+    start, end, found = best
+    if end - start < SHORT_QUOTE and at + 1 < len(spans):  # 12．加大留抵退税政策落实力度。 + what it says
+        end = spans[at + 1][1]
+    return start, end, found
 
 
 def units_for(text: str, start: int, end: int, fallback: list[str]) -> list[str]:

@@ -266,6 +266,9 @@ def _install_routers(app: FastAPI) -> None:
 
     for router in api_routers():
         app.include_router(router)
+    from zhida.web.desk import routing_api
+
+    app.include_router(routing_api.router)
     for public in (interpretation, calculator):  # page and API of one concern in one module
         app.include_router(public.api)
         app.include_router(public.pages)

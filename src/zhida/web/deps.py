@@ -51,6 +51,7 @@ PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     ("accounts", "self"): ALL,  # 账户: own profile and password
     ("accounts", "admin"): ADMIN,  # manage users
     ("audit", "read"): ADMIN,
+    ("routing", "suggest"): OFFICIALS,  # 派单建议 and 答复草稿 for a request's text (desk.routing, desk.consult)
 }
 
 
@@ -224,13 +225,19 @@ def enterprise_access(family: str, action: str = "read") -> Callable[..., tuple[
         uscc: str = Path(..., description="统一社会信用代码 (18位)"),
         principal: Principal = Depends(role_check),
     ) -> tuple[Principal, str]:
-        try:
-            code = normalize_uscc(uscc)
-        except DataError as exc:
-            raise Invalid(exc.reason, field="uscc") from exc
-        region = await run_in_threadpool(_enterprise_region, request, code) if needs_region(principal) else None
-        check_enterprise_scope(principal, code, region)
-        return principal, code
+        return principal, await scoped_uscc(request, principal, uscc)
 
     dependency.__name__ = f"enterprise_{family}_{action}"
     return dependency
+
+
+async def scoped_uscc(request: Request, principal: Principal, value: str, field: str = "uscc") -> str:
+    """A USCC given in a path or a body → its normalized form, if the principal may reach that
+    enterprise (Invalid naming ``field`` when malformed, Forbidden when out of scope)."""
+    try:
+        code = normalize_uscc(value)
+    except DataError as exc:
+        raise Invalid(exc.reason, field=field) from exc
+    region = await run_in_threadpool(_enterprise_region, request, code) if needs_region(principal) else None
+    check_enterprise_scope(principal, code, region)
+    return code
