@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
+
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 AS_OF = date(2023, 6, 30)
 BJ = {"entity_type": "enterprise", "region_code": "110105", "srdi_level": "provincial",
@@ -16,3 +20,27 @@ XZ = {"entity_type": "enterprise", "region_code": "140902", "industry_code": "34
 def uscc(n: int) -> str:
     """A syntactically plausible 18-character code per test enterprise (the ledger does not check it)."""
     return f"91110105MA{n:07d}X"[:18]
+
+
+ROWS = [  # uscc, name, region, employees, revenue, unemployment insurance paid last year
+    ("911409020000000001", "忻州甲", "140902", 50, "10000000", "33333.33"),   # 29999.997 → 30000.00
+    ("911409020000000002", "忻州乙", "140902", 20, "5000000", "1000.01"),     # 900.009 → 900.01
+    ("911409020000000003", "忻州丙", "140902", 80, "20000000", "20000.00"),   # 18000.00
+    ("911409020000000004", "忻州丁", "140902", 1500, "500000000", "90000"),   # large: not SME
+    ("911101050000000005", "北京戊", "110105", 50, "10000000", "33333.33"),   # not in 忻州
+    ("911409020000000006", "忻州己", "140902", 30, "8000000", None),          # amount unknown: not listed
+]
+
+
+def write_xz_facts(path):
+    """A facts Parquet of ROWS (the batch engine's input layout; absent facts are unknown)."""
+    cols = list(zip(*ROWS))
+    table = pa.table({
+        "uscc": pa.array(cols[0]), "name": pa.array(cols[1]), "region_code": pa.array(cols[2]),
+        "entity_type": pa.array(["enterprise"] * len(ROWS)), "industry_code": pa.array(["3411"] * len(ROWS)),
+        "employees": pa.array(cols[3], pa.int64()),
+        "revenue": pa.array([Decimal(v) for v in cols[4]], pa.decimal128(20, 2)),
+        "unemployment_insurance_paid_last_year": pa.array([None if v is None else Decimal(v) for v in cols[5]],
+                                                          pa.decimal128(20, 2))})
+    pq.write_table(table, path)
+    return path

@@ -26,7 +26,7 @@ def _register() -> None:
     # Imported for their side effect of adding commands to `app`.
     import importlib
 
-    for name in ("documents", "rules", "enterprises", "checkup", "matching", "batch", "web", "demo", "notify", "desk"):
+    for name in ("documents", "rules", "enterprises", "checkup", "matching", "batch", "web", "demo", "notify", "desk", "payouts"):
         try:
             importlib.import_module(f"zhida.cli.{name}")
         except ModuleNotFoundError as exc:  # a domain not built yet

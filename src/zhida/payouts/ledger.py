@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from zhida import audit
 from zhida.errors import ZhidaError
 from zhida.matching.match import load_default_policies
-from zhida.money_format import money
+from zhida.money_format import yuan as money
 from zhida.payouts import declarations, rules_check
 from zhida.payouts.tables import ACTIVE, Budget, EnterpriseLock, PayoutRecord
 from zhida.workflow.calendar import beijing_day

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from zhida.enterprises.profile import EnterpriseProfile
 from zhida.enterprises.tables import Enterprise
 from zhida.matching.match import load_default_policies
-from zhida.money_format import money
+from zhida.money_format import yuan as money
 from zhida.payouts import rules_check
 from zhida.payouts.ledger import Approver, _change, now_utc
 from zhida.payouts.tables import PayoutRecord
