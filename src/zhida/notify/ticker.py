@@ -29,4 +29,6 @@ def tick(store, *, now: datetime, send: bool = True, policies=None) -> TickResul
 
 
 def _steps():
-    return []
+    from zhida.notify import eligible, reminders
+
+    return [reminders.run, eligible.run]
