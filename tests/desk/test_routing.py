@@ -82,3 +82,20 @@ def test_unusable_text_is_one_chinese_line_naming_the_field(store, text):
     with pytest.raises(ZhidaError) as caught:
         suggest(store, text)
     assert caught.value.where == "诉求内容" and "\n" not in str(caught.value)
+
+
+@pytest.mark.postgres
+def test_same_suggestion_on_postgresql(store, postgres_module_url):
+    """The index is tantivy on both back ends: the same units and evidence from a PostgreSQL store."""
+    from zhida import config
+    from zhida.store import ingest_paths, open_store
+
+    pg = open_store(postgres_module_url)
+    try:
+        ingest_paths(pg, [config.sources_dir()])
+        for text, _ in CASES:
+            on_pg, on_sqlite = suggest(pg, text), suggest(store, text)
+            assert [u.unit for u in on_pg.units] == [u.unit for u in on_sqlite.units]
+            assert [(e.citation, e.quote) for e in on_pg.clauses] == [(e.citation, e.quote) for e in on_sqlite.clauses]
+    finally:
+        pg.close()

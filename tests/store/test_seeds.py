@@ -91,3 +91,14 @@ def test_single_character_query(store, parsed):
     assert len(hits) >= 5
     for hit in hits:
         assert "税" in (parsed[hit.document].clause(hit.clause_id).normalized)
+
+
+def test_search_any_ranks_clauses_matching_any_term(store, parsed):
+    from zhida.store.search import search_any
+
+    hits = search_any(store, [("留抵", 1.0), ("火星移民", 1.0)], limit=20)
+    assert hits and all("留抵" in parsed[h.document].clause(h.clause_id).normalized for h in hits)
+    assert search(store, "留抵 火星移民") == []  # the search box ANDs its terms
+    boosted = search_any(store, [("留抵", 1.0), ("社会保险费", 5.0)], limit=3)
+    assert "社会保险费" in parsed[boosted[0].document].clause(boosted[0].clause_id).normalized
+    assert search_any(store, [("，。", 1.0)]) == []
