@@ -32,3 +32,13 @@ def store(tmp_path_factory):
                                               "created_at": dt.datetime.now(dt.UTC)}])
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def chain_store(database_url):
+    """An empty store per test, on SQLite and PostgreSQL (the request chain needs no documents)."""
+    import zhida.desk.tables  # noqa: F401
+
+    opened = open_store(database_url)
+    yield opened
+    opened.close()
