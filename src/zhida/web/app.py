@@ -274,3 +274,7 @@ def _install_routers(app: FastAPI) -> None:
         app.include_router(public.pages)
     for router in page_routers():
         app.include_router(router)
+    from zhida.web import desk
+
+    for router in desk.routers():  # the service desk's API and pages (issue 13)
+        app.include_router(router)

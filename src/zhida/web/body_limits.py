@@ -39,6 +39,8 @@ LIMITS: tuple[Limit, ...] = (
     # the import's own limit is 20 MB of file (import_jobs.MAX_UPLOAD_BYTES) + multipart framing
     Limit("/api/v1/enterprises/import", 21 * MIB, upload=True),
     Limit("/enterprises/import", 21 * MIB, upload=True),
+    Limit("/api/v1/requests/import", 8 * MIB, upload=True),  # 12345 tickets (hotline.MAX_ROWS rows)
+    Limit("/desk/import", 6 * MIB, upload=True),
     Limit("/api/v1/calculator", 64 * KIB),  # answers to at most a few hundred questions
     Limit("/api/", 1 * MIB),  # JSON API: fact edits, what-ifs, batch parameters
     Limit("/", 256 * KIB),  # HTML forms

@@ -52,6 +52,16 @@ PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     ("accounts", "admin"): ADMIN,  # manage users
     ("audit", "read"): ADMIN,
     ("routing", "suggest"): OFFICIALS,  # 派单建议 and 答复草稿 for a request's text (desk.routing, desk.consult)
+    # 接诉即办 (zhida.desk): row scope by the requester's USCC, the units on the request, the supervisor
+    ("desk", "read"): ALL,
+    ("desk", "submit"): ALL,  # an enterprise for itself; staff record calls, findings, tickets
+    ("desk", "act"): ALL,  # the workflow checks the role held on the request
+    ("desk", "figures"): OFFICIALS,  # 三率: staff see their units', the admin all
+    ("desk", "import"): OFFICIALS,  # 12345 import/export
+    ("packages", "read"): ALL,  # 服务包: an enterprise sees the packages it is in
+    ("packages", "write"): OFFICIALS,
+    ("visits", "read"): OFFICIALS,
+    ("visits", "write"): OFFICIALS,
 }
 
 

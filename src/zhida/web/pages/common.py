@@ -31,6 +31,9 @@ NAV = (
     NavItem("enterprises", "企业画像/政策体检", "/enterprises", "enterprises"),
     NavItem("push", "精准推送", "/push", "push"),
     NavItem("simulations", "模拟测算", "/simulations", "simulations", "run"),
+    NavItem("desk", "接诉即办", "/desk", "desk"),
+    NavItem("packages", "服务包", "/desk/packages", "packages"),
+    NavItem("figures", "三率统计", "/desk/figures", "desk", "figures"),
     NavItem("coverage", "政策解析进度", "/coverage", "coverage"),
     NavItem("account", "账户", "/account", "accounts", "self"),
 )
