@@ -85,6 +85,13 @@ def submit(session: Session, person: Person, *, text: str, now: datetime, title:
                 raise ZhidaError("receiving_unit", "首接单位应为您所在的单位之一")
             receiving_unit = receiving_unit or (person.units[0] if person.units else None)
         receiving_unit = receiving_unit or book.enterprise_line
+        if uscc:
+            from zhida.enterprises.uscc import USCCError, check_normalized
+
+            try:
+                uscc = check_normalized(uscc.strip().upper())
+            except USCCError as exc:
+                raise ZhidaError("uscc", f"统一社会信用代码有误：{exc.zh}") from None
     category = category or (suggestion or {}).get("category") or book.classify(text)
     book.type(category)
     line = "enterprise" if (enterprise_line if enterprise_line is not None else bool(uscc)) else "general"

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from sqlalchemy import func, select
 
-from zhida.desk import catalogue, figures, hotline, needs, packages, requests, visits
+from zhida.desk import figures, hotline, needs, offices, packages, requests, visits
 from zhida.desk.roles import visible
 from zhida.desk.suggest import suggest
 from zhida.desk.tables import DeskRequest, PackageMember, ServicePackage
@@ -56,7 +56,7 @@ def desk_home(request: Request, state: str = Query("", max_length=32), line: str
     return render(request, "desk/home.html", {
         "title": "接诉即办", "items": items[:20], "more": len(items) > 20, "page": page,
         "queues": QUEUES, "filters": {"state": state, "line": line, "overdue": overdue},
-        "kinds": requests.KINDS, "types": catalogue.load().types, "import_report": None,
+        "kinds": requests.KINDS, "types": offices.load().types, "import_report": None,
     }, active="desk")
 
 
@@ -93,8 +93,8 @@ def request_page(request: Request, request_id: int, principal: Principal = Depen
 
     item = read(request, run)
     return render(request, "desk/request.html", {
-        "title": f"诉求：{item['title']}", "r": item, "ratings": requests.RATINGS, "catalogue": catalogue.load(),
-        "units": catalogue.load().units(),
+        "title": f"诉求：{item['title']}", "r": item, "ratings": requests.RATINGS, "catalogue": offices.load(),
+        "units": offices.load().units(),
     }, active="desk")
 
 

@@ -1,7 +1,7 @@
 """The service desk: requests (接诉即办), 会商, 派单异议, citations, 服务包, needs, visits, 一企一策 (zhida.desk.tables).
 
 Revision ID: 1100_service_desk
-Revises: 0900_workflow
+Revises: 1000_payout_ledger
 Create Date: 2026-12-03
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "1100_service_desk"
-down_revision = "0900_workflow"
+down_revision = "1000_payout_ledger"
 branch_labels = None
 depends_on = None
 
