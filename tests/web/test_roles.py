@@ -24,6 +24,8 @@ API_FAMILIES = [
     ("/api/v1/users", ADMIN),
     ("/api/v1/audit", ADMIN),
     ("/api/v1/jobs", OFFICIALS),
+    ("/api/v1/applications", ALL),  # 政策兑现申请: rows by the roles held on each application
+    ("/api/v1/applications/figures", OFFICIALS),
 ]
 PAGE_FAMILIES = [
     ("/policies", ALL),
@@ -36,6 +38,7 @@ PAGE_FAMILIES = [
     ("/account", ALL),
     ("/push", OFFICIALS),
     ("/simulations", OFFICIALS),
+    ("/applications", ALL),
     ("/account/users", ADMIN),
     ("/account/audit", ADMIN),
 ]

@@ -26,7 +26,8 @@ def _register() -> None:
     # Imported for their side effect of adding commands to `app`.
     import importlib
 
-    for name in ("documents", "rules", "enterprises", "checkup", "matching", "batch", "web", "demo", "notify", "desk", "payouts"):
+    for name in ("documents", "rules", "enterprises", "checkup", "matching", "batch", "web", "demo", "notify", "desk", "payouts",
+                 "payouts_applications"):
         try:
             importlib.import_module(f"zhida.cli.{name}")
         except ModuleNotFoundError as exc:  # a domain not built yet

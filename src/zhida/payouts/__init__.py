@@ -7,5 +7,7 @@
 - ``recheck``: facts changed after approval → flagged for review;
 - ``stacking``: which of an enterprise's measures stack or exclude each other;
 - ``exempt``: 免申即享 lists — batch build, bulk confirm with exclusions, 意愿确认, 拨付到账;
-- ``views``: what an enterprise or an official sees of the records (scope, expected dates).
+- ``views``: what an enterprise or an official sees of the records (scope, expected dates);
+- ``applications``: 申报制 applications — declared workflow, routing, frozen facts, 材料, attachments,
+  the staff's queue and monthly 兑现 report (approval reserves through ``ledger``).
 """

@@ -42,6 +42,9 @@ LIMITS: tuple[Limit, ...] = (
     Limit("/api/v1/requests/import", 8 * MIB, upload=True),  # 12345 tickets (hotline.MAX_ROWS rows)
     Limit("/desk/import", 6 * MIB, upload=True),
     Limit("/api/v1/calculator", 64 * KIB),  # answers to at most a few hundred questions
+    # an application's attachment: 10 MB of file (payouts.applications.attachments.MAX_BYTES) + framing
+    Limit("/api/v1/applications", 11 * MIB),
+    Limit("/applications", 11 * MIB),
     Limit("/api/", 1 * MIB),  # JSON API: fact edits, what-ifs, batch parameters
     Limit("/", 256 * KIB),  # HTML forms
 )

@@ -62,6 +62,10 @@ PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     ("packages", "write"): OFFICIALS,
     ("visits", "read"): OFFICIALS,
     ("visits", "write"): OFFICIALS,
+    # 政策兑现申请: row-level by the roles a person holds on each application (payouts.applications.roles)
+    ("applications", "read"): ALL,
+    ("applications", "write"): ALL,
+    ("applications", "report"): OFFICIALS,  # per-measure figures, exports, the monthly 兑现 report
 }
 
 

@@ -30,6 +30,7 @@ NAV = (
     NavItem("calculator", "政策计算器", "/calculator", "calculator", "run"),
     NavItem("enterprises", "企业画像/政策体检", "/enterprises", "enterprises"),
     NavItem("push", "精准推送", "/push", "push"),
+    NavItem("applications", "政策兑现", "/applications", "applications"),
     NavItem("simulations", "模拟测算", "/simulations", "simulations", "run"),
     NavItem("desk", "接诉即办", "/desk", "desk"),
     NavItem("packages", "服务包", "/desk/packages", "packages"),

@@ -1,0 +1,193 @@
+"""Applications as lists: the ones a person may see (the same rule as ``roles``, in SQL), a unit's
+queue with time in step and overdue flags, per-measure figures, and the monthly 兑现 figures per
+unit and district. One query each, indexed, so that a year of 100,000 applications stays quick."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from zhida.enterprises import regions
+from zhida.payouts.applications.service import WORKFLOW
+from zhida.payouts.applications.tables import Application
+from zhida.workflow.calendar import BEIJING, working_days_between
+from zhida.workflow.tables import WorkflowCase
+
+MONEY_STATES = ("approved", "publicity", "paying", "paid")  # an approved amount stands
+DECIDED_NO = ("refused", "not_accepted")
+
+
+def visible(query, person):
+    """``query`` (over Application) narrowed to what ``person`` may see."""
+    if person.role == "admin":
+        return query
+    if person.role == "enterprise":
+        return query.where(Application.uscc == (person.uscc or "—"))
+    units = list(person.units or ()) or ["—"]
+    query = query.where(or_(Application.unit.in_(units), Application.payer_unit.in_(units)))
+    if person.region:
+        code = regions.scope_code_or_none(person.region) or "—"
+        query = query.where(func.coalesce(Application.district, Application.region_code) == code)
+    return query
+
+
+@dataclass
+class Row:
+    id: int
+    uscc: str
+    enterprise_name: str | None
+    measure_id: str
+    measure_title: str
+    unit: str
+    level: str
+    district: str | None
+    state: str
+    state_label: str
+    version: int
+    entered_at: datetime
+    due_at: datetime | None
+    overdue: bool
+    escalated: bool
+    days_in_step: int
+    rule_amount: Decimal | None
+    approved_amount: Decimal | None
+    created_at: datetime
+    paid_at: datetime | None
+
+    @property
+    def due_day(self):
+        """The last working day of the current step (Beijing)."""
+        from zhida.payouts.applications.service import last_day
+
+        return last_day(self.due_at)
+
+
+def _aware(instant):
+    return instant.replace(tzinfo=UTC) if instant is not None and instant.tzinfo is None else instant
+
+
+def listing(session: Session, person, *, now: datetime, measure_id: str | None = None, state: str | None = None,
+            overdue: bool = False, offset: int = 0, limit: int = 50) -> tuple[int, list[Row]]:
+    base = select(Application, WorkflowCase).join(WorkflowCase, WorkflowCase.id == Application.case_id)
+    base = visible(base, person)
+    if measure_id:
+        base = base.where(Application.measure_id == measure_id)
+    if state:
+        base = base.where(WorkflowCase.state == state)
+    if overdue:
+        base = base.where(WorkflowCase.closed.is_(False), WorkflowCase.due_at.is_not(None), WorkflowCase.due_at <= now)
+    total = session.scalar(select(func.count()).select_from(base.order_by(None).subquery()))
+    rows = session.execute(base.order_by(Application.id.desc()).offset(offset).limit(limit)).all()
+    return total, [_row(a, c, now) for a, c in rows]
+
+
+def _row(a: Application, c: WorkflowCase, now: datetime) -> Row:
+    due = _aware(c.due_at)
+    return Row(a.id, a.uscc, a.enterprise_name, a.measure_id, a.measure_title, a.unit, a.level, a.district, c.state,
+               WORKFLOW.label_of(c.state), c.version, _aware(c.entered_at), due,
+               due is not None and not c.closed and due <= now, c.escalated_at is not None,
+               working_days_between(_aware(c.entered_at), now), a.rule_amount, a.approved_amount, _aware(a.created_at),
+               _aware(a.paid_at))
+
+
+@dataclass
+class MeasureFigures:
+    measure_id: str
+    title: str
+    total: int
+    by_state: dict[str, int]
+    overdue: int
+    approved: Decimal  # approved amounts standing (审核通过 … 已兑现)
+    paid: Decimal
+    budgets: list[dict]
+
+
+def by_measure(session: Session, person, now: datetime) -> list[MeasureFigures]:
+    """Per measure: applications by status, overdue, approved and paid amounts (and the ledger's
+    budgets when the ledger is installed)."""
+    late = and_(WorkflowCase.closed.is_(False), WorkflowCase.due_at.is_not(None), WorkflowCase.due_at <= now)
+    query = (select(Application.measure_id, func.min(Application.measure_title), WorkflowCase.state, func.count(),
+                    func.sum(case((late, 1), else_=0)), func.sum(Application.approved_amount))
+             .join(WorkflowCase, WorkflowCase.id == Application.case_id)
+             .group_by(Application.measure_id, WorkflowCase.state))
+    out: dict[str, MeasureFigures] = {}
+    for measure_id, title, state, count, overdue, amount in session.execute(visible(query, person)):
+        f = out.setdefault(measure_id, MeasureFigures(measure_id, title, 0, {}, 0, Decimal(0), Decimal(0), []))
+        f.total += count
+        f.by_state[state] = count
+        f.overdue += int(overdue or 0)
+        if state in MONEY_STATES:
+            f.approved += Decimal(amount or 0)
+        if state == "paid":
+            f.paid += Decimal(amount or 0)
+    from zhida.payouts.applications import ledger_link
+
+    if ledger_link.available():
+        from zhida.payouts import ledger
+
+        for f in out.values():
+            f.budgets = ledger.budgets(session, f.measure_id)
+    return sorted(out.values(), key=lambda f: (-f.overdue, -f.total, f.measure_id))
+
+
+def month_bounds(month: str) -> tuple[datetime, datetime]:
+    """A month ``YYYY-MM`` as UTC instants (Beijing calendar month)."""
+    from zhida.errors import ZhidaError
+
+    try:
+        year, number = (int(p) for p in month.split("-"))
+        first = date(year, number, 1)
+    except (ValueError, TypeError):
+        raise ZhidaError("month", f"月份“{month}”应写作 年-月，如 2026-12") from None
+    following = date(year + number // 12, number % 12 + 1, 1)
+    return (datetime.combine(first, time(0), BEIJING).astimezone(UTC),
+            datetime.combine(following, time(0), BEIJING).astimezone(UTC))
+
+
+@dataclass
+class MonthLine:
+    unit: str
+    level: str
+    district: str  # the district's name, or 市级
+    submitted: int
+    approved: int
+    approved_amount: Decimal
+    refused: int
+    paid: int
+    paid_amount: Decimal
+    open_overdue: int
+
+
+def monthly(session: Session, person, month: str, now: datetime) -> list[MonthLine]:
+    """The month's 兑现 per unit and district: submitted, decided, paid (counts and amounts), and
+    the steps overdue now."""
+    start, end = month_bounds(month)
+
+    def within(column):
+        return and_(column.is_not(None), column >= start, column < end)
+
+    late = and_(WorkflowCase.closed.is_(False), WorkflowCase.due_at.is_not(None), WorkflowCase.due_at <= now,
+                WorkflowCase.state != "paid")
+    decided_yes = and_(within(Application.decided_at), Application.approved_amount.is_not(None))
+    decided_no = and_(within(Application.decided_at), WorkflowCase.state.in_(DECIDED_NO))
+    query = (select(Application.unit, Application.level, Application.district,
+                    func.sum(case((within(Application.submitted_at), 1), else_=0)),
+                    func.sum(case((decided_yes, 1), else_=0)),
+                    func.sum(case((decided_yes, Application.approved_amount), else_=0)),
+                    func.sum(case((decided_no, 1), else_=0)),
+                    func.sum(case((within(Application.paid_at), 1), else_=0)),
+                    func.sum(case((within(Application.paid_at), Application.approved_amount), else_=0)),
+                    func.sum(case((late, 1), else_=0)))
+             .join(WorkflowCase, WorkflowCase.id == Application.case_id)
+             .group_by(Application.unit, Application.level, Application.district))
+    lines = []
+    for unit, level, district, submitted, yes, yes_amount, no, paid, paid_amount, overdue in \
+            session.execute(visible(query, person)):
+        lines.append(MonthLine(unit, level, regions.label(district) if district else "市级", int(submitted or 0),
+                               int(yes or 0), Decimal(yes_amount or 0).quantize(Decimal("0.01")), int(no or 0),
+                               int(paid or 0), Decimal(paid_amount or 0).quantize(Decimal("0.01")), int(overdue or 0)))
+    return sorted(lines, key=lambda line: (line.level, line.district, line.unit))
