@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from zhida import audit
 from zhida.errors import ZhidaError
 from zhida.money_format import money
+from zhida.payouts import rules_check
 from zhida.payouts.applications import attachments, frozen, ledger_link, materials, notices, roles, routing
 from zhida.payouts.applications.tables import Application, ApplicationFile
 from zhida.workflow import NotAllowed, available, fire, load
@@ -51,8 +52,8 @@ def start(session: Session, *, profile, enterprise_name: str | None, measure_id:
         raise ZhidaError("measure_id", f"没有编号为 {measure_id} 的政策措施")
     if measure.application == "免申即享":
         raise ZhidaError("measure_id", f"{measure.title}为免申即享，无需申请，由责任单位直接兑现")
-    snapshot = frozen.freeze(profile)
-    outcome = frozen.evaluate(measure, snapshot, as_of, policies)
+    snapshot = rules_check.freeze(profile)
+    outcome = rules_check.evaluate(measure, snapshot, as_of, policies)
     if outcome.status != "eligible":
         raise ZhidaError("measure_id", f"按本企业当前信息，{measure.title}不是“可享受”，不能申请兑现")
     route = routing.route(measure, profile.region_code)
@@ -68,7 +69,7 @@ def start(session: Session, *, profile, enterprise_name: str | None, measure_id:
         region_code=profile.region_code, measure_id=measure.id, measure_title=measure.title, level=route.level,
         unit=route.unit, district=route.district, payer_unit=route.payer_unit, as_of=as_of, period=period,
         facts=snapshot, used_facts=frozen.used_facts(measure, profile, as_of, policies),
-        rule_amount=outcome.amount, materials=materials.for_measure(session, measure, policies), declared=False,
+        rule_amount=_cents(outcome.amount), materials=materials.for_measure(session, measure, policies), declared=False,
         created_by=person.username, created_at=now)
     session.add(application)
     session.flush()
@@ -82,6 +83,10 @@ def start(session: Session, *, profile, enterprise_name: str | None, measure_id:
                  after={"uscc": application.uscc, "measure": measure.id, "unit": route.unit, "level": route.level,
                         "district": route.district, "rule_amount": _text(outcome.amount), "as_of": as_of.isoformat()})
     return application
+
+
+def _cents(amount) -> Decimal | None:
+    return None if amount is None else Decimal(amount).quantize(CENT)
 
 
 def _text(amount: Decimal | None) -> str | None:
@@ -203,11 +208,11 @@ def act(session: Session, application: Application, person, transition: str, *, 
         data["deadline"] = deadline.isoformat()
     approved = None
     if transition == "approve":
-        outcome = frozen.evaluate(policies.measures[application.measure_id], application.facts, application.as_of,
-                                  policies)
+        outcome = rules_check.evaluate(policies.measures[application.measure_id], application.facts,
+                                       application.as_of, policies)
         if outcome.status != "eligible":
             raise ZhidaError("approve", "按冻结的企业信息，该政策规则已不成立，不能审核通过")
-        rule = outcome.amount
+        rule = _cents(outcome.amount)
         approved = parse_amount(amount) if amount not in (None, "") else rule
         if approved is not None and rule is not None and approved > rule:
             raise ZhidaError("amount", f"核准金额 {money(approved)} 超过政策规则按冻结信息算出的 {money(rule)}，不能多于规则")

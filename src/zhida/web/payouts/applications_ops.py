@@ -67,6 +67,7 @@ def start(request: Request, principal: Principal, measure_id: str) -> int:
 
 def preview(request: Request, principal: Principal, measure_id: str) -> dict:
     """What an application for ``measure_id`` would carry, before it is created."""
+    from zhida.payouts import rules_check
     from zhida.payouts.applications import frozen, routing
 
     policies = load_default_policies()
@@ -79,7 +80,7 @@ def preview(request: Request, principal: Principal, measure_id: str) -> dict:
     if stored is None:
         raise NotFound("企业库中没有本企业的画像，请先完善企业信息", field="uscc")
     as_of = request.app.state.as_of
-    outcome = frozen.evaluate(measure, frozen.freeze(stored.profile), as_of, policies)
+    outcome = rules_check.evaluate(measure, rules_check.freeze(stored.profile), as_of, policies)
     try:
         route = routing.route(measure, stored.profile.region_code)
     except ZhidaError as exc:
