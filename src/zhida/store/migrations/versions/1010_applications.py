@@ -2,7 +2,7 @@
 (zhida.payouts.applications.tables).
 
 Revision ID: 1010_applications
-Revises: 1000_payout_ledger
+Revises: 1100_service_desk
 Create Date: 2026-12-03
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "1010_applications"
-down_revision = "1000_payout_ledger"
+down_revision = "1100_service_desk"
 branch_labels = None
 depends_on = None
 
