@@ -26,6 +26,9 @@ API_FAMILIES = [
     ("/api/v1/jobs", OFFICIALS),
     ("/api/v1/applications", ALL),  # 政策兑现申请: rows by the roles held on each application
     ("/api/v1/applications/figures", OFFICIALS),
+    ("/api/v1/notifications", ALL),
+    ("/api/v1/notifications/unread-count", ALL),
+    ("/api/v1/notifications/subscriptions", ALL),
 ]
 PAGE_FAMILIES = [
     ("/policies", ALL),
@@ -41,6 +44,8 @@ PAGE_FAMILIES = [
     ("/applications", ALL),
     ("/account/users", ADMIN),
     ("/account/audit", ADMIN),
+    ("/inbox", ALL),
+    ("/inbox/settings", ALL),
 ]
 
 

@@ -272,6 +272,10 @@ def _install_routers(app: FastAPI) -> None:
     for public in (interpretation, calculator):  # page and API of one concern in one module
         app.include_router(public.api)
         app.include_router(public.pages)
+    from zhida.web.notify import api as notify_api, pages as notify_pages
+
+    app.include_router(notify_api.router)
+    app.include_router(notify_pages.router)
     for router in page_routers():
         app.include_router(router)
     from zhida.web import desk

@@ -51,6 +51,8 @@ PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     ("accounts", "self"): ALL,  # 账户: own profile and password
     ("accounts", "admin"): ADMIN,  # manage users
     ("audit", "read"): ADMIN,
+    ("notifications", "read"): ALL,  # 消息: own inbox only (user, own enterprise, own units)
+    ("notifications", "write"): ALL,  # mark read, own subscriptions and e-mail preferences
     ("routing", "suggest"): OFFICIALS,  # 派单建议 and 答复草稿 for a request's text (desk.routing, desk.consult)
     # 接诉即办 (zhida.desk): row scope by the requester's USCC, the units on the request, the supervisor
     ("desk", "read"): ALL,

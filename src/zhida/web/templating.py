@@ -24,6 +24,26 @@ def _zh_date(value) -> str:
     return text
 
 
+def _beijing_time(instant) -> str:
+    """An instant (UTC) as Beijing wall time: 2026年12月3日 09:05."""
+    from zhida.workflow.calendar import BEIJING
+
+    if not instant:
+        return "—"
+    if instant.tzinfo is None:
+        from datetime import UTC
+
+        instant = instant.replace(tzinfo=UTC)
+    local = instant.astimezone(BEIJING)
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def _event_label(code) -> str:
+    from zhida.notify.events import label
+
+    return label(str(code))
+
+
 def _region_label(code) -> str:
     """A stored region code as 名称（代码）: users see 朝阳区, the code stays visible."""
     from zhida.enterprises import regions
@@ -54,6 +74,8 @@ def make_templates(directory: Path) -> Jinja2Templates:
     )
     env.filters["zh_date"] = _zh_date
     env.filters["region_label"] = _region_label
+    env.filters["beijing_time"] = _beijing_time
+    env.filters["event_label"] = _event_label
     # money: one formatter everywhere (zhida.money_format): |money → 1,335.09 万元, |money_exact →
     # 13,350,862.00 元, |amount_display → a result's amount line (金额待核定 and why, never 0)
     env.filters["money"] = money_format.money

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from zhida.web.csrf import token_for
 from zhida.web.deps import ANONYMOUS, Principal, allowed, optional_principal
 from zhida.web.errors import WebError
+from zhida.web.notify.badge import unread_for
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "csrf_token": token_for(request) if principal is not None or template in ANONYMOUS_FORMS else "",
         "htmx": bool(request.headers.get("HX-Request")),
         "login_href": _login_href(request) if principal is None else None,
+        "notify_unread": unread_for(request, principal),  # the 消息 badge (zhida.web.notify)
     }
     base.update(context or {})
     return request.app.state.templates.TemplateResponse(request, template, base, status_code=status_code)
