@@ -29,6 +29,9 @@ API_FAMILIES = [
     ("/api/v1/notifications", ALL),
     ("/api/v1/notifications/unread-count", ALL),
     ("/api/v1/notifications/subscriptions", ALL),
+    ("/api/v1/payments", ALL),
+    ("/api/v1/payments/mine", {"ent_a"}),
+    ("/api/v1/payments/exempt-lists", OFFICIALS),
 ]
 PAGE_FAMILIES = [
     ("/policies", ALL),
@@ -42,6 +45,8 @@ PAGE_FAMILIES = [
     ("/push", OFFICIALS),
     ("/simulations", OFFICIALS),
     ("/applications", ALL),
+    ("/payouts/exempt", OFFICIALS),
+    ("/my/payouts", {"ent_a"}),
     ("/account/users", ADMIN),
     ("/account/audit", ADMIN),
     ("/inbox", ALL),

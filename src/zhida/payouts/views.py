@@ -65,7 +65,8 @@ def record_view(r: PayoutRecord, policies, item: ExemptItem | None = None, case:
         "expected_on": _day(expected) if r.status in ("approved", "queued") else None,
         "paid_on": _day(_aware(r.paid_at)), "source": SOURCE_ZH[r.source_type], "source_id": r.source_id,
         "rule_version": r.rule_version, "as_of": r.as_of.isoformat(), "approvers": r.approvers,
-        "exempt_item": None if item is None else item.id,
+        "exempt_item": None if item is None else item.id, "state": None if case is None else case.state,
+        "version": None if case is None else case.version, "can_confirm": False, "reason": None,
         "created_at": _aware(r.created_at).isoformat(),
     }
 
@@ -135,9 +136,10 @@ def my_money(session: Session, uscc: str, policies) -> list[dict]:
                  "period": str(listing.year), "amount": f"{item.amount:.2f}", "amount_text": money(item.amount),
                  "source": "免申即享", "state": case.state, "step": flow.label_of(case.state),
                  "expected_on": _day(_aware(case.due_at)), "version": case.version,
-                 "can_confirm": case.state == "confirmed", "reason": item.exclusion_reason}
+                 "can_confirm": case.state == "confirmed", "reason": item.exclusion_reason,
+                 "status": None, "status_reason": None, "paid_on": None}
         if item.record_id in by_record:
-            by_record[item.record_id].update({"can_confirm": True, "version": case.version, "state": case.state})
+            by_record[item.record_id]["can_confirm"] = True
             continue
         out.append(entry)
     return out + rows

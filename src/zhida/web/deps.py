@@ -68,6 +68,11 @@ PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     ("applications", "read"): ALL,
     ("applications", "write"): ALL,
     ("applications", "report"): OFFICIALS,  # per-measure figures, exports, the monthly 兑现 report
+    # 政策兑现 ledger (web/payouts): records scoped by payouts_scope (own USCC; units' measures, district)
+    ("payments", "read"): ALL,
+    ("payments", "confirm"): frozenset({"enterprise"}),  # 我的兑现, 意愿确认 with the receiving account
+    ("exempt", "read"): OFFICIALS,  # 免申即享 lists of the user's units' measures
+    ("exempt", "write"): OFFICIALS,  # build, bulk confirm with exclusions, 拨付到账
 }
 
 

@@ -32,6 +32,8 @@ NAV = (
     NavItem("enterprises", "企业画像/政策体检", "/enterprises", "enterprises"),
     NavItem("push", "精准推送", "/push", "push"),
     NavItem("applications", "政策兑现", "/applications", "applications"),
+    NavItem("exempt", "免申即享", "/payouts/exempt", "exempt"),
+    NavItem("my_payouts", "我的兑现", "/my/payouts", "payments", "confirm"),
     NavItem("simulations", "模拟测算", "/simulations", "simulations", "run"),
     NavItem("desk", "接诉即办", "/desk", "desk"),
     NavItem("packages", "服务包", "/desk/packages", "packages"),

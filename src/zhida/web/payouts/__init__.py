@@ -1,10 +1,11 @@
-"""政策兑现 on the web: applications (``applications_api``, ``applications_pages``) and the ledger's
-payments and 免申即享 pages, thin over ``zhida.payouts``."""
+"""政策兑现 on the web, thin over ``zhida.payouts``: applications (``applications_api``,
+``applications_pages``) and the ledger's payments API and pages (``payments_api``, ``payments_scope``,
+``exempt_pages``: the staff 免申即享 review page and the enterprise's 我的兑现)."""
 
 from __future__ import annotations
 
 
 def routers():
-    from zhida.web.payouts import applications_api, applications_pages
+    from zhida.web.payouts import applications_api, applications_pages, exempt_pages, payments_api
 
-    return [applications_api.router, applications_pages.router]
+    return [applications_api.router, applications_pages.router, payments_api.router, exempt_pages.router]

@@ -1,0 +1,199 @@
+"""/api/v1/payments: the ledger's records (scoped), their detail, 免申即享 lists and the steps on
+them (bulk confirm with exclusions, the enterprise's 意愿确认, 拨付到账), and which of an
+enterprise's measures stack. Thin over ``zhida.payouts``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, Field
+
+from zhida.errors import ZhidaError
+from zhida.matching.match import load_default_policies
+from zhida.payouts import exempt, stacking, views
+from zhida.payouts.ledger import _live
+from zhida.web.deps import Principal, require
+from zhida.web.errors import LOOKUP_ERRORS, READ_ERRORS, WRITE_ERRORS, Forbidden, NotFound
+from zhida.web.ids import RowId
+from zhida.web.payouts.payments_scope import approver, own_list, scope_for, web_error
+
+router = APIRouter(prefix="/api/v1/payments", tags=["政策兑现"])
+Status = Literal["queued", "approved", "paid", "flagged", "clawed_back", "cancelled"]
+
+
+class Payments(BaseModel):
+    total: int
+    offset: int
+    records: list[dict[str, Any]] = Field(description="id, uscc, measure_id, measure, benefit_id, period, item, "
+                                                      "amount (元, two decimals), rule_amount, status, status_label, "
+                                                      "step (where the money is), expected_on, paid_on, source, "
+                                                      "rule_version, approvers")
+
+
+class MyPayments(BaseModel):
+    entries: list[dict[str, Any]] = Field(description="the enterprise's records and 免申即享 items, each with "
+                                                      "step, expected_on and, for 意愿确认, exempt_item and version")
+
+
+class ExemptLists(BaseModel):
+    lists: list[dict[str, Any]]
+
+
+class ExemptItems(BaseModel):
+    list: dict[str, Any]
+    total: int
+    items: list[dict[str, Any]]
+
+
+class ConfirmBody(BaseModel):
+    exclusions: dict[str, str] = Field(default_factory=dict, description="USCC → reason (each needs one)")
+
+
+class Confirmed(BaseModel):
+    confirmed: int
+    excluded: int
+    refused: list[dict[str, str]] = Field(description="items a guard refused (excluded with the guard's reason)")
+    total: str
+
+
+class AcceptBody(BaseModel):
+    holder: str = Field(max_length=100, description="收款户名")
+    bank: str = Field(max_length=100, description="开户银行")
+    number: str = Field(max_length=40, description="银行账号（8–32位数字）")
+    version: int | None = Field(None, description="the step's version the enterprise saw")
+
+
+class PayBody(BaseModel):
+    reference: str | None = Field(None, max_length=64, description="payment reference (国库支付凭证号)")
+
+
+class Paid(BaseModel):
+    paid: list[int]
+
+
+def _run(request: Request, work):
+    try:
+        return request.app.state.store.retrying(work)
+    except ZhidaError as exc:
+        mapped = web_error(exc)
+        if mapped is not None:
+            raise mapped from None
+        raise
+
+
+@router.get("", response_model=Payments, responses=READ_ERRORS,
+            summary="兑现记录（企业看本企业；工作人员看本单位措施、本辖区）")
+def list_payments(request: Request, status: Status | None = None, measure: str | None = Query(None, max_length=128),
+                  offset: int = Query(0, ge=0, le=1_000_000), limit: int = Query(50, ge=1, le=500),
+                  principal: Principal = Depends(require("payments", "read"))) -> Payments:
+    policies = load_default_policies()
+    with request.app.state.store.transaction() as s:
+        total, rows = views.records(s, scope_for(principal, policies), policies, status=status, measure_id=measure,
+                                    offset=offset, limit=limit)
+    return Payments(total=total, offset=offset, records=rows)
+
+
+@router.get("/mine", response_model=MyPayments, responses=READ_ERRORS,
+            summary="我的兑现（企业用户）：每笔资金到了哪一步、预计何时到账")
+def my_payments(request: Request, principal: Principal = Depends(require("payments", "confirm"))) -> MyPayments:
+    with request.app.state.store.transaction() as s:
+        return MyPayments(entries=views.my_money(s, principal.uscc or "—", load_default_policies()))
+
+
+@router.get("/stacking", response_model=list[dict[str, Any]], responses=LOOKUP_ERRORS,
+            summary="申请前：本企业可能符合的措施中，哪些可叠加、哪些不得重复享受或就高")
+def my_stacking(request: Request, as_of: date | None = None,
+                principal: Principal = Depends(require("payments", "confirm"))) -> list[dict[str, Any]]:
+    from sqlalchemy import select
+
+    from zhida.enterprises.profile import EnterpriseProfile
+    from zhida.enterprises.tables import Enterprise
+    from zhida.matching.match import match_enterprise
+
+    policies = load_default_policies()
+    with request.app.state.store.transaction() as s:
+        row = s.scalars(select(Enterprise.profile_json).where(Enterprise.uscc == principal.uscc)).first()
+        if row is None:
+            raise NotFound("企业库中还没有本企业的画像", "uscc")
+        held = _live(s, principal.uscc)
+    results = match_enterprise(EnterpriseProfile.model_validate(row), as_of or date.today(), policies=policies,
+                               near_misses=False)
+    ids = [r.measure_id for r in results if r.status in ("eligible", "undetermined") and r.enterprise_benefit]
+    return stacking.for_enterprise(ids, policies, held)
+
+
+@router.get("/exempt-lists", response_model=ExemptLists, responses=READ_ERRORS,
+            summary="免申即享名单（本单位措施）")
+def exempt_lists(request: Request, principal: Principal = Depends(require("exempt", "read"))) -> ExemptLists:
+    scope = scope_for(principal)
+    with request.app.state.store.transaction() as s:
+        return ExemptLists(lists=views.exempt_lists(s, scope.measures))
+
+
+@router.get("/exempt-lists/{list_id}", response_model=ExemptItems, responses=LOOKUP_ERRORS,
+            summary="免申即享名单中的企业（本辖区），各自所处步骤")
+def exempt_items(request: Request, list_id: RowId,
+                 offset: int = Query(0, ge=0, le=10_000_000), limit: int = Query(100, ge=1, le=1000),
+                 principal: Principal = Depends(require("exempt", "read"))) -> ExemptItems:
+    scope = scope_for(principal)
+    with request.app.state.store.transaction() as s:
+        listing = own_list(s, principal, list_id)
+        total, rows = views.exempt_items(s, list_id, scope.district, offset=offset, limit=limit)
+        return ExemptItems(list=exempt.list_json(listing, s), total=total, items=rows)
+
+
+@router.post("/exempt-lists/{list_id}/confirm", response_model=Confirmed, responses=WRITE_ERRORS,
+             summary="单位确认免申即享名单（批量，可排除并写明理由）")
+def confirm_list(request: Request, body: ConfirmBody, list_id: RowId,
+                 principal: Principal = Depends(require("exempt", "write"))) -> Confirmed:
+    scope = scope_for(principal)
+
+    def work(s):
+        own_list(s, principal, list_id)
+        if scope.district is not None:  # a district official confirms only the list's enterprises it sees
+            _, rows = views.exempt_items(s, list_id, None, limit=10_000_000)
+            if any(r["region_code"] != scope.district for r in rows):
+                raise Forbidden("名单含本辖区以外的企业，须由市级单位确认")
+        return exempt.confirm(s, list_id, actor=approver(principal), exclusions=body.exclusions)
+
+    done = _run(request, work)
+    return Confirmed(confirmed=done.confirmed, excluded=done.excluded, total=f"{done.total:.2f}",
+                     refused=[{"uscc": u, "reason": r} for u, r in done.refused])
+
+
+@router.post("/exempt-lists/{list_id}/pay", response_model=Paid, responses=WRITE_ERRORS,
+             summary="拨付到账：企业已确认收款信息的事项")
+def pay_list(request: Request, body: PayBody, list_id: RowId,
+             principal: Principal = Depends(require("exempt", "write"))) -> Paid:
+    def work(s):
+        own_list(s, principal, list_id)
+        return exempt.pay(s, list_id, actor=approver(principal), reference=body.reference)
+
+    return Paid(paid=_run(request, work))
+
+
+@router.post("/exempt-items/{item_id}/accept", response_model=dict[str, Any], responses=WRITE_ERRORS,
+             summary="企业意愿确认并填写收款账户（免申即享）")
+def accept_item(request: Request, body: AcceptBody, item_id: RowId,
+                principal: Principal = Depends(require("payments", "confirm"))) -> dict[str, Any]:
+    def work(s):
+        exempt.accept(s, item_id, uscc=principal.uscc or "—", actor=approver(principal, "enterprise"),
+                      account=body.model_dump(exclude={"version"}), expected_version=body.version)
+        return next((e for e in views.my_money(s, principal.uscc, load_default_policies())
+                     if e.get("exempt_item") == item_id), {})
+
+    return _run(request, work)
+
+
+@router.get("/{record_id}", response_model=dict[str, Any], responses=LOOKUP_ERRORS,
+            summary="一条兑现记录：措施、事项、期间、金额、规则版本、冻结的企业信息、核准人")
+def payment(request: Request, record_id: RowId,
+            principal: Principal = Depends(require("payments", "read"))) -> dict[str, Any]:
+    policies = load_default_policies()
+    with request.app.state.store.transaction() as s:
+        view = views.record(s, scope_for(principal, policies), record_id, policies)
+    if view is None:
+        raise NotFound("没有这条兑现记录", "record_id")
+    return view
