@@ -28,7 +28,8 @@ def merge(session: Session, person: Person, duplicate_id: int, main_id: int, *, 
     main_case = session.get(WorkflowCase, main.case_id)
     if main_case.closed or main_case.state == "merged":
         raise ZhidaError("main", f"主单当前为“{FLOW.label_of(main_case.state)}”，不能再并入")
-    duplicate = act(session, person, duplicate_id, "merge", now=now, version=version, reason=f"并入诉求 {main_id}")
+    duplicate = act(session, person, duplicate_id, "merge", now=now, version=version, reason=f"并入诉求 {main_id}",
+                    merging=True)
     duplicate.merged_into = main.id
     audit.record(session, actor=person.username, actor_id=person.user_id, action="desk_request_merge",
                  entity="desk_request", entity_id=str(duplicate.id), before=None, after={"merged_into": main.id})

@@ -41,10 +41,12 @@ def add(session: Session, person: Person, *, uscc: str, category: str, title: st
     return need
 
 
-def update(session: Session, person: Person, need_id: int, *, now: datetime, status: str | None = None,
+def update(session: Session, person: Person, need_id: int, *, now: datetime, package_id: int, status: str | None = None,
            unit: str | None = None, note: str | None = None, version: int | None = None) -> Need:
+    """Status or owner unit changed, with a history line; the caller has checked ``person`` may
+    serve the need's enterprise in ``package_id`` (packages.serving)."""
     need = session.get(Need, need_id)
-    if need is None or person.role not in ("admin", "staff"):
+    if need is None or need.package_id != package_id or person.role not in ("admin", "staff"):
         raise ZhidaError("need", f"需求 {need_id} 不存在或不在您的范围内")
     if version is not None and version != need.version:
         raise ZhidaError("version", "此需求已被他人更新，请刷新后重试")

@@ -12,13 +12,14 @@ from zhida import audit
 from zhida.desk.roles import Person
 from zhida.desk.tables import PackageMember, ServicePackage
 from zhida.errors import ZhidaError
+from zhida.workflow import NotAllowed
 
 LEVELS = {"city": "市级", "district": "区级"}
 
 
 def _official(person: Person) -> None:
     if person.role not in ("admin", "staff"):
-        raise ZhidaError("package", "只有工作人员可以管理服务包")
+        raise NotAllowed("package", "只有工作人员可以管理服务包")
 
 
 def create(session: Session, person: Person, *, name: str, level: str, unit: str | None = None,
@@ -84,7 +85,7 @@ def add_members(session: Session, person: Person, package_id: int, usccs: list[s
 
     package = get(session, person, package_id)
     if not may_manage(person, package):
-        raise ZhidaError("package", "只有牵头单位的工作人员可以调整服务包企业")
+        raise NotAllowed("package", "只有牵头单位的工作人员可以调整服务包企业")
     codes = []
     for i, raw in enumerate(usccs, 1):
         try:
@@ -141,7 +142,7 @@ def set_officer(session: Session, person: Person, package_id: int, uscc: str, of
 
     package = get(session, person, package_id)
     if not may_manage(person, package):
-        raise ZhidaError("package", "只有牵头单位的工作人员可以指定服务管家")
+        raise NotAllowed("package", "只有牵头单位的工作人员可以指定服务管家")
     member = session.scalar(select(PackageMember).where(PackageMember.package_id == package_id,
                                                         PackageMember.uscc == uscc))
     officer = session.get(User, officer_id)
@@ -164,3 +165,13 @@ def member(session: Session, person: Person, package_id: int, uscc: str) -> Pack
     if found is None or (person.role == "enterprise" and person.uscc != uscc):
         raise ZhidaError("uscc", "该企业不在此服务包中或不在您的范围内")
     return found
+
+
+def serving(session: Session, person: Person, package_id: int, uscc: str) -> PackageMember:
+    """The member, if ``person`` may act for this enterprise in this package: the administrator,
+    staff of the package's unit, or the enterprise's own 服务管家."""
+    package = get(session, person, package_id)
+    found = member(session, person, package_id, uscc)
+    if person.role == "admin" or may_manage(person, package) or (person.role == "staff" and found.officer_id == person.user_id):
+        return found
+    raise NotAllowed("uscc", "只有该企业的服务管家或牵头单位可以办理")

@@ -133,7 +133,9 @@ def available(loaded: Loaded, person: Person) -> list[workflow.Transition]:
 def act(session: Session, person: Person, request_id: int, transition: str, *, now: datetime,
         version: int | None = None, reason: str | None = None, unit: str | None = None,
         co_units: list[str] | None = None, answer: str | None = None, citations: list[dict] | None = None,
-        rating: str | None = None, solved: bool | None = None, opinion: str | None = None) -> DeskRequest:
+        rating: str | None = None, solved: bool | None = None, merging: bool = False) -> DeskRequest:
+    if transition == "merge" and not merging:
+        raise ZhidaError("transition", "并单须指明主单（merging.merge）")
     loaded = load(session, person, request_id)
     request, case = loaded.request, loaded.case
     book = offices.load()

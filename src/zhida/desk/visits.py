@@ -45,10 +45,19 @@ def plan(session: Session, person: Person, *, uscc: str, planned_on, now: dateti
 
 
 def get(session: Session, person: Person, visit_id: int) -> Visit:
+    """A visit its officer, the package's unit (or the 服务管家) and the administrator may reach."""
+    from zhida.desk import packages
+
     visit = session.get(Visit, visit_id)
-    if visit is None or person.role == "enterprise" and person.uscc != visit.uscc:
-        raise ZhidaError("visit", f"走访 {visit_id} 不存在或不在您的范围内")
-    return visit
+    if visit is not None and (person.role == "admin" or visit.officer_id == person.user_id):
+        return visit
+    if visit is not None and person.role == "staff" and visit.package_id is not None:
+        try:
+            packages.serving(session, person, visit.package_id, visit.uscc)
+            return visit
+        except ZhidaError:
+            pass
+    raise ZhidaError("visit", f"走访 {visit_id} 不存在或不在您的范围内")
 
 
 def record(session: Session, person: Person, visit_id: int, *, visited_on, findings: list[str], now: datetime,

@@ -313,7 +313,7 @@ def package_enterprise(request: Request, package_id: int, uscc: str, principal: 
 @router.post("/api/v1/service-packages/{package_id}/needs", status_code=201, responses=WRITE_ERRORS, summary="登记服务需求")
 def add_need(request: Request, package_id: int, body: NewNeed, principal: Principal = Depends(pkg_writer)) -> dict[str, Any]:
     def run(session):
-        packages.member(session, principal, package_id, body.uscc)
+        packages.serving(session, principal, package_id, body.uscc)
         need = needs.add(session, principal, package_id=package_id, now=clock(), **body.model_dump())
         return {"id": need.id, "status": need.status, "version": need.version}
 
@@ -325,8 +325,11 @@ def add_need(request: Request, package_id: int, body: NewNeed, principal: Princi
 def change_need(request: Request, package_id: int, need_id: int, body: NeedChange,
                 principal: Principal = Depends(pkg_writer)) -> dict[str, Any]:
     def run(session):
-        packages.get(session, principal, package_id)
-        need = needs.update(session, principal, need_id, now=clock(), **body.model_dump())
+        from zhida.desk.tables import Need
+
+        need = session.get(Need, need_id)
+        packages.serving(session, principal, package_id, need.uscc if need else "—")
+        need = needs.update(session, principal, need_id, package_id=package_id, now=clock(), **body.model_dump())
         return {"id": need.id, "status": need.status, "version": need.version}
 
     return work(request, run)
@@ -336,7 +339,7 @@ def change_need(request: Request, package_id: int, need_id: int, body: NeedChang
             summary="一企一策（目标、措施、责任单位、完成时间）")
 def put_plan(request: Request, package_id: int, uscc: str, body: PlanBody, principal: Principal = Depends(pkg_writer)) -> dict[str, Any]:
     def run(session):
-        packages.member(session, principal, package_id, uscc)
+        packages.serving(session, principal, package_id, uscc)
         plan = visits.save_plan(session, principal, package_id=package_id, uscc=uscc, now=clock(), **body.model_dump())
         return {"goals": plan.goals, "actions": plan.actions, "version": plan.version}
 
@@ -392,7 +395,7 @@ def list_visits(request: Request, uscc: str | None = Query(None, max_length=18),
 def plan_visit(request: Request, body: NewVisit, principal: Principal = Depends(visit_writer)) -> dict[str, Any]:
     def run(session):
         if body.package_id is not None:
-            packages.member(session, principal, body.package_id, body.uscc)
+            packages.serving(session, principal, body.package_id, body.uscc)
         return visit_json(visits.plan(session, principal, now=clock(), **body.model_dump()))
 
     return work(request, run)

@@ -103,8 +103,17 @@ def act_page(request: Request, request_id: int, transition: str = Form(..., max_
              version: int = Form(..., ge=1), reason: str = Form("", max_length=2000), unit: str = Form("", max_length=255),
              co_units: list[str] = Form([]), answer: str = Form("", max_length=4000), cite: list[int] = Form([]),
              rating: str = Form("", max_length=16), solved: str = Form("", max_length=8),
-             principal: Principal = Depends(require("desk", "act"))):
+             main_id: int | None = Form(None, ge=1, le=2**31 - 1), principal: Principal = Depends(require("desk", "act"))):
     def run(session):
+        if transition == "merge":
+            from zhida.desk import merging
+
+            if main_id is None:
+                from zhida.errors import ZhidaError
+
+                raise ZhidaError("main_id", "请填写主单编号")
+            merging.merge(session, principal, request_id, main_id, now=clock(), version=version)
+            return
         loaded = requests.load(session, principal, request_id)
         offered = (loaded.request.suggestion or {}).get("clauses") or []
         chosen = [offered[i] for i in cite if 0 <= i < len(offered)]
@@ -179,7 +188,7 @@ def plan_visit_page(request: Request, package_id: int, uscc: str, planned_on: da
                     purpose: str = Form("", max_length=1000), participants: str = Form("", max_length=500),
                     principal: Principal = Depends(require("visits", "write"))):
     def run(session):
-        packages.member(session, principal, package_id, uscc)
+        packages.serving(session, principal, package_id, uscc)
         return visits.plan(session, principal, uscc=uscc, planned_on=planned_on, package_id=package_id,
                            purpose=purpose, participants=participants, now=clock())
 
@@ -220,8 +229,9 @@ def need_page(request: Request, package_id: int, need_id: int, status: str = For
               version: int = Form(..., ge=1), note: str = Form("", max_length=1000), uscc: str = Form(..., max_length=18),
               principal: Principal = Depends(require("packages", "write"))):
     def run(session):
-        packages.member(session, principal, package_id, uscc)
-        return needs.update(session, principal, need_id, status=status, note=note, version=version, now=clock())
+        packages.serving(session, principal, package_id, uscc)
+        return needs.update(session, principal, need_id, package_id=package_id, status=status, note=note,
+                            version=version, now=clock())
 
     work(request, run)
     return _enterprise_back(package_id, uscc)
@@ -239,7 +249,7 @@ def plan_page(request: Request, package_id: int, uscc: str, goals: str = Form(..
                          "due": parts[2] if len(parts) > 2 else ""})
 
     def run(session):
-        packages.member(session, principal, package_id, uscc)
+        packages.serving(session, principal, package_id, uscc)
         return visits.save_plan(session, principal, package_id=package_id, uscc=uscc, goals=goals, actions=rows,
                                 version=version, now=clock())
 
