@@ -32,6 +32,11 @@ API_FAMILIES = [
     ("/api/v1/payments", ALL),
     ("/api/v1/payments/mine", {"ent_a"}),
     ("/api/v1/payments/exempt-lists", OFFICIALS),
+    ("/api/v1/requests", ALL),  # 接诉即办: rows scoped (own USCC / own units)
+    ("/api/v1/requests/figures", OFFICIALS),
+    ("/api/v1/requests/export", OFFICIALS),
+    ("/api/v1/service-packages", ALL),
+    ("/api/v1/visits", OFFICIALS),
 ]
 PAGE_FAMILIES = [
     ("/policies", ALL),
@@ -51,6 +56,9 @@ PAGE_FAMILIES = [
     ("/account/audit", ADMIN),
     ("/inbox", ALL),
     ("/inbox/settings", ALL),
+    ("/desk", ALL),
+    ("/desk/packages", ALL),
+    ("/desk/figures", OFFICIALS),
 ]
 
 

@@ -40,9 +40,16 @@ AUDIT_ACTION_ZH = {
     "supply_fact": "补充企业信息", "judge_open_criterion": "认定未量化标准", "import": "导入企业数据",
     "export": "导出", "whatif": "模拟测算", "batch_start": "启动批量匹配", "batch_cancel": "取消批量匹配",
     "activate": "启用账户", "deactivate": "停用账户",
+    # the service desk (zhida.desk)
+    "desk_request_submit": "提交诉求", "desk_request_merge": "并单", "desk_consult_opinion": "提出会商意见",
+    "desk_hotline_import": "导入12345工单", "desk_package_create": "新建服务包", "desk_package_members": "加入服务包企业",
+    "desk_package_officer": "指定服务管家", "desk_need_add": "登记服务需求", "desk_need_update": "更新服务需求",
+    "desk_visit_plan": "安排走访", "desk_visit_record": "记录走访", "desk_plan_save": "保存一企一策",
 }
 AUDIT_ENTITY_ZH = {"user": "用户", "enterprise": "企业", "enterprise_import": "企业导入", "job": "批量任务",
-                   "measure": "措施", "push_list": "推送清单", "session": "会话"}
+                   "measure": "措施", "push_list": "推送清单", "session": "会话", "desk_request": "诉求",
+                   "desk_package": "服务包", "desk_need": "服务需求", "desk_visit": "走访", "desk_plan": "一企一策",
+                   "desk_figures": "三率统计"}
 # request fields named in a Chinese error line ("页码无效：应为整数"); the API's `field` keeps the code
 FIELD_ZH = {
     "page": "页码", "per_page": "每页条数", "as_of": "评估日期", "q": "检索词", "doc": "文件", "document": "文件",

@@ -16,7 +16,7 @@ from zhida.desk.roles import visible
 from zhida.desk.suggest import suggest
 from zhida.desk.tables import DeskConsult, DeskObjection, DeskRequest, PackageMember, ServicePackage
 from zhida.web.deps import Principal, require
-from zhida.web.desk.common import read, work
+from zhida.web.desk.common import local, read, work
 from zhida.web.desk.common import now as clock
 from zhida.web.errors import CONDITIONAL_WRITE_ERRORS, LOOKUP_ERRORS, READ_ERRORS, WRITE_ERRORS
 from zhida.workflow.tables import WorkflowCase
@@ -79,13 +79,15 @@ def request_json(session, request: DeskRequest, case: WorkflowCase, person: Prin
            "receiving_unit": request.receiving_unit, "unit": request.unit, "co_units": request.co_units or [],
            "state": case.state, "state_label": requests.FLOW.label_of(case.state), "version": case.version,
            "due_at": case.due_at.isoformat() if case.due_at else None, "escalated": case.escalated_at is not None,
-           "received_at": request.received_at.isoformat(), "merged_into": request.merged_into,
+           "received_at": request.received_at.isoformat(), "received_local": local(request.received_at),
+           "merged_into": request.merged_into,
            "rating": request.rating, "solved": request.solved, "reopened": request.reopened}
     if detail:
         loaded = requests.Loaded(request, case, requests.roles_on(person, request)) if person else None
         out.update(text=request.text, contact=request.contact, answer=request.answer,
                    citations=request.citations or [], suggestion=request.suggestion,
-                   history=[{**h, "at": h["at"].isoformat()} for h in requests.history(session, request)],
+                   history=[{**h, "at": h["at"].isoformat(), "at_local": local(h["at"])}
+                            for h in requests.history(session, request)],
                    consults=[{"unit": c.unit, "opinion": c.opinion} for c in session.scalars(
                        select(DeskConsult).where(DeskConsult.request_id == request.id))],
                    objections=[{"unit": o.unit, "reason": o.reason, "decision": o.decision, "new_unit": o.new_unit}

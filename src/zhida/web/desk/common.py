@@ -15,6 +15,15 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def local(instant: datetime | None) -> str:
+    """An instant as Beijing time for people (YYYY-MM-DD HH:MM); the API keeps ISO in UTC too."""
+    if instant is None:
+        return ""
+    from zhida.workflow.calendar import BEIJING
+
+    return (instant if instant.tzinfo else instant.replace(tzinfo=UTC)).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+
+
 @contextmanager
 def as_web_errors():
     """Domain refusals as the web's statuses: hidden → 404, not allowed → 403, stale → 409, bad input → 422."""

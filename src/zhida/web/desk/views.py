@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from zhida.desk import needs, packages, requests, visits
 from zhida.desk.tables import DeskRequest, Need, PackageMember, Plan, Visit
+from zhida.web.desk.common import local
 from zhida.web.tables import User
 from zhida.workflow.tables import WorkflowCase
 
@@ -79,7 +80,7 @@ def enterprise(request, session, person, package_id: int, uscc: str, jsonable: b
         "needs": [{"id": n.id, "category": needs.CATEGORIES[n.category], "title": n.title, "unit": n.unit,
                    "status": n.status, "status_label": needs.STATUSES[n.status], "version": n.version,
                    "request_id": n.request_id,
-                   "history": [{"at": e.at.isoformat()[:16], "actor": e.actor, "status": needs.STATUSES[e.status],
+                   "history": [{"at": local(e.at), "actor": e.actor, "status": needs.STATUSES[e.status],
                                 "note": e.note} for e in needs.events(session, n.id)]} for n in need_rows],
         "requests": [{"id": r.id, "title": r.title, "unit": r.unit, "state": state,
                       "state_label": requests.FLOW.label_of(state)} for r, state in req_rows],
