@@ -20,6 +20,8 @@ EVENTS: dict[str, str] = {
     "desk.request": "诉求办理",
     "deadline.near": "办理时限临近",
     "staff.summary": "工作提醒",
+    "supervision.report": "督办任务报送",
+    "supervision.escalate": "督办提醒",
 }
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
