@@ -54,3 +54,28 @@ def test_new_pairs_reach_subscribed_accounts_once(store):
     assert _titles(store, staff)[0] == "1 项政策新增 1 家符合条件的企业"
     assert _titles(store, b) == ["您有 1 项新符合条件的政策"]
     assert "新发送 0 条通知" in eligible.run(store, now=NOW, policies=policies)  # idempotent
+
+
+def test_district_staff_count_only_their_districts_enterprises(store):
+    from zhida.enterprises.tables import Enterprise
+
+    policies = load_default_policies()
+    measure = next(m for m in policies.measures.values() if m.kind == "cash_subsidy")
+    with store.transaction() as session:
+        for uscc, region in ((USCC_A, "110105"), (USCC_B, "110108")):
+            session.add(Enterprise(uscc=uscc, name="测试企业", region_code=region, industry_code="3911",
+                                   entity_type="enterprise", schema_version="1", profile_json={}, created_at=NOW))
+    chaoyang = make_user(store, "s_cy", "staff", units=["区科委"], region="朝阳区")
+    city = make_user(store, "s_city", "staff", units=["市科委"])
+    with store.transaction() as session:
+        for user in (chaoyang, city):
+            subscriptions.replace(session, user, "staff", [subscriptions.Topic("measure", measure.id)],
+                                  measures=policies.measures)
+    _batch(store, [], key="r1", finished=datetime(2026, 12, 1, tzinfo=UTC))
+    _batch(store, [(measure.id, USCC_B)], key="r2", finished=datetime(2026, 12, 2, tzinfo=UTC))
+    eligible.run(store, now=NOW, policies=policies)
+    assert _titles(store, chaoyang) == []  # the new enterprise is in 海淀
+    assert _titles(store, city) == ["1 项政策新增 1 家符合条件的企业"]
+    _batch(store, [(measure.id, USCC_B), (measure.id, USCC_A)], key="r3", finished=datetime(2026, 12, 3, tzinfo=UTC))
+    eligible.run(store, now=NOW, policies=policies)
+    assert _titles(store, chaoyang) == ["1 项政策新增 1 家符合条件的企业"]

@@ -164,3 +164,37 @@ def test_recipient_constructors_check_their_keys():
         notify.Recipient.user(0)
     with pytest.raises(ZhidaError):
         notify.Recipient.unit("  ")
+
+
+def test_two_transactions_publishing_one_key_write_one_message(store):
+    """PostgreSQL: the second insert waits for the first transaction, then finds its key taken;
+    the savepoint undoes only that insert and publish answers the first message's id."""
+    import threading
+    import time
+
+    if store.dialect != "postgresql":
+        pytest.skip("concurrent writers: PostgreSQL (SQLite serializes whole transactions)")
+    make_user(store, "a1", "enterprise", uscc=USCC_A, email="a1@example.cn")
+    kwargs = dict(event="payment.made", recipients=[notify.Recipient.enterprise(USCC_A)], title="资金已拨付",
+                  body="", dedupe_key="payment:42")
+    published, first_done = {}, threading.Event()
+
+    def first():
+        with store.transaction() as session:
+            published["first"] = notify.publish(session, **kwargs)
+            first_done.set()
+            time.sleep(0.5)  # the second transaction's insert waits on this one's key
+
+    def second():
+        first_done.wait()
+        with store.transaction() as session:
+            published["second"] = notify.publish(session, **kwargs)
+            session.execute(select(1))  # the transaction stays usable after the undone insert
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert published["first"] == published["second"]
+    assert (_count(store, Message), _count(store, OutboxMail)) == (1, 1)

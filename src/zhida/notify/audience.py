@@ -20,6 +20,7 @@ class Account:
     uscc: str | None
     units: tuple[str, ...]
     topics: tuple[subscriptions.Topic, ...]
+    region: str | None = None  # a staff member's district (code): their figures count only its enterprises
 
     def wants(self, measure) -> bool:
         return subscriptions.measure_matches(list(self.topics), measure, units=self.units)
@@ -37,7 +38,12 @@ def accounts(session: Session) -> list[Account]:
     for user in session.scalars(select(User).where(User.active.is_(True), User.role.in_(("enterprise", "staff")))
                                 .order_by(User.id)):
         topics = stored.get(user.id) or [subscriptions.Topic(*subscriptions.DEFAULT[user.role])]
-        out.append(Account(user.id, user.role, user.uscc, tuple(user.units or ()), tuple(topics)))
+        region = None
+        if user.role == "staff" and user.region:
+            from zhida.enterprises import regions
+
+            region = regions.scope_code_or_none(user.region) or "—"  # unknown: matches no enterprise
+        out.append(Account(user.id, user.role, user.uscc, tuple(user.units or ()), tuple(topics), region))
     return out
 
 

@@ -1,7 +1,8 @@
 """Newly eligible after a batch run: the (enterprise, measure) pairs the latest complete run finds
 eligible that the previous complete run of the same input did not. Each subscribed enterprise
 account gets one message listing its new measures; each subscribed staff account one summary
-(how many enterprises newly qualify for each of its measures). Idempotent per run and account
+(how many enterprises newly qualify for each of its measures — in its district, for a staff
+member limited to one; enterprises not in the store have no known district and count city-wide only). Idempotent per run and account
 (dedupe key); the first run of an input has nothing to compare with and publishes nothing."""
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ def _new_pairs(latest_id: int, previous_id: int):
 
 def run(store, *, now: datetime, policies=None) -> str:
     from zhida.batch.tables import BatchResult
+    from zhida.enterprises.tables import Enterprise
 
     if policies is None:
         from zhida.matching.match import load_default_policies
@@ -67,8 +69,15 @@ def run(store, *, now: datetime, policies=None) -> str:
             for uscc, measure_id in session.execute(select(BatchResult.uscc, BatchResult.measure_id).where(
                     new_pairs, BatchResult.uscc.in_(usccs[start:start + 500])).order_by(BatchResult.measure_id)):
                 by_uscc[uscc].append(measure_id)
-        per_measure = dict(session.execute(select(BatchResult.measure_id, func.count()).where(new_pairs)
-                                           .group_by(BatchResult.measure_id)).all())
+        per_measure: dict[str, int] = defaultdict(int)  # new pairs per measure, city-wide
+        per_district: dict[tuple[str, str], int] = defaultdict(int)  # … per measure and district / special zone
+        for measure_id, region, zone, n in session.execute(
+                select(BatchResult.measure_id, Enterprise.region_code, Enterprise.special_zone, func.count())
+                .select_from(BatchResult).outerjoin(Enterprise, Enterprise.uscc == BatchResult.uscc)
+                .where(new_pairs).group_by(BatchResult.measure_id, Enterprise.region_code, Enterprise.special_zone)):
+            per_measure[measure_id] += n
+            for code in {region, zone} - {None}:
+                per_district[(measure_id, code)] += n
         sent = 0
         for account in enterprise:
             measures = [policies.measures[m] for m in by_uscc.get(account.uscc, ()) if m in policies.measures]
@@ -76,8 +85,10 @@ def run(store, *, now: datetime, policies=None) -> str:
             if wanted:
                 sent += _tell_enterprise(session, account.user_id, wanted, f"{prefix}{account.user_id}", now)
         for account in staff:
-            counts = [(policies.measures[m], n) for m, n in sorted(per_measure.items())
+            counts = [(policies.measures[m], per_district.get((m, account.region), 0) if account.region else n)
+                      for m, n in sorted(per_measure.items())
                       if m in policies.measures and account.wants(policies.measures[m])]
+            counts = [(m, n) for m, n in counts if n]
             if counts:
                 sent += _tell_staff(session, account.user_id, counts, f"{prefix}{account.user_id}", latest, now)
         pairs = sum(per_measure.values())
