@@ -8,6 +8,8 @@ from decimal import Decimal
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from zhida.enterprises.uscc import make
+
 AS_OF = date(2023, 6, 30)
 BJ = {"entity_type": "enterprise", "region_code": "110105", "srdi_level": "provincial",
       "srdi_valid_until": "2024-12-31", "little_giant_level": "none", "smart_digital_green_renovation_project": True,
@@ -17,18 +19,18 @@ XZ = {"entity_type": "enterprise", "region_code": "140902", "industry_code": "34
       "revenue": 10000000, "unemployment_insurance_paid_last_year": "33333.33"}
 
 
-def uscc(n: int) -> str:
-    """A syntactically plausible 18-character code per test enterprise (the ledger does not check it)."""
-    return f"91110105MA{n:07d}X"[:18]
+def uscc(n: int, region: str = "110105") -> str:
+    """A valid code (GB 32100 check characters) per test enterprise."""
+    return make("9", "1", region, f"MA{n:06d}")
 
 
 ROWS = [  # uscc, name, region, employees, revenue, unemployment insurance paid last year
-    ("911409020000000001", "忻州甲", "140902", 50, "10000000", "33333.33"),   # 29999.997 → 30000.00
-    ("911409020000000002", "忻州乙", "140902", 20, "5000000", "1000.01"),     # 900.009 → 900.01
-    ("911409020000000003", "忻州丙", "140902", 80, "20000000", "20000.00"),   # 18000.00
-    ("911409020000000004", "忻州丁", "140902", 1500, "500000000", "90000"),   # large: not SME
-    ("911101050000000005", "北京戊", "110105", 50, "10000000", "33333.33"),   # not in 忻州
-    ("911409020000000006", "忻州己", "140902", 30, "8000000", None),          # amount unknown: not listed
+    (uscc(1, "140902"), "忻州甲", "140902", 50, "10000000", "33333.33"),   # 29999.997 → 30000.00
+    (uscc(2, "140902"), "忻州乙", "140902", 20, "5000000", "1000.01"),     # 900.009 → 900.01
+    (uscc(3, "140902"), "忻州丙", "140902", 80, "20000000", "20000.00"),   # 18000.00
+    (uscc(4, "140902"), "忻州丁", "140902", 1500, "500000000", "90000"),   # large: not SME
+    (uscc(5, "110105"), "北京戊", "110105", 50, "10000000", "33333.33"),   # not in 忻州
+    (uscc(6, "140902"), "忻州己", "140902", 30, "8000000", None),          # amount unknown: not listed
 ]
 
 
@@ -44,3 +46,6 @@ def write_xz_facts(path):
                                                           pa.decimal128(20, 2))})
     pq.write_table(table, path)
     return path
+
+
+XZ_A, XZ_B, XZ_C = ROWS[0][0], ROWS[1][0], ROWS[2][0]

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from zhida.cli import _register, app
 from zhida.errors import ZhidaError
 
-from .facts import write_xz_facts
+from .facts import XZ_A, XZ_B, XZ_C, write_xz_facts
 
 _register()
 
@@ -33,14 +33,14 @@ def test_exempt_cli_build_confirm_ledger(tmp_path, monkeypatch):
     budget = _run("payouts", "budget", "set", "--measure", "xz2022.stable-employment-refund-sme", "--year", "2023",
                   "--payer", "市级", "--amount", "40000", "--on-exceed", "queue")
     assert budget.exit_code == 0 and "余 40000.00" in budget.output
-    confirmed = _run("payouts", "exempt", "confirm", "1", "--exclude", "911409020000000002=企业已注销")
+    confirmed = _run("payouts", "exempt", "confirm", "1", "--exclude", f"{XZ_B}=企业已注销")
     assert confirmed.exit_code == 0, confirmed.output
     assert "已确认：2 家" in confirmed.output and "排除 1 家" in confirmed.output
     listed = _run("payouts", "ledger", "--json")
     data = json.loads(listed.output)
     statuses = sorted((r["uscc"], r["status"]) for r in data["records"])
     # 30000.00 fits the 40000 budget; 18000.00 does not: queued, visibly
-    assert statuses == [("911409020000000001", "approved"), ("911409020000000003", "queued")]
+    assert statuses == [(XZ_A, "approved"), (XZ_C, "queued")]
     assert data["budgets"][0]["left"] == "10000.00" and data["budgets"][0]["queued"] == 1
     text = _run("payouts", "ledger").output
     assert "排队待核（预算不足）" in text and "免申即享 list-1" in text

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from zhida.errors import ZhidaError
+from zhida.notify.tables import Message
 from zhida.payouts import exempt, ledger
 from zhida.payouts.ledger import Approver
 from zhida.payouts.tables import ExemptItem, PayoutRecord
@@ -19,7 +20,7 @@ from zhida.workflow.calendar import add_working_days
 from zhida.workflow.engine import NotAllowed
 from zhida.workflow.tables import WorkflowCase
 
-from .facts import write_xz_facts
+from .facts import XZ_A, XZ_B, XZ_C, write_xz_facts
 
 MEASURE = "xz2022.stable-employment-refund-sme"
 AS_OF = date(2023, 6, 30)
@@ -46,32 +47,32 @@ def test_exempt_list_build_confirm_accept_pay(database_url, policies, facts_file
                                               input_path=facts_file, policies=policies))
     with pytest.raises(ZhidaError, match="须写明理由"):
         store.retrying(lambda s: exempt.confirm(s, listing["id"], actor=UNIT, policies=policies,
-                                                exclusions={"911409020000000003": " "}))
+                                                exclusions={XZ_C: " "}))
     # the enterprise already had its 2023 refund through an application: the guard refuses the list item
     store.retrying(lambda s: ledger.reserve(
-        s, uscc="911409020000000002", measure_id=MEASURE, period="2023", amount="900.01",
+        s, uscc=XZ_B, measure_id=MEASURE, period="2023", amount="900.01",
         facts={"facts": {"entity_type": "enterprise", "region_code": "140902", "industry_code": "3411",
                          "employees": 20, "revenue": "5000000", "unemployment_insurance_paid_last_year": "1000.01"}},
         as_of=AS_OF, approver=UNIT, source_type="application", source_id="A-77", policies=policies))
     done = store.retrying(lambda s: exempt.confirm(
         s, listing["id"], actor=UNIT, policies=policies, now=built_at,
-        exclusions={"911409020000000003": "已列入失信名单，暂缓"}))
+        exclusions={XZ_C: "已列入失信名单，暂缓"}))
     assert (done.confirmed, done.excluded, done.total) == (1, 2, Decimal("30000.00"))
-    assert done.refused[0][0] == "911409020000000002" and "同一事项" in done.refused[0][1]
+    assert done.refused[0][0] == XZ_B and "同一事项" in done.refused[0][1]
     with store.transaction() as s:
         items = {i.uscc: i for i in s.scalars(select(ExemptItem))}
         states = {u: s.get(WorkflowCase, i.case_id).state for u, i in items.items()}
-    assert states == {"911409020000000001": "confirmed", "911409020000000002": "excluded",
-                      "911409020000000003": "excluded"}
-    assert items["911409020000000003"].exclusion_reason == "已列入失信名单，暂缓"
-    first = items["911409020000000001"]
+    assert states == {XZ_A: "confirmed", XZ_B: "excluded",
+                      XZ_C: "excluded"}
+    assert items[XZ_C].exclusion_reason == "已列入失信名单，暂缓"
+    first = items[XZ_A]
     # 意愿确认 on 2026-09-30 (Wednesday): 2 working days skip the National Day holidays
     accepted_at = datetime(2026, 9, 30, 3, 0, tzinfo=UTC)
     with pytest.raises(ZhidaError, match="银行账号"):
         store.retrying(lambda s: exempt.accept(s, first.id, uscc=first.uscc, actor=Approver("企业甲"),
                                                account={"holder": "忻州甲", "bank": "工行", "number": "12ab"}))
     with pytest.raises(ZhidaError, match="没有编号"):  # another enterprise cannot confirm it
-        store.retrying(lambda s: exempt.accept(s, first.id, uscc="911409020000000003", actor=Approver("企业丙"),
+        store.retrying(lambda s: exempt.accept(s, first.id, uscc=XZ_C, actor=Approver("企业丙"),
                                                account={"holder": "x", "bank": "y", "number": "1234567890"}))
     store.retrying(lambda s: exempt.accept(s, first.id, uscc=first.uscc, actor=Approver("企业甲"), policies=policies,
                                            account={"holder": "忻州甲", "bank": "工商银行忻州分行",
@@ -91,4 +92,10 @@ def test_exempt_list_build_confirm_accept_pay(database_url, policies, facts_file
         assert s.get(WorkflowCase, first.case_id).state == "paid"
         total = s.scalar(select(func.sum(PayoutRecord.amount)).where(PayoutRecord.status == "paid"))
     assert total == Decimal("30000.00")
+    with store.transaction() as s:  # the enterprise's inbox was told at each step (zhida.notify)
+        told = {m.dedupe_key: m for m in s.scalars(select(Message))}
+    assert told[f"exempt-item:{first.id}:listed"].event == "exemption.listed"
+    assert "30,000.00 元" in told[f"exempt-item:{first.id}:listed"].body
+    assert told[f"exempt-item:{first.id}:paid"].event == "payment.made"
+    assert f"exempt-item:{items[XZ_C].id}:listed" not in told  # excluded: not told it is listed
     store.close()

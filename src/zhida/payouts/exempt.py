@@ -220,6 +220,9 @@ def confirm(session: Session, list_id: int, *, actor: Approver, exclusions: dict
                 item.record_id = record.id
                 wf.fire(session, flow, case, "confirm", actor=unit_actor, now=now,
                         data={"record": record.id, "status": record.status})
+                _tell(session, item, "exemption.listed", f"免申即享：{_title(listing, policies)}",
+                      f"贵企业经数据比对符合条件，金额 {money(record.amount)}，无需申请。请在“我的兑现”中确认领取并填写"
+                      f"收款账户（{_due_text(case)}前）；确认后 {mark.pay_within} 个工作日内拨付到账。", now, "listed")
                 out.confirmed += 1
                 out.total += record.amount
                 continue
@@ -289,7 +292,7 @@ def pay(session: Session, list_id: int, *, actor: Approver, reference: str | Non
     """拨付到账 for every item of the list the enterprise confirmed (or those of ``item_ids``);
     returns the ids of the items paid. A record still queued for budget is not paid."""
     now = now or ledger.now_utc()
-    get_list(session, list_id)
+    listing = get_list(session, list_id)
     query = select(ExemptItem).where(ExemptItem.list_id == list_id).order_by(ExemptItem.id)
     if item_ids:
         query = query.where(ExemptItem.id.in_(item_ids))
@@ -301,10 +304,33 @@ def pay(session: Session, list_id: int, *, actor: Approver, reference: str | Non
             continue
         if session.get(PayoutRecord, item.record_id).status != "approved":
             continue
-        ledger.pay(session, item.record_id, actor, now=now, reference=reference)
+        record = ledger.pay(session, item.record_id, actor, now=now, reference=reference)
         wf.fire(session, flow, case, "pay", actor=unit_actor, now=now, data={"reference": reference})
+        _tell(session, item, "payment.made", f"资金已拨付：{_title(listing, None)}",
+              f"免申即享资金 {money(record.amount)} 已拨付到账（收款账户 {mask((item.account or {}).get('number'))}）。",
+              now, "paid")
         paid.append(item.id)
     return paid
+
+
+def _title(listing: ExemptList, policies) -> str:
+    policies = policies or load_default_policies()
+    m = policies.measures.get(listing.measure_id)
+    return m.title if m is not None else listing.measure_id
+
+
+def _due_text(case: WorkflowCase) -> str:
+    from zhida.workflow.calendar import beijing_day
+
+    return f"{beijing_day(case.due_at):%Y年%m月%d日}" if case.due_at else "尽快"
+
+
+def _tell(session: Session, item: ExemptItem, event: str, title: str, body: str, now: datetime, step: str) -> None:
+    """The enterprise's inbox (and e-mail, by its preferences) in the step's transaction (zhida.notify)."""
+    from zhida import notify
+
+    notify.publish(session, event=event, recipients=[notify.Recipient.enterprise(item.uscc)], title=title[:255],
+                   body=body, link="/my/payouts", dedupe_key=f"exempt-item:{item.id}:{step}", at=now)
 
 
 def mask(number: str | None) -> str | None:

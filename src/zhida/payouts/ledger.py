@@ -81,6 +81,15 @@ def _period(period) -> str:
     return text
 
 
+def _uscc(value) -> str:
+    from zhida.enterprises import uscc as codes
+
+    try:
+        return codes.validate(str(value or ""))
+    except codes.USCCError as exc:
+        raise ZhidaError("uscc", f"统一社会信用代码有误：{exc.zh}") from None
+
+
 def lock_enterprise(session: Session, uscc: str) -> None:
     """Hold the enterprise's lock row until commit (created on first use)."""
     dialect = session.get_bind().dialect.name
@@ -134,6 +143,7 @@ def reserve(session: Session, *, uscc: str, measure_id: str, period, amount, fac
         raise ZhidaError("source_type", "来源须为申报、免申即享或人工录入")
     if not str(source_id or "").strip():
         raise ZhidaError("source_id", "须写明来源（申请编号或免申即享名单编号）")
+    uscc = _uscc(uscc)
     period = _period(period)
     item = str(item or "").strip()
     if len(item) > 64:
