@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from tests.web.conftest import USCC_A, USCC_B
+from web.conftest import USCC_A, USCC_B  # tests/ is on sys.path (rootdir), as for every test package
 
 
 @dataclass(frozen=True)

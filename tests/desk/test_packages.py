@@ -16,7 +16,7 @@ from zhida.web.auth import Actor, create_user
 from zhida.workflow import NotAllowed
 
 from .people import ENT_A, ENT_B, MONDAY, OTHER, Person
-from tests.web.conftest import USCC_A, USCC_B
+from web.conftest import USCC_A, USCC_B  # tests/ is on sys.path (rootdir), as for every test package
 
 
 @pytest.fixture
