@@ -96,8 +96,14 @@ def population(count: int, seed: int) -> tuple[Path, float | None]:
 
 
 def child(mode: str, facts: Path, out: Path, threads: int) -> dict:
+    return run_child(CHILD, mode, str(facts), str(out), str(threads), AS_OF)
+
+
+def run_child(script: str, mode: str, *args: str) -> dict:
+    """``script`` in a fresh Python process (its own peak RSS); its last stdout line is a JSON result,
+    to which the process's wall time is added (``process_wall``)."""
     wall = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", CHILD, mode, str(facts), str(out), str(threads), AS_OF],
+    proc = subprocess.run([sys.executable, "-c", script, mode, *args],
                           capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
     if proc.returncode != 0:
         raise RuntimeError(f"benchmark child {mode} failed: {proc.stderr[-2000:]}")

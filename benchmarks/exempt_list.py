@@ -14,10 +14,6 @@ The population is ``benchmarks.batch``'s (generated once, cached under $ZHIDA_HO
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 NAME = "exempt_list"
@@ -53,14 +49,9 @@ print(json.dumps(result))
 
 
 def child(mode: str, facts: Path, threads: int) -> dict:
-    wall = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", CHILD, mode, str(facts), str(threads), MEASURE, AS_OF],
-                          capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
-    if proc.returncode != 0:
-        raise RuntimeError(f"benchmark child {mode} failed: {proc.stderr[-2000:]}")
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
-    result["process_wall"] = time.perf_counter() - wall
-    return result
+    from benchmarks.batch import run_child
+
+    return run_child(CHILD, mode, str(facts), str(threads), MEASURE, AS_OF)
 
 
 def main(argv: list[str]) -> str:

@@ -291,28 +291,29 @@ def release(session: Session, record: PayoutRecord, now: datetime) -> None:
 def cancel(session: Session, record_id: int, actor: Approver, reason: str, now: datetime | None = None,
            policies=None) -> PayoutRecord:
     """撤销 a record not yet paid (queued, approved, or flagged before payment)."""
-    now = now or now_utc()
-    if not (reason or "").strip():
-        raise ZhidaError("reason", "撤销须写明理由")
-    record = get(session, record_id, lock=True)
-    if record.status not in ("queued", "approved") and not (record.status == "flagged" and record.paid_at is None):
-        raise LedgerError("status", f"记录 #{record.id} 当前为“{STATUS_ZH[record.status]}”，不能撤销（已拨付的须追回）")
-    release(session, record, now)
-    _change(session, record, "cancelled", actor, "payout_cancel", reason.strip(), now)
-    promote_queued(session, record.measure_id, record.year, record.payer, actor, now)
-    return record
+    return _withdraw(session, record_id, actor, reason, now, "cancelled", "撤销",
+                     lambda r: r.status in ("queued", "approved") or (r.status == "flagged" and r.paid_at is None),
+                     "（已拨付的须追回）")
 
 
 def claw_back(session: Session, record_id: int, actor: Approver, reason: str, now: datetime | None = None) -> PayoutRecord:
-    """追回 a paid (or flagged) record, with its reason; the money returns to the budget."""
+    """追回 a paid (or flagged, or approved) record, with its reason; the money returns to the budget."""
+    return _withdraw(session, record_id, actor, reason, now, "clawed_back", "追回",
+                     lambda r: r.status in ("paid", "flagged", "approved"), "")
+
+
+def _withdraw(session, record_id, actor, reason, now, status, verb, allowed, hint) -> PayoutRecord:
+    """The record's money leaves the ledger (cancelled or clawed back): back to its budget, whose
+    queue moves on."""
     now = now or now_utc()
     if not (reason or "").strip():
-        raise ZhidaError("reason", "追回须写明理由")
+        raise ZhidaError("reason", f"{verb}须写明理由")
     record = get(session, record_id, lock=True)
-    if record.status not in ("paid", "flagged", "approved"):
-        raise LedgerError("status", f"记录 #{record.id} 当前为“{STATUS_ZH[record.status]}”，不能追回")
+    if not allowed(record):
+        raise LedgerError("status", f"记录 #{record.id} 当前为“{STATUS_ZH[record.status]}”，不能{verb}{hint}")
     release(session, record, now)
-    _change(session, record, "clawed_back", actor, "payout_claw_back", reason.strip(), now)
+    _change(session, record, status, actor, "payout_cancel" if status == "cancelled" else "payout_claw_back",
+            reason.strip(), now)
     promote_queued(session, record.measure_id, record.year, record.payer, actor, now)
     return record
 
