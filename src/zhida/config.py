@@ -23,6 +23,7 @@ ZHIDA_SMTP_PORT      default 25 (587 with STARTTLS is usual)
 ZHIDA_SMTP_FROM      the sender address, e.g. 政策直达 <noreply@zhida.example.cn>
 ZHIDA_SMTP_USER      login (optional), with ZHIDA_SMTP_PASSWORD
 ZHIDA_SMTP_STARTTLS  1/true: upgrade the connection with STARTTLS before logging in
+ZHIDA_NOTIFY_TICK_SECONDS  > 0: every web process runs `zhida notify tick` this often (default off)
 ZHIDA_PUBLIC_URL     the site's address as users reach it (https://zhida.example.cn): links in
                      e-mails are made absolute with it; unset: the path alone
 """

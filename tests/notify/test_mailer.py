@@ -163,3 +163,31 @@ def test_two_senders_never_claim_the_same_row(store):
     assert len(outbox.claim(store, "three", later, limit=100)) == 30
     assert outbox.claim(store, "four", later, limit=100) == []
     assert not outbox.mark_sent(store, together[0], "one", later)  # the first owner lost its lease
+
+
+def test_the_web_apps_timer_delivers_without_anyone_asking(store, smtp, monkeypatch):
+    from zhida.notify import timer
+
+    controller, handler = smtp
+    for name, value in (("ZHIDA_SMTP_HOST", "127.0.0.1"), ("ZHIDA_SMTP_PORT", str(controller.port)),
+                        ("ZHIDA_SMTP_FROM", "noreply@zhida.example.cn")):
+        monkeypatch.setenv(name, value)
+    make_user(store, "a1", "enterprise", uscc=USCC_A, email="a1@qiye.example.cn")
+    with store.transaction() as session:
+        notify.publish(session, event="payment.made", recipients=[notify.Recipient.enterprise(USCC_A)],
+                       title="资金已拨付", body="")
+    ticks = []
+    stop = timer.start(store, 0.1, tick=lambda: ticks.append(mailer.send_due(store)))
+    try:
+        deadline = threading.Event()
+        for _ in range(100):
+            if handler.received:
+                break
+            deadline.wait(0.1)
+    finally:
+        stop()
+    assert len(handler.received) == 1 and len(ticks) >= 1
+    monkeypatch.setenv("ZHIDA_NOTIFY_TICK_SECONDS", "often")
+    with pytest.raises(Exception) as caught:
+        timer.seconds_from_env()
+    assert caught.value.where == "ZHIDA_NOTIFY_TICK_SECONDS"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import typer
 from rich.console import Console
@@ -17,13 +17,15 @@ app.add_typer(notify_app, name="notify")
 
 def _now(text: str | None) -> datetime:
     """--now: an ISO date or date-time (UTC unless it names its zone); default: the clock."""
+    from zhida.notify.clock import utc
+
     if not text:
-        return datetime.now(UTC)
+        return utc()
     try:
         at = datetime.fromisoformat(text.strip())
     except ValueError:
         raise ZhidaError("--now", f"应为日期或日期时间（如 2026-12-03 或 2026-12-03T09:00），而不是 {text!r}") from None
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    return utc(at)
 
 
 def _report_send(report) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from zhida.errors import ZhidaError
 from zhida.notify import events
+from zhida.notify.clock import utc
 from zhida.notify.recipients import addresses_of
 from zhida.notify.tables import Message, MessageRead, MessageRecipient
 
@@ -43,12 +44,8 @@ class InboxItem:
 
     def as_json(self) -> dict:
         return {"id": self.id, "event": self.event, "event_label": self.event_label, "title": self.title,
-                "body": self.body, "link": self.link, "created_at": _utc(self.created_at).isoformat(),
-                "read_at": _utc(self.read_at).isoformat() if self.read_at else None, "unread": self.unread}
-
-
-def _utc(at: datetime) -> datetime:
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at  # SQLite gives naive UTC back
+                "body": self.body, "link": self.link, "created_at": utc(self.created_at).isoformat(),
+                "read_at": utc(self.read_at).isoformat() if self.read_at else None, "unread": self.unread}
 
 
 def reader_of(session: Session, user_id: int) -> Reader:
@@ -97,8 +94,8 @@ def _items(session: Session, reader, where: list, offset: int = 0, limit: int | 
                .correlate(Message).scalar_subquery())
     query = (select(Message, read_at.label("read_at")).where(*where)
              .order_by(Message.created_at.desc(), Message.id.desc()).offset(offset).limit(limit))
-    return [InboxItem(m.id, m.event, events.label(m.event), m.title, m.body, m.link, _utc(m.created_at),
-                      _utc(r) if r else None) for m, r in session.execute(query).all()]
+    return [InboxItem(m.id, m.event, events.label(m.event), m.title, m.body, m.link, utc(m.created_at),
+                      utc(r) if r else None) for m, r in session.execute(query).all()]
 
 
 def unread_count(session: Session, reader) -> int:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import smtplib
 import socket
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 
 from zhida import config
 from zhida.notify import mail, outbox
+from zhida.notify.clock import utc
 from zhida.notify.tables import Message
 
 TIMEOUT_SECONDS = 15
@@ -29,11 +30,6 @@ class SendReport:
     failed: int = 0
     errors: list[str] = field(default_factory=list)
     configured: bool = True
-
-
-def _utc(at: datetime | None) -> datetime:
-    at = at or datetime.now(UTC)
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
 def _connect(settings: dict) -> smtplib.SMTP:
@@ -73,7 +69,7 @@ def send_due(store, *, now: datetime | None = None, limit: int = 50, settings: d
     if not settings.get("host"):
         report.configured = False
         return report
-    now = _utc(now)
+    now = utc(now)
     owner = owner or outbox.new_owner()
     rows = outbox.claim(store, owner, now, limit)
     report.claimed = len(rows)
@@ -94,7 +90,7 @@ def send_due(store, *, now: datetime | None = None, limit: int = 50, settings: d
             message = messages[row.message_id]
             email = mail.compose(outbox_id=row.id, sender=settings["sender"], to=row.address, event=message.event,
                                  title=message.title, body=message.body, link=message.link,
-                                 created_at=_utc(message.created_at))
+                                 created_at=utc(message.created_at))
             try:
                 client.send_message(email)
             except Exception as exc:

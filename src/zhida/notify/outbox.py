@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select, update
 
@@ -105,7 +105,3 @@ def counts(store) -> dict[str, int]:
     with store.transaction() as session:
         found = dict(session.execute(select(OutboxMail.status, func.count()).group_by(OutboxMail.status)).all())
     return {status: found.get(status, 0) for status in (PENDING, SENDING, SENT, FAILED)}
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)

@@ -4,7 +4,7 @@ this event kind. Committed with the change it tells about, or not at all."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -13,14 +13,11 @@ from sqlalchemy.orm import Session
 from zhida.errors import ZhidaError
 from zhida.notify import events, recipients as addressing
 from zhida.notify.preferences import wants_email
+from zhida.notify.clock import utc
 from zhida.notify.recipients import Recipient
 from zhida.notify.tables import PENDING, Message, MessageRecipient, OutboxMail
 
 TITLE_MAX = 255
-
-
-def UTC_NOW() -> datetime:
-    return datetime.now(UTC)
 
 
 def publish(session: Session, *, event: str, recipients: list[Recipient], title: str, body: str,
@@ -42,7 +39,7 @@ def publish(session: Session, *, event: str, recipients: list[Recipient], title:
     targets = list(dict.fromkeys(recipients or ()))
     if not targets or not all(isinstance(r, Recipient) for r in targets):
         raise ZhidaError("recipients", "至少需要一个接收方（Recipient.user / enterprise / unit）")
-    at = UTC_NOW() if at is None else (at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC))
+    at = utc(at)
 
     if dedupe_key is not None:
         existing = session.scalar(select(Message.id).where(Message.dedupe_key == dedupe_key))

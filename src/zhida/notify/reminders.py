@@ -7,7 +7,7 @@ tick missed on the reminder day still reminds on a later day before the window o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -31,11 +31,10 @@ def reminder_day(day: date, working_days: int) -> date:
 
 
 def working_days_left(today: date, day: date) -> int:
-    count, cursor = 0, today
-    while cursor < day:
-        cursor += timedelta(days=1)
-        count += calendar.is_workday(cursor)[0]
-    return count
+    """Working days after ``today`` up to and including ``day``."""
+    noon = time(12)
+    return calendar.working_days_between(datetime.combine(today, noon, calendar.BEIJING),
+                                         datetime.combine(day, noon, calendar.BEIJING))
 
 
 @dataclass(frozen=True)

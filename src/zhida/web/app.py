@@ -51,10 +51,16 @@ def create_app(database_url: str | None = None, *, secret: bytes | None = None,
     ZHIDA_HSTS_SECONDS), so the factory form used by ``zhida serve`` honours them."""
     store = open_store(database_url)
 
+    from zhida.notify import timer as notify_timer
+
+    tick_seconds = notify_timer.seconds_from_env()  # a malformed setting stops here, with its name
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         _warm_up()
+        stop_ticking = notify_timer.start(store, tick_seconds)  # ZHIDA_NOTIFY_TICK_SECONDS (default off)
         yield
+        stop_ticking()
         gc.unfreeze()  # so that exiting collects them as usual
         store.close()
 
