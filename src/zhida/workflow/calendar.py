@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -33,8 +34,10 @@ def beijing_day(instant: datetime) -> date:
     return instant.astimezone(BEIJING).date()
 
 
+@lru_cache(maxsize=16384)
 def is_workday(day: date) -> tuple[bool, bool]:
-    """(is it a working day, is that an estimate)."""
+    """(is it a working day, is that an estimate). Memoized: the package validates every date
+    against its whole table (~0.1 ms a call), and a queue page counts hundreds of days a row."""
     try:
         return chinese_calendar.is_workday(day), False
     except NotImplementedError:  # the year's holidays are not published in the package yet
