@@ -14,6 +14,7 @@ from zhida.payouts import exempt
 from zhida.payouts.ledger import Approver
 
 from .conftest import USCC_A, USCC_B, make_uscc
+from .xlsx_checks import check_workbook
 
 USCC_C = make_uscc("91140902MA03QWER1")
 MEASURE = "xz2022.stable-employment-refund-sme"
@@ -77,3 +78,11 @@ def test_exempt_review_confirm_accept_pay(clients, listing):
     after = ent.get(f"/api/v1/payments/{record['id']}").json()
     assert after["status"] == "paid" and after["step"] == "已拨付到账" and after["paid_on"]
     assert "已拨付到账" in ent.get("/my/payouts").text
+
+    exported = officer.get(f"/payouts/exempt/{listing}/export.xlsx")
+    assert exported.status_code == 200 and "filename*=UTF-8''" in exported.headers["content-disposition"]
+    sheets = check_workbook(exported.content, date_labels=("评估日期",))
+    rows = {r[0]: r for r in sheets["名单"][1:]}
+    assert rows[USCC_A][2] == 30000 and rows[USCC_A][3] == "已拨付到账" and rows[USCC_A][6] == "****5678"
+    assert rows[USCC_B][5] == "企业已注销"
+    assert clients["staff"].get(f"/payouts/exempt/{listing}/export.xlsx").status_code == 404

@@ -86,6 +86,27 @@ def exempt_list_page(request: Request, list_id: RowId, offset: int = Query(0, ge
     return _list_page(request, principal, list_id, offset, done=request.query_params.get("done"))
 
 
+@router.get("/payouts/exempt/{list_id}/export.xlsx")
+def export_list(request: Request, list_id: RowId, principal: Principal = Depends(require("exempt", "read"))):
+    from fastapi.responses import Response
+
+    from zhida import audit
+    from zhida.web.payouts.exempt_export import exempt_list_xlsx, filename
+    from zhida.web.push_lists import XLSX, content_disposition
+
+    policies = load_default_policies()
+    scope = scope_for(principal, policies)
+    with request.app.state.store.transaction() as s:
+        listing = exempt.list_json(own_list(s, principal, list_id, policies), s)
+        _, items = views.exempt_items(s, list_id, scope.district, limit=10_000_000)
+    measure = policies.measures.get(listing["measure_id"])
+    title = measure.title if measure is not None else listing["measure_id"]
+    audit.by(request.app.state.store, principal, "export", "exempt_list", str(list_id),
+             detail=f"导出免申即享名单 XLSX（{title}，{listing['year']}年，{len(items)} 家）", after={"rows": len(items)})
+    return Response(exempt_list_xlsx(listing, title, items), media_type=XLSX,
+                    headers={"Content-Disposition": content_disposition(filename(listing, title))})
+
+
 @router.post("/payouts/exempt/{list_id}/confirm")
 async def confirm_list(request: Request, list_id: RowId, principal: Principal = Depends(require("exempt", "write"))):
     form = await request.form()
