@@ -77,7 +77,8 @@ def test_exempt_review_confirm_accept_pay(clients, listing):
     assert paid.status_code == 303
     after = ent.get(f"/api/v1/payments/{record['id']}").json()
     assert after["status"] == "paid" and after["step"] == "已拨付到账" and after["paid_on"]
-    assert "已拨付到账" in ent.get("/my/payouts").text
+    mine_page = ent.get("/my/payouts").text
+    assert "已拨付到账" in mine_page and "申请前须知" in mine_page
 
     exported = officer.get(f"/payouts/exempt/{listing}/export.xlsx")
     assert exported.status_code == 200 and "filename*=UTF-8''" in exported.headers["content-disposition"]

@@ -258,24 +258,23 @@ def stacking_command(
 ) -> None:
     """Which of the enterprise's measures stack and which exclude each other (before applying)."""
     from zhida.enterprises.lookup import load_profile
-    from zhida.matching.match import load_default_policies, match_enterprise
+    from zhida.matching.match import load_default_policies
     from zhida.payouts import stacking
     from zhida.payouts.ledger import _live
 
     day = _date(as_of, "--as-of") if as_of else dt.date.today()
     policies = load_default_policies()
     p = load_profile(profile)
-    results = match_enterprise(p, day, policies=policies, near_misses=False)
-    ids = [r.measure_id for r in results if r.status in ("eligible", "undetermined") and r.enterprise_benefit]
     store = _store()
     try:
         with store.transaction() as s:
             held = _live(s, p.uscc)
     finally:
         store.close()
-    for entry in stacking.for_enterprise(ids, policies, held):
+    for entry in stacking.for_profile(p, day, policies, held):
         basis = f"原文：“{entry['quote']}”" if entry["quote"] else (f"{entry['decided_by']}确定" if entry["decided_by"] else "")
-        out.print(f"{entry['relation_label']}：{entry['label']}  {basis}")
+        label = "" if entry["relation"] == "same_benefit" else f"：{entry['label']}"
+        out.print(f"{entry['relation_label']}{label}  {basis}".rstrip())
         for m in entry["measures"]:
             out.print(f"  - {m['title']}（{m['id']}）")
         if entry["held"]:

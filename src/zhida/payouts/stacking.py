@@ -32,8 +32,10 @@ def for_enterprise(measure_ids, policies, records=()) -> list[dict]:
     for benefit, mids in sorted(by_benefit.items()):
         record = held_benefits.get(benefit)
         if len(mids) > 1 or record is not None:
-            out.append(_entry("same_benefit", f"同一事项：{benefit}", mids, policies, basis="rules",
-                              note="这些措施是同一项扶持在不同文件中的表述，同一期间只兑现一次" , record=record))
+            entry = _entry("same_benefit", "同一事项在不同文件中的表述", mids, policies, basis="rules",
+                           note="这些措施是同一项扶持，同一期间只兑现一次", record=record)
+            entry["benefit"] = benefit
+            out.append(entry)
     for rule in declarations.for_policies(policies).stacking:
         mids = [m for m in rule.measures if m in chosen or m in held]
         if len(mids) < 2:
@@ -44,6 +46,16 @@ def for_enterprise(measure_ids, policies, records=()) -> list[dict]:
                           decided_by=rule.decided_by, note=rule.note, record=record))
     order = {"same_benefit": 0, "exclusive": 1, "highest": 2, "stackable": 3}
     return sorted(out, key=lambda e: order[e["relation"]])
+
+
+def for_profile(profile, as_of, policies, records=()) -> list[dict]:
+    """``for_enterprise`` over the measures a profile may qualify for on ``as_of`` (eligible or
+    undetermined enterprise benefits, ``zhida.matching``)."""
+    from zhida.matching.match import match_enterprise
+
+    results = match_enterprise(profile, as_of, policies=policies, near_misses=False)
+    ids = [r.measure_id for r in results if r.status in ("eligible", "undetermined") and r.enterprise_benefit]
+    return for_enterprise(ids, policies, records)
 
 
 def _entry(relation, label, mids, policies, *, basis, quote=None, decided_by=None, note=None, record=None) -> dict:

@@ -15,7 +15,7 @@ from zhida.payouts import declarations, exempt, views
 from zhida.web.deps import Principal, require
 from zhida.web.ids import RowId
 from zhida.web.pages.common import render
-from zhida.web.payouts.payments_scope import approver, own_list, scope_for, web_error
+from zhida.web.payouts.payments_scope import approver, own_list, scope_for, stacking_of, web_error
 
 router = APIRouter(include_in_schema=False)
 PAGE = 200  # enterprises per page of a list
@@ -151,8 +151,10 @@ def pay_list(request: Request, list_id: RowId, reference: str = Form("", max_len
 def _mine(request: Request, principal: Principal, *, error=None, error_item=None, done=None, status_code=200):
     with request.app.state.store.transaction() as s:
         entries = views.my_money(s, principal.uscc or "—", load_default_policies())
+    stacking = stacking_of(request, principal, date.today()) if principal.uscc else None
     return render(request, "payouts/my_payments.html", {
         "title": "我的兑现", "entries": entries, "error": error, "error_item": error_item, "done": done,
+        "stacking": stacking or [],
     }, status_code=status_code, active="my_payouts")
 
 

@@ -12,12 +12,11 @@ from pydantic import BaseModel, Field
 
 from zhida.errors import ZhidaError
 from zhida.matching.match import load_default_policies
-from zhida.payouts import exempt, stacking, views
-from zhida.payouts.ledger import _live
+from zhida.payouts import exempt, views
 from zhida.web.deps import Principal, require
 from zhida.web.errors import LOOKUP_ERRORS, READ_ERRORS, WRITE_ERRORS, Forbidden, NotFound
 from zhida.web.ids import RowId
-from zhida.web.payouts.payments_scope import approver, own_list, scope_for, web_error
+from zhida.web.payouts.payments_scope import approver, own_list, scope_for, stacking_of, web_error
 
 router = APIRouter(prefix="/api/v1/payments", tags=["政策兑现"])
 Status = Literal["queued", "approved", "paid", "flagged", "clawed_back", "cancelled"]
@@ -106,22 +105,10 @@ def my_payments(request: Request, principal: Principal = Depends(require("paymen
             summary="申请前：本企业可能符合的措施中，哪些可叠加、哪些不得重复享受或就高")
 def my_stacking(request: Request, as_of: date | None = None,
                 principal: Principal = Depends(require("payments", "confirm"))) -> list[dict[str, Any]]:
-    from sqlalchemy import select
-
-    from zhida.enterprises.profile import EnterpriseProfile
-    from zhida.enterprises.tables import Enterprise
-    from zhida.matching.match import match_enterprise
-
-    policies = load_default_policies()
-    with request.app.state.store.transaction() as s:
-        row = s.scalars(select(Enterprise.profile_json).where(Enterprise.uscc == principal.uscc)).first()
-        if row is None:
-            raise NotFound("企业库中还没有本企业的画像", "uscc")
-        held = _live(s, principal.uscc)
-    results = match_enterprise(EnterpriseProfile.model_validate(row), as_of or date.today(), policies=policies,
-                               near_misses=False)
-    ids = [r.measure_id for r in results if r.status in ("eligible", "undetermined") and r.enterprise_benefit]
-    return stacking.for_enterprise(ids, policies, held)
+    advice = stacking_of(request, principal, as_of or date.today())
+    if advice is None:
+        raise NotFound("企业库中还没有本企业的画像", "uscc")
+    return advice
 
 
 @router.get("/exempt-lists", response_model=ExemptLists, responses=READ_ERRORS,

@@ -48,3 +48,20 @@ def web_error(exc: Exception):
     if isinstance(exc, LedgerError):
         return Conflict(exc.reason, exc.where)
     return None
+
+
+def stacking_of(request, principal: Principal, as_of) -> list[dict] | None:
+    """Which of the enterprise's measures stack or exclude each other (None: no stored profile)."""
+    from sqlalchemy import select
+
+    from zhida.enterprises.profile import EnterpriseProfile
+    from zhida.enterprises.tables import Enterprise
+    from zhida.payouts import stacking
+    from zhida.payouts.ledger import _live
+
+    with request.app.state.store.transaction() as s:
+        row = s.scalars(select(Enterprise.profile_json).where(Enterprise.uscc == principal.uscc)).first()
+        if row is None:
+            return None
+        held = _live(s, principal.uscc)
+    return stacking.for_profile(EnterpriseProfile.model_validate(row), as_of, load_default_policies(), held)
