@@ -68,6 +68,12 @@ def recheck(session: Session, *, actor: Approver, uscc: str | None = None, measu
     return out
 
 
+def has_records(session: Session, uscc: str) -> bool:
+    """Any approved or paid record of this enterprise (the cheap test before a recheck)."""
+    return session.scalar(select(PayoutRecord.id).where(PayoutRecord.uscc == uscc,
+                                                        PayoutRecord.status.in_(("approved", "paid"))).limit(1)) is not None
+
+
 def _stored(session: Session, uscc: str) -> EnterpriseProfile | None:
     row = session.scalars(select(Enterprise.profile_json).where(Enterprise.uscc == uscc)).first()
     return None if row is None else EnterpriseProfile.model_validate(row)

@@ -226,6 +226,7 @@ def edit_profile(store: Store, principal: Principal, uscc: str,
         audit.record(session, actor=principal.username, actor_id=principal.user_id, action=action,
                      entity="enterprise", entity_id=uscc, before=before, after=columns["profile_json"], detail=detail)
         session.flush()
+        _recheck_payments(session, principal, uscc, columns["profile_json"])
         # The revision of the text as stored (PostgreSQL's jsonb text differs from json.dumps).
         text = session.scalar(select(cast(Enterprise.profile_json, Text)).where(Enterprise.uscc == uscc))
         return StoredEnterprise(row.uscc, row.name, row.region_code, row.industry_code, row.entity_type,
@@ -234,6 +235,17 @@ def edit_profile(store: Store, principal: Principal, uscc: str,
     # One transaction holding the row (SQLite BEGIN IMMEDIATE, PostgreSQL FOR UPDATE), tried
     # again while the database is busy (an import committing a batch), never half applied.
     return store.retrying(work)
+
+
+def _recheck_payments(session, principal: Principal, uscc: str, profile_json: dict) -> None:
+    """Facts changed: the enterprise's approved and paid records whose rule no longer holds on the
+    new profile are flagged for review in the same transaction (zhida.payouts.recheck, issue 12)."""
+    from zhida.payouts.ledger import Approver
+    from zhida.payouts.recheck import has_records, recheck
+
+    if has_records(session, uscc):
+        recheck(session, actor=Approver(principal.username, principal.user_id, "system"), uscc=uscc,
+                profiles={uscc: EnterpriseProfile.model_validate(profile_json)})
 
 
 def now() -> datetime:
