@@ -65,7 +65,7 @@ def test_exempt_review_confirm_accept_pay(clients, listing):
                   data={"holder": "甲企业", "bank": "工商银行忻州分行", "number": "6222000012345678",
                         "version": entry["version"]})
     assert ok.status_code == 303
-    record = next(r for r in ent.get("/api/v1/payments").json()["records"] if r["measure_id"] == MEASURE)
+    record = next(r for r in ent.get("/api/v1/payments").json()["items"] if r["measure_id"] == MEASURE)
     assert record["status"] == "approved" and record["expected_on"] and record["source"] == "免申即享"
     # scope: the record is the enterprise's own and its unit's; not another enterprise's, nor other units'
     assert ent.get(f"/api/v1/payments/{record['id']}").json()["facts"]["facts"]["employees"] == 50

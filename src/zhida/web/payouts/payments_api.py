@@ -13,6 +13,8 @@ from pydantic import BaseModel, Field
 from zhida.errors import ZhidaError
 from zhida.matching.match import load_default_policies
 from zhida.payouts import exempt, views
+from zhida.web.api.common import Pagination, pagination
+from zhida.web.api.schemas import PageMeta
 from zhida.web.deps import Principal, require
 from zhida.web.errors import LOOKUP_ERRORS, READ_ERRORS, WRITE_ERRORS, Forbidden, NotFound
 from zhida.web.ids import RowId
@@ -23,9 +25,8 @@ Status = Literal["queued", "approved", "paid", "flagged", "clawed_back", "cancel
 
 
 class Payments(BaseModel):
-    total: int
-    offset: int
-    records: list[dict[str, Any]] = Field(description="id, uscc, measure_id, measure, benefit_id, period, item, "
+    meta: PageMeta
+    items: list[dict[str, Any]] = Field(description="id, uscc, measure_id, measure, benefit_id, period, item, "
                                                       "amount (元, two decimals), rule_amount, status, status_label, "
                                                       "step (where the money is), expected_on, paid_on, source, "
                                                       "rule_version, approvers")
@@ -42,7 +43,7 @@ class ExemptLists(BaseModel):
 
 class ExemptItems(BaseModel):
     list: dict[str, Any]
-    total: int
+    meta: PageMeta
     items: list[dict[str, Any]]
 
 
@@ -85,13 +86,18 @@ def _run(request: Request, work):
 @router.get("", response_model=Payments, responses=READ_ERRORS,
             summary="兑现记录（企业看本企业；工作人员看本单位措施、本辖区）")
 def list_payments(request: Request, status: Status | None = None, measure: str | None = Query(None, max_length=128),
-                  offset: int = Query(0, ge=0, le=1_000_000), limit: int = Query(50, ge=1, le=500),
+                  paging: Pagination = Depends(pagination),
                   principal: Principal = Depends(require("payments", "read"))) -> Payments:
     policies = load_default_policies()
     with request.app.state.store.transaction() as s:
         total, rows = views.records(s, scope_for(principal, policies), policies, status=status, measure_id=measure,
-                                    offset=offset, limit=limit)
-    return Payments(total=total, offset=offset, records=rows)
+                                    offset=paging.offset, limit=paging.per_page)
+    return Payments(meta=_meta(paging, total), items=rows)
+
+
+def _meta(paging: Pagination, total: int) -> PageMeta:
+    return PageMeta(page=paging.page, per_page=paging.per_page, total=total,
+                    pages=max(1, -(-total // paging.per_page)))
 
 
 @router.get("/mine", response_model=MyPayments, responses=READ_ERRORS,
@@ -121,14 +127,13 @@ def exempt_lists(request: Request, principal: Principal = Depends(require("exemp
 
 @router.get("/exempt-lists/{list_id}", response_model=ExemptItems, responses=LOOKUP_ERRORS,
             summary="免申即享名单中的企业（本辖区），各自所处步骤")
-def exempt_items(request: Request, list_id: RowId,
-                 offset: int = Query(0, ge=0, le=10_000_000), limit: int = Query(100, ge=1, le=1000),
+def exempt_items(request: Request, list_id: RowId, paging: Pagination = Depends(pagination),
                  principal: Principal = Depends(require("exempt", "read"))) -> ExemptItems:
     scope = scope_for(principal)
     with request.app.state.store.transaction() as s:
         listing = own_list(s, principal, list_id)
-        total, rows = views.exempt_items(s, list_id, scope.district, offset=offset, limit=limit)
-        return ExemptItems(list=exempt.list_json(listing, s), total=total, items=rows)
+        total, rows = views.exempt_items(s, list_id, scope.district, offset=paging.offset, limit=paging.per_page)
+        return ExemptItems(list=exempt.list_json(listing, s), meta=_meta(paging, total), items=rows)
 
 
 @router.post("/exempt-lists/{list_id}/confirm", response_model=Confirmed, responses=WRITE_ERRORS,
