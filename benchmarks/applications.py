@@ -26,7 +26,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,7 +40,6 @@ PAGE_TARGET_P95_MS = 300.0
 AS_OF = "2022-12-31"
 PASSWORD = "bench-password-1"
 MEASURE = "xz2022.first-set-equipment-subsidy"
-SERVE = [sys.executable, "-c", "import sys; from zhida.cli import main; sys.argv[0] = 'zhida'; main()", "serve"]
 # share of each state in a year's applications (the rest of 100 % is 已兑现)
 STATES = {"draft": 6, "submitted": 4, "reviewing": 8, "correcting": 4, "approved": 2, "publicity": 3, "paying": 4,
           "refused": 9, "not_accepted": 4, "withdrawn": 4, "clawed_back": 1}
@@ -173,27 +171,6 @@ def generate(url: str, count: int, actions: int, seed: int = 12) -> dict:
     return {"wanted": wanted, "steps": len(steps)}
 
 
-def _serve(home: Path, url: str, port: int) -> subprocess.Popen:
-    env = {**os.environ, "ZHIDA_HOME": str(home), "ZHIDA_AS_OF": AS_OF}
-    log = (home / "server.log").open("w")
-    child = subprocess.Popen([*SERVE, "--port", str(port), "--no-access-log", "--database-url", url], env=env,
-                             stdout=log, stderr=log, start_new_session=True)
-    import httpx
-
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if child.poll() is not None:
-            raise RuntimeError((home / "server.log").read_text()[-2000:])
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/auth/csrf", timeout=1).status_code == 200:
-                return child
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    child.kill()
-    raise RuntimeError("server did not start")
-
-
 async def _session(client, username: str) -> None:
     token = (await client.get("/api/v1/auth/csrf")).json()["csrf_token"]
     answer = await client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD},
@@ -283,10 +260,9 @@ def main(argv: list[str]) -> str:
     started = time.perf_counter()
     made = generate(url, args.applications, args.actions)
     generated = time.perf_counter() - started
-    from benchmarks.http_checkup import _free_port
+    from benchmarks.desk_year import serve
 
-    port = _free_port()
-    server = _serve(home, url, port)
+    server, port = serve(url, home)
     try:
         base = f"http://127.0.0.1:{port}"
         alone = asyncio.run(_actions(base, made["wanted"][:SEQUENTIAL], 1))

@@ -244,3 +244,30 @@ def test_every_step_is_audited(store):
         assert application.paid_at is not None
         assert session.scalar(select(func.count()).select_from(ApplicationFile)) == len(application.materials)
         assert session.get(WorkflowCase, application.case_id).closed is False  # 追回 stays possible
+
+
+def test_an_overdue_step_goes_to_the_supervisor_once_and_is_told(store):
+    from zhida import notify
+
+    with store.transaction() as session:
+        application = bring(session, "submitted")  # 2 working days to accept: Monday 12-07, 24:00 Beijing
+        assert service.tick(session, NOW + timedelta(days=4)).escalated == []
+        late = service.tick(session, NOW + timedelta(days=5))
+        assert [c.id for c in late.escalated] == [application.case_id]
+        assert service.tick(session, NOW + timedelta(days=6)).escalated == []
+        total, items = notify.inbox(session, PEOPLE["applicant"])
+        assert any("已转督办" in item.title for item in items), [i.title for i in items]
+        assert queries.listing(session, PEOPLE["reviewer"], now=NOW + timedelta(days=5), overdue=True)[0] == 1
+
+
+def test_the_unit_configures_the_materials_when_the_text_says_none(store):
+    from zhida.payouts.applications import materials
+
+    with store.transaction() as session:
+        with pytest.raises(ZhidaError, match="至少一项"):
+            materials.configure(session, MEASURE, " \n ", actor="gxj", actor_id=2, now=NOW)
+        materials.configure(session, MEASURE, "首台套认定文件\n购置合同及发票", actor="gxj", actor_id=2, now=NOW)
+        application = service.start(session, profile=PROFILE, enterprise_name=None, measure_id=MEASURE,
+                                    person=PEOPLE["applicant"], now=NOW, as_of=AS_OF, policies=POLICIES)
+        assert [(m["name"], m["basis"]) for m in application.materials] == [("首台套认定文件", "unit"),
+                                                                           ("购置合同及发票", "unit")]

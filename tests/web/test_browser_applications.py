@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import email
 import re
-import socket
 from datetime import UTC, datetime, timedelta
 from email import policy
 from pathlib import Path
@@ -31,25 +30,12 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ADDRESS = "caiwu@xinzhou-zhuangbei.example.cn"
 
 
-class Mailbox:
-    def __init__(self):
-        self.received = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.received.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def smtp():
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
+    from notify.test_mailer import Inbox, free_port  # tests/ is on sys.path (rootdir): the notify tests' server
+
+    box = Inbox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
     controller.start()
     yield controller, box
     controller.stop()
@@ -188,7 +174,8 @@ def test_apply_correct_approve_publicise_pay_and_follow(server, smtp, tmp_path):
                              settings={"host": "127.0.0.1", "port": controller.port, "user": None, "password": None,
                                        "sender": "政策直达 <noreply@zhida.example.cn>", "starttls": False})
     assert report.claimed >= 1, report
-    subjects = [m["Subject"] for m in box.received if m["To"] == ADDRESS]
+    received = [email.message_from_bytes(content, policy=policy.default) for _, _, content in box.received]
+    subjects = [m["Subject"] for m in received if m["To"] == ADDRESS]
     assert any("拨付到账" in s for s in subjects) and any("要求补正" in s for s in subjects), subjects
-    paid = next(m for m in box.received if "拨付到账" in m["Subject"])
+    paid = next(m for m in received if "拨付到账" in m["Subject"])
     assert f"/applications/{application_id}" in paid.get_body(preferencelist=("plain",)).get_content()

@@ -19,7 +19,7 @@ def available() -> bool:
 
 
 def tell(session: Session, application, *, state_label: str, transition: str, label: str, version: int,
-         reason: str | None, due: str | None, at) -> None:
+         reason: str | None, due: str | None, at, dedupe: str | None = None) -> None:
     if not available():
         return
     from zhida import notify
@@ -37,4 +37,4 @@ def tell(session: Session, application, *, state_label: str, transition: str, la
     recipients = [notify.Recipient.enterprise(application.uscc), notify.Recipient.unit(application.unit)]
     notify.publish(session, event=EVENT.get(transition, "application.step"), recipients=recipients,
                    title=title[:255], body="\n".join(lines), link=f"/applications/{application.id}",
-                   dedupe_key=f"application:{application.id}:v{version}", at=at)
+                   dedupe_key=dedupe or f"application:{application.id}:v{version}", at=at)

@@ -267,4 +267,11 @@ def tick(session: Session, now: datetime):
         application = session.scalar(select(Application).where(Application.case_id == case.id))
         if application is not None:
             _tell(session, application, case, step.transition, None, now)
+    for case in result.escalated:  # 督办: the unit and the enterprise are told the step is overdue
+        application = session.scalar(select(Application).where(Application.case_id == case.id))
+        if application is not None:
+            spec = WORKFLOW.states[case.state]
+            notices.tell(session, application, state_label=spec.label, transition="escalate",
+                         label=f"“{spec.label}”超过{spec.limit}个工作日时限，已转督办", version=case.version, reason=None,
+                         due=None, at=now, dedupe=f"application:{application.id}:v{case.version}:escalated")
     return result
