@@ -193,3 +193,53 @@ def test_answers_not_rated_in_time_close(store):
     assert [c.subject_id for c, _ in result.fired] == [str(rid)]
     state, _, request = _state(store, rid)
     assert state == "closed" and request.rating is None and request.closed_at is not None
+
+
+def test_notifications_reach_the_units_the_enterprise_and_the_supervisor(store):
+    from zhida.notify.tables import Message, MessageRecipient
+
+    rid = _submit(store)
+    _do(store, LINE, rid, "accept", MONDAY)
+    _do(store, LINE, rid, "dispatch", MONDAY, unit="市税务局", co_units=["市财政局"])
+    with store.transaction() as s:  # not signed in time: 督办
+        requests.tick(s, MONDAY + timedelta(days=3))
+    _do(store, TAX, rid, "sign", MONDAY + timedelta(days=3))
+    _do(store, TAX, rid, "answer", MONDAY + timedelta(days=3), answer="已退还。", citations=[CLAUSE])
+    with store.sessions() as s:
+        sent = {}
+        for event, kind, key in s.execute(select(Message.event, MessageRecipient.kind, MessageRecipient.key)
+                                          .join(MessageRecipient, MessageRecipient.message_id == Message.id)):
+            sent.setdefault(event, set()).add((kind, key))
+    assert sent["desk.request"] == {("unit", "涉企专席")}
+    assert sent["desk.dispatch"] == {("unit", "市税务局"), ("unit", "市财政局")}
+    assert ("unit", "市政务服务局") in sent["desk.escalate"]
+    assert sent["desk.answer"] == {("enterprise", ENT_A.uscc)}
+
+
+def test_officer_and_enterprise_at_once_one_wins(store):
+    import threading
+
+    rid = _submit(store)
+    _do(store, LINE, rid, "accept", MONDAY)
+    _do(store, LINE, rid, "answer_direct", MONDAY, answer="答复")
+    _, seen, _ = _state(store, rid)
+    barrier, outcomes = threading.Barrier(2), []
+
+    def attempt(person, transition, **kw):
+        barrier.wait()
+        try:
+            store.retrying(lambda s: requests.act(s, person, rid, transition, now=MONDAY, version=seen, **kw))
+            outcomes.append(transition)
+        except StaleCase:
+            outcomes.append("stale")
+
+    threads = [threading.Thread(target=attempt, args=(ENT_A, "rate_ok"), kwargs={"rating": "satisfied"}),
+               threading.Thread(target=attempt, args=(LINE, "rate_bad"), kwargs={"reason": "电话回访不满意"})]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes, key=str) in (["rate_ok", "stale"], ["rate_bad", "stale"])
+    state, version, request = _state(store, rid)
+    assert version == seen + 1 and state == ("closed" if "rate_ok" in outcomes else "handling")
+    assert request.reopened == (1 if "rate_bad" in outcomes else 0)

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from zhida.desk import figures, hotline, requests
+from zhida.desk import figures, hotline
 from zhida.desk.tables import DeskRequest
 
 from .people import ENT_A, LINE, MONDAY, SUPER, TAX

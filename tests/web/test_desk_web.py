@@ -97,3 +97,19 @@ def test_figures_exports_read_back(desk):
             assert not [c for c in page.chars if c["x1"] > page.width or c["bottom"] > page.height]
         text = "".join(p.extract_text() or "" for p in document.pages)
     assert "市税务局" in text and "接诉即办三率" in text
+
+
+def test_odd_input_is_a_one_line_error_never_a_crash(desk):
+    staff = desk["desk_super"]
+    odd = staff.post("/api/v1/requests/import", json={"tickets": [{"工单编号": ["x"], "受理时间": 5, "诉求性质": ["咨询"],
+                                                                   "诉求类型": {"a": 1}, "诉求内容": "内容"}]})
+    assert odd.status_code == 422 and odd.json()["error"]["field"]
+    assert staff.get(f"/api/v1/requests/{2**40}").status_code == 422  # out of range: refused before the database
+    assert staff.get("/api/v1/requests/999999").status_code == 404
+    assert staff.post("/api/v1/requests/1/actions/fly", json={}).status_code in (403, 404)
+    made = desk["staff"].post("/api/v1/service-packages", json={"name": "测试包", "level": "city"}).json()
+    bad_plan = desk["staff"].put(f"/api/v1/service-packages/{made['id']}/enterprises/{USCC_A}/plan",
+                                 json={"goals": "目标", "actions": ["不是对象"]})
+    assert bad_plan.status_code in (404, 422)  # not a member yet, or the action refused — never 500
+    assert desk["staff"].post("/api/v1/requests", json={"text": "电话反映", "source": "phone",
+                                                        "uscc": "123"}).json()["error"]["field"] == "uscc"

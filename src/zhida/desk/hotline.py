@@ -106,12 +106,13 @@ def _check(row: dict[str, Any], number: int, book: offices.Catalogue, seen: set[
         except USCCError as exc:
             reject("uscc", exc.zh)
     kinds = {v: k for k, v in requests.KINDS.items()}
-    kind = row.get("kind") or "咨询"
+    kind = str(row.get("kind") or "咨询")
     if kind not in kinds:
         reject("kind", f"应为{'、'.join(kinds)}之一")
     clean["kind"] = kinds.get(kind)
     types = {t.label: t.code for t in book.types.values()}
     if row.get("category"):
+        row["category"] = str(row["category"])
         if row["category"] not in types:
             reject("category", f"派单目录中没有“{row['category']}”")
         clean["category"] = types.get(row["category"])
@@ -121,8 +122,10 @@ def _check(row: dict[str, Any], number: int, book: offices.Catalogue, seen: set[
     line = str(row.get("enterprise_line") or "")
     if line not in ("", "是", "否"):
         reject("enterprise_line", "应为“是”或“否”")
-    for column in ("requester", "contact", "title"):
+    for column, limit in (("requester", 255), ("contact", 64), ("title", 255)):
         clean[column] = str(row.get(column) or "") or None
+        if clean[column] and len(clean[column]) > limit:
+            reject(column, f"不超过 {limit} 字")
     clean["text"] = text
     clean["enterprise_line"] = line == "是" or (line == "" and bool(clean.get("uscc")))
     return clean, bad

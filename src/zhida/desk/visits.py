@@ -144,10 +144,13 @@ def save_plan(session: Session, person: Person, *, package_id: int, uscc: str, g
         raise ZhidaError("goals", "请填写一企一策的目标")
     clean = []
     for i, a in enumerate(actions or [], 1):
+        if not isinstance(a, dict):
+            raise ZhidaError(f"actions[{i}]", "每项措施应含措施内容、责任单位与完成日期")
         text = str(a.get("action") or "").strip()
         if not text:
             raise ZhidaError(f"actions[{i}].action", "请填写措施内容")
-        units = [u.strip() for u in (a.get("units") or []) if u and u.strip()]
+        raw = a.get("units") or []
+        units = [str(u).strip() for u in (raw if isinstance(raw, list) else [raw]) if str(u).strip()]
         if not units:
             raise ZhidaError(f"actions[{i}].units", "请填写责任单位")
         clean.append({"action": text[:500], "units": units, "due": _day(a.get("due"), f"actions[{i}].due").isoformat()})

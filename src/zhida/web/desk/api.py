@@ -4,17 +4,17 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from zhida.desk import figures, hotline, merging, needs, packages, requests, visits
 from zhida.desk.roles import visible
 from zhida.desk.suggest import suggest
-from zhida.desk.tables import DeskConsult, DeskObjection, DeskRequest, PackageMember, ServicePackage
+from zhida.desk.tables import DeskConsult, DeskObjection, DeskRequest, ServicePackage
 from zhida.web.deps import Principal, require
 from zhida.web.desk.common import local, read, work
 from zhida.web.desk.common import now as clock
@@ -27,6 +27,8 @@ leader, importer = require("desk", "figures"), require("desk", "import")
 pkg_reader, pkg_writer = require("packages", "read"), require("packages", "write")
 visit_writer = require("visits", "write")
 MONTH = Query(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="月份 YYYY-MM")
+ID = Annotated[int, Path(ge=1, le=2**31 - 1)]
+INDEX = Annotated[int, Path(ge=0, le=999, description="第几条发现（从 0 起）")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -192,7 +194,7 @@ def export_results(request: Request, month: str | None = MONTH, format: Literal[
 
 
 @router.get("/api/v1/requests/{request_id}", responses=LOOKUP_ERRORS, summary="一件诉求（办理过程、可进行的操作）")
-def get_request(request: Request, request_id: int, principal: Principal = Depends(reader)) -> dict[str, Any]:
+def get_request(request: Request, request_id: ID, principal: Principal = Depends(reader)) -> dict[str, Any]:
     def run(session):
         loaded = requests.load(session, principal, request_id)
         return request_json(session, loaded.request, loaded.case, principal, detail=True)
@@ -203,7 +205,7 @@ def get_request(request: Request, request_id: int, principal: Principal = Depend
 @router.post("/api/v1/requests/{request_id}/actions/{transition}", responses=CONDITIONAL_WRITE_ERRORS,
              summary="办理一步：accept 受理、dispatch 派单、sign 签收、object 异议、keep/redispatch 裁定、answer 反馈、"
                      "rate_ok/rate_bad 评价 …（带所见版本）")
-def act(request: Request, request_id: int, transition: str, body: Step, principal: Principal = Depends(actor)) -> dict[str, Any]:
+def act(request: Request, request_id: ID, transition: str, body: Step, principal: Principal = Depends(actor)) -> dict[str, Any]:
     def run(session):
         made = requests.act(session, principal, request_id, transition, now=clock(), **body.model_dump())
         return request_json(session, made, session.get(WorkflowCase, made.case_id), principal, detail=True)
@@ -212,12 +214,12 @@ def act(request: Request, request_id: int, transition: str, body: Step, principa
 
 
 @router.post("/api/v1/requests/{request_id}/opinions", responses=WRITE_ERRORS, summary="会商意见（会商单位）")
-def opinion(request: Request, request_id: int, body: Opinion, principal: Principal = Depends(actor)) -> dict[str, Any]:
+def opinion(request: Request, request_id: ID, body: Opinion, principal: Principal = Depends(actor)) -> dict[str, Any]:
     return work(request, lambda s: {"unit": requests.give_opinion(s, principal, request_id, body.opinion, clock()).unit})
 
 
 @router.post("/api/v1/requests/{request_id}/merge", responses=CONDITIONAL_WRITE_ERRORS, summary="重复诉求并单")
-def merge(request: Request, request_id: int, body: Merge, principal: Principal = Depends(actor)) -> dict[str, Any]:
+def merge(request: Request, request_id: ID, body: Merge, principal: Principal = Depends(actor)) -> dict[str, Any]:
     return work(request, lambda s: {"id": merging.merge(s, principal, request_id, body.main_id, now=clock(),
                                                         version=body.version).id, "merged_into": body.main_id})
 
@@ -265,16 +267,9 @@ def package_json(package: ServicePackage, members: int | None = None) -> dict[st
 
 @router.get("/api/v1/service-packages", responses=READ_ERRORS, summary="服务包列表（企业只见包含本企业的服务包）")
 def list_packages(request: Request, principal: Principal = Depends(pkg_reader)) -> list[dict[str, Any]]:
-    def run(session):
-        query = select(ServicePackage, select(func.count()).where(PackageMember.package_id == ServicePackage.id)
-                       .scalar_subquery())
-        scope = packages.visible(principal)
-        if scope is not None:
-            query = query.where(scope)
-        return [package_json(p, n if principal.role != "enterprise" else None)
-                for p, n in session.execute(query.order_by(ServicePackage.id))]
+    from zhida.web.desk import views
 
-    return read(request, run)
+    return read(request, lambda s: views.package_list(s, principal))
 
 
 @router.post("/api/v1/service-packages", status_code=201, responses=WRITE_ERRORS, summary="新建服务包")
@@ -283,7 +278,7 @@ def create_package(request: Request, body: NewPackage, principal: Principal = De
 
 
 @router.get("/api/v1/service-packages/{package_id}", responses=LOOKUP_ERRORS, summary="一个服务包：企业、服务管家、待办需求")
-def get_package(request: Request, package_id: int, principal: Principal = Depends(pkg_reader)) -> dict[str, Any]:
+def get_package(request: Request, package_id: ID, principal: Principal = Depends(pkg_reader)) -> dict[str, Any]:
     from zhida.web.desk import views
 
     return read(request, lambda s: views.package(s, principal, package_id, request.app.state.as_of))
@@ -291,7 +286,7 @@ def get_package(request: Request, package_id: int, principal: Principal = Depend
 
 @router.post("/api/v1/service-packages/{package_id}/members", responses=WRITE_ERRORS,
              summary="加入企业（逐一列出或从企业名录）并指定服务管家")
-def add_members(request: Request, package_id: int, body: Members, principal: Principal = Depends(pkg_writer)) -> dict[str, Any]:
+def add_members(request: Request, package_id: ID, body: Members, principal: Principal = Depends(pkg_writer)) -> dict[str, Any]:
     def run(session):
         if body.registry is not None:
             added = packages.from_registry(session, principal, package_id, now=clock(), officer_id=body.officer_id,
@@ -306,14 +301,14 @@ def add_members(request: Request, package_id: int, body: Members, principal: Pri
 
 @router.get("/api/v1/service-packages/{package_id}/enterprises/{uscc}", responses=LOOKUP_ERRORS,
             summary="服务管家的企业页：画像、体检摘要、待办需求、诉求、走访、一企一策")
-def package_enterprise(request: Request, package_id: int, uscc: str, principal: Principal = Depends(pkg_reader)) -> dict[str, Any]:
+def package_enterprise(request: Request, package_id: ID, uscc: str, principal: Principal = Depends(pkg_reader)) -> dict[str, Any]:
     from zhida.web.desk import views
 
     return read(request, lambda s: views.enterprise(request, s, principal, package_id, uscc, jsonable=True))
 
 
 @router.post("/api/v1/service-packages/{package_id}/needs", status_code=201, responses=WRITE_ERRORS, summary="登记服务需求")
-def add_need(request: Request, package_id: int, body: NewNeed, principal: Principal = Depends(pkg_writer)) -> dict[str, Any]:
+def add_need(request: Request, package_id: ID, body: NewNeed, principal: Principal = Depends(pkg_writer)) -> dict[str, Any]:
     def run(session):
         packages.serving(session, principal, package_id, body.uscc)
         need = needs.add(session, principal, package_id=package_id, now=clock(), **body.model_dump())
@@ -324,7 +319,7 @@ def add_need(request: Request, package_id: int, body: NewNeed, principal: Princi
 
 @router.patch("/api/v1/service-packages/{package_id}/needs/{need_id}", responses=CONDITIONAL_WRITE_ERRORS,
               summary="更新需求状态或责任单位（动态更新，留痕）")
-def change_need(request: Request, package_id: int, need_id: int, body: NeedChange,
+def change_need(request: Request, package_id: ID, need_id: ID, body: NeedChange,
                 principal: Principal = Depends(pkg_writer)) -> dict[str, Any]:
     def run(session):
         from zhida.desk.tables import Need
@@ -339,7 +334,7 @@ def change_need(request: Request, package_id: int, need_id: int, body: NeedChang
 
 @router.put("/api/v1/service-packages/{package_id}/enterprises/{uscc}/plan", responses=CONDITIONAL_WRITE_ERRORS,
             summary="一企一策（目标、措施、责任单位、完成时间）")
-def put_plan(request: Request, package_id: int, uscc: str, body: PlanBody, principal: Principal = Depends(pkg_writer)) -> dict[str, Any]:
+def put_plan(request: Request, package_id: ID, uscc: str, body: PlanBody, principal: Principal = Depends(pkg_writer)) -> dict[str, Any]:
     def run(session):
         packages.serving(session, principal, package_id, uscc)
         plan = visits.save_plan(session, principal, package_id=package_id, uscc=uscc, now=clock(), **body.model_dump())
@@ -404,13 +399,13 @@ def plan_visit(request: Request, body: NewVisit, principal: Principal = Depends(
 
 
 @router.post("/api/v1/visits/{visit_id}/record", responses=WRITE_ERRORS, summary="记录走访（日期、参加人员、发现的问题）")
-def record_visit(request: Request, visit_id: int, body: VisitRecord, principal: Principal = Depends(visit_writer)) -> dict[str, Any]:
+def record_visit(request: Request, visit_id: ID, body: VisitRecord, principal: Principal = Depends(visit_writer)) -> dict[str, Any]:
     return work(request, lambda s: visit_json(visits.record(s, principal, visit_id, now=clock(), **body.model_dump())))
 
 
 @router.post("/api/v1/visits/{visit_id}/findings/{index}", status_code=201, responses=WRITE_ERRORS,
              summary="一步把走访发现转为服务需求或诉求")
-def finding(request: Request, visit_id: int, index: int, body: FindingTo,
+def finding(request: Request, visit_id: ID, index: INDEX, body: FindingTo,
             principal: Principal = Depends(visit_writer)) -> dict[str, Any]:
     text = ""
     if body.to == "request":

@@ -5,16 +5,16 @@ enterprise page with visits, needs and 一企一策), /desk/figures (unit leader
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from zhida.desk import figures, hotline, needs, offices, packages, requests, visits
 from zhida.desk.roles import visible
 from zhida.desk.suggest import suggest
-from zhida.desk.tables import DeskRequest, PackageMember, ServicePackage
+from zhida.desk.tables import DeskRequest
 from zhida.web.deps import Principal, require
 from zhida.web.desk import views
 from zhida.web.desk.api import request_json
@@ -24,6 +24,8 @@ from zhida.web.pages.common import render
 from zhida.workflow.tables import WorkflowCase
 
 router = APIRouter(include_in_schema=False)
+ID = Annotated[int, Path(ge=1, le=2**31 - 1)]
+INDEX = Annotated[int, Path(ge=0, le=999)]
 QUEUES = {"": "全部", "submitted": "待受理", "accepted": "待派单", "dispatched": "待签收", "handling": "办理中",
           "objected": "派单异议", "answered": "待评价", "closed": "已办结"}
 
@@ -86,7 +88,7 @@ async def import_page(request: Request, file: UploadFile = File(...),
 
 
 @router.get("/desk/requests/{request_id}")
-def request_page(request: Request, request_id: int, principal: Principal = Depends(require("desk", "read"))):
+def request_page(request: Request, request_id: ID, principal: Principal = Depends(require("desk", "read"))):
     def run(session):
         loaded = requests.load(session, principal, request_id)
         return request_json(session, loaded.request, loaded.case, principal, detail=True)
@@ -99,7 +101,7 @@ def request_page(request: Request, request_id: int, principal: Principal = Depen
 
 
 @router.post("/desk/requests/{request_id}/act")
-def act_page(request: Request, request_id: int, transition: str = Form(..., max_length=32),
+def act_page(request: Request, request_id: ID, transition: str = Form(..., max_length=32),
              version: int = Form(..., ge=1), reason: str = Form("", max_length=2000), unit: str = Form("", max_length=255),
              co_units: list[str] = Form([]), answer: str = Form("", max_length=4000), cite: list[int] = Form([]),
              rating: str = Form("", max_length=16), solved: str = Form("", max_length=8),
@@ -126,7 +128,7 @@ def act_page(request: Request, request_id: int, transition: str = Form(..., max_
 
 
 @router.post("/desk/requests/{request_id}/opinion")
-def opinion_page(request: Request, request_id: int, opinion: str = Form(..., max_length=4000),
+def opinion_page(request: Request, request_id: ID, opinion: str = Form(..., max_length=4000),
                  principal: Principal = Depends(require("desk", "act"))):
     work(request, lambda s: requests.give_opinion(s, principal, request_id, opinion, clock()))
     return _back(f"/desk/requests/{request_id}")
@@ -134,16 +136,8 @@ def opinion_page(request: Request, request_id: int, opinion: str = Form(..., max
 
 @router.get("/desk/packages")
 def packages_page(request: Request, principal: Principal = Depends(require("packages", "read"))):
-    def run(session):
-        query = select(ServicePackage, select(func.count()).where(PackageMember.package_id == ServicePackage.id)
-                       .scalar_subquery())
-        scope = packages.visible(principal)
-        if scope is not None:
-            query = query.where(scope)
-        return [{"id": p.id, "name": p.name, "level": packages.LEVELS[p.level], "unit": p.unit, "members": n}
-                for p, n in session.execute(query.order_by(ServicePackage.id))]
-
-    return render(request, "desk/packages.html", {"title": "服务包", "packages": read(request, run),
+    return render(request, "desk/packages.html", {"title": "服务包",
+                                                  "packages": read(request, lambda s: views.package_list(s, principal)),
                                                   "levels": packages.LEVELS}, active="packages")
 
 
@@ -155,13 +149,13 @@ def create_package_page(request: Request, name: str = Form(..., max_length=255),
 
 
 @router.get("/desk/packages/{package_id}")
-def package_page(request: Request, package_id: int, principal: Principal = Depends(require("packages", "read"))):
+def package_page(request: Request, package_id: ID, principal: Principal = Depends(require("packages", "read"))):
     found = read(request, lambda s: views.package(s, principal, package_id, request.app.state.as_of))
     return render(request, "desk/package.html", {"title": f"服务包：{found['name']}", "p": found}, active="packages")
 
 
 @router.post("/desk/packages/{package_id}/members")
-def members_page(request: Request, package_id: int, usccs: str = Form(..., max_length=200_000),
+def members_page(request: Request, package_id: ID, usccs: str = Form(..., max_length=200_000),
                  principal: Principal = Depends(require("packages", "write"))):
     codes = [c for c in usccs.replace("，", ",").replace("\n", ",").split(",") if c.strip()]
     work(request, lambda s: packages.add_members(s, principal, package_id, codes, now=clock(),
@@ -170,7 +164,7 @@ def members_page(request: Request, package_id: int, usccs: str = Form(..., max_l
 
 
 @router.get("/desk/packages/{package_id}/enterprises/{uscc}")
-def enterprise_page(request: Request, package_id: int, uscc: str,
+def enterprise_page(request: Request, package_id: ID, uscc: str,
                     principal: Principal = Depends(require("packages", "read"))):
     found = read(request, lambda s: views.enterprise(request, s, principal, package_id, uscc))
     return render(request, "desk/enterprise.html", {
@@ -179,12 +173,12 @@ def enterprise_page(request: Request, package_id: int, uscc: str,
         "official": principal.role in ("admin", "staff")}, active="packages")
 
 
-def _enterprise_back(package_id: int, uscc: str) -> RedirectResponse:
+def _enterprise_back(package_id: ID, uscc: str) -> RedirectResponse:
     return _back(f"/desk/packages/{package_id}/enterprises/{uscc}")
 
 
 @router.post("/desk/packages/{package_id}/enterprises/{uscc}/visits")
-def plan_visit_page(request: Request, package_id: int, uscc: str, planned_on: date = Form(...),
+def plan_visit_page(request: Request, package_id: ID, uscc: str, planned_on: date = Form(...),
                     purpose: str = Form("", max_length=1000), participants: str = Form("", max_length=500),
                     principal: Principal = Depends(require("visits", "write"))):
     def run(session):
@@ -197,7 +191,7 @@ def plan_visit_page(request: Request, package_id: int, uscc: str, planned_on: da
 
 
 @router.post("/desk/visits/{visit_id}/record")
-def record_visit_page(request: Request, visit_id: int, visited_on: date = Form(...),
+def record_visit_page(request: Request, visit_id: ID, visited_on: date = Form(...),
                       findings: str = Form(..., max_length=20_000), participants: str = Form("", max_length=500),
                       principal: Principal = Depends(require("visits", "write"))):
     lines = [x for x in findings.splitlines() if x.strip()]
@@ -207,7 +201,7 @@ def record_visit_page(request: Request, visit_id: int, visited_on: date = Form(.
 
 
 @router.post("/desk/visits/{visit_id}/findings/{index}")
-def finding_page(request: Request, visit_id: int, index: int, to: str = Form(..., max_length=8),
+def finding_page(request: Request, visit_id: ID, index: INDEX, to: str = Form(..., max_length=8),
                  category: str = Form("other", max_length=16), unit: str = Form("", max_length=255),
                  principal: Principal = Depends(require("visits", "write"))):
     found = read(request, lambda s: visits.get(s, principal, visit_id))
@@ -225,7 +219,7 @@ def finding_page(request: Request, visit_id: int, index: int, to: str = Form(...
 
 
 @router.post("/desk/packages/{package_id}/needs/{need_id}")
-def need_page(request: Request, package_id: int, need_id: int, status: str = Form(..., max_length=16),
+def need_page(request: Request, package_id: ID, need_id: ID, status: str = Form(..., max_length=16),
               version: int = Form(..., ge=1), note: str = Form("", max_length=1000), uscc: str = Form(..., max_length=18),
               principal: Principal = Depends(require("packages", "write"))):
     def run(session):
@@ -238,7 +232,7 @@ def need_page(request: Request, package_id: int, need_id: int, status: str = For
 
 
 @router.post("/desk/packages/{package_id}/enterprises/{uscc}/plan")
-def plan_page(request: Request, package_id: int, uscc: str, goals: str = Form(..., max_length=4000),
+def plan_page(request: Request, package_id: ID, uscc: str, goals: str = Form(..., max_length=4000),
               actions: str = Form("", max_length=20_000), version: int | None = Form(None),
               principal: Principal = Depends(require("packages", "write"))):
     rows = []

@@ -22,6 +22,22 @@ def _names(session, usccs: list[str]) -> dict[str, str]:
     return dict(session.execute(select(Enterprise.uscc, Enterprise.name).where(Enterprise.uscc.in_(usccs))).all())
 
 
+def package_list(session, person) -> list[dict[str, Any]]:
+    """The packages ``person`` may see, with their member counts (not shown to enterprises)."""
+    from sqlalchemy import func
+
+    from zhida.desk.tables import ServicePackage
+
+    query = select(ServicePackage, select(func.count()).where(PackageMember.package_id == ServicePackage.id)
+                   .scalar_subquery())
+    scope = packages.visible(person)
+    if scope is not None:
+        query = query.where(scope)
+    return [{"id": p.id, "name": p.name, "level": p.level, "level_label": packages.LEVELS[p.level], "region": p.region,
+             "unit": p.unit, "members_from": p.members_from, "members": n if person.role != "enterprise" else None}
+            for p, n in session.execute(query.order_by(ServicePackage.id))]
+
+
 def package(session, person, package_id: int, today: date) -> dict[str, Any]:
     found = packages.get(session, person, package_id)
     query = select(PackageMember).where(PackageMember.package_id == package_id)
