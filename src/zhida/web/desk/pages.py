@@ -257,7 +257,7 @@ def figures_page(request: Request, month: str = Query("", pattern=r"^(\d{4}-(0[1
     from zhida.web.desk import reports
 
     month = month or clock().strftime("%Y-%m")
-    found = reports.data(request, principal, month)
+    found = reports.data(request, principal, month, fresh=False)
     return render(request, "desk/figures.html", {"title": "接诉即办三率", "f": found, "month": month,
                                                  "steps": [label for _, label in figures.STEPS]}, active="figures")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 from fastapi.responses import Response
@@ -9,6 +10,7 @@ from openpyxl import Workbook
 
 from zhida import audit
 from zhida.desk import figures
+from zhida.workflow.calendar import BEIJING
 from zhida.web.reports.pdf import _no_network
 from zhida.web.reports.xlsx import _save, _sheet
 
@@ -18,14 +20,37 @@ HEADER = ["单位", "级别", "月份", "件数", "按时响应", "已评价", "
           "办理平均工作日"]
 
 
-def data(request, principal, month: str) -> dict:
+PAGE_SECONDS = 300  # the figures page shows figures at most five minutes old; exports and the CLI compute afresh
+
+
+def data(request, principal, month: str, *, fresh: bool = True) -> dict:
+    """The month's figures in the principal's scope; ``fresh=False`` (the page) may reuse what was
+    computed for the same scope and month within ``PAGE_SECONDS`` (the whole city's twelve-month
+    trend reads a year of requests: seconds at a million a year)."""
     units = None if principal.role == "admin" else list(principal.units)
+    key = (tuple(units) if units is not None else None, month)
+    memo = getattr(request.app.state, "desk_figures", None)
+    if memo is None:
+        memo = request.app.state.desk_figures = {}
+    if not fresh:
+        found = memo.get(key)
+        if found is not None and found[0] > time.monotonic():
+            return found[1]
+    computed = _compute(request, units, month)
+    if len(memo) > 256:
+        memo.clear()
+    memo[key] = (time.monotonic() + PAGE_SECONDS, computed)
+    return computed
+
+
+def _compute(request, units, month: str) -> dict:
     with request.app.state.store.sessions() as session:
         return {"month": month, "lines": figures.monthly(session, [month], units),
                 "categories": figures.monthly(session, [month], units, by_category=True),
                 "trend": figures.trend(session, units, figures.months_back(month, 12)),
                 "policy": figures.policy_feedback(session, figures.months_back(month, 12), units, limit=30),
-                "scope": "全市" if units is None else "、".join(units)}
+                "scope": "全市" if units is None else "、".join(units),
+                "computed": datetime.now(UTC).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")}
 
 
 def _row(x) -> list:

@@ -111,13 +111,18 @@ def enterprise(request, session, person, package_id: int, uscc: str, jsonable: b
 
 
 def _applications(session, uscc: str) -> list[dict[str, Any]] | None:
-    """The payouts issue's applications of this enterprise, when that package is installed (else None)."""
+    """The enterprise's 政策兑现 applications (zhida.payouts), newest first; None without that package."""
     try:
-        from zhida.payouts import tables as payout_tables  # type: ignore[import-not-found]
+        from zhida.payouts.applications.tables import Application
     except ImportError:
         return None
-    model = getattr(payout_tables, "Application", None)
-    if model is None or not hasattr(model, "uscc"):
-        return None
-    return [{"id": a.id, "state": getattr(a, "state", None), "measure": getattr(a, "measure_id", None)}
-            for a in session.scalars(select(model).where(model.uscc == uscc).limit(50))]
+    from pathlib import Path
+
+    from zhida import workflow
+    import zhida.payouts.applications as applications
+
+    flow = workflow.load(Path(applications.__file__).parent / "application.workflow.yaml")
+    rows = session.execute(select(Application, WorkflowCase.state).join(WorkflowCase, WorkflowCase.id == Application.case_id)
+                           .where(Application.uscc == uscc).order_by(Application.id.desc()).limit(50)).all()
+    return [{"id": a.id, "measure": a.measure_title, "state": flow.label_of(state) if state in flow.states else state}
+            for a, state in rows]
