@@ -62,11 +62,12 @@ def _reader(session: Session, reader) -> Reader | object:
 
 
 def _visible(reader):
-    """Condition: the message is addressed to one of the reader's addresses."""
+    """Condition: the message is addressed to one of the reader's addresses (driven from the
+    recipients' (kind, key, message_id) index, not a scan of every message)."""
     pairs = addresses_of(reader)
-    return exists().where(MessageRecipient.message_id == Message.id,
-                          or_(*(and_(MessageRecipient.kind == kind, MessageRecipient.key == key)
-                                for kind, key in pairs)))
+    addressed = select(MessageRecipient.message_id).where(
+        or_(*(and_(MessageRecipient.kind == kind, MessageRecipient.key == key) for kind, key in pairs)))
+    return Message.id.in_(addressed)
 
 
 def _unread(reader):
