@@ -32,6 +32,7 @@ API_FAMILIES = [
     ("/api/v1/payments", ALL),
     ("/api/v1/payments/mine", {"ent_a"}),
     ("/api/v1/payments/exempt-lists", OFFICIALS),
+    ("/api/v1/payments/budgets", OFFICIALS),
     ("/api/v1/requests", ALL),  # 接诉即办: rows scoped (own USCC / own units)
     ("/api/v1/requests/figures", OFFICIALS),
     ("/api/v1/requests/export", OFFICIALS),
@@ -51,6 +52,7 @@ PAGE_FAMILIES = [
     ("/simulations", OFFICIALS),
     ("/applications", ALL),
     ("/payouts/exempt", OFFICIALS),
+    ("/payouts/ledger", OFFICIALS),
     ("/my/payouts", {"ent_a"}),
     ("/account/users", ADMIN),
     ("/account/audit", ADMIN),

@@ -33,6 +33,7 @@ NAV = (
     NavItem("push", "精准推送", "/push", "push"),
     NavItem("applications", "政策兑现", "/applications", "applications"),
     NavItem("exempt", "免申即享", "/payouts/exempt", "exempt"),
+    NavItem("ledger", "资金台账", "/payouts/ledger", "exempt"),
     NavItem("my_payouts", "我的兑现", "/my/payouts", "payments", "confirm"),
     NavItem("simulations", "模拟测算", "/simulations", "simulations", "run"),
     NavItem("desk", "接诉即办", "/desk", "desk"),

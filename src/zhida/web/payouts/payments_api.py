@@ -74,8 +74,13 @@ class Paid(BaseModel):
 
 
 def _run(request: Request, work):
+    return _mapped(lambda: request.app.state.store.retrying(work))
+
+
+def _mapped(call):
+    """A guard's refusal (409), a step not allowed (403) or stale (409); other bad input 422."""
     try:
-        return request.app.state.store.retrying(work)
+        return call()
     except ZhidaError as exc:
         mapped = web_error(exc)
         if mapped is not None:
@@ -177,6 +182,30 @@ def accept_item(request: Request, body: AcceptBody, item_id: RowId,
                      if e.get("exempt_item") == item_id), {})
 
     return _run(request, work)
+
+
+class ReviewBody(BaseModel):
+    decision: Literal["keep", "claw_back"] = Field(description="keep: 复核后维持; claw_back: 追回")
+    reason: str = Field(max_length=500, description="复核理由")
+
+
+@router.get("/budgets", response_model=list[dict[str, Any]], responses=READ_ERRORS,
+            summary="资金池（本单位措施）：预算、已核准、余额、超出时拒绝或排队、排队条数")
+def budgets(request: Request, principal: Principal = Depends(require("exempt", "read"))) -> list[dict[str, Any]]:
+    from zhida.web.payouts.ledger_pages import budgets_in_scope
+
+    policies = load_default_policies()
+    with request.app.state.store.transaction() as s:
+        return budgets_in_scope(s, scope_for(principal, policies), policies)
+
+
+@router.post("/{record_id}/review", response_model=dict[str, Any], responses=WRITE_ERRORS,
+             summary="待复核的兑现记录：维持或追回（须写明理由）")
+def review_record(request: Request, body: ReviewBody, record_id: RowId,
+                  principal: Principal = Depends(require("exempt", "write"))) -> dict[str, Any]:
+    from zhida.web.payouts.ledger_pages import review
+
+    return _mapped(lambda: review(request.app.state.store, principal, record_id, body.decision, body.reason))
 
 
 @router.get("/{record_id}", response_model=dict[str, Any], responses=LOOKUP_ERRORS,

@@ -1,0 +1,57 @@
+"""资金台账 on the web: a budget with what is used, left and queued; a record flagged after the
+enterprise's facts changed, reviewed (kept, then another clawed back) with reasons; scoped to the
+official's units; the enterprise sees its record's step."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from zhida.payouts import ledger
+from zhida.payouts.ledger import Approver
+from zhida.payouts.recheck import recheck
+
+from .conftest import make_uscc
+
+MEASURE = "xz2022.stable-employment-refund-sme"
+FACTS = {"entity_type": "enterprise", "region_code": "140902", "industry_code": "3411", "employees": 50,
+         "revenue": "10000000", "unemployment_insurance_paid_last_year": "10000.00"}
+CODES = [make_uscc(f"9114090200LEDG{n:03d}") for n in range(3)]
+
+
+@pytest.fixture(scope="module")
+def records(server):
+    store = server.app.state.store
+    unit = Approver("人社局经办")
+    store.retrying(lambda s: ledger.set_budget(s, measure_id=MEASURE, year=2025, payer="市级", amount="18000",
+                                               on_exceed="queue", actor=unit))
+    ids = [store.retrying(lambda s, u=u: ledger.reserve(
+        s, uscc=u, measure_id=MEASURE, period="2025", amount="9000.00", facts=FACTS, as_of=date(2025, 6, 30),
+        approver=unit, source_type="manual", source_id="台账测试").id) for u in CODES]
+    large = {**FACTS, "employees": 1500, "revenue": "500000000"}  # now a large enterprise: not an SME
+    store.retrying(lambda s: recheck(s, actor=unit, profiles={CODES[0]: large, CODES[1]: large, CODES[2]: FACTS}))
+    return ids
+
+
+def test_ledger_page_budgets_queue_and_review(clients, records):
+    officer = clients["staff_units"]
+    page = officer.get("/payouts/ledger")
+    assert page.status_code == 200 and "资金池" in page.text and "待复核（2 条）" in page.text
+    assert "排队待核（1 条）" in page.text
+    budgets = {(b["measure_id"], b["year"]): b for b in officer.get("/api/v1/payments/budgets").json()}
+    assert budgets[(MEASURE, 2025)]["left"] == "0.00" and budgets[(MEASURE, 2025)]["queued"] == 1
+    # 市经济和信息化局 staff do not answer for this measure
+    assert clients["staff"].post(f"/api/v1/payments/{records[0]}/review",
+                                 json={"decision": "keep", "reason": "x"}).status_code == 404
+    assert officer.post(f"/payouts/ledger/{records[0]}/review", data={"decision": "keep", "reason": " "}).status_code == 422
+    kept = officer.post(f"/payouts/ledger/{records[0]}/review", data={"decision": "keep", "reason": "核实为季节性用工"})
+    assert kept.status_code == 303
+    back = officer.post(f"/api/v1/payments/{records[1]}/review", json={"decision": "claw_back", "reason": "已不符合"})
+    assert back.status_code == 200 and back.json()["status"] == "clawed_back"
+    # the clawed-back money returned to the budget: the queued record is approved now
+    assert officer.get(f"/api/v1/payments/{records[2]}").json()["status"] == "approved"
+    assert officer.get(f"/api/v1/payments/{records[0]}").json()["status"] == "approved"
+    page = officer.get("/payouts/ledger").text
+    assert "待复核（0 条）" in page and "排队待核（0 条）" in page
+    assert clients["ent_a"].get("/payouts/ledger").status_code == 403
