@@ -38,6 +38,9 @@ API_FAMILIES = [
     ("/api/v1/requests/export", OFFICIALS),
     ("/api/v1/service-packages", ALL),
     ("/api/v1/visits", OFFICIALS),
+    ("/api/v1/tasks", OFFICIALS),  # 督办: rows scoped (own units / the office sees all)
+    ("/api/v1/tasks/matrix", OFFICIALS),
+    ("/api/v1/tasks/figures", OFFICIALS),
 ]
 PAGE_FAMILIES = [
     ("/policies", ALL),
@@ -58,6 +61,8 @@ PAGE_FAMILIES = [
     ("/account/audit", ADMIN),
     ("/inbox", ALL),
     ("/inbox/settings", ALL),
+    ("/supervision", OFFICIALS),
+    ("/supervision/units", OFFICIALS),
     ("/desk", ALL),
     ("/desk/packages", ALL),
     ("/desk/figures", OFFICIALS),

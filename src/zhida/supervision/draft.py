@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from zhida.documents.citation import simplified
+from zhida.documents.citation import cite, simplified
 from zhida.supervision import assign, deadlines, targets
 from zhida.supervision.source import ClauseIn, DocumentIn
 
@@ -40,6 +40,7 @@ class TaskDraft:
     deadline_text: str | None
     milestones: list[tuple[str, date]] = field(default_factory=list)
     targets: list[targets.Target] = field(default_factory=list)
+    citation: str = ""  # 《短标题》（文号）第三条（八）
 
     def to_json(self) -> dict:
         return {"document": self.document, "clause_id": self.clause_id, "section": self.section,
@@ -49,7 +50,7 @@ class TaskDraft:
                 "deadline": self.deadline.isoformat() if self.deadline else None,
                 "deadline_basis": self.deadline_basis, "deadline_text": self.deadline_text,
                 "milestones": [[t, d.isoformat()] for t, d in self.milestones],
-                "targets": [t.to_json() for t in self.targets]}
+                "targets": [t.to_json() for t in self.targets], "citation": self.citation}
 
 
 def _strip_label(plain: str, clause: ClauseIn) -> str:
@@ -85,7 +86,8 @@ def _draft(doc: DocumentIn, clause: ClauseIn, index: int, start: int, end: int, 
     section, section_title = doc.section_of(clause.id)
     return TaskDraft(doc.key, clause.id, section, simplified(section_title), index, _title(plain, clause, single),
                      quote, start, end, list(who.lead), [u for u in who.support if not GENERIC.match(u)],
-                     who.inferred, due.day, due.basis, due.text, list(due.mentions), found)
+                     who.inferred, due.day, due.basis, due.text, list(due.mentions), found,
+                     cite(doc.title, doc.doc_number, list(clause.labels), clause.id))
 
 
 def _subject_sentences(doc: DocumentIn, clause: ClauseIn):

@@ -288,6 +288,10 @@ def _install_routers(app: FastAPI) -> None:
 
     for router in desk.routers():  # the service desk's API and pages (issue 13)
         app.include_router(router)
+    from zhida.web import supervision
+
+    for router in supervision.routers():  # 督办 (issue 15)
+        app.include_router(router)
     from zhida.web.payouts import routers as payout_routers
 
     for router in payout_routers():

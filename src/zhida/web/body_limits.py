@@ -41,6 +41,9 @@ LIMITS: tuple[Limit, ...] = (
     Limit("/enterprises/import", 21 * MIB, upload=True),
     Limit("/api/v1/requests/import", 8 * MIB, upload=True),  # 12345 tickets (hotline.MAX_ROWS rows)
     Limit("/desk/import", 6 * MIB, upload=True),
+    # a progress report's evidence: supervision/data/supervision.yaml (5 files of 10 MB) + framing
+    Limit("/api/v1/tasks/", 51 * MIB, upload=True),
+    Limit("/supervision/tasks/", 51 * MIB, upload=True),
     Limit("/api/v1/calculator", 64 * KIB),  # answers to at most a few hundred questions
     # an application's attachment: 10 MB of file (payouts.applications.attachments.MAX_BYTES) + framing
     Limit("/api/v1/applications", 11 * MIB),

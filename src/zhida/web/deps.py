@@ -73,6 +73,10 @@ PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     ("payments", "confirm"): frozenset({"enterprise"}),  # 我的兑现, 意愿确认 with the receiving account
     ("exempt", "read"): OFFICIALS,  # 免申即享 lists of the user's units' measures
     ("exempt", "write"): OFFICIALS,  # build, bulk confirm with exclusions, 拨付到账
+    # 督办 (zhida.supervision): a unit's staff see and report on what their units owe; the office
+    # (admin, or staff of the supervising unit in supervision/data/supervision.yaml) sees all and reviews
+    ("tasks", "read"): OFFICIALS,
+    ("tasks", "write"): OFFICIALS,
 }
 
 

@@ -39,6 +39,7 @@ NAV = (
     NavItem("desk", "接诉即办", "/desk", "desk"),
     NavItem("packages", "服务包", "/desk/packages", "packages"),
     NavItem("figures", "三率统计", "/desk/figures", "desk", "figures"),
+    NavItem("supervision", "督办", "/supervision", "tasks"),
     NavItem("coverage", "政策解析进度", "/coverage", "coverage"),
     NavItem("account", "账户", "/account", "accounts", "self"),
 )
