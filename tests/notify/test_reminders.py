@@ -108,3 +108,25 @@ def test_without_a_batch_run_only_staff_are_reminded(store, measure):
     line = reminders.run(store, now=_beijing_morning(date(2026, 12, 21)), windows=[(window, measure)])
     assert "新发送 1 条提醒" in line
     assert _titles(store, a) == [] and len(_titles(store, staff)) == 1
+
+
+def test_period_end_of_real_measures_reminds_their_staff(store):
+    """On the reference policies with an injected clock: measures whose period of validity ends on
+    2022-12-31 remind the staff of their units from 5 working days before."""
+    policies = load_default_policies()
+    ending = [m for m in policies.measures.values()
+              if m.enterprise_benefit and m.period.end == date(2022, 12, 31) and m.responsible_units]
+    assert ending
+    unit = ending[0].responsible_units[0]
+    staff = make_user(store, "s1", "staff", units=[unit])
+    reminders.run(store, now=_beijing_morning(date(2022, 12, 23)), policies=policies)  # 6 working days before
+    assert _titles(store, staff) == []
+    line = reminders.run(store, now=_beijing_morning(date(2022, 12, 27)), policies=policies)
+    theirs = {m.title for m in ending if unit in m.responsible_units}
+    titles = _titles(store, staff)
+    assert {f"“{t}”政策有效期将于2022年12月31日届满"[:255] for t in theirs} == set(titles), line
+    with store.transaction() as session:
+        item = notify.inbox(session, staff)[1][0]
+    assert item.event == "deadline.near" and "距政策有效期届满还有 3 个工作日" in item.body
+    reminders.run(store, now=_beijing_morning(date(2022, 12, 28)), policies=policies)
+    assert len(_titles(store, staff)) == len(theirs)

@@ -24,7 +24,7 @@ EVENTS: dict[str, str] = {
     "desk.reopen": "诉求重办",
     "desk.consult": "会商意见",
     "desk.escalate": "督办",
-    "deadline.near": "办理时限临近",
+    "deadline.near": "截止日期临近",
     "staff.summary": "工作提醒",
     "supervision.report": "督办任务报送",
     "supervision.escalate": "督办提醒",

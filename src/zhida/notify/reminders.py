@@ -1,4 +1,4 @@
-"""Application-window reminders: N working days (official calendar, zhida.workflow.calendar)
+"""Application-window reminders (and the end of a measure's period of validity): N working days (official calendar, zhida.workflow.calendar)
 before a measure's window opens and before it closes, to the subscribed enterprise accounts the
 latest batch run found eligible for it and to the staff subscribed to it. Idempotent: each
 (event, measure, day, account) is published once (dedupe key), however often the tick runs; a
@@ -18,7 +18,7 @@ from zhida.notify.tables import Message
 from zhida.workflow import calendar
 
 DEFAULT_DAYS = 5
-OPENING, CLOSING = "window.opening", "window.closing"
+OPENING, CLOSING, PERIOD_END = "window.opening", "window.closing", "deadline.near"
 
 
 def reminder_day(day: date, working_days: int) -> date:
@@ -48,7 +48,8 @@ class Due:
 def due(windows_and_measures, today: date, working_days: int) -> list[Due]:
     out = []
     for window, measure in windows_and_measures:
-        for event, day in ((OPENING, window.opens), (CLOSING, window.closes)):
+        closing = PERIOD_END if getattr(window, "kind", "window") == "period" else CLOSING
+        for event, day in ((OPENING, window.opens), (closing, window.closes)):
             if day is None:
                 continue
             before_end = today < day if event == OPENING else today <= day
@@ -71,7 +72,7 @@ def run(store, *, now: datetime, policies=None, working_days: int = DEFAULT_DAYS
         windows = [(w, policies.measures[w.measure_id]) for w in windows_mod.all_windows(policies, today)]
     todo = due(windows, today, working_days)
     if not todo:
-        return f"申报窗口提醒：{len(windows)} 项政策写明了申报时间，今天没有到期的提醒"
+        return f"申报窗口提醒：{len(windows)} 个申报时间或有效期截止日，今天没有到期的提醒"
 
     def work(session):
         run_row = audience.latest_run(session)
@@ -102,10 +103,14 @@ def _remind(session, item: Due, user_id: int, today: date, now: datetime) -> int
     if item.event == OPENING:
         title = f"“{item.measure.title}”将于{when}开始申报"
         lead = f"距开始申报还有 {left} 个工作日。"
+    elif item.event == PERIOD_END:
+        title = f"“{item.measure.title}”政策有效期将于{when}届满"
+        lead = "今天是政策有效期的最后一天。" if left == 0 else f"距政策有效期届满还有 {left} 个工作日。"
     else:
         title = f"“{item.measure.title}”申报将于{when}截止"
         lead = "今天是申报截止日。" if left == 0 else f"距申报截止还有 {left} 个工作日。"
-    body = f"{lead}\n申报时间（政策原文）：{item.window.quote}"
+    source = "有效期（政策原文）" if item.event == PERIOD_END else "申报时间（政策原文）"
+    body = f"{lead}\n{source}：{item.window.quote}" if item.window.quote else lead
     publish(session, event=item.event, recipients=[Recipient.user(user_id)], title=title[:255], body=body,
             link=audience.measure_link(item.measure), dedupe_key=key, at=now)
     return 1

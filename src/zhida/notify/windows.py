@@ -16,6 +16,7 @@ class Window:
     opens: date | None
     closes: date | None
     quote: str
+    kind: str = "window"  # window: 申报时间; period: the measure's period of validity ends (政策有效期)
 
 
 def of_measure(measure, policies, as_of: date) -> Window | None:
@@ -54,7 +55,8 @@ def _next_year(day: date | None) -> date | None:
 
 
 def all_windows(policies, as_of: date) -> list[Window]:
-    """Every enterprise measure that states a window."""
+    """Every enterprise measure's stated application window, and the end of its period of
+    validity (政策有效期, as 我的政策 lists it among the deadlines) when that is still to come."""
     out = []
     for measure in policies.measures.values():
         if not measure.enterprise_benefit:
@@ -62,4 +64,7 @@ def all_windows(policies, as_of: date) -> list[Window]:
         window = of_measure(measure, policies, as_of)
         if window is not None:
             out.append(window)
+        end = measure.period.end
+        if end is not None and end >= as_of:
+            out.append(Window(measure.id, measure.title, None, end, measure.period.quote or "", "period"))
     return out
