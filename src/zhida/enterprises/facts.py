@@ -238,6 +238,21 @@ EXTRACTORS: dict[str, Callable[[EnterpriseProfile, dt.date], Any]] = {
 }
 
 
+def registry_value(p: EnterpriseProfile, as_of: dt.date, fact):
+    """A registry membership fact on ``as_of`` from the profile's registry entries: a boolean is
+    TRUE while an entry is valid, FALSE if the enterprise was listed but is not on that day; a
+    code is the tier held ('none' then); unknown (None) if the registry never listed it."""
+    entries = [e for e in p.registries or () if e.registry == fact.registry]
+    if not entries:
+        return None
+    valid = [e for e in entries if e.valid_on(as_of)]
+    if fact.type == "boolean":
+        return bool(valid)
+    if not valid:
+        return "none"
+    return max(valid, key=lambda e: e.valid_from).tier
+
+
 def _events_in_focus(p: EnterpriseProfile, as_of: dt.date) -> dict[str, Any]:
     focus: dict[str, Any] = {}
     for event in sorted(p.events or (), key=lambda e: e.date):
@@ -259,6 +274,10 @@ def profile_to_facts(profile: EnterpriseProfile, as_of: dt.date,
             facts[name] = getattr(event, attribute, None) if event is not None else None
         elif name in EXTRACTORS:
             facts[name] = EXTRACTORS[name](profile, as_of)
+        elif fact.registry:
+            facts[name] = registry_value(profile, as_of, fact)
+            if facts[name] is None:  # a list zhida does not keep for this enterprise: as given, if given
+                facts[name] = profile.other_facts.get(name)
         elif fact.temporal == "yearly":
             year = year_of(fact, as_of)
             facts[name] = period_value(profile, name, periods.year(year)) if year >= 1 else None

@@ -113,6 +113,19 @@ class Judgement(_Strict):
     note: str | None = Field(None, max_length=2000, description="依据或说明")
 
 
+class RegistryEntry(_Strict):
+    """A stay on a registry (名单/企业库) as the registry keeps it (zhida.registries writes these):
+    the registry's name, the tier or category held, and its validity."""
+
+    registry: str = Field(min_length=1, max_length=64)
+    tier: str | None = Field(None, max_length=64)
+    valid_from: dt.date
+    valid_to: dt.date | None = Field(None, description="last day on the list; none: still on it")
+
+    def valid_on(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
 class EquipmentPurchase(_Strict):
     type: Literal["equipment_purchase"]
     date: dt.date
@@ -240,6 +253,8 @@ class EnterpriseProfile(_Strict):
                            "false (default): a type not listed is unknown")
     events: list[Event] | None = None
     declared_size: DeclaredSize | None = Field(None, description="企业规模 as declared, with its source")
+    registries: list[RegistryEntry] | None = Field(
+        None, description="stays on registries (企业库/名单) with their validity; kept by zhida.registries")
     judgements: dict[str, Judgement] | None = Field(
         None,
         description="open criterion id (rd_standard, or open.rd_standard) → a responsible unit's judgement")

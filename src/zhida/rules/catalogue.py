@@ -30,6 +30,7 @@ class Fact:
     pattern: str | None = None  # regex a code/text value must match
     event: str | None = None  # for event attributes: the event name
     flow: bool = False  # yearly flows (营业收入) add up over months/quarters; stocks (从业人员) do not
+    registry: str | None = None  # membership of this registry (policies/registries): supplied from its entries
 
     @property
     def column(self) -> str:
@@ -144,6 +145,7 @@ def _fact(where: str, raw: dict, event: str | None = None) -> Fact:
         pattern=raw.get("pattern"),
         event=event,
         flow=bool(raw.get("flow", False)),
+        registry=str(raw["registry"]) if raw.get("registry") else None,
     )
 
 
