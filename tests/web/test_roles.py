@@ -41,6 +41,12 @@ API_FAMILIES = [
     ("/api/v1/tasks", OFFICIALS),  # 督办: rows scoped (own units / the office sees all)
     ("/api/v1/tasks/matrix", OFFICIALS),
     ("/api/v1/tasks/figures", OFFICIALS),
+    ("/api/v1/registries", ALL),
+    ("/api/v1/registries/srdi-ladder", ALL),
+    ("/api/v1/registries/srdi-ladder/members", OFFICIALS),
+    ("/api/v1/registries/srdi-ladder/proposals", OFFICIALS),
+    ("/api/v1/registries/srdi-ladder/flags", OFFICIALS),
+    ("/api/v1/registries/srdi-ladder/figures", OFFICIALS),
 ]
 PAGE_FAMILIES = [
     ("/policies", ALL),
@@ -66,6 +72,10 @@ PAGE_FAMILIES = [
     ("/desk", ALL),
     ("/desk/packages", ALL),
     ("/desk/figures", OFFICIALS),
+    ("/registries", ALL),
+    ("/registries/srdi-ladder", ALL),
+    ("/registries/srdi-ladder?tab=review", ALL),
+    ("/registries/srdi-ladder?tab=figures", ALL),
 ]
 
 

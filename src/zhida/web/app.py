@@ -296,3 +296,7 @@ def _install_routers(app: FastAPI) -> None:
 
     for router in payout_routers():
         app.include_router(router)
+    from zhida.web import registries
+
+    for router in registries.routers():  # 企业库与名单 (issue 14)
+        app.include_router(router)

@@ -44,6 +44,8 @@ LIMITS: tuple[Limit, ...] = (
     # a progress report's evidence: supervision/data/supervision.yaml (5 files of 10 MB) + framing
     Limit("/api/v1/tasks/", 51 * MIB, upload=True),
     Limit("/supervision/tasks/", 51 * MIB, upload=True),
+    Limit("/api/v1/registries", 6 * MIB),  # a list imported as XLSX (5 MB of file + multipart framing)
+    Limit("/registries", 6 * MIB),
     Limit("/api/v1/calculator", 64 * KIB),  # answers to at most a few hundred questions
     # an application's attachment: 10 MB of file (payouts.applications.attachments.MAX_BYTES) + framing
     Limit("/api/v1/applications", 11 * MIB),

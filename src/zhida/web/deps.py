@@ -77,6 +77,10 @@ PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     # (admin, or staff of the supervising unit in supervision/data/supervision.yaml) sees all and reviews
     ("tasks", "read"): OFFICIALS,
     ("tasks", "write"): OFFICIALS,
+    # 企业库与名单 (zhida.registries): the keeping unit's staff manage a registry (checked per registry)
+    ("registries", "read"): ALL,  # the lists, their criteria and legal references
+    ("registries", "apply"): ALL,  # an enterprise applies for itself; district staff recommend
+    ("registries", "manage"): OFFICIALS,  # members, candidates, review, flags, figures, imports
 }
 
 

@@ -40,6 +40,7 @@ NAV = (
     NavItem("packages", "服务包", "/desk/packages", "packages"),
     NavItem("figures", "三率统计", "/desk/figures", "desk", "figures"),
     NavItem("supervision", "督办", "/supervision", "tasks"),
+    NavItem("registries", "企业库", "/registries", "registries"),
     NavItem("coverage", "政策解析进度", "/coverage", "coverage"),
     NavItem("account", "账户", "/account", "accounts", "self"),
 )

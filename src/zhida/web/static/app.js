@@ -96,6 +96,7 @@
       if (el.dataset.drawn) return;
       var d = JSON.parse(el.getAttribute("data-chart") || "{}");
       if (el.dataset.kind === "dashboard") { drawDashboard(el, d); return; }
+      if (el.dataset.kind === "registry-funnel" || el.dataset.kind === "registry-trend") { drawRegistry(el, d); return; }
       if (!d.districts) return;
       var chart = window.echarts.init(el);
       var district = el.dataset.kind === "district";
@@ -118,6 +119,30 @@
       });
       el.dataset.drawn = "1";
     });
+  }
+  // 企业库: the tiers as a funnel (a ladder; bars for a list of categories) and their counts over time.
+  function drawRegistry(el, d) {
+    var chart = window.echarts.init(el);
+    if (el.dataset.kind === "registry-funnel") {
+      var items = (d.tiers || []).map(function (t, i) { return { name: t, value: d.counts[i] }; });
+      chart.setOption(d.ladder ? {
+        title: { text: "梯度培育：各层级企业数", textStyle: { fontSize: 14 } }, tooltip: { trigger: "item" },
+        series: [{ type: "funnel", sort: "none", data: items, label: { formatter: "{b}：{c}" } }], animation: false
+      } : {
+        title: { text: "各类别企业数", textStyle: { fontSize: 14 } }, tooltip: { trigger: "axis" },
+        xAxis: { type: "category", data: d.tiers }, yAxis: { type: "value", name: "企业数" },
+        series: [{ type: "bar", data: d.counts }], animation: false
+      });
+    } else {
+      chart.setOption({
+        title: { text: "各层级企业数（月末）", textStyle: { fontSize: 14 } }, tooltip: { trigger: "axis" },
+        legend: { bottom: 0 }, grid: { bottom: 60 }, xAxis: { type: "category", data: d.days },
+        yAxis: { type: "value", name: "企业数" },
+        series: (d.series || []).map(function (s) { return { name: s.name, type: "line", data: s.data }; }),
+        animation: false
+      });
+    }
+    el.dataset.drawn = "1";
   }
   // 工作台: money (万元) per district / zone / industry as horizontal stacked bars — the category
   // names sit on the vertical axis, one per line, so long names never overlap.

@@ -1,7 +1,7 @@
 """Registries: memberships with history, proposals under review, flags, targets, imports (zhida.registries.tables).
 
 Revision ID: 1200_registries
-Revises: 1100_service_desk
+Revises: 1400_supervision
 Create Date: 2026-12-03
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "1200_registries"
-down_revision = "1100_service_desk"
+down_revision = "1400_supervision"
 branch_labels = None
 depends_on = None
 

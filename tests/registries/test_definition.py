@@ -1,0 +1,79 @@
+"""Registries as data: every declared list loads with its quotes found in its sources; criteria are
+versioned — the version in force on the evaluation date applies; a malformed file names the field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from zhida.errors import RuleError
+from zhida.registries import criteria
+from zhida.registries.definition import load_registries
+
+SEEDS = {"srdi-ladder", "cy-key-enterprise-whitelist", "bj-key-enterprise-whitelist", "national-supply-chain-whitelist",
+         "cy-high-growth", "cy-bse-listing-reserve", "bj-listing-reserve-library"}
+
+# A DATED TEST VERSION (not the 2026 revision, whose thresholds could not be verified): the
+# 专精特新 criteria with the R&D threshold raised from 100万 to 200万 from 2026-04-01.
+VERSIONED = """
+name: test-srdi
+label: 测试库
+unit: 市经济和信息化局
+level: city
+region: "110000"
+tiers:
+  - code: srdi_sme
+    label: 专精特新中小企业
+    criteria:
+      - version: "2022"
+        from: 2022-08-01
+        to: 2026-03-31
+        document: miit-2022-63
+        conditions:
+          - {id: rd, expr: rd_expense >= 1000000, label: 研发费用不低于100万元, quote: 上年度研发费用总额不低于100万元}
+      - version: test-2026
+        from: 2026-04-01
+        document: miit-2022-63
+        conditions:
+          - {id: rd, expr: rd_expense >= 2000000, label: 研发费用不低于200万元（测试版本）, quote: 上年度研发费用总额不低于100万元}
+"""
+
+
+def test_every_seed_registry_loads_with_its_sources(policies):
+    known = load_registries(policies)
+    assert set(known) == SEEDS
+    ladder = known["srdi-ladder"]
+    assert [t.code for t in ladder.tiers] == ["innovative_sme", "srdi_sme", "little_giant"] and ladder.ladder
+    assert ladder.validity_years == 3 and ladder.unit == "市经济和信息化局"
+    white = known["cy-key-enterprise-whitelist"]
+    assert [t.label for t in white.tiers] == ["区级重要功能性企业", "防疫物资生产企业", "城市运行保障企业", "产业链龙头和供应链前端企业"]
+    assert [o.id for o in white.tiers[0].criteria[0].measure.open_criteria] == ["whitelist_category"]
+    assert {r.level for r in known.values()} == {"national", "city", "district"}
+
+
+def test_the_version_in_force_on_the_evaluation_date_applies(policies, tmp_path: Path):
+    (tmp_path / "test.yaml").write_text(VERSIONED, encoding="utf-8")
+    reg = load_registries(policies, tmp_path)["test-srdi"]
+    tier = reg.tiers[0]
+    assert tier.criteria_on(dt.date(2022, 7, 31)) is None  # before the 办法
+    assert tier.criteria_on(dt.date(2026, 3, 31)).version == "2022"
+    assert tier.criteria_on(dt.date(2026, 4, 1)).version == "test-2026"
+    facts = {"rd_expense": 1_500_000, "region_code": "110105", "entity_type": "enterprise"}
+    before = criteria.scalar(reg, dt.date(2026, 3, 31), facts, policies)["srdi_sme"]
+    after = criteria.scalar(reg, dt.date(2026, 4, 1), facts, policies)["srdi_sme"]
+    assert (before.status, after.status) == ("eligible", "ineligible")
+    assert any("200万" in r for r in after.reasons)
+
+
+@pytest.mark.parametrize("change, field", [
+    (("上年度研发费用总额不低于100万元}", "凭空编造的门槛}"), "quote"),
+    (("rd_expense >= 1000000", "rd_expense / 2 >= 1"), "expr"),
+    (("level: city", "level: planet"), "level"),
+])
+def test_a_malformed_registry_names_its_field(policies, tmp_path: Path, change, field):
+    (tmp_path / "bad.yaml").write_text(VERSIONED.replace(*change, 1), encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        load_registries(policies, tmp_path)
+    assert "bad.yaml" in str(caught.value) and field in str(caught.value)
