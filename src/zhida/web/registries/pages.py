@@ -93,7 +93,7 @@ def registry_page(request: Request, name: str, tab: str = Query("members", max_l
         if tab == "review":
             q = select(Proposal).where(Proposal.registry_name == reg.name, Proposal.open.is_(True))
             total = s.scalar(select(func.count()).select_from(q.subquery())) or 0
-            rows = s.scalars(q.order_by(Proposal.id).offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
+            rows = s.scalars(q.order_by(Proposal.id.desc()).offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()  # newest first
             return {"total": total, "pages": max(1, -(-total // PER_PAGE)),
                     "proposals": [proposal_json(reg, p) | {"region": regions.label(p.region_code) if p.region_code else ""}
                                   for p in rows]}
