@@ -16,7 +16,7 @@ USCC_R = make_uscc("91110105MA0REG1X0")
 def test_registries_api(server, clients):
     seed(server.app)
     add_example(server.app, USCC_R, "北京朝阳登记测试科技有限公司")
-    listing = clients["ent_a"].get("/api/v1/registries").json()["registries"]
+    listing = clients["ent_a"].get("/api/v1/registries").json()["items"]
     ladder = next(r for r in listing if r["name"] == "srdi-ladder")
     assert [t["criteria_version"] for t in ladder["tiers"]] == ["2022"] * 3
     assert ladder["unit"] == "市经济和信息化局"
@@ -46,8 +46,8 @@ def test_registries_api(server, clients):
                     json={"ids": [pid], "decision": "accept", "on": "2022-10-01"})
     assert ok.status_code == 200 and ok.json()["decided"] == 1
     members = admin.get("/api/v1/registries/cy-high-growth/members", params={"on": "2022-10-01"}).json()
-    assert [m["uscc"] for m in members["members"]] == [USCC_A] and members["members"][0]["way"] == "application"
-    assert admin.get("/api/v1/registries/cy-high-growth/members", params={"on": "2022-09-30"}).json()["total"] == 0
+    assert [m["uscc"] for m in members["items"]] == [USCC_A] and members["items"][0]["way"] == "application"
+    assert admin.get("/api/v1/registries/cy-high-growth/members", params={"on": "2022-09-30"}).json()["meta"]["total"] == 0
     assert ent.get("/api/v1/registries/cy-high-growth/proposals").status_code == 403
 
     decided = staff.post("/api/v1/registries/srdi-ladder/proposals/decisions",
@@ -56,8 +56,8 @@ def test_registries_api(server, clients):
     run = staff.post("/api/v1/registries/srdi-ladder/runs", json={"on": "2022-12-31"})
     assert run.status_code == 200, run.text
     assert run.json()["candidates"] > 0  # the seeded SMEs of Beijing, pending the unit's score
-    pending = staff.get("/api/v1/registries/srdi-ladder/proposals", params={"limit": 500}).json()
-    assert pending["total"] == run.json()["proposed"] and USCC_R not in {p["uscc"] for p in pending["proposals"]}
+    pending = staff.get("/api/v1/registries/srdi-ladder/proposals", params={"per_page": 100}).json()
+    assert pending["meta"]["total"] == run.json()["proposed"] and USCC_R not in {p["uscc"] for p in pending["items"]}
     target = staff.post("/api/v1/registries/srdi-ladder/targets",
                         json={"region_code": "110105", "tier": "srdi_sme", "year": 2022, "target": 10})
     assert target.status_code == 200

@@ -31,6 +31,10 @@ def run(store, reg: Registry, on: date, *, actor: str, actor_id: int | None = No
     from zhida.matching.match import load_default_policies
 
     policies = policies or load_default_policies()
+    if not criteria.tiers_to_run(reg, on):
+        from zhida.errors import ZhidaError
+
+        raise ZhidaError("on", f"{on.isoformat()} 没有适用的{reg.label}认定标准")
     facts = facts or population(store, on)
     verdicts, ident = criteria.run(reg, on, facts, policies, engine)
     with store.transaction() as session:

@@ -17,7 +17,9 @@ from zhida.enterprises.tables import Enterprise
 from zhida.registries import dynamic, figures, imports, membership, review, service
 from zhida.registries.definition import registries
 from zhida.registries.tables import Flag, Proposal
+from zhida.web.api.common import Pagination, meta, pagination
 from zhida.web.deps import Principal, require
+from zhida.web.library import Page
 from zhida.web.errors import LOOKUP_ERRORS, READ_ERRORS, WRITE_ERRORS, Forbidden, Invalid
 from zhida.web.registries.common import (actor, flag_json, keeps, member_json, proposal_json, read, registry_json,
                                          registry_or_404, require_keeper, work)
@@ -68,7 +70,8 @@ class NewTarget(BaseModel):
 @router.get("/api/v1/registries", responses=READ_ERRORS, summary="全部企业库与名单：主管单位、层级、当日适用的认定标准")
 def list_registries(on: date | None = ON, principal: Principal = Depends(reader)) -> dict[str, Any]:
     day = _on(on)
-    return {"on": day.isoformat(), "registries": [registry_json(r, day) for r in registries().values()]}
+    items = [registry_json(r, day) for r in registries().values()]
+    return {"on": day.isoformat(), "items": items, "meta": meta(Page(items, len(items), 1, max(1, len(items))))}
 
 
 @router.get("/api/v1/registries/{name}", responses=LOOKUP_ERRORS, summary="一个企业库：层级、认定标准（当日适用版本）及出处")
@@ -78,12 +81,13 @@ def get_registry(name: str, on: date | None = ON, principal: Principal = Depends
 
 @router.get("/api/v1/registries/{name}/members", responses=LOOKUP_ERRORS, summary="某日在库企业（按入库历史）")
 def list_members(request: Request, name: str, on: date | None = ON, tier: str | None = Query(None, max_length=64),
-                 region: str | None = Query(None, pattern=r"^\d{6}$"), offset: int = Query(0, ge=0, le=10_000_000),
-                 limit: int = Query(50, ge=1, le=500), principal: Principal = Depends(official)) -> dict[str, Any]:
+                 region: str | None = Query(None, pattern=r"^\d{6}$"), paging: Pagination = Depends(pagination),
+                 principal: Principal = Depends(official)) -> dict[str, Any]:
     reg, day = registry_or_404(name), _on(on)
     total, rows = read(request, lambda s: membership.members_on(s, reg.name, day, tier=tier, region=region,
-                                                                offset=offset, limit=limit))
-    return {"on": day.isoformat(), "total": total, "members": [member_json(reg, m) for m in rows]}
+                                                                offset=paging.offset, limit=paging.per_page))
+    items = [member_json(reg, m) for m in rows]
+    return {"on": day.isoformat(), "items": items, "meta": meta(Page(items, total, paging.page, paging.per_page))}
 
 
 @router.get("/api/v1/registries/{name}/members.xlsx", response_class=Response, summary="导出某日名单（XLSX，可再导入）",
@@ -96,8 +100,8 @@ def export_members(request: Request, name: str, on: date | None = ON, principal:
 
 
 @router.get("/api/v1/registries/{name}/proposals", responses=LOOKUP_ERRORS, summary="入库申请（默认：待审核的）")
-def list_proposals(request: Request, name: str, pending: bool = True, offset: int = Query(0, ge=0, le=10_000_000),
-                   limit: int = Query(50, ge=1, le=500), principal: Principal = Depends(official)) -> dict[str, Any]:
+def list_proposals(request: Request, name: str, pending: bool = True, paging: Pagination = Depends(pagination),
+                   principal: Principal = Depends(official)) -> dict[str, Any]:
     reg = registry_or_404(name)
 
     def run(s):
@@ -105,11 +109,11 @@ def list_proposals(request: Request, name: str, pending: bool = True, offset: in
         if pending:
             q = q.where(Proposal.open.is_(True))
         total = s.scalar(select(func.count()).select_from(q.subquery())) or 0
-        rows = s.scalars(q.order_by(Proposal.id).offset(offset).limit(limit)).all()
+        rows = s.scalars(q.order_by(Proposal.id).offset(paging.offset).limit(paging.per_page)).all()
         return total, [proposal_json(reg, p, None if pending else review.state_of(s, p)) for p in rows]
 
-    total, rows = read(request, run)
-    return {"total": total, "proposals": rows}
+    total, items = read(request, run)
+    return {"items": items, "meta": meta(Page(items, total, paging.page, paging.per_page))}
 
 
 @router.post("/api/v1/registries/{name}/proposals", status_code=201, responses=WRITE_ERRORS,
@@ -162,12 +166,17 @@ def run_batch(request: Request, name: str, body: Run, principal: Principal = Dep
 
 
 @router.get("/api/v1/registries/{name}/flags", responses=LOOKUP_ERRORS, summary="动态管理提示：不再符合标准的成员及原因")
-def list_flags(request: Request, name: str, resolved: bool = False, offset: int = Query(0, ge=0, le=10_000_000),
-               limit: int = Query(50, ge=1, le=500), principal: Principal = Depends(official)) -> dict[str, Any]:
+def list_flags(request: Request, name: str, resolved: bool = False, paging: Pagination = Depends(pagination),
+               principal: Principal = Depends(official)) -> dict[str, Any]:
     reg = registry_or_404(name)
-    rows = read(request, lambda s: s.scalars(select(Flag).where(Flag.registry_name == reg.name, Flag.resolved.is_(resolved))
-                                              .order_by(Flag.id).offset(offset).limit(limit)).all())
-    return {"flags": [flag_json(reg, f) for f in rows]}
+
+    def run(s):
+        q = select(Flag).where(Flag.registry_name == reg.name, Flag.resolved.is_(resolved))
+        total = s.scalar(select(func.count()).select_from(q.subquery())) or 0
+        return total, [flag_json(reg, f) for f in s.scalars(q.order_by(Flag.id).offset(paging.offset).limit(paging.per_page))]
+
+    total, items = read(request, run)
+    return {"items": items, "meta": meta(Page(items, total, paging.page, paging.per_page))}
 
 
 @router.post("/api/v1/registries/{name}/flags/{flag_id}", responses=WRITE_ERRORS, summary="处理动态管理提示：保留或移出")
