@@ -130,3 +130,15 @@ def test_openapi_lists_the_notification_routes(clients):
     for path in ("/api/v1/notifications", "/api/v1/notifications/unread-count", "/api/v1/notifications/read",
                  "/api/v1/notifications/subscriptions", "/api/v1/notifications/{message_id}"):
         assert path in paths
+
+
+def test_admin_creates_an_account_with_an_email_address(clients):
+    made = clients["admin"].post("/api/v1/users", json={"username": "with_mail", "password": "Zhida-Mail-2026!",
+                                                        "role": "staff", "units": ["市科委"], "email": "kw@gov.example.cn"})
+    assert made.status_code == 201, made.text
+    assert made.json()["email"] == "kw@gov.example.cn"
+    bad = clients["admin"].post("/api/v1/users", json={"username": "bad_mail", "password": "Zhida-Mail-2026!",
+                                                       "role": "staff", "units": ["市科委"], "email": "kw@"})
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "email"
+    names = [u["username"] for u in clients["admin"].get("/api/v1/users?per_page=100").json()["items"]]
+    assert "bad_mail" not in names

@@ -57,6 +57,7 @@ def users_add(
     region: str = typer.Option(None, "--region", help="部门用户的地区：行政区划代码（110105）或名称（朝阳区），存为代码"),
     uscc: str = typer.Option(None, "--uscc", help="企业用户的统一社会信用代码"),
     display_name: str = typer.Option(None, "--name", help="姓名或企业名称"),
+    email: str = typer.Option(None, "--email", help="通知邮箱（可选；之后可在账户页修改）"),
     password_env: str = typer.Option(
         None, "--password-env", help="从此环境变量读取密码（脚本用）；不给则交互输入"
     ),
@@ -78,7 +79,8 @@ def users_add(
     store = open_store(database_url)
     try:
         user = create_user(store, Actor(f"cli:{getpass.getuser()}"), username=username, password=password,
-                           role=role, units=unit, region=region, uscc=uscc, display_name=display_name)
+                           role=role, units=unit, region=region, uscc=uscc, display_name=display_name,
+                           email=email)
     finally:
         store.close()
     scope = {"admin": "全部", "staff": "、".join(user["units"]) + (f"（{regions.label(user['region'])} {user['region']}）" if user["region"] else ""),

@@ -104,8 +104,10 @@ def create_user(
     region: str | None = None,
     uscc: str | None = None,
     display_name: str | None = None,
+    email: str | None = None,
 ) -> dict[str, Any]:
     username = (username or "").strip()
+    email = clean_email(email)
     if not USERNAME.fullmatch(username):
         raise ZhidaError("username", "用户名应为2-64位字母、数字或 _ . - @")
     if (problem := password_policy.check(password)) is not None:
@@ -122,6 +124,7 @@ def create_user(
             units=units,
             region=region,
             uscc=uscc,
+            email=email,
             active=True,
             created_at=datetime.now(timezone.utc),
         )

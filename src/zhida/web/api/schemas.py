@@ -163,6 +163,7 @@ class UserCreate(BaseModel):
     units: list[str] = []
     region: str | None = Field(default=None, max_length=64)
     uscc: str | None = Field(default=None, max_length=32)
+    email: str | None = Field(default=None, max_length=254, description="通知邮箱（可选）")
 
 
 class UserActive(BaseModel):

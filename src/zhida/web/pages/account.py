@@ -72,7 +72,7 @@ def change_password(
 def _users_page(request: Request, *, error=None, form=None, status_code=200):
     return render(request, "account/users.html", {
         "title": "用户管理", "users": auth.list_users(request.app.state.store), "error": error,
-        "form": form or {"username": "", "role": "staff", "display_name": "", "units": "", "region": "", "uscc": ""},
+        "form": form or {"username": "", "role": "staff", "display_name": "", "units": "", "region": "", "uscc": "", "email": ""},
         "role_zh": ROLE_ZH,
     }, status_code=status_code, active="account")
 
@@ -92,14 +92,15 @@ def create_user(
     units: str = Form("", max_length=2000),
     region: str = Form("", max_length=64),
     uscc: str = Form("", max_length=32),
+    email: str = Form("", max_length=254),
     principal: Principal = Depends(admin),
 ):
     form = {"username": username, "role": role, "display_name": display_name, "units": units, "region": region,
-            "uscc": uscc}
+            "uscc": uscc, "email": email}
     unit_list = [u.strip() for u in units.replace("，", ",").replace("、", ",").split(",") if u.strip()]
     try:
         auth.create_user(request.app.state.store, principal.actor, username=username, password=password, role=role,
-                         units=unit_list, region=region, uscc=uscc, display_name=display_name)
+                         units=unit_list, region=region, uscc=uscc, display_name=display_name, email=email)
     except ZhidaError as exc:
         return _users_page(request, error=exc, form=form, status_code=422)
     return RedirectResponse("/account/users", status_code=303)
