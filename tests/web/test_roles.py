@@ -47,6 +47,12 @@ API_FAMILIES = [
     ("/api/v1/registries/srdi-ladder/proposals", OFFICIALS),
     ("/api/v1/registries/srdi-ladder/flags", OFFICIALS),
     ("/api/v1/registries/srdi-ladder/figures", OFFICIALS),
+    ("/api/v1/projects", ALL),  # 项目库: rows by district / city units / own USCC
+    ("/api/v1/projects/shoutan/figures", OFFICIALS),
+    ("/api/v1/projects/map/110105", ALL),  # 产业地图 is published
+    ("/api/v1/finance/products", ALL),
+    ("/api/v1/finance/needs", ALL),  # 融资对接: own USCC / shared with the lender
+    ("/api/v1/finance/figures", OFFICIALS),
 ]
 PAGE_FAMILIES = [
     ("/policies", ALL),
@@ -76,6 +82,10 @@ PAGE_FAMILIES = [
     ("/registries/srdi-ladder", ALL),
     ("/registries/srdi-ladder?tab=review", ALL),
     ("/registries/srdi-ladder?tab=figures", ALL),
+    ("/projects", ALL),
+    ("/projects/map", ALL),
+    ("/projects/map/110105", ALL),
+    ("/finance", ALL),
 ]
 
 

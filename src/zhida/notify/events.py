@@ -28,6 +28,8 @@ EVENTS: dict[str, str] = {
     "staff.summary": "工作提醒",
     "supervision.report": "督办任务报送",
     "supervision.escalate": "督办提醒",
+    "project.shoutan_overdue": "首谈项目超期待统筹",
+    "finance.response": "融资对接答复",
 }
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")

@@ -81,7 +81,18 @@ PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     ("registries", "read"): ALL,  # the lists, their criteria and legal references
     ("registries", "apply"): ALL,  # an enterprise applies for itself; district staff recommend
     ("registries", "manage"): OFFICIALS,  # members, candidates, review, flags, figures, imports
+    # 高精尖产业项目库 (zhida.projects): row scope by district / city units / 项目管家 / own USCC
+    ("projects", "read"): ALL,
+    ("projects", "write"): OFFICIALS,  # the domain checks the role held on each project
+    ("map", "read"): ALL,  # 产业地图 is published (001 “发布各区产业布局…”)
+    ("map", "write"): OFFICIALS,  # parcels of the staff's own district (city units: all)
+    # 融资对接 (zhida.finance): lenders are staff accounts of declared lender units (finance/lenders.py)
+    ("finance", "read"): ALL,
+    ("finance", "write"): ALL,  # enterprises post needs, lenders answer, staff enter products
+    ("finance", "figures"): OFFICIALS,
 }
+# A lender account (staff whose units are all declared lenders) reaches these families only.
+LENDER_FAMILIES = frozenset({"finance", "map", "notifications", "accounts", "policies", "calculator", "rules"})
 
 
 @dataclass(frozen=True)
@@ -120,7 +131,15 @@ class Principal:
         return self.role == "staff" and bool(self.region)
 
     def can(self, family: str, action: str = "read") -> bool:
+        if family not in LENDER_FAMILIES and self.is_lender:
+            return False
         return allowed(self.role, family, action)
+
+    @property
+    def is_lender(self) -> bool:
+        from zhida.finance.lenders import is_lender
+
+        return is_lender(self)
 
 
 def allowed(role: str, family: str, action: str = "read") -> bool:

@@ -41,6 +41,9 @@ NAV = (
     NavItem("figures", "三率统计", "/desk/figures", "desk", "figures"),
     NavItem("supervision", "督办", "/supervision", "tasks"),
     NavItem("registries", "企业库", "/registries", "registries"),
+    NavItem("projects", "项目库", "/projects", "projects"),
+    NavItem("map", "产业地图", "/projects/map", "map"),
+    NavItem("finance", "融资对接", "/finance", "finance"),
     NavItem("coverage", "政策解析进度", "/coverage", "coverage"),
     NavItem("account", "账户", "/account", "accounts", "self"),
 )
@@ -51,7 +54,7 @@ def nav_for(principal: Principal | None) -> list[NavItem]:
     role = principal.role if principal is not None else ANONYMOUS
     items = []
     for item in NAV:
-        if not allowed(role, item.family, item.action):
+        if not allowed(role, item.family, item.action) or (principal is not None and not principal.can(item.family, item.action)):
             continue
         if item.key == "enterprises" and principal.role == "enterprise":
             item = NavItem(item.key, "本企业画像/政策体检", f"/enterprises/{principal.uscc}", item.family)
