@@ -25,6 +25,14 @@ def test_seed_drafts_match_the_hand_checked_list():
     assert result.targets.precision >= 0.8 and result.targets.recall >= 0.8
 
 
+def test_hold_out_document_drafts_match_its_hand_checked_list():
+    result = score(load_expected(Path(__file__).parent / "tasks_holdout.yaml"), draft_seeds(config.sources_dir()))
+    assert result.tasks.tp + result.tasks.fn == 63
+    assert result.tasks.recall >= 0.9 and result.units.precision >= 0.9 and result.units.recall >= 0.9
+    assert result.deadline_right >= 0.9 * result.paired
+    assert result.targets.recall >= 0.5
+
+
 def test_every_draft_quotes_the_original_at_its_offsets():
     for key, tasks in draft_seeds(config.sources_dir()).items():
         original = (config.sources_dir() / f"{key}.txt").read_text(encoding="utf-8")

@@ -13,7 +13,8 @@ from zhida.documents.extract.dates import extract_dates
 BASES = {"text": "文中期限", "validity": "文件有效期", "none": "未定"}
 _RELATIVE = (
     (re.compile(r"今明两年"), lambda y: date(y + 1, 12, 31)),
-    (re.compile(r"(?<![0-9０-９年])(?:年内|全年|年底前?|年末|本年度|当年)"), lambda y: date(y, 12, 31)),
+    # not after a count of years: 近两年内 / 三年内 look back or span, they set no deadline
+    (re.compile(r"(?<![0-9０-９年一二两三四五六七八九十几多])(?:年内|全年|年底前?|年末|本年度|当年)"), lambda y: date(y, 12, 31)),
     (re.compile(r"(?<![0-9０-９年])上半年"), lambda y: date(y, 6, 30)),
     (re.compile(r"(?<![0-9０-９年])下半年"), lambda y: date(y, 12, 31)),
 )

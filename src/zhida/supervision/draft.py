@@ -18,7 +18,7 @@ from zhida.supervision.source import ClauseIn, DocumentIn
 
 SENTENCE = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
 TITLE_MAX = 60
-GENERIC = re.compile(r"^(?:相关单位|有关单位|各有关单位|有关部门|相关部门)$")
+GENERIC = re.compile(r"^各?(?:相关|有关)(?:单位|部门)$")
 
 
 @dataclass

@@ -104,5 +104,7 @@ def find(text: str) -> list[Target]:
         if _committed(text, match.start(), match.end()):
             add(match.start(), match.end(), value, match.group("unit"), "count")
     for match in _YARDSTICK.finditer(text):
+        if BENEFIT.search(_phrase(text, match.start(), match.end())[0]):
+            continue  # 区级财政资金补贴不低于市级标准: a benefit's level, not a work target
         add(match.start(), match.end(), None, match.group("what"), "yardstick", "≥")
     return sorted(out, key=lambda t: t.start)
