@@ -75,7 +75,7 @@ def generate(url: str, count: int, actions: int, seed: int = 12) -> dict:
     from zhida.matching.match import load_default_policies
     from zhida.payouts import rules_check
     from zhida.payouts.applications import frozen, materials, routing, service
-    from zhida.payouts.applications.tables import Application
+    from zhida.payouts.applications.tables import Application, ApplicationSnapshot
     from zhida.store import ingest_paths, open_store
     from zhida.web.auth import Actor, create_user
     from zhida.workflow.calendar import add_working_days
@@ -109,7 +109,7 @@ def generate(url: str, count: int, actions: int, seed: int = 12) -> dict:
     weights = list(STATES.values()) + [100 - sum(STATES.values())]
     states = list(STATES) + ["paid"]
     year = datetime(2026, 1, 1, tzinfo=UTC)
-    apps, cases, steps = [], [], []
+    apps, cases, steps, snapshots = [], [], [], []
     wanted = []  # submitted 市工信局 applications of the measure: the action benchmark's
     for i in range(1, count + 1):
         chosen_action = len(wanted) < actions and i % 7 == 0
@@ -138,12 +138,12 @@ def generate(url: str, count: int, actions: int, seed: int = 12) -> dict:
         apps.append({"id": i, "case_id": i, "uscc": uscc, "enterprise_name": f"忻州测试{i}号装备制造有限公司",
                      "region_code": profile.region_code, "measure_id": m.id, "measure_title": m.title,
                      "level": r.level, "unit": r.unit, "district": r.district, "payer_unit": r.payer_unit,
-                     "as_of": as_of, "period": "2022", "facts": {"profile": {**base, "uscc": uscc}},
-                     "used_facts": used, "rule_amount": rule if m is measure else None, "approved_amount": approved,
+                     "as_of": as_of, "period": "2022", "rule_amount": rule if m is measure else None, "approved_amount": approved,
                      "materials": items, "declared": state != "draft", "created_by": f"ent{i}", "created_at": created,
                      "submitted_at": when[1] if len(when) > 1 else None,
                      "decided_at": when[3] if len(when) > 3 and state not in ("correcting",) else None,
                      "paid_at": when[6] if state in ("paid", "clawed_back") else None})
+        snapshots.append({"application_id": i, "facts": {"profile": {**base, "uscc": uscc}}, "used_facts": used})
         cases.append({"id": i, "workflow": "application", "subject_type": "application", "subject_id": str(i),
                       "state": state, "version": len(path), "unit": r.unit, "entered_at": entered, "due_at": due,
                       "due_estimated": False, "escalated_at": None, "closed": spec.final, "created_at": created})
@@ -156,7 +156,8 @@ def generate(url: str, count: int, actions: int, seed: int = 12) -> dict:
         if chosen_action:
             wanted.append(i)
     with store.transaction() as session:
-        for table, rows in ((WorkflowCase, cases), (Application, apps), (WorkflowStep, steps)):
+        for table, rows in ((WorkflowCase, cases), (Application, apps), (ApplicationSnapshot, snapshots),
+                            (WorkflowStep, steps)):
             for start in range(0, len(rows), 5000):
                 session.execute(insert(table), rows[start:start + 5000])
     if store.dialect == "postgresql":

@@ -72,16 +72,20 @@ def _aware(instant):
 
 def listing(session: Session, person, *, now: datetime, measure_id: str | None = None, state: str | None = None,
             overdue: bool = False, offset: int = 0, limit: int = 50) -> tuple[int, list[Row]]:
-    base = select(Application, WorkflowCase).join(WorkflowCase, WorkflowCase.id == Application.case_id)
-    base = visible(base, person)
-    if measure_id:
-        base = base.where(Application.measure_id == measure_id)
-    if state:
-        base = base.where(WorkflowCase.state == state)
-    if overdue:
-        base = base.where(WorkflowCase.closed.is_(False), WorkflowCase.due_at.is_not(None), WorkflowCase.due_at <= now)
-    total = session.scalar(select(func.count()).select_from(base.order_by(None).subquery()))
-    rows = session.execute(base.order_by(Application.id.desc()).offset(offset).limit(limit)).all()
+    def narrowed(query):
+        query = visible(query.join(WorkflowCase, WorkflowCase.id == Application.case_id), person)
+        if measure_id:
+            query = query.where(Application.measure_id == measure_id)
+        if state:
+            query = query.where(WorkflowCase.state == state)
+        if overdue:
+            query = query.where(WorkflowCase.closed.is_(False), WorkflowCase.due_at.is_not(None),
+                                WorkflowCase.due_at <= now)
+        return query
+
+    total = session.scalar(narrowed(select(func.count(Application.id))))
+    rows = session.execute(narrowed(select(Application, WorkflowCase)).order_by(Application.id.desc())
+                           .offset(offset).limit(limit)).all()
     return total, [_row(a, c, now) for a, c in rows]
 
 

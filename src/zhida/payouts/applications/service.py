@@ -18,7 +18,7 @@ from zhida.errors import ZhidaError
 from zhida.money_format import money
 from zhida.payouts import rules_check
 from zhida.payouts.applications import attachments, frozen, ledger_link, materials, notices, roles, routing
-from zhida.payouts.applications.tables import Application, ApplicationFile
+from zhida.payouts.applications.tables import Application, ApplicationFile, ApplicationSnapshot
 from zhida.workflow import NotAllowed, available, fire, load
 from zhida.workflow import start as start_case
 from zhida.workflow import tick as tick_workflow
@@ -68,7 +68,7 @@ def start(session: Session, *, profile, enterprise_name: str | None, measure_id:
         uscc=profile.uscc, enterprise_name=enterprise_name or getattr(profile, "name", None),
         region_code=profile.region_code, measure_id=measure.id, measure_title=measure.title, level=route.level,
         unit=route.unit, district=route.district, payer_unit=route.payer_unit, as_of=as_of, period=period,
-        facts=snapshot, used_facts=frozen.used_facts(measure, profile, as_of, policies),
+        snapshot=ApplicationSnapshot(facts=snapshot, used_facts=frozen.used_facts(measure, profile, as_of, policies)),
         rule_amount=_cents(outcome.amount), materials=materials.for_measure(session, measure, policies), declared=False,
         created_by=person.username, created_at=now)
     session.add(application)

@@ -1,9 +1,11 @@
-"""Applications and their attachments (migration ``1010_applications``).
+"""Applications and their attachments (migrations ``1010_applications``, ``1011_application_snapshots``).
 
 An application's state is its ``zhida.workflow`` case (``case_id``); this row keeps what the
-decision stands on: the enterprise, the measure, the routed unit, the facts frozen at the start
-(the whole profile, restored exactly, and the facts the rule read, as shown), the rule's amount on
-them and the amount approved, the materials asked for and the declaration.
+decision stands on: the enterprise, the measure, the routed unit, the rule's amount and the amount
+approved, the materials asked for and the declaration. The facts frozen at the start (the whole
+profile, restored exactly, and the facts the rule read, as shown) are kept apart in
+``payout_application_snapshots``: a few kB a row that every queue, count and report would
+otherwise read past (a year of 100,000 applications: ~300 MB of rows instead of ~30 MB).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zhida.store.schema import Base
 
@@ -25,6 +27,7 @@ class Application(Base):
     __table_args__ = (
         Index("ix_payout_applications_measure", "measure_id", "created_at"),
         Index("ix_payout_applications_unit", "unit", "district"),
+        Index("ix_payout_applications_payer", "payer_unit", "district"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,8 +43,6 @@ class Application(Base):
     payer_unit: Mapped[str] = mapped_column(String(255))
     as_of: Mapped[date] = mapped_column(Date)  # the date the rule was evaluated for
     period: Mapped[str] = mapped_column(String(16))  # the year the benefit is for
-    facts: Mapped[dict[str, Any]] = mapped_column(JSON)  # {"profile": …}: frozen, restored exactly
-    used_facts: Mapped[list[Any]] = mapped_column(JSON)  # [{fact, label, value, shown}] the rule read
     rule_amount: Mapped[Decimal | None] = mapped_column(MONEY)  # the rule's amount on the frozen facts
     approved_amount: Mapped[Decimal | None] = mapped_column(MONEY)
     reduction_reason: Mapped[str | None] = mapped_column(Text)
@@ -55,6 +56,26 @@ class Application(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     paid_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    snapshot: Mapped[ApplicationSnapshot] = relationship(lazy="select", cascade="all, delete-orphan")
+
+    @property
+    def facts(self) -> dict[str, Any]:
+        return self.snapshot.facts
+
+    @property
+    def used_facts(self) -> list[Any]:
+        return self.snapshot.used_facts
+
+
+class ApplicationSnapshot(Base):
+    """The facts an application was decided on, frozen when it started."""
+
+    __tablename__ = "payout_application_snapshots"
+
+    application_id: Mapped[int] = mapped_column(ForeignKey("payout_applications.id", ondelete="CASCADE"),
+                                                primary_key=True)
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON)  # {"profile": …}: frozen, restored exactly
+    used_facts: Mapped[list[Any]] = mapped_column(JSON)  # [{fact, label, value, shown}] the rule read
 
 
 class ApplicationFile(Base):
