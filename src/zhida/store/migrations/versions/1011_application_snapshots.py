@@ -3,7 +3,7 @@ counts and reports of a year of applications do not read past a few kB of JSON a
 the payer unit's queue (zhida.payouts.applications.tables).
 
 Revision ID: 1011_application_snapshots
-Revises: 1400_supervision
+Revises: 1300_projects
 Create Date: 2026-12-03
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "1011_application_snapshots"
-down_revision = "1400_supervision"
+down_revision = "1300_projects"
 branch_labels = None
 depends_on = None
 
