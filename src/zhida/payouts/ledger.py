@@ -7,7 +7,8 @@ refuses with one Chinese line — and writes nothing — when:
 - the rule does not hold on the frozen facts, or the amount is more than the rule allows (less
   needs a reason);
 - the same benefit (shared benefit ids: every document that grants it) already has a live record
-  for this enterprise and period (no double payment; ``once`` periods clash with every period);
+  for this enterprise, period and item (no double payment; ``once`` periods clash with every
+  period; ``item`` is the product or project a per-item measure pays for, "" otherwise);
 - a stacking declaration forbids it (同一事项不得重复享受 / 就高不重复, ``declarations``);
 - a per-enterprise cap (年獎勵額不超過…, 每家總額不超過…) would be exceeded;
 - the measure's budget (资金池 per year and payer) has too little left — refused, or queued
