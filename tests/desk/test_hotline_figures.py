@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from zhida.desk import figures, hotline
 from zhida.desk.tables import DeskRequest
 
-from .people import ENT_A, LINE, MONDAY, SUPER, TAX
+from .people import ENT_A, FIN, LINE, MONDAY, SUPER, TAX
 from .test_chain import CLAUSE, _do, _submit
 
 
@@ -78,11 +78,23 @@ def test_monthly_figures(store):
     _do(store, TAX, ids[1], "sign", MONDAY + timedelta(days=4))  # the 1-day limit passed
     _do(store, TAX, ids[1], "answer", MONDAY + timedelta(days=4), answer="答复")
     _do(store, ENT_A, ids[1], "rate_bad", MONDAY + timedelta(days=4), reason="没解决")
+    other = _submit(store, at=MONDAY)  # a second 市级 unit, answered at once and satisfied: ranked above
+    _do(store, LINE, other, "accept", MONDAY)
+    _do(store, LINE, other, "dispatch", MONDAY, unit="市财政局")
+    _do(store, FIN, other, "sign", MONDAY)
+    _do(store, FIN, other, "answer", MONDAY, answer="答复")
+    _do(store, ENT_A, other, "rate_ok", MONDAY, rating="basic", solved=True)
     with store.sessions() as s:
-        [line] = figures.monthly(s, ["2026-11"])
+        finance, line = figures.monthly(s, ["2026-11"])
+        by_type = figures.monthly(s, ["2026-11"], by_category=True)
+        trend = figures.trend(s, ["市税务局"], figures.months_back("2026-11", 3))
         feedback = figures.policy_feedback(s, ["2026-11"])
+        assert figures.monthly(s, ["2026-11"], ["市财政局"]) == [finance]  # a leader's own unit only
+    assert (finance.unit, finance.rank, finance.score) == ("市财政局", 1, Decimal("100.0"))
+    assert {(x.category, x.unit, x.rank) for x in by_type} == {("税费", "市财政局", 1), ("税费", "市税务局", 2)}
+    assert [(x.month, x.total) for x in trend] == [("2026-11", 3)]  # months without requests are absent
     assert (line.unit, line.grade, line.total, line.responded, line.rated, line.overdue) == ("市税务局", "市级部门", 3, 1, 2, 1)
     assert line.response_rate == Decimal("33.3") and line.solve_rate == Decimal("50.0")
-    assert line.satisfaction_rate == Decimal("50.0") and line.rank == 1
+    assert line.satisfaction_rate == Decimal("50.0") and line.rank == 2
     assert line.days["受理"] == Decimal("0.00") and line.days["签收"] == Decimal("2.00")  # 0 and 4 working days
     assert feedback[0]["total"] == 1 and feedback[0]["questions"] == 1 and feedback[0]["cite"] == CLAUSE["cite"]
