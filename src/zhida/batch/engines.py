@@ -13,6 +13,9 @@ not_applicable. Why long: the wide layout (one row per enterprise, ~580 columns)
 dominate the run; most pairs are not_applicable and now cost nothing. The identity columns
 (``uscc`` + ``CARRY``) go once per enterprise to a second file (``enterprises_out``).
 DuckDB and PostgreSQL write Parquet files; Spark writes Parquet directories (part files).
+How the wide row becomes pairs differs (the values do not): DuckDB packs each measure's status
+and masks into one integer that numpy unpacks (packed.py), PostgreSQL unpacks rows in Python,
+Spark explodes per-measure structs.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from zhida.batch import packed
 from zhida.batch.staged import STAGED
 from zhida.errors import DataError
 from zhida.rules.sql import SQL_TYPES, CompiledQuery, judgement_column
@@ -158,6 +162,8 @@ def _missing_fact_selects(policies, present: list[str], quote: str = '"') -> lis
 class DuckDBEngine(Engine):
     name = dialect = "duckdb"
 
+    stream_buffer = "256MB"  # wide rows DuckDB computes ahead while numpy unpacks the previous batch
+
     def __init__(self, threads: int | None = None, memory_limit: str | None = None):
         self.threads, self.memory_limit = threads, memory_limit
 
@@ -197,12 +203,25 @@ class DuckDBEngine(Engine):
             ident = ", ".join(f'"{c}"' for c in (KEY, *carry))
             rows = int(con.execute(f"COPY (SELECT {ident} FROM {FACTS_VIEW}) TO '{_lit(enterprises_out)}' "
                                    f"(FORMAT parquet, COMPRESSION zstd)").fetchone()[0])
-            # one pass: the wide staged row → a list of per-measure structs, n/a ones dropped, unnested
-            structs = pair_structs(compiled, '"', lambda items: "{" + ", ".join(f"'{k}': {v}" for k, v in items) + "}")
-            pairs = f"list_filter([{', '.join(structs)}], lambda p: p.status IS NOT NULL)"
-            sql = (f'COPY (SELECT "{KEY}" AS uscc, unnest({pairs}, recursive := true) FROM ({compiled.sql})) '
-                   f"TO '{_lit(out)}' (FORMAT parquet, COMPRESSION zstd)")
-            _with_progress(con, sql, progress)
+            pack = packed.packing(compiled)
+            if pack is None:  # a measure with more conditions than 63 bits hold: structs, unnested
+                structs = pair_structs(compiled, '"', lambda items: "{" + ", ".join(f"'{k}': {v}" for k, v in items) + "}")
+                pairs = f"list_filter([{', '.join(structs)}], lambda p: p.status IS NOT NULL)"
+                sql = (f'COPY (SELECT "{KEY}" AS uscc, unnest({pairs}, recursive := true) FROM ({compiled.sql})) '
+                       f"TO '{_lit(out)}' (FORMAT parquet, COMPRESSION zstd)")
+                _with_progress(con, sql, progress)
+            else:  # one packed integer per measure, unpacked by numpy (packed.py)
+                sql, money = packed.packed_sql(compiled, pack, KEY)
+                con.execute(f"SET streaming_buffer_size = '{self.stream_buffer}'")
+                reader = con.sql(sql).to_arrow_reader(packed.BATCH_ROWS)
+                done = [0]
+
+                def advance(count: int) -> None:
+                    done[0] += count
+                    if progress:
+                        progress(min(done[0] / max(rows, 1), 1.0))
+
+                packed.write_long(reader, pack, money, PAIR_SCHEMA, out, advance)
         finally:
             con.close()
         return EngineResult(rows, time.perf_counter() - started, out)
