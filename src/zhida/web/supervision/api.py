@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -27,6 +27,7 @@ router = APIRouter(tags=["督办"])
 reader, writer = require("tasks", "read"), require("tasks", "write")
 CYCLE = Query(None, pattern=r"^\d{4}-(?:0[1-9]|1[0-2]|Q[1-4])$", description="报告周期：2026-11（月）或 2026-Q4（季度）")
 MAX_UPLOAD = 10 * 1024 * 1024 + 1
+ID = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def task_json(row: views.Row, version: int | None = None) -> dict[str, Any]:
@@ -178,12 +179,12 @@ def draft(request: Request, body: Draft, principal: Principal = Depends(writer))
 
 
 @router.get("/api/v1/tasks/{task_id}", responses=LOOKUP_ERRORS, summary="一项任务：出处、单位、期限、目标、各期报告")
-def get_task(request: Request, task_id: int, principal: Principal = Depends(reader)) -> dict[str, Any]:
+def get_task(request: Request, task_id: ID, principal: Principal = Depends(reader)) -> dict[str, Any]:
     return read(request, lambda s: task_detail(s, principal, task_id))
 
 
 @router.patch("/api/v1/tasks/{task_id}", responses=WRITE_ERRORS, summary="修改任务草稿或任务（督查室）")
-def edit_task(request: Request, task_id: int, body: Edit, principal: Principal = Depends(writer)) -> dict[str, Any]:
+def edit_task(request: Request, task_id: ID, body: Edit, principal: Principal = Depends(writer)) -> dict[str, Any]:
     deadline = None if body.clear_deadline else (body.deadline if body.deadline is not None else False)
     work(request, lambda s: tasks.edit(s, principal, task_id, now=clock(), title=body.title, lead=body.lead,
                                        support=body.support, deadline=deadline, targets=body.targets,
@@ -192,13 +193,13 @@ def edit_task(request: Request, task_id: int, body: Edit, principal: Principal =
 
 
 @router.post("/api/v1/tasks/{task_id}/confirm", responses=WRITE_ERRORS, summary="确认任务草稿（督查室）")
-def confirm_task(request: Request, task_id: int, body: Step, principal: Principal = Depends(writer)) -> dict[str, Any]:
+def confirm_task(request: Request, task_id: ID, body: Step, principal: Principal = Depends(writer)) -> dict[str, Any]:
     work(request, lambda s: tasks.confirm(s, principal, task_id, now=clock(), version=body.version))
     return read(request, lambda s: task_detail(s, principal, task_id))
 
 
 @router.post("/api/v1/tasks/{task_id}/drop", responses=WRITE_ERRORS, summary="撤销任务（督查室，须写理由）")
-def drop_task(request: Request, task_id: int, body: Step, principal: Principal = Depends(writer)) -> dict[str, Any]:
+def drop_task(request: Request, task_id: ID, body: Step, principal: Principal = Depends(writer)) -> dict[str, Any]:
     work(request, lambda s: tasks.drop(s, principal, task_id, now=clock(), reason=body.reason, version=body.version))
     return read(request, lambda s: task_detail(s, principal, task_id))
 
@@ -227,7 +228,7 @@ def parse_figures(text: str | None) -> list[dict]:
 
 @router.post("/api/v1/tasks/{task_id}/reports", responses=WRITE_ERRORS,
              summary="报送进展（本单位；状态、进展情况、完成数、佐证材料，一次写入）")
-async def submit_report(request: Request, task_id: int,
+async def submit_report(request: Request, task_id: ID,
                         status: Literal["completed", "on_track", "behind", "not_started"] = Form(...),
                         narrative: str = Form(..., max_length=4000), unit: str | None = Form(None, max_length=255),
                         cycle: str | None = Form(None, max_length=16),
@@ -244,7 +245,7 @@ async def submit_report(request: Request, task_id: int,
 
 
 @router.get("/api/v1/tasks/{task_id}/evidence/{evidence_id}", responses=LOOKUP_ERRORS, summary="下载佐证材料")
-def download_evidence(request: Request, task_id: int, evidence_id: int, principal: Principal = Depends(reader)) -> Response:
+def download_evidence(request: Request, task_id: ID, evidence_id: ID, principal: Principal = Depends(reader)) -> Response:
     def run(session):
         tasks.load(session, principal, task_id)
         row = session.get(SvEvidence, evidence_id)

@@ -15,7 +15,7 @@ from zhida.web.deps import Principal, require
 from zhida.web.desk.common import now as clock
 from zhida.web.desk.common import read, work
 from zhida.web.pages.common import render
-from zhida.web.supervision.api import task_detail, task_json, uploads_of
+from zhida.web.supervision.api import ID, task_detail, task_json, uploads_of
 
 router = APIRouter(include_in_schema=False)
 reader, writer = require("tasks", "read"), require("tasks", "write")
@@ -59,7 +59,7 @@ def draft_page(request: Request, document: str = Form(..., max_length=255), prin
 
 
 @router.get("/supervision/tasks/{task_id}")
-def task_page(request: Request, task_id: int, principal: Principal = Depends(reader)):
+def task_page(request: Request, task_id: ID, principal: Principal = Depends(reader)):
     item = read(request, lambda s: task_detail(s, principal, task_id))
     return render(request, "supervision/task.html", {
         "title": f"督办任务：{item['title'][:40]}", "t": item, "statuses": STATUSES, "cycles": CYCLES,
@@ -68,7 +68,7 @@ def task_page(request: Request, task_id: int, principal: Principal = Depends(rea
 
 
 @router.post("/supervision/tasks/{task_id}/edit")
-def edit_page(request: Request, task_id: int, title: str = Form(..., max_length=500), lead: str = Form(..., max_length=2000),
+def edit_page(request: Request, task_id: ID, title: str = Form(..., max_length=500), lead: str = Form(..., max_length=2000),
               support: str = Form("", max_length=4000), deadline: str = Form("", max_length=10),
               cycle: str = Form("month", max_length=16), confirm: str = Form("", max_length=8),
               version: int = Form(..., ge=1, le=2**31 - 1), principal: Principal = Depends(writer)):
@@ -83,14 +83,14 @@ def edit_page(request: Request, task_id: int, title: str = Form(..., max_length=
 
 
 @router.post("/supervision/tasks/{task_id}/drop")
-def drop_page(request: Request, task_id: int, reason: str = Form("", max_length=2000),
+def drop_page(request: Request, task_id: ID, reason: str = Form("", max_length=2000),
               version: int = Form(..., ge=1, le=2**31 - 1), principal: Principal = Depends(writer)):
     work(request, lambda s: tasks.drop(s, principal, task_id, now=clock(), reason=reason, version=version))
     return _back(f"/supervision/tasks/{task_id}")
 
 
 @router.post("/supervision/tasks/{task_id}/reports")
-async def report_page(request: Request, task_id: int, status: str = Form(..., max_length=16),
+async def report_page(request: Request, task_id: ID, status: str = Form(..., max_length=16),
                       narrative: str = Form("", max_length=4000), unit: str = Form("", max_length=255),
                       figure: list[str] = Form([]), files: list[UploadFile] | None = File(None),
                       principal: Principal = Depends(writer)):
