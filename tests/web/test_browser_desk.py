@@ -60,6 +60,7 @@ def test_enterprise_question_is_routed_answered_with_the_clause_and_rated(server
     tax.goto(server.url + path)
     _step(tax, "sign").get_by_role("button").click()
     answer = _step(tax, "answer")
+    expect(answer.get_by_label("答复内容")).to_have_value(re.compile("留抵"))  # 政策咨询 draft from the clauses, to edit
     answer.get_by_label("答复内容").fill("您的留抵退税申请审核通过后，将在10个工作日内退还至企业账户。")
     expect(answer.locator("input[name=cite]").first).to_be_checked()
     answer.get_by_role("button", name="反馈答复").click()

@@ -95,9 +95,26 @@ def request_page(request: Request, request_id: ID, principal: Principal = Depend
 
     item = read(request, run)
     return render(request, "desk/request.html", {
-        "title": f"诉求：{item['title']}", "r": item, "ratings": requests.RATINGS, "catalogue": offices.load(),
+        "title": f"诉求：{item['title']}", "r": item, "draft": _draft(request, item), "ratings": requests.RATINGS, "catalogue": offices.load(),
         "units": offices.load().units(),
     }, active="desk")
+
+
+def _draft(request: Request, item: dict) -> str:
+    """政策咨询: for the officer about to answer a question about policy, a draft assembled from the
+    matching clauses (and the enterprise's checkup) by ``zhida.desk.consult`` — to edit, never sent as is."""
+    if not {"answer", "answer_direct"} & {a["name"] for a in item["actions"]}:
+        return ""
+    from zhida.desk import consult
+    from zhida.errors import ZhidaError
+
+    try:
+        draft = consult.answer(request.app.state.store, item["text"], uscc=item["uscc"], as_of=request.app.state.as_of)
+    except ZhidaError:
+        return ""
+    if not draft.is_question or not draft.clauses:
+        return ""
+    return "\n".join(line for line in draft.text.splitlines() if not line.startswith("【答复草稿】")).strip()
 
 
 @router.post("/desk/requests/{request_id}/act")
