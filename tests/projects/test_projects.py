@@ -4,7 +4,6 @@ admission standards, financing needs matched with reasons, lenders' scope — SQ
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -14,17 +13,8 @@ from zhida import config
 from zhida.errors import ZhidaError
 from zhida.workflow import NotAllowed
 
-from web.conftest import USCC_A, USCC_B  # tests/ is on sys.path (rootdir)
-
-
-@dataclass(frozen=True)
-class Person:
-    user_id: int
-    username: str
-    role: str
-    units: tuple[str, ...] = ()
-    uscc: str | None = None
-    region: str | None = None
+from desk.people import Person  # tests/ is on sys.path (rootdir)
+from web.conftest import USCC_A, USCC_B
 
 
 CITY = Person(31, "jxj", "staff", ("市经济和信息化局",))

@@ -54,34 +54,30 @@ def _report(report, as_json: bool) -> None:
         raise typer.Exit(2)
 
 
-@projects_app.command("import")
-def import_command(path: File, as_json: Json = False) -> None:
-    """导入项目：按项目编号幂等（再次导入同一文件不改变任何数据），有误的行列入拒绝清单（退出码 2），其余行写入。"""
+def _import(path: Path, kind: str, as_json: bool) -> None:
     from zhida.projects import imports
 
     rows = imports.read(path.read_bytes(), path.name)
+    run = imports.import_projects if kind == "projects" else imports.import_parcels
     store = _open()
     try:
         with store.transaction() as session:
-            report = imports.import_projects(session, _Console(), rows, now=dt.datetime.now(dt.UTC))
+            report = run(session, _Console(), rows, now=dt.datetime.now(dt.UTC))
     finally:
         store.close()
     _report(report, as_json)
+
+
+@projects_app.command("import")
+def import_command(path: File, as_json: Json = False) -> None:
+    """导入项目：按项目编号幂等（再次导入同一文件不改变任何数据），有误的行列入拒绝清单（退出码 2），其余行写入。"""
+    _import(path, "projects", as_json)
 
 
 @projects_app.command("import-parcels")
 def import_parcels_command(path: File, as_json: Json = False) -> None:
     """导入地块与楼宇（产业地图）：按地块编号幂等，含拒绝清单。"""
-    from zhida.projects import imports
-
-    rows = imports.read(path.read_bytes(), path.name)
-    store = _open()
-    try:
-        with store.transaction() as session:
-            report = imports.import_parcels(session, _Console(), rows, now=dt.datetime.now(dt.UTC))
-    finally:
-        store.close()
-    _report(report, as_json)
+    _import(path, "parcels", as_json)
 
 
 @projects_app.command("list")

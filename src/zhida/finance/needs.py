@@ -103,7 +103,7 @@ def get(session: Session, person, need_id: int) -> FinanceNeed:
         query = query.where(scope)
     need = session.scalar(query)
     if need is None or (is_lender(person) and not any(shared_with(need, u) for u in lender_units(person))):
-        raise NotFoundOrHidden("need", f"融资需求 {need_id} 不存在或未向您共享")
+        raise NotFoundOrHidden("need", f"融资需求 {need_id} 不存在或不在您的范围内（未向您共享）")
     return need
 
 

@@ -182,14 +182,16 @@ def for_project(session: Session, project: Project, as_of: date, *, region: str 
 
 
 def candidates(session: Session, person: Person, parcel: Parcel, as_of: date, *, limit: int = 200) -> list[dict[str, Any]]:
-    """Projects in the person's scope not yet signed that meet the parcel's standards."""
+    """Projects of the parcel's district in the person's scope, not yet signed, that meet the
+    parcel's standards (the newest 2,000 are weighed)."""
     from zhida.projects.roles import visible
 
-    query = select(Project).where(Project.stage.in_(("planning", "reserve", "negotiating")))
+    query = select(Project).where(Project.stage.in_(("planning", "reserve", "negotiating")),
+                                  Project.region_code == parcel.region_code)
     scope = visible(person)
     if scope is not None:
         query = query.where(scope)
-    found = [verdict(p, parcel, as_of) for p in session.scalars(query.order_by(Project.id.desc()).limit(5000))]
+    found = [verdict(p, parcel, as_of) for p in session.scalars(query.order_by(Project.id.desc()).limit(2000))]
     found = [v for v in found if v["status"] != "ineligible"]
     return sorted(found, key=lambda v: (ORDER[v["status"]], -v["project_id"]))[:limit]
 

@@ -13,6 +13,7 @@ from zhida.finance import figures, matching, needs, products, responses
 from zhida.finance.lenders import is_lender, lender_units
 from zhida.finance.tables import FinanceNeed, FinanceProduct
 from zhida.web.deps import Principal, require
+from zhida.web.ids import RowId
 from zhida.web.errors import LOOKUP_ERRORS, READ_ERRORS, WRITE_ERRORS, NotFound
 from zhida.web.projects.common import read, today, work
 from zhida.web.projects.common import now as clock
@@ -69,7 +70,7 @@ def list_needs(session, principal, page: int = 1, per_page: int = 20) -> list[di
     return [needs.need_json(n) for n in rows]
 
 
-def need_detail(session, principal, need_id: int) -> dict[str, Any]:
+def need_detail(session, principal, need_id: RowId) -> dict[str, Any]:
     need = needs.get(session, principal, need_id)
     out = needs.need_json(need)
     out["matches"] = matching.products_for_need(session, need, today(), principal)
@@ -96,7 +97,7 @@ def api_product(request: Request, body: ProductIn, principal: Principal = Depend
 
 @router.get("/api/v1/finance/products/{product_id}/needs", responses=LOOKUP_ERRORS,
             summary="产品匹配的融资需求（仅企业已共享的需求，含理由）")
-def api_product_needs(request: Request, product_id: int, principal: Principal = Depends(reader)) -> dict[str, Any]:
+def api_product_needs(request: Request, product_id: RowId, principal: Principal = Depends(reader)) -> dict[str, Any]:
     def run(s):
         product = s.scalar(products.visible_query(principal).where(FinanceProduct.id == product_id))
         if product is None or principal.role == "enterprise":
@@ -118,13 +119,13 @@ def api_post_need(request: Request, body: NeedIn, principal: Principal = Depends
 
 
 @router.get("/api/v1/finance/needs/{need_id}", responses=LOOKUP_ERRORS, summary="融资需求详情：匹配的产品与理由、机构答复")
-def api_need(request: Request, need_id: int, principal: Principal = Depends(reader)) -> dict[str, Any]:
+def api_need(request: Request, need_id: RowId, principal: Principal = Depends(reader)) -> dict[str, Any]:
     return read(request, lambda s: need_detail(s, principal, need_id))
 
 
 @router.post("/api/v1/finance/needs/{need_id}/responses", responses=WRITE_ERRORS,
              summary="金融机构答复：接洽 / 授信 / 放款 / 不予支持（须说明理由）；企业可撤回")
-def api_answer(request: Request, need_id: int, body: Answer, principal: Principal = Depends(writer)) -> dict[str, Any]:
+def api_answer(request: Request, need_id: RowId, body: Answer, principal: Principal = Depends(writer)) -> dict[str, Any]:
     def run(s):
         responses.respond(s, principal, need_id, body.product_id, body.transition, now=clock(), reason=body.reason,
                           amount=body.amount, version=body.version)

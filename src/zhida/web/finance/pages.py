@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse
 from zhida.finance import figures, products, responses
 from zhida.finance.lenders import declared, is_lender, lender_units
 from zhida.web.deps import Principal, require
+from zhida.web.ids import RowId
 from zhida.web.finance.api import list_needs, list_products, need_detail
 from zhida.web.pages.common import render
 from zhida.web.projects.common import now as clock
@@ -44,7 +45,7 @@ def post_need(request: Request, amount: str = Form(..., max_length=24), term_mon
 
 
 @router.get("/finance/needs/{need_id}")
-def need_page(request: Request, need_id: int, principal: Principal = Depends(require("finance", "read"))):
+def need_page(request: Request, need_id: RowId, principal: Principal = Depends(require("finance", "read"))):
     need = read(request, lambda s: need_detail(s, principal, need_id))
     mine = set(lender_units(principal))
     answered = {r["product_id"]: r for r in need["responses"]}
@@ -60,7 +61,7 @@ def need_page(request: Request, need_id: int, principal: Principal = Depends(req
 
 
 @router.post("/finance/needs/{need_id}/respond")
-def respond_page(request: Request, need_id: int, product_id: int = Form(..., ge=1, le=2**31 - 1),
+def respond_page(request: Request, need_id: RowId, product_id: int = Form(..., ge=1, le=2**31 - 1),
                  transition: str = Form(..., max_length=16), reason: str = Form("", max_length=2000),
                  amount: str = Form("", max_length=24), version: int | None = Form(None, ge=1, le=2**31 - 1),
                  principal: Principal = Depends(require("finance", "write"))):

@@ -13,6 +13,7 @@ from zhida.projects import agency, coverage, imports, library, parcels, shoutan
 from zhida.projects.roles import is_city, visible
 from zhida.projects.tables import Project
 from zhida.web.deps import Principal, require
+from zhida.web.ids import RowId
 from zhida.web.errors import LOOKUP_ERRORS, READ_ERRORS, WRITE_ERRORS, Forbidden
 from zhida.web.projects.common import local, now, read, today, work
 from zhida.web.projects.views import project_json
@@ -183,7 +184,7 @@ async def api_import(request: Request, file: UploadFile = File(...), principal: 
 
 @router.post("/api/v1/projects/service-packages/{package_id}/cover", responses=WRITE_ERRORS,
              summary="服务包覆盖项目库：本级（本区）项目业主自动纳入")
-def api_cover(request: Request, package_id: int, principal: Principal = Depends(require("packages", "write"))) -> dict[str, Any]:
+def api_cover(request: Request, package_id: RowId, principal: Principal = Depends(require("packages", "write"))) -> dict[str, Any]:
     return work(request, lambda s: {"added": coverage.cover_package(s, principal, package_id, now=now())})
 
 
@@ -212,29 +213,29 @@ def api_parcel(request: Request, body: ParcelIn, principal: Principal = Depends(
 
 @router.get("/api/v1/projects/parcels/{parcel_id}/candidates", responses=LOOKUP_ERRORS,
             summary="地等项目：符合地块准入标准的候选项目（含理由）")
-def api_candidates(request: Request, parcel_id: int, principal: Principal = Depends(writer)) -> dict[str, Any]:
+def api_candidates(request: Request, parcel_id: RowId, principal: Principal = Depends(writer)) -> dict[str, Any]:
     return read(request, lambda s: {"parcel": parcels.parcel_json(parcels.get(s, parcel_id)),
                                     "candidates": parcels.candidates(s, principal, parcels.get(s, parcel_id), today())})
 
 
 @router.get("/api/v1/projects/{project_id}", responses=LOOKUP_ERRORS, summary="项目详情（阶段、首谈历程、第三方机构奖励判断）")
-def api_get(request: Request, project_id: int, principal: Principal = Depends(reader)) -> dict[str, Any]:
+def api_get(request: Request, project_id: RowId, principal: Principal = Depends(reader)) -> dict[str, Any]:
     return read(request, lambda s: detail(s, principal, library.get(s, principal, project_id)))
 
 
 @router.patch("/api/v1/projects/{project_id}", responses=WRITE_ERRORS, summary="修改项目信息")
-def api_patch(request: Request, project_id: int, body: ProjectPatch, principal: Principal = Depends(writer)) -> dict[str, Any]:
+def api_patch(request: Request, project_id: RowId, body: ProjectPatch, principal: Principal = Depends(writer)) -> dict[str, Any]:
     data = body.model_dump(exclude_unset=True)
     return work(request, lambda s: project_json(library.update(s, principal, project_id, data, now=now())))
 
 
 @router.post("/api/v1/projects/{project_id}/stage", responses=WRITE_ERRORS, summary="推进项目阶段（谋划→储备→在谈→签约→开工→投产）")
-def api_stage(request: Request, project_id: int, body: StageStep, principal: Principal = Depends(writer)) -> dict[str, Any]:
+def api_stage(request: Request, project_id: RowId, body: StageStep, principal: Principal = Depends(writer)) -> dict[str, Any]:
     return work(request, lambda s: project_json(library.advance(s, principal, project_id, body.transition, now=now(),
                                                                 reason=body.reason, version=body.version)))
 
 
-def shoutan_step(s, principal, project_id: int, action: str, region: str | None, reason: str | None, version: int | None):
+def shoutan_step(s, principal, project_id: RowId, action: str, region: str | None, reason: str | None, version: int | None):
     at = now()
     if action == "register":
         return shoutan.register(s, principal, project_id, now=at, found_by=region)
@@ -251,22 +252,25 @@ def shoutan_step(s, principal, project_id: int, action: str, region: str | None,
 
 @router.post("/api/v1/projects/{project_id}/shoutan", responses=WRITE_ERRORS,
              summary="首谈制：登记线索 / 认定首谈区 / 推送 / 择优确定 / 另行择优选择落地区 / 终止")
-def api_shoutan(request: Request, project_id: int, body: ShoutanStep, principal: Principal = Depends(writer)) -> dict[str, Any]:
+def api_shoutan(request: Request, project_id: RowId, body: ShoutanStep, principal: Principal = Depends(writer)) -> dict[str, Any]:
     return work(request, lambda s: project_json(shoutan_step(s, principal, project_id, body.action, body.region,
                                                              body.reason, body.version)))
 
 
 @router.get("/api/v1/projects/{project_id}/agency-reward", responses=LOOKUP_ERRORS,
             summary="第三方机构引进重大项目奖励：按项目记录判断（001 第十五条）")
-def api_agency(request: Request, project_id: int, principal: Principal = Depends(reader)) -> dict[str, Any]:
+def api_agency(request: Request, project_id: RowId, principal: Principal = Depends(reader)) -> dict[str, Any]:
     return read(request, lambda s: agency.to_json(library.get(s, principal, project_id), today()))
 
 
-@router.get("/api/v1/projects/{project_id}/parcels", responses=LOOKUP_ERRORS, summary="地等项目：项目符合准入标准的地块（含理由）")
-def api_project_parcels(request: Request, project_id: int, region: str | None = Query(None, max_length=32),
+@router.get("/api/v1/projects/{project_id}/parcels", responses=LOOKUP_ERRORS, summary="地等项目：项目符合准入标准的地块（含理由；默认项目所在区）")
+def api_project_parcels(request: Request, project_id: RowId, region: str | None = Query(None, max_length=32),
                         principal: Principal = Depends(reader)) -> dict[str, Any]:
-    return read(request, lambda s: {"parcels": parcels.for_project(s, library.get(s, principal, project_id), today(),
-                                                                   region=region)})
+    def run(s):
+        project = library.get(s, principal, project_id)
+        return {"parcels": parcels.for_project(s, project, today(), region=region or project.region_code)}
+
+    return read(request, run)
 
 
 def count(session, principal) -> int:

@@ -11,6 +11,7 @@ from zhida.enterprises import regions
 from zhida.projects import library, parcels, shoutan
 from zhida.projects.roles import is_city
 from zhida.web.deps import Principal, require
+from zhida.web.ids import RowId
 from zhida.web.errors import Forbidden
 from zhida.web.pages.common import render
 from zhida.web.projects.api import count, detail, list_projects, shoutan_step
@@ -130,7 +131,7 @@ def _number(text: str, field: str) -> str:
 
 
 @router.get("/projects/parcels/{parcel_id}")
-def parcel_detail(request: Request, parcel_id: int, principal: Principal = Depends(require("projects", "write"))):
+def parcel_detail(request: Request, parcel_id: RowId, principal: Principal = Depends(require("projects", "write"))):
     def run(s):
         parcel = parcels.get(s, parcel_id)
         return parcels.parcel_json(parcel), parcels.candidates(s, principal, parcel, today())
@@ -141,11 +142,12 @@ def parcel_detail(request: Request, parcel_id: int, principal: Principal = Depen
 
 
 @router.get("/projects/{project_id}")
-def project_page(request: Request, project_id: int, principal: Principal = Depends(require("projects", "read"))):
+def project_page(request: Request, project_id: RowId, principal: Principal = Depends(require("projects", "read"))):
     def run(s):
         project = library.get(s, principal, project_id)
         out = detail(s, principal, project)
-        out["parcels"] = parcels.for_project(s, project, today()) if principal.role != "enterprise" else []
+        out["parcels"] = (parcels.for_project(s, project, today(), region=project.region_code)
+                          if principal.role != "enterprise" else [])
         return out
 
     p = read(request, run)
@@ -154,7 +156,7 @@ def project_page(request: Request, project_id: int, principal: Principal = Depen
 
 
 @router.post("/projects/{project_id}/stage")
-def stage_page(request: Request, project_id: int, transition: str = Form(..., max_length=16),
+def stage_page(request: Request, project_id: RowId, transition: str = Form(..., max_length=16),
                reason: str = Form("", max_length=2000), version: int | None = Form(None, ge=1, le=2**31 - 1),
                principal: Principal = Depends(require("projects", "write"))):
     work(request, lambda s: library.advance(s, principal, project_id, transition, now=now(), reason=reason or None,
@@ -163,7 +165,7 @@ def stage_page(request: Request, project_id: int, transition: str = Form(..., ma
 
 
 @router.post("/projects/{project_id}/shoutan")
-def shoutan_page(request: Request, project_id: int, action: str = Form(..., max_length=16),
+def shoutan_page(request: Request, project_id: RowId, action: str = Form(..., max_length=16),
                  region: str = Form("", max_length=32), reason: str = Form("", max_length=2000),
                  version: int | None = Form(None, ge=1, le=2**31 - 1),
                  principal: Principal = Depends(require("projects", "write"))):
