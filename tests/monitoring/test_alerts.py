@@ -1,0 +1,81 @@
+"""Alert rules: batch (DuckDB SQL) agrees with the scalar explainer; alerts become desk requests; closing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from .conftest import indicator_rows, to_csv
+from zhida.desk.tables import DeskRequest
+from zhida.errors import ZhidaError
+from zhida.monitoring import alerts
+from zhida.monitoring.indicators import import_file
+from zhida.monitoring.rules import load_rules
+from zhida.monitoring.tables import MonAlert
+
+NOW = datetime(2026, 4, 8, 2, 0, tzinfo=UTC)
+
+
+def test_batch_agrees_with_scalar_explainer(store):
+    with store.sessions.begin() as s:
+        import_file(s, to_csv(indicator_rows(200)), source_name="s.csv", actor="t")
+    rules = load_rules()
+    with store.sessions() as s:
+        facts = alerts.month_facts(s, "2026-03")
+    batch = alerts.evaluate_batch(facts, rules, "2026-03")
+    assert set(batch) == set(facts)
+    seen = set()
+    for uscc, verdicts in batch.items():
+        for rule in rules:
+            scalar, _ = alerts.explain(rule, facts[uscc], "2026-03")
+            assert verdicts[rule.id] is scalar, (uscc, rule.id, facts[uscc])
+            seen.add(scalar)
+    assert seen == {True, False, None}  # every outcome occurs
+
+
+def test_output_drop_rule_by_hand():
+    rule = next(r for r in load_rules() if r.id == "output_mom_drop")
+    from decimal import Decimal as D
+
+    assert alerts.explain(rule, {"output_value": D("79.99"), "output_value_prev_month": D("100")}, "2026-03")[0] is True
+    assert alerts.explain(rule, {"output_value": D("80"), "output_value_prev_month": D("100")}, "2026-03")[0] is False
+    value, reason = alerts.explain(rule, {"output_value": D("10")}, "2026-03")
+    assert value is None and "上月" in reason
+    assert alerts.evaluate_batch({"X": {**{c: None for c in alerts.FACT_COLUMNS}, "output_value": D("79.99"),
+                                        "output_value_prev_month": D("100")}}, [rule], "2026-03") == {"X": {rule.id: True}}
+
+
+@pytest.mark.parametrize("dialect", ["postgres", "spark"])
+def test_rules_compile_for_other_engines(dialect):
+    sql = alerts.compiled_sql(load_rules(), "2026-03", dialect=dialect)
+    assert "output_value_prev_month" in sql and "r__output_mom_drop" in sql
+
+
+def test_alerts_become_requests_and_close_with_a_note(store):
+    with store.sessions.begin() as s:
+        import_file(s, to_csv(indicator_rows(60)), source_name="s.csv", actor="t")
+    with store.sessions.begin() as s:
+        result = alerts.run(s, "2026-03", actor="jjyx", now=NOW)
+    assert result.new > 0
+    with store.sessions() as s:
+        rows = s.scalars(select(MonAlert)).all()
+        assert len(rows) == result.new
+        for a in rows:
+            req = s.get(DeskRequest, a.request_id)
+            assert req is not None and req.uscc == a.uscc and req.unit == a.unit and a.label in req.title
+    with store.sessions.begin() as s:  # a re-run finds the same alerts and adds nothing
+        again = alerts.run(s, "2026-03", actor="jjyx", now=NOW)
+    assert again.new == 0 and again.fired == result.fired
+    first = rows[0]
+    with store.sessions.begin() as s, pytest.raises(ZhidaError) as err:
+        alerts.close(s, first.id, "", actor="x", units=(first.unit,))
+    assert err.value.where == "note"
+    with store.sessions.begin() as s, pytest.raises(ZhidaError):
+        alerts.close(s, first.id, "已核实", actor="x", units=("某个别的单位",))
+    with store.sessions.begin() as s:
+        alerts.close(s, first.id, "已核实：季节性停产检修，4月恢复", actor="x", units=(first.unit,), now=NOW)
+    with store.sessions() as s:
+        closed = s.get(MonAlert, first.id)
+        assert closed.status == "closed" and closed.note.startswith("已核实")

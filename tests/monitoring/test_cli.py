@@ -1,0 +1,41 @@
+"""`zhida monitoring import|alerts|close` end to end in a subprocess on a SQLite store."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from .conftest import indicator_rows, to_csv
+
+RUN = [sys.executable, "-c", "import sys; from zhida.cli import main; sys.argv[0] = 'zhida'; main()"]
+
+
+def _zhida(*args, env):
+    return subprocess.run([*RUN, *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_monitoring_commands(tmp_path):
+    env = {**os.environ, "ZHIDA_DATABASE_URL": f"sqlite:///{tmp_path / 'z.sqlite3'}", "ZHIDA_HOME": str(tmp_path)}
+    good = tmp_path / "stats.csv"
+    good.write_bytes(to_csv(indicator_rows(30)))
+    first = _zhida("monitoring", "import", str(good), env=env)
+    assert first.returncode == 0, first.stderr
+    assert "新增 79 行" in first.stdout or "新增" in first.stdout
+    again = _zhida("monitoring", "import", str(good), env=env)
+    assert "新增 0 行，更新 0 行" in again.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("统一社会信用代码,月份,工业总产值\nabc,2026-01,x\n", encoding="utf-8")
+    report = tmp_path / "rejects.txt"
+    refused = _zhida("monitoring", "import", str(bad), "--rejects", str(report), env=env)
+    assert refused.returncode == 1 and "整份文件未写入" in refused.stdout
+    assert "第 2 行" in report.read_text(encoding="utf-8")
+    run = _zhida("monitoring", "alerts", "--month", "2026-03", env=env)
+    assert run.returncode == 0, run.stderr
+    assert "新增 0 条" not in run.stdout and "诉求 1" in run.stdout
+    rerun = _zhida("monitoring", "alerts", "--month", "2026-03", env=env)
+    assert "新增 0 条" in rerun.stdout
+    closed = _zhida("monitoring", "close", "1", "--note", "已核实，季节性检修", env=env)
+    assert closed.returncode == 0 and "已办结" in closed.stdout
+    twice = _zhida("monitoring", "close", "1", "--note", "再次", env=env)
+    assert twice.returncode == 2 and "已办结" in twice.stderr
