@@ -142,3 +142,14 @@ def test_admin_creates_an_account_with_an_email_address(clients):
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "email"
     names = [u["username"] for u in clients["admin"].get("/api/v1/users?per_page=100").json()["items"]]
     assert "bad_mail" not in names
+
+
+def test_settings_changes_read_in_chinese_on_the_audit_page():
+    from zhida.web.audit_view import changes
+
+    lines = changes("notify_settings",
+                    {"subscriptions": [{"topic": "all", "value": "", "label": "全部可能符合条件的政策"}],
+                     "email": {"eligible.new": True}},
+                    {"subscriptions": [{"topic": "measure_kind", "value": "cash_subsidy", "label": "按政策类型"}],
+                     "email": {"eligible.new": False}})
+    assert lines == ["订阅：全部可能符合条件的政策 → 按政策类型（资金补贴）", "邮件提醒（新符合条件的政策）：关"]

@@ -49,9 +49,10 @@ AUDIT_ACTION_ZH = {
 AUDIT_ENTITY_ZH = {"user": "用户", "enterprise": "企业", "enterprise_import": "企业导入", "job": "批量任务",
                    "measure": "措施", "push_list": "推送清单", "session": "会话", "desk_request": "诉求",
                    "desk_package": "服务包", "desk_need": "服务需求", "desk_visit": "走访", "desk_plan": "一企一策",
-                   "desk_figures": "三率统计"}
+                   "desk_figures": "三率统计", "notify_settings": "通知设置"}
 # request fields named in a Chinese error line ("页码无效：应为整数"); the API's `field` keeps the code
 FIELD_ZH = {
+    "email": "通知邮箱",
     "page": "页码", "per_page": "每页条数", "as_of": "评估日期", "q": "检索词", "doc": "文件", "document": "文件",
     "clause_id": "条款", "unit": "责任单位", "beneficiary": "受益对象", "issuer": "发文机关", "region": "所属区域",
     "industry": "行业", "measure": "措施", "uscc": "统一社会信用代码", "file": "上传文件", "fact": "企业信息项",

@@ -67,6 +67,8 @@ def changes(entity: str | None, before: Any, after: Any) -> list[str]:
         return [f"{word}：{after[key]}" for key, word in IMPORT_COUNTS if after.get(key) is not None]
     if entity == "enterprise":  # the whole profile is stored; the entry's detail says what was supplied
         return ["企业画像已更新"] if before != after and after is not None else []
+    if entity == "notify_settings":
+        return _notify_settings(before if isinstance(before, dict) else {}, after if isinstance(after, dict) else {})
     if not isinstance(after, dict):
         return []
     before = before if isinstance(before, dict) else {}
@@ -78,6 +80,43 @@ def changes(entity: str | None, before: Any, after: Any) -> list[str]:
         out.append(f"{word}：{_value(key, before[key])} → {_value(key, value)}" if key in before
                    else f"{word}：{_value(key, value)}")
     return out
+
+
+def _notify_settings(before: dict, after: dict) -> list[str]:
+    """订阅：全部可能符合条件的政策 → 按政策类型（资金补贴）; 邮件提醒 switched on or off per kind."""
+    from zhida.notify.events import label
+
+    def topics(items) -> str:
+        return "、".join(_topic(t) for t in items or []) or "—"
+
+    out = []
+    if "subscriptions" in after and before.get("subscriptions") != after["subscriptions"]:
+        out.append(f"订阅：{topics(before.get('subscriptions'))} → {topics(after['subscriptions'])}")
+    old, new = before.get("email") or {}, after.get("email") or {}
+    for code, wanted in new.items():
+        if old.get(code) != wanted:
+            out.append(f"邮件提醒（{label(code)}）：{'开' if wanted else '关'}")
+    return out
+
+
+def _topic(item: dict) -> str:
+    from zhida.rules.vocabulary import KIND_ZH
+
+    value = item.get("value") or ""
+    if item.get("topic") == "measure_kind":
+        value = KIND_ZH.get(value, "未知类型")
+    elif item.get("topic") == "district":
+        from zhida.enterprises import regions
+
+        value = regions.label(value)
+    elif item.get("topic") == "measure":
+        from zhida.matching.match import load_default_policies
+
+        found = load_default_policies().measures.get(value)
+        value = f"《{found.title}》" if found is not None else "已不在政策库中的措施"
+    elif item.get("topic") == "industry":
+        value = f"行业代码 {value}"
+    return f"{item.get('label', '')}（{value}）" if value else str(item.get("label", ""))
 
 
 def _value(key: str, value: Any) -> str:
