@@ -14,8 +14,6 @@ from datetime import UTC, datetime, timedelta
 from email import policy
 from pathlib import Path
 
-import pytest
-from aiosmtpd.controller import Controller
 from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import update
 
@@ -26,19 +24,10 @@ from .application_seed import MEASURE, applicant
 from .conftest import PASSWORD
 from .test_browser import ARGS, CHROMIUM, SHOTS
 
+from notify.test_mailer import smtp  # noqa: E402,F401 - the notify tests' local SMTP server (tests/ is on sys.path)
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ADDRESS = "caiwu@xinzhou-zhuangbei.example.cn"
-
-
-@pytest.fixture
-def smtp():
-    from notify.test_mailer import Inbox, free_port  # tests/ is on sys.path (rootdir): the notify tests' server
-
-    box = Inbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, box
-    controller.stop()
 
 
 def login(browser, server, username: str):
