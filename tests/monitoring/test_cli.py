@@ -39,3 +39,25 @@ def test_monitoring_commands(tmp_path):
     assert closed.returncode == 0 and "已办结" in closed.stdout
     twice = _zhida("monitoring", "close", "1", "--note", "再次", env=env)
     assert twice.returncode == 2 and "已办结" in twice.stderr
+
+
+def test_evaluate_command(tmp_path):
+    from .test_evaluation import population
+
+    env = {**os.environ, "ZHIDA_DATABASE_URL": f"sqlite:///{tmp_path / 'z.sqlite3'}", "ZHIDA_HOME": str(tmp_path)}
+    header = ["统一社会信用代码", "所在区", "行业代码", "用地面积", "税收", "营业收入", "工业增加值", "综合能耗", "排放当量",
+              "年平均职工人数", "研发经费"]
+    keys = ["uscc", "region_code", "industry_code", "land_mu", "tax", "revenue", "value_added", "energy_tce",
+            "emission_t", "employees", "rd_expense"]
+    rows = [header] + [["" if r[k] is None else r[k] for k in keys] for r in population(120)]
+    path = tmp_path / "mu.csv"
+    path.write_bytes(to_csv(rows))
+    done = _zhida("monitoring", "evaluate", str(path), "--year", "2025", env=env)
+    assert done.returncode == 0, done.stderr
+    assert "新增 120" in done.stdout and "A：" in done.stdout and "待补数据" in done.stdout
+    again = _zhida("monitoring", "evaluate", str(path), "--year", "2025", env=env)
+    assert "未变 120" in again.stdout
+    rows[3][3] = "-1"
+    path.write_bytes(to_csv(rows))
+    bad = _zhida("monitoring", "evaluate", str(path), "--year", "2025", env=env)
+    assert bad.returncode == 1 and "第 4 行" in bad.stdout and "用地面积" in bad.stdout

@@ -77,3 +77,29 @@ def close_command(alert_id: Annotated[int, typer.Argument(help="预警编号")],
     with store.sessions.begin() as session:
         alert = alerts.close(session, alert_id, note, actor=_actor(), units=None, now=dt.datetime.now(dt.UTC))
         out.print(f"预警 {alert.id} 已办结")
+
+
+@mon_app.command("evaluate")
+def evaluate_command(file: Annotated[Path, typer.Argument(help="年度数据 CSV/XLSX：统一社会信用代码、所在区、行业代码、用地面积、税收、营业收入、工业增加值、综合能耗、排放当量、年平均职工人数、研发经费")],
+                     year: Annotated[int, typer.Option("--year", help="评价年度")]) -> None:
+    """亩均效益综合评价：按 policies/monitoring/mu_evaluation.yaml 计算得分并分档，记为该年度的事实。"""
+    from collections import Counter
+
+    from zhida.monitoring import evaluation
+    from zhida.monitoring.indicators import reject_report
+
+    if not file.is_file():
+        raise ZhidaError("file", f"找不到文件 {file}")
+    method = evaluation.load_method()
+    rows, rejects = evaluation.read_inputs(file.read_bytes(), file.name)
+    if rejects:
+        out.print(f"未评价：{len(rejects)} 行有误，整份文件未写入")
+        out.print("\n".join(reject_report(rejects).splitlines()[:20]))
+        sys.exit(1)
+    scored = evaluation.grade(method, rows)
+    store = _open()
+    with store.sessions.begin() as session:
+        counts = evaluation.store(session, year, method, scored, actor=_actor())
+    grades = Counter(s.grade or "待补数据" for s in scored)
+    out.print(f"{year} 年 {method.label}：新增 {counts['added']}，更新 {counts['changed']}，未变 {counts['unchanged']}")
+    out.print("  ".join(f"{g}：{grades[g]}" for g in ("A", "B", "C", "D", "待补数据") if grades[g]))

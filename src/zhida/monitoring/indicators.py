@@ -53,7 +53,13 @@ class ImportResult:
 
 
 def read_table(data: bytes, name: str) -> list[tuple[int, dict]]:
-    """Rows of a CSV (UTF-8, with or without BOM, or GB18030) or XLSX file as (row number, {field: value})."""
+    """Rows of a statistics file as (row number, {field: value})."""
+    return read_table_with(data, name, INDICATOR_COLUMNS)
+
+
+def read_table_with(data: bytes, name: str, columns: dict[str, str]) -> list[tuple[int, dict]]:
+    """Rows of a CSV (UTF-8, with or without BOM, or GB18030) or XLSX file whose Chinese headers
+    are the keys of ``columns``, as (row number, {field: value})."""
     if name.lower().endswith((".xlsx", ".xlsm")):
         from openpyxl import load_workbook
 
@@ -75,10 +81,10 @@ def read_table(data: bytes, name: str) -> list[tuple[int, dict]]:
     if not rows:
         raise ZhidaError("file", "文件为空")
     header = [str(h or "").strip() for h in rows[0]]
-    unknown = [h for h in header if h and h not in INDICATOR_COLUMNS]
+    unknown = [h for h in header if h and h not in columns]
     if unknown:
         raise ZhidaError("file", f"无法识别的列：{'、'.join(unknown)}")
-    keys = [INDICATOR_COLUMNS.get(h) for h in header]
+    keys = [columns.get(h) for h in header]
     if "uscc" not in keys:
         raise ZhidaError("file", "第一行须有“统一社会信用代码”列")
     out = []
@@ -247,6 +253,7 @@ def _chunks(items: list, size: int = 500):
         yield items[i:i + size]
 
 
-def reject_report(result: ImportResult) -> str:
+def reject_report(result: ImportResult | list[dict]) -> str:
     """The reject report as lines: 第 n 行（USCC）：reason."""
-    return "\n".join(f"第 {r['row']} 行（{r['uscc'] or '无代码'}）：{r['reason']}" for r in result.rejects)
+    rejects = result if isinstance(result, list) else result.rejects
+    return "\n".join(f"第 {r['row']} 行（{r['uscc'] or '无代码'}）：{r['reason']}" for r in rejects)

@@ -1,0 +1,211 @@
+"""亩均效益综合评价: per enterprise and year, ratio indicators from land, energy, emission,
+employment and R&D data, a weighted score against the group's benchmark, and A/B/C/D grades
+within region × industry. The method (indicators, weights, cap, groups, grade shares) is data:
+policies/monitoring/mu_evaluation.yaml, whose header states the arithmetic exactly.
+
+All arithmetic is Decimal with fixed quantization, so an independent calculation reproduces it.
+An enterprise missing any input is not scored and gets no grade (待补数据), never a 0."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zhida import audit, config
+from zhida.enterprises.uscc import is_valid
+from zhida.errors import ZhidaError
+from zhida.monitoring.tables import MonEvaluation
+
+SIX = Decimal("0.000001")
+TWO = Decimal("0.01")
+INPUTS = {"统一社会信用代码": "uscc", "所在区": "region_code", "行业代码": "industry_code",
+          "用地面积": "land_mu", "税收": "tax", "营业收入": "revenue", "工业增加值": "value_added",
+          "综合能耗": "energy_tce", "排放当量": "emission_t", "年平均职工人数": "employees", "研发经费": "rd_expense"}
+AMOUNTS = [v for v in INPUTS.values() if v not in ("uscc", "region_code", "industry_code")]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    label: str
+    unit: str
+    numerator: str
+    denominator: str
+    weight: Decimal
+
+
+@dataclass(frozen=True)
+class Method:
+    name: str
+    label: str
+    group_by: tuple[str, ...]
+    industry_digits: int
+    cap: Decimal
+    indicators: tuple[Indicator, ...]
+    grades: tuple[tuple[str, str, Decimal], ...]  # (grade, label, cumulative share)
+
+
+def load_method(path=None) -> Method:
+    from zhida.rules.yamlio import load_yaml
+
+    path = path or config.policies_subdir("monitoring") / "mu_evaluation.yaml"
+    raw = load_yaml(path) or {}
+    where = path.name
+    try:
+        indicators = tuple(Indicator(str(i["id"]), str(i["label"]), str(i.get("unit", "")), str(i["numerator"]),
+                                     str(i["denominator"]), Decimal(str(i["weight"]))) for i in raw["indicators"])
+        grades = tuple((str(g["grade"]), str(g["label"]), Decimal(str(g["share"]))) for g in raw["grades"])
+        method = Method(str(raw["method"]), str(raw.get("label", raw["method"])), tuple(raw.get("group_by") or ()),
+                        int(raw.get("industry_digits", 3)), Decimal(str(raw.get("cap", 3))), indicators, grades)
+    except (KeyError, TypeError, InvalidOperation) as exc:
+        raise ZhidaError(where, f"评价方法不完整或数值有误：{exc}") from None
+    for i in indicators:
+        for name in (i.numerator, i.denominator):
+            if name not in AMOUNTS:
+                raise ZhidaError(f"{where} {i.id}", f"“{name}”不是可用的输入（{'、'.join(AMOUNTS)}）")
+        if i.weight <= 0:
+            raise ZhidaError(f"{where} {i.id}.weight", "权重应为正数")
+    shares = [g[2] for g in grades]
+    if not grades or shares != sorted(shares) or shares[-1] != 1:
+        raise ZhidaError(f"{where} grades", "分档累计比例应递增且最后一档为 1")
+    for g in method.group_by:
+        if g not in ("region_code", "industry_section"):
+            raise ZhidaError(f"{where} group_by", f"“{g}”不是可用的分组（region_code、industry_section）")
+    return method
+
+
+@dataclass
+class Scored:
+    uscc: str
+    region_code: str
+    industry_code: str
+    inputs: dict
+    values: dict[str, Decimal | None] = field(default_factory=dict)
+    parts: dict[str, Decimal] = field(default_factory=dict)
+    score: Decimal | None = None
+    grade: str | None = None
+    rank: int | None = None
+    group: tuple = ()
+
+
+def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
+    if numerator is None or denominator is None or denominator == 0:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(SIX, rounding=ROUND_HALF_UP)
+
+
+def group_key(method: Method, region_code: str, industry_code: str) -> tuple:
+    parts = {"region_code": region_code, "industry_section": industry_code[: method.industry_digits]}
+    return tuple(parts[g] for g in method.group_by)
+
+
+def grade(method: Method, population: list[dict]) -> list[Scored]:
+    """Score and grade ``population`` (dicts with uscc, region_code, industry_code and the inputs)."""
+    scored = []
+    for row in population:
+        s = Scored(row["uscc"], row["region_code"], row["industry_code"], {k: row.get(k) for k in AMOUNTS})
+        s.group = group_key(method, s.region_code, s.industry_code)
+        s.values = {i.id: ratio(row.get(i.numerator), row.get(i.denominator)) for i in method.indicators}
+        scored.append(s)
+    groups: dict[tuple, list[Scored]] = {}
+    for s in scored:
+        if all(v is not None for v in s.values.values()):
+            groups.setdefault(s.group, []).append(s)
+    for members in groups.values():
+        bench = {i.id: (sum(m.values[i.id] for m in members) / len(members)).quantize(SIX, rounding=ROUND_HALF_UP)
+                 for i in method.indicators}
+        for m in members:
+            for i in method.indicators:
+                rel = Decimal(1) if bench[i.id] == 0 else min(m.values[i.id] / bench[i.id], method.cap)
+                m.parts[i.id] = (i.weight * rel).quantize(SIX, rounding=ROUND_HALF_UP)
+            m.score = sum(m.parts.values()).quantize(TWO, rounding=ROUND_HALF_UP)
+        ordered = sorted(members, key=lambda m: m.score, reverse=True)
+        n = len(ordered)
+        better = 0
+        for pos, m in enumerate(ordered):
+            if pos and m.score < ordered[pos - 1].score:
+                better = pos
+            m.rank = better + 1
+            m.grade = next(g for g, _, share in method.grades if m.rank <= math.ceil(n * share))
+    return scored
+
+
+def read_inputs(data: bytes, name: str) -> tuple[list[dict], list[dict]]:
+    """(rows, rejects) of an annual input file (CSV/XLSX; Chinese headers as INPUTS); a blank amount is missing."""
+    from zhida.monitoring.indicators import read_table_with
+
+    rows, rejects, seen = [], [], {}
+    for n, row in read_table_with(data, name, INPUTS):
+        uscc = str(row.get("uscc") or "").strip().upper()
+        try:
+            if not is_valid(uscc):
+                raise ValueError(f"统一社会信用代码“{uscc}”校验不通过")
+            item = {"uscc": uscc}
+            for key, label in (("region_code", "所在区"), ("industry_code", "行业代码")):
+                item[key] = str(row.get(key) or "").strip()
+                if not item[key]:
+                    raise ValueError(f"缺少{label}")
+            for key in AMOUNTS:
+                item[key] = _amount(row.get(key), next(h for h, v in INPUTS.items() if v == key))
+            if uscc in seen:
+                raise ValueError(f"与第 {seen[uscc]} 行重复")
+        except ValueError as exc:
+            rejects.append({"row": n, "uscc": uscc, "reason": str(exc)})
+            continue
+        seen[uscc] = n
+        rows.append(item)
+    return rows, rejects
+
+
+def _amount(value, label: str) -> Decimal | None:
+    if value is None or str(value).strip() == "":
+        return None
+    try:
+        number = Decimal(repr(value) if isinstance(value, float) else str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        raise ValueError(f"{label}“{value}”不是数字") from None
+    if not number.is_finite() or number < 0:
+        raise ValueError(f"{label}“{value}”应为非负数")
+    return number
+
+
+def store(session: Session, year: int, method: Method, scored: list[Scored], *, actor: str,
+          actor_id: int | None = None) -> dict:
+    """Record each enterprise's grade for ``year`` (a re-run with the same result changes nothing)."""
+    existing = {e.uscc: e for e in session.scalars(select(MonEvaluation).where(MonEvaluation.year == year))}
+    now, counts = datetime.now(UTC), {"added": 0, "changed": 0, "unchanged": 0}
+    for s in scored:
+        indicators = {**{k: _text(v) for k, v in s.inputs.items()}, **{k: _text(v) for k, v in s.values.items()},
+                      "parts": {k: _text(v) for k, v in s.parts.items()}, "rank": s.rank}
+        row = existing.get(s.uscc)
+        new = {"region_code": s.region_code, "industry_code": s.industry_code, "indicators": indicators,
+               "score": s.score, "grade": s.grade, "method": method.name}
+        if row is None:
+            session.add(MonEvaluation(uscc=s.uscc, year=year, at=now, **new))
+            counts["added"] += 1
+        elif any(getattr(row, k) != v for k, v in new.items()):
+            for k, v in new.items():
+                setattr(row, k, v)
+            row.at = now
+            counts["changed"] += 1
+        else:
+            counts["unchanged"] += 1
+    if counts["added"] or counts["changed"]:
+        audit.record(session, actor=actor, actor_id=actor_id, action="monitoring_evaluation", entity="mon_evaluation",
+                     entity_id=str(year), before=None, after={"method": method.name, **counts})
+    return counts
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def grade_of(session: Session, uscc: str, year: int) -> str | None:
+    """The 亩均 grade of an enterprise for a year, as a fact (None: not graded or data missing)."""
+    row = session.scalar(select(MonEvaluation).where(MonEvaluation.uscc == uscc, MonEvaluation.year == year))
+    return row.grade if row else None
