@@ -137,11 +137,13 @@ def measure(url: str) -> list[tuple[str, str, float, float]]:
     with engine.connect() as c:
         real = c.execute(text("SELECT id FROM projects WHERE name = '真实流程项目7'")).scalar()
         need = c.execute(text("SELECT max(id) FROM finance_needs")).scalar()
+        parcel = c.execute(text("SELECT min(id) FROM map_parcels WHERE region_code = '110105'")).scalar()
     engine.dispose()
     pages = {
         "bench_city": ["/projects", "/projects?stage=negotiating", "/projects?shoutan_state=negotiating&flagged=true",
                        "/projects?q=%E5%9F%BA%E5%87%86%E9%A1%B9%E7%9B%AE9999", f"/projects/{real}",
-                       "/api/v1/projects?per_page=100", "/projects/map/110105", "/api/v1/projects/shoutan/figures"],
+                       "/api/v1/projects?per_page=100", "/projects/map/110105", f"/projects/parcels/{parcel}",
+                       "/api/v1/projects/shoutan/figures"],
         "bench_cy": ["/projects", "/projects?page=50", f"/projects/{real}"],
         "bench_bank": ["/finance", f"/finance/needs/{need}"],
     }

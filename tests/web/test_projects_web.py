@@ -40,6 +40,9 @@ def test_districts_see_their_projects_and_act_only_on_them(people):
     detail = people["ent_a"].get(f"/api/v1/projects/{mine['id']}").json()
     assert detail["agency_reward"]["measure"] == "bjhpj.project-introduction-agency-reward"
     assert people["ent_a"].get(f"/api/v1/projects/{theirs['id']}").status_code == 404
+    added = people["cy_invest"].post(f"/api/v1/projects/{mine['id']}/documents", json={"title": "项目可行性研究报告", "ref": "档案室 A-12"})
+    assert added.status_code == 200 and added.json()["documents"][0]["title"] == "项目可行性研究报告"
+    assert people["hd_invest"].post(f"/api/v1/projects/{mine['id']}/documents", json={"title": "x"}).status_code == 404
     bad = people["cy_invest"].post("/api/v1/projects", json={"name": "x", "region_code": "110105", "total_investment": "很多",
                                                             "investor": "某"})
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "total_investment"

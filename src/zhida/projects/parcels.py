@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from zhida import audit
@@ -27,6 +27,7 @@ from zhida.workflow import NotAllowed
 KINDS = {"land": "工业用地", "building": "厂房楼宇"}
 STATUSES = {"available": "可供", "reserved": "已预留", "occupied": "已使用"}
 WAN = Decimal(10000)
+WEIGHED = 500  # candidates weighed per parcel page (newest first)
 
 
 def _may_edit(person: Person, region: str) -> None:
@@ -182,16 +183,19 @@ def for_project(session: Session, project: Project, as_of: date, *, region: str 
 
 
 def candidates(session: Session, person: Person, parcel: Parcel, as_of: date, *, limit: int = 200) -> list[dict[str, Any]]:
-    """Projects of the parcel's district in the person's scope, not yet signed, that meet the
-    parcel's standards (the newest 2,000 are weighed)."""
+    """Projects of the parcel's district in the person's scope, not yet signed, in its planned
+    industries, that meet the parcel's standards (the newest ``WEIGHED`` are weighed)."""
     from zhida.projects.roles import visible
 
     query = select(Project).where(Project.stage.in_(("planning", "reserve", "negotiating")),
                                   Project.region_code == parcel.region_code)
+    if parcel.industries:  # planned industries first narrow the field in SQL (an unknown industry stays in)
+        query = query.where(or_(Project.industry_code.is_(None),
+                                *[Project.industry_code.startswith(p) for p in parcel.industries]))
     scope = visible(person)
     if scope is not None:
         query = query.where(scope)
-    found = [verdict(p, parcel, as_of) for p in session.scalars(query.order_by(Project.id.desc()).limit(2000))]
+    found = [verdict(p, parcel, as_of) for p in session.scalars(query.order_by(Project.id.desc()).limit(WEIGHED))]
     found = [v for v in found if v["status"] != "ineligible"]
     return sorted(found, key=lambda v: (ORDER[v["status"]], -v["project_id"]))[:limit]
 

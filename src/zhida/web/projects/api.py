@@ -78,6 +78,11 @@ class ShoutanStep(BaseModel):
     version: int | None = Field(None, ge=1, le=2**31 - 1)
 
 
+class DocumentIn(BaseModel):
+    title: str = Field(min_length=1, max_length=255, description="材料名称")
+    ref: str | None = Field(None, max_length=500, description="存放位置或文号")
+
+
 class ParcelIn(BaseModel):
     code: str = Field(min_length=1, max_length=64)
     name: str = Field(min_length=1, max_length=255)
@@ -255,6 +260,12 @@ def shoutan_step(s, principal, project_id: RowId, action: str, region: str | Non
 def api_shoutan(request: Request, project_id: RowId, body: ShoutanStep, principal: Principal = Depends(writer)) -> dict[str, Any]:
     return work(request, lambda s: project_json(shoutan_step(s, principal, project_id, body.action, body.region,
                                                              body.reason, body.version)))
+
+
+@router.post("/api/v1/projects/{project_id}/documents", responses=WRITE_ERRORS, summary="添加项目材料")
+def api_document(request: Request, project_id: RowId, body: DocumentIn, principal: Principal = Depends(writer)) -> dict[str, Any]:
+    return work(request, lambda s: project_json(library.add_document(s, principal, project_id, body.title, body.ref,
+                                                                     now=now())))
 
 
 @router.get("/api/v1/projects/{project_id}/agency-reward", responses=LOOKUP_ERRORS,
