@@ -45,11 +45,16 @@ AUDIT_ACTION_ZH = {
     "desk_hotline_import": "导入12345工单", "desk_package_create": "新建服务包", "desk_package_members": "加入服务包企业",
     "desk_package_officer": "指定服务管家", "desk_need_add": "登记服务需求", "desk_need_update": "更新服务需求",
     "desk_visit_plan": "安排走访", "desk_visit_record": "记录走访", "desk_plan_save": "保存一企一策",
+    # registries (zhida.registries)
+    "registry_enter": "纳入企业库", "registry_leave": "移出企业库", "registry_mirror": "同步企业入库记录",
+    "registry_flag": "动态管理提示", "registry_flag_resolve": "处理动态管理提示", "registry_target": "设定培育目标",
+    "registry_import": "导入名单", "registry_batch": "批量筛选候选企业",
 }
 AUDIT_ENTITY_ZH = {"user": "用户", "enterprise": "企业", "enterprise_import": "企业导入", "job": "批量任务",
                    "measure": "措施", "push_list": "推送清单", "session": "会话", "desk_request": "诉求",
                    "desk_package": "服务包", "desk_need": "服务需求", "desk_visit": "走访", "desk_plan": "一企一策",
-                   "desk_figures": "三率统计", "notify_settings": "通知设置"}
+                   "desk_figures": "三率统计", "notify_settings": "通知设置", "registry": "企业库",
+                   "registry_membership": "入库记录", "registry_proposal": "入库申请"}
 # request fields named in a Chinese error line ("页码无效：应为整数"); the API's `field` keeps the code
 FIELD_ZH = {
     "email": "通知邮箱",
