@@ -1,7 +1,8 @@
 """A registry's criteria over a population, on a batch engine (DuckDB by default; PostgreSQL and
 Spark give the same answers): per enterprise and tier the status, and the conditions that fail or
 cannot be decided (their labels: the reasons a candidate or a flag shows) and the open criteria
-the keeping unit still decides."""
+the keeping unit still decides. The engine's long results stay in Parquet; only the rows asked
+for (candidates, members) are read back into Python."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from zhida.batch.engines import STATUS_NAMES, DuckDBEngine, Engine
@@ -20,10 +22,41 @@ from zhida.registries.definition import Criteria, Registry, Tier
 class Verdict:
     uscc: str
     tier: str
-    status: str  # eligible | ineligible | undetermined (not_applicable pairs are left out)
+    status: str  # eligible | ineligible | undetermined | not_applicable
     failing: tuple[str, ...]  # condition labels
     unknown: tuple[str, ...]
     pending: tuple[str, ...]  # open criteria labels the unit decides
+
+
+@dataclass(frozen=True)
+class Run:
+    """One engine run: its long results (uscc, measure = index into ``tiers``, status, masks) and
+    the identity file (uscc, name, region_code, industry_code …)."""
+
+    results: Path
+    identity: Path
+    tiers: tuple[tuple[Tier, Criteria], ...]
+
+    def verdict(self, uscc: str, measure: int, status: int, failing, unknown, opened) -> Verdict:
+        tier, c = self.tiers[measure]
+        labels = [x.label for x in c.measure.conditions]
+        return Verdict(uscc, tier.code, STATUS_NAMES[status], bits(failing, labels), bits(unknown, labels),
+                       bits(opened, [o.label for o in c.measure.open_criteria]))
+
+    def verdicts(self, usccs: list[str] | None = None) -> list[Verdict]:
+        """The verdicts of ``usccs`` (all when None; not_applicable pairs are not stored)."""
+        import duckdb
+
+        con = duckdb.connect()
+        try:
+            sql = f"SELECT uscc, measure, status, failing, unknown, open FROM read_parquet('{self.results}') r"
+            if usccs is not None:
+                wanted = pa.table({"uscc": pa.array(usccs, pa.string())})  # noqa: F841 - read by DuckDB
+                sql += " WHERE uscc IN (SELECT uscc FROM wanted)"
+            rows = con.execute(sql).fetchall()
+        finally:
+            con.close()
+        return [self.verdict(*r) for r in rows]
 
 
 def tiers_to_run(reg: Registry, on: date) -> list[tuple[Tier, Criteria]]:
@@ -32,30 +65,32 @@ def tiers_to_run(reg: Registry, on: date) -> list[tuple[Tier, Criteria]]:
     return found if reg.ladder else found[:1]
 
 
-def _bits(mask, items) -> tuple[str, ...]:
+def bits(mask, items) -> tuple[str, ...]:
     return tuple(x for i, x in enumerate(items) if int(mask or 0) >> i & 1)
+
+
+def execute(reg: Registry, on: date, facts: Path, policies, engine: Engine | None = None,
+            workdir: Path | None = None) -> Run | None:
+    """Every enterprise of ``facts`` × the tiers' criteria in force on ``on`` (None: none in force)."""
+    engine = engine or DuckDBEngine()
+    chosen = tiers_to_run(reg, on)
+    if not chosen:
+        return None
+    workdir = workdir or Path(tempfile.mkdtemp(prefix="zhida-registry-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    out, ident = workdir / "results.parquet", workdir / "enterprises.parquet"
+    engine.run(policies, [c.measure for _, c in chosen], on, facts, out, enterprises_out=ident)
+    if out.is_dir():  # Spark writes part files
+        pq.write_table(pq.read_table(out), workdir / "results-one.parquet")
+        out = workdir / "results-one.parquet"
+    return Run(out, ident, tuple(chosen))
 
 
 def run(reg: Registry, on: date, facts: Path, policies, engine: Engine | None = None,
         workdir: Path | None = None) -> tuple[list[Verdict], Path]:
-    """Every enterprise of ``facts`` × the tiers' criteria in force on ``on``; (verdicts, the
-    identity file the engine wrote: uscc, name, region_code, industry_code …)."""
-    engine = engine or DuckDBEngine()
-    chosen = tiers_to_run(reg, on)
-    if not chosen:
-        return [], Path()
-    workdir = workdir or Path(tempfile.mkdtemp(prefix="zhida-registry-"))
-    out = workdir / "results.parquet"
-    ident = workdir / "enterprises.parquet"
-    engine.run(policies, [c.measure for _, c in chosen], on, facts, out, enterprises_out=ident)
-    table = pq.read_table(out, columns=["uscc", "measure", "status", "failing", "unknown", "open"])
-    verdicts = []
-    meta = [(t.code, [x.label for x in c.measure.conditions], [o.label for o in c.measure.open_criteria])
-            for t, c in chosen]
-    for u, mi, st, fa, un, op in zip(*(table.column(n).to_pylist() for n in table.column_names)):
-        code, labels, opens = meta[mi]
-        verdicts.append(Verdict(u, code, STATUS_NAMES[st], _bits(fa, labels), _bits(un, labels), _bits(op, opens)))
-    return verdicts, ident
+    """All verdicts and the identity file (for tests and small populations)."""
+    done = execute(reg, on, facts, policies, engine, workdir)
+    return ([], Path()) if done is None else (done.verdicts(), done.identity)
 
 
 def scalar(reg: Registry, on: date, facts: dict, policies) -> dict[str, object]:

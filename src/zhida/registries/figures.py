@@ -133,11 +133,51 @@ class Figures:
     progress: list[dict]
 
 
+def _stays(session: Session, reg: Registry) -> list[tuple]:
+    """Every stay of the registry, fetched once: (uscc, tier, region, industry, from, to)."""
+    return session.execute(select(Membership.uscc, Membership.tier, Membership.region_code, Membership.industry_code,
+                                  Membership.valid_from, Membership.valid_to)
+                           .where(Membership.registry_name == reg.name)).all()
+
+
+def _valid(rows, day: date):
+    return [r for r in rows if r[4] <= day and (r[5] is None or r[5] >= day)]
+
+
 def figures(session: Session, reg: Registry, day: date, months: int = 12) -> Figures:
+    """All figures from one read of the registry's stays (each grouping over the same rows in
+    memory: one scan instead of one query per month, district and tier)."""
+    rows = _stays(session, reg)
+    codes = [t.code for t in reg.tiers]
+
+    def counts(valid) -> dict[str, int]:
+        c = Counter(r[1] for r in valid)
+        return {k: c[k] for k in codes}
+
+    now = _valid(rows, day)
+    trend_rows = [{"day": d.isoformat(), **counts(_valid(rows, d))} for d in month_ends(day, months)]
+
+    def group(key, label) -> list[dict]:
+        table: dict[str, Counter] = defaultdict(Counter)
+        for r in now:
+            table[key(r) or ""][r[1]] += 1
+        out = [{"key": k, "label": label(k) if k else "未知", "total": sum(c.values()), **{t: c[t] for t in codes}}
+               for k, c in table.items()]
+        return sorted(out, key=lambda x: -x["total"])
+
+    division = lambda r: r[3].lstrip("ABCDEFGHIJKLMNOPQRST")[:2] if r[3] else None  # noqa: E731
     start = date(day.year - 1, day.month, min(day.day, 28))
-    return Figures(day, by_tier(session, reg, day), trend(session, reg, month_ends(day, months)),
-                   grouped(session, reg, day, "region"), grouped(session, reg, day, "industry"),
-                   conversion(session, reg, start, day), progress(session, reg, day.year, day))
+    first = {r[0]: r[1] for r in _valid(rows, start)}
+    last = {r[0]: r[1] for r in now}
+    conv = []
+    for t in reg.tiers:
+        were = [u for u, tier in first.items() if tier == t.code]
+        up = sum(1 for u in were if u in last and reg.rank(last[u]) > reg.rank(t.code))
+        conv.append({"tier": t.code, "label": t.label, "start": len(were), "up": up,
+                     "same": sum(1 for u in were if last.get(u) == t.code), "left": sum(1 for u in were if u not in last),
+                     "rate": f"{up / len(were):.1%}" if were else "—"})
+    return Figures(day, counts(now), trend_rows, group(lambda r: r[2], regions.label), group(division, _industry),
+                   conv, progress(session, reg, day.year, day))
 
 
 def xlsx(reg: Registry, f: Figures) -> bytes:

@@ -36,10 +36,11 @@ def run(store, reg: Registry, on: date, *, actor: str, actor_id: int | None = No
 
         raise ZhidaError("on", f"{on.isoformat()} 没有适用的{reg.label}认定标准")
     facts = facts or population(store, on)
-    verdicts, ident = criteria.run(reg, on, facts, policies, engine)
+    done = criteria.execute(reg, on, facts, policies, engine)
     with store.transaction() as session:
         members = membership.member_usccs(session, reg.name, on)
-    found = cand.from_verdicts(reg, on, verdicts, ident, members)
+    found = cand.rows(done, cand.table(reg, done, members))
+    verdicts = done.verdicts(list(members))  # the members' own verdicts, for 动态管理
     proposed = flagged = 0
     if propose:
         with store.transaction() as session:
