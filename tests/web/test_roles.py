@@ -53,6 +53,9 @@ API_FAMILIES = [
     ("/api/v1/finance/products", ALL),
     ("/api/v1/finance/needs", ALL),  # 融资对接: own USCC / shared with the lender
     ("/api/v1/finance/figures", OFFICIALS),
+    ("/api/v1/indicators", ALL),  # 运行监测: own USCC / own district / all
+    ("/api/v1/alerts", OFFICIALS),  # rows of the staff's units
+    ("/api/v1/evaluations", ALL),  # 亩均: own USCC / own district / all
 ]
 PAGE_FAMILIES = [
     ("/policies", ALL),

@@ -137,7 +137,7 @@ def grade(method: Method, population: list[dict]) -> list[Scored]:
 
 def read_inputs(data: bytes, name: str) -> tuple[list[dict], list[dict]]:
     """(rows, rejects) of an annual input file (CSV/XLSX; Chinese headers as INPUTS); a blank amount is missing."""
-    from zhida.monitoring.indicators import read_table_with
+    from zhida.monitoring.indicators import read_table_with, region
 
     rows, rejects, seen = [], [], {}
     for n, row in read_table_with(data, name, INPUTS):
@@ -150,6 +150,7 @@ def read_inputs(data: bytes, name: str) -> tuple[list[dict], list[dict]]:
                 item[key] = str(row.get(key) or "").strip()
                 if not item[key]:
                     raise ValueError(f"缺少{label}")
+            item["region_code"] = region(item["region_code"])
             for key in AMOUNTS:
                 item[key] = _amount(row.get(key), next(h for h, v in INPUTS.items() if v == key))
             if uscc in seen:

@@ -95,6 +95,13 @@ def read_table_with(data: bytes, name: str, columns: dict[str, str]) -> list[tup
     return out
 
 
+def region(text: str | None) -> str | None:
+    """A district as its code (朝阳区 → 110105) when known, so staff scoped by district find it."""
+    from zhida.enterprises.regions import scope_code_or_none
+
+    return (scope_code_or_none(text) or text) if text else None
+
+
 def month_key(value) -> str:
     if isinstance(value, (datetime, date)):
         return f"{value.year:04d}-{value.month:02d}"
@@ -149,6 +156,7 @@ def _parse(n: int, row: dict, kind: str) -> dict:
     for name in ("region_code", "industry_code"):
         text = str(row.get(name) or "").strip()
         out[name] = text or None
+    out["region_code"] = region(out["region_code"])
     for name, label in METRICS.items():
         out[name] = _number(row.get(name), label, integer=name == "employees")
     if all(out[name] is None for name in METRICS):

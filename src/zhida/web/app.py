@@ -292,6 +292,10 @@ def _install_routers(app: FastAPI) -> None:
 
     for router in supervision.routers():  # 督办 (issue 15)
         app.include_router(router)
+    from zhida.web import monitoring
+
+    for router in monitoring.routers():  # 运行监测, 亩均评价 (issue 15)
+        app.include_router(router)
     from zhida.web import finance, projects
 
     for router in (*projects.routers(), *finance.routers()):  # project library, 产业地图, 融资对接 (issue 14)

@@ -90,6 +90,12 @@ PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     ("finance", "read"): ALL,
     ("finance", "write"): ALL,  # enterprises post needs, lenders answer, staff enter products
     ("finance", "figures"): OFFICIALS,
+    # 运行监测 (zhida.monitoring): indicators and 亩均 grades — own USCC / own district / all;
+    # alerts — the units they are routed to, the admin all
+    ("indicators", "read"): ALL,
+    ("alerts", "read"): OFFICIALS,
+    ("alerts", "write"): OFFICIALS,
+    ("evaluations", "read"): ALL,
 }
 # A lender account (staff whose units are all declared lenders) reaches these families only.
 LENDER_FAMILIES = frozenset({"finance", "map", "notifications", "accounts", "policies", "calculator", "rules"})
