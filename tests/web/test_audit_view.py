@@ -42,3 +42,10 @@ def test_a_what_if_names_its_measure_by_title_not_its_id_or_parameter_path():
     assert measure.id not in str(row) and "amount.cap" not in str(row)
     gone = readable(entry(action="whatif", entity="measure", entity_id="no.such-measure"))
     assert gone["target"] == "措施（已不在政策库中）"
+
+
+def test_a_workflow_step_reads_as_its_declared_label():
+    row = readable(entry(action="workflow:correct", entity="application", entity_id="7",
+                         after={"state": "correcting", "version": 3, "case": 1, "step": "要求补正"}, detail="缺营业执照"))
+    assert row["action"] == "要求补正" and row["target"].startswith("兑现申请")
+    assert readable(entry(action="workflow:old", entity="application", entity_id="7"))["action"] == "办理流程"

@@ -49,12 +49,33 @@ AUDIT_ACTION_ZH = {
     "registry_enter": "纳入企业库", "registry_leave": "移出企业库", "registry_mirror": "同步企业入库记录",
     "registry_flag": "动态管理提示", "registry_flag_resolve": "处理动态管理提示", "registry_target": "设定培育目标",
     "registry_import": "导入名单", "registry_batch": "批量筛选候选企业",
+    # the workflow engine (a transition's own label is kept in the entry: audit_view shows it)
+    "workflow_start": "发起流程", "workflow_escalate": "超时转督办",
+    # 政策兑现 (zhida.payouts)
+    "application_create": "新建兑现申请", "application_declare": "确认申报承诺", "application_attach": "上传申报材料",
+    "application_detach": "删除申报材料", "application_materials": "设定材料清单", "application_amount": "核定兑现金额",
+    "exempt_build": "生成免申即享名单", "exempt_confirm": "确认免申即享名单", "payout_reserve": "登记兑现台账",
+    "payout_budget": "设定资金池",
+    # projects, 首谈制, the industrial map and financing (zhida.projects, zhida.finance)
+    "project_create": "登记项目", "project_update": "修改项目", "project_document": "上传项目材料",
+    "shoutan_register": "登记首谈项目", "parcel_create": "登记地块", "parcel_update": "修改地块",
+    "map_district": "修改产业地图", "finance_product_create": "新增金融产品", "finance_product_update": "修改金融产品",
+    "finance_need_post": "发布融资需求", "desk_package_covers": "服务包覆盖项目库",
+    # supervision and monitoring (zhida.supervision, zhida.monitoring)
+    "sv_task_draft": "起草督办任务", "sv_task_edit": "修改督办任务", "sv_report_submit": "报送任务进展",
+    "monitoring_import": "导入监测数据", "monitoring_alert": "生成预警", "monitoring_alert_close": "关闭预警",
+    "monitoring_alert_desk": "预警转诉求", "monitoring_evaluation": "亩均评价",
 }
 AUDIT_ENTITY_ZH = {"user": "用户", "enterprise": "企业", "enterprise_import": "企业导入", "job": "批量任务",
                    "measure": "措施", "push_list": "推送清单", "session": "会话", "desk_request": "诉求",
                    "desk_package": "服务包", "desk_need": "服务需求", "desk_visit": "走访", "desk_plan": "一企一策",
                    "desk_figures": "三率统计", "notify_settings": "通知设置", "registry": "企业库",
-                   "registry_membership": "入库记录", "registry_proposal": "入库申请"}
+                   "registry_membership": "入库记录", "registry_proposal": "入库申请",
+                   "application": "兑现申请", "exempt_list": "免申即享名单", "exempt_item": "免申即享事项",
+                   "payout": "兑现台账", "payout_budget": "资金池", "project": "项目", "parcel": "地块",
+                   "map_district": "产业地图", "finance_need": "融资需求", "finance_product": "金融产品",
+                   "sv_task": "督办任务", "sv_report": "进展报送", "mon_alert": "预警", "mon_evaluation": "亩均评价",
+                   "mon_import": "监测数据导入"}
 # request fields named in a Chinese error line ("页码无效：应为整数"); the API's `field` keeps the code
 FIELD_ZH = {
     "email": "通知邮箱",

@@ -18,6 +18,8 @@ def readable(entry: dict[str, Any]) -> dict[str, Any]:
     """One audit entry (``audit.entry_json``) as the page shows it."""
     entity = AUDIT_ENTITY_ZH.get(entry.get("entity") or "", "对象")
     action = AUDIT_ACTION_ZH.get(entry.get("action") or "", "其他操作")
+    if (entry.get("action") or "").startswith("workflow:"):  # a declared transition: its own label
+        action = (entry.get("after") or {}).get("step") or "办理流程"
     detail = entry.get("detail") or ""
     return {
         "at": beijing_time(entry.get("at")),

@@ -134,7 +134,8 @@ def fire(session: Session, workflow: Workflow, case: WorkflowCase, transition: s
     session.flush()
     audit.record(session, actor=actor.name, actor_id=actor.user_id, action=f"workflow:{transition}",
                  entity=case.subject_type, entity_id=case.subject_id, before=before,
-                 after={"state": case.state, "version": case.version, "unit": case.unit, "case": case.id},
+                 after={"state": case.state, "version": case.version, "unit": case.unit, "case": case.id,
+                        "step": spec.label},
                  detail=reason)
     return step
 
