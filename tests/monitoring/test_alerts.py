@@ -110,3 +110,27 @@ def test_postgres_agrees_with_duckdb(postgres_module_url, tmp_path, monkeypatch)
     pg = {r[0]: {rule.id: r[i + 1] for i, rule in enumerate(rules)} for r in rows}
     assert pg == duck
     assert {v for verdicts in pg.values() for v in verdicts.values()} == {True, False, None}
+
+
+def test_an_alert_closes_when_its_request_is_answered_on_the_desk(store):
+    from zhida.desk import requests
+
+    with store.sessions.begin() as s:
+        import_file(s, to_csv(indicator_rows(60)), source_name="s.csv", actor="t")
+    with store.sessions.begin() as s:
+        alerts.run(s, "2026-03", actor="jjyx", now=NOW)
+    with store.sessions() as s:
+        alert = s.scalars(select(MonAlert).order_by(MonAlert.id)).first()
+    officer = alerts.DeskActor(9, "jxj", "staff", (alert.unit,))
+    with store.sessions.begin() as s:  # nothing answered yet: nothing closes
+        assert alerts.follow_desk(s, now=NOW) == []
+        requests.act(s, officer, alert.request_id, "accept", now=NOW)
+        requests.act(s, officer, alert.request_id, "answer_direct", now=NOW, answer="已电话核实：订单转移至外省工厂，已对接稳岗政策")
+    with store.sessions.begin() as s:
+        closed = alerts.follow_desk(s, now=NOW)
+        assert [a.id for a in closed] == [alert.id]
+    with store.sessions() as s:
+        again = s.get(MonAlert, alert.id)
+        assert again.status == "closed" and "订单转移" in again.note and f"诉求 {alert.request_id}" in again.note
+        others = s.scalars(select(MonAlert).where(MonAlert.id != alert.id)).all()
+        assert others and all(a.status == "open" for a in others)

@@ -54,14 +54,17 @@ def import_command(file: Annotated[Path, typer.Argument(help="统计文件 CSV/X
 @mon_app.command("alerts")
 def alerts_command(month: Annotated[str, typer.Option("--month", help="月份 YYYY-MM")],
                    no_desk: Annotated[bool, typer.Option("--no-desk", help="只记录预警，不转为诉求")] = False) -> None:
-    """按预警规则评估某月全部企业；新预警转为诉求交承办单位（重复运行不重复预警）。"""
+    """按预警规则评估某月全部企业；新预警转为诉求交承办单位（重复运行不重复预警）；诉求已反馈的预警随之办结。"""
     from zhida.monitoring import alerts
 
     store = _open()
     with store.sessions.begin() as session:
+        followed = alerts.follow_desk(session)
         result = alerts.run(session, month, actor=_actor(), to_desk=not no_desk)
         lines = [f"{a.id}  {a.uscc}  {a.label}  → {a.unit}" + (f"  诉求 {a.request_id}" if a.request_id else "")
                  for a in result.alerts]
+    if followed:
+        out.print(f"诉求已反馈，预警随之办结：{len(followed)} 条")
     out.print(f"{result.month}：触发 {result.fired} 条（新增 {result.new} 条），无法判断 {result.undetermined} 条")
     for line in lines:
         out.print(line)

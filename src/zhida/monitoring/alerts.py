@@ -6,7 +6,8 @@ ONE SQL query on DuckDB (the rule language compiled by ``zhida.rules.sql``; Post
 take the same compiled expressions); ``explain`` runs one rule on one enterprise with the scalar
 evaluator (the same verdict, with its checks in Chinese). ``run`` records each fired rule once
 per enterprise and month (a re-run adds nothing), hands each new alert to the service desk as a
-request to the rule's unit (``zhida.desk.requests.submit``), and ``close`` closes it with a note.
+request to the rule's unit (``zhida.desk.requests.submit``); ``close`` closes it with a note, and
+``follow_desk`` closes the alerts whose request the unit has answered, with the answer as the note.
 """
 
 from __future__ import annotations
@@ -167,6 +168,20 @@ def hand_over(session: Session, alert: MonAlert, *, now: datetime) -> int:
     audit.record(session, actor="monitoring", actor_id=None, action="monitoring_alert_desk", entity="mon_alert",
                  entity_id=str(alert.id), before=None, after={"request": request.id, "unit": alert.unit})
     return request.id
+
+
+def follow_desk(session: Session, *, now: datetime | None = None) -> list[MonAlert]:
+    """Close every open alert whose desk request has been answered (反馈答复), with the unit's answer
+    as its note: the desk's chain (受理, 派单, 签收, 办理, 反馈) is how an alert is handled."""
+    from zhida.desk.tables import DeskRequest
+
+    done = []
+    q = (select(MonAlert, DeskRequest).join(DeskRequest, DeskRequest.id == MonAlert.request_id)
+         .where(MonAlert.status == "open", DeskRequest.answered_at.is_not(None), DeskRequest.answer.is_not(None)))
+    for alert, request in session.execute(q).all():
+        done.append(close(session, alert.id, f"诉求 {request.id} 已反馈：{request.answer}"[:2000],
+                          actor="monitoring", units=None, now=now))
+    return done
 
 
 def close(session: Session, alert_id: int, note: str, *, actor: str, units: tuple[str, ...] | None,
