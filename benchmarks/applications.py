@@ -142,7 +142,8 @@ def generate(url: str, count: int, actions: int, seed: int = 12) -> dict:
                      "materials": items, "declared": state != "draft", "created_by": f"ent{i}", "created_at": created,
                      "submitted_at": when[1] if len(when) > 1 else None,
                      "decided_at": when[3] if len(when) > 3 and state not in ("correcting",) else None,
-                     "paid_at": when[6] if state in ("paid", "clawed_back") else None})
+                     "paid_at": when[6] if state in ("paid", "clawed_back") else None,
+                     "state": state, "open_due_at": None if spec.final else due})
         snapshots.append({"application_id": i, "facts": {"profile": {**base, "uscc": uscc}}, "used_facts": used})
         cases.append({"id": i, "workflow": "application", "subject_type": "application", "subject_id": str(i),
                       "state": state, "version": len(path), "unit": r.unit, "entered_at": entered, "due_at": due,

@@ -65,13 +65,26 @@ def draft(session) -> Application:
     return application
 
 
+def assert_mirrored(session, application: Application) -> None:
+    """The application row's copy of its case (what the queue and the figures read) is the case's."""
+    session.flush()
+    mine, due, state, closed, case_due = session.execute(
+        select(Application.state, Application.open_due_at, WorkflowCase.state, WorkflowCase.closed, WorkflowCase.due_at)
+        .join(WorkflowCase, WorkflowCase.id == Application.case_id).where(Application.id == application.id)).one()
+    assert mine == state
+    assert due == (None if closed else case_due)
+
+
 def bring(session, state: str) -> Application:
     application = draft(session)
+    assert_mirrored(session, application)
     for name in PATHS[state]:
         if name == "publicity_ends":
             service.tick(session, NOW + timedelta(days=30))
-            continue
-        service.act(session, application, PEOPLE[TAKER[name]], name, now=NOW, policies=POLICIES, **arguments(name))
+        else:
+            service.act(session, application, PEOPLE[TAKER[name]], name, now=NOW, policies=POLICIES,
+                        **arguments(name))
+        assert_mirrored(session, application)
     assert service.case_of(session, application).state == state
     return application
 
@@ -95,6 +108,7 @@ def test_every_transition_by_its_role_and_refused_to_every_other_person(store, t
                 service.act(session, application, person, transition, now=NOW, policies=POLICIES,
                             **arguments(transition))
                 assert case.state == spec.target and case.version == version + 1
+                assert_mirrored(session, application)
             else:
                 with pytest.raises(NotAllowed):
                     service.act(session, application, person, transition, now=NOW, policies=POLICIES,
@@ -219,6 +233,30 @@ def test_lists_follow_the_roles(store):
                           "other_enterprise": 0, "other_unit": 0, "other_district": 0}
         figures = queries.by_measure(session, PEOPLE["reviewer"], NOW + timedelta(days=30))
         assert figures[0].by_state == {"reviewing": 1} and figures[0].overdue == 1
+
+
+def test_queue_filters_and_figures_read_the_mirrored_state_and_count_each_application_once(store):
+    from .application_fixtures import person
+
+    with store.transaction() as session:
+        refused = bring(session, "reviewing")
+        service.act(session, refused, PEOPLE["reviewer"], "refuse", now=NOW, policies=POLICIES, reason="不符合")
+        correcting = bring(session, "correcting")  # due 2026-12-10 (its correction deadline)
+        reviewer, payer = PEOPLE["reviewer"], PEOPLE["payer"]
+        both = person(8, "both", "staff", units=("市工信局", "市财政局"))  # routed to and paid by: counted once
+        total, rows = queries.listing(session, reviewer, now=NOW, state="refused")
+        assert total == 1 and [r.id for r in rows] == [refused.id] and rows[0].state_label == "不通过"
+        assert [r.id for r in queries.listing(session, payer, now=NOW, state="correcting")[1]] == [correcting.id]
+        later = NOW + timedelta(days=20)
+        assert [r.id for r in queries.listing(session, reviewer, now=later, overdue=True)[1]] == [correcting.id]
+        assert queries.listing(session, reviewer, now=NOW, overdue=True)[0] == 0
+        assert [r.id for r in queries.listing(session, both, now=NOW)[1]] == [correcting.id, refused.id]
+        for who in (reviewer, payer, both, PEOPLE["supervisor"]):
+            (figures,) = queries.by_measure(session, who, later)
+            assert figures.total == 2 and figures.by_state == {"refused": 1, "correcting": 1}, who.username
+            assert figures.overdue == 1 and figures.title == refused.measure_title
+        assert queries.by_measure(session, PEOPLE["other_unit"], later) == []
+        assert queries.by_measure(session, PEOPLE["other_district"], later) == []
 
 
 def test_routing_by_the_measure_jurisdiction_and_the_enterprise_district():

@@ -42,6 +42,13 @@ def case_of(session: Session, application: Application) -> WorkflowCase:
     return session.get(WorkflowCase, application.case_id)
 
 
+def mirror(application: Application, case: WorkflowCase) -> None:
+    """Copy the case's state and its open step's deadline onto the application (what the queue,
+    the overdue filter and the figures read, indexed); called after every start and transition."""
+    application.state = case.state
+    application.open_due_at = None if case.closed else case.due_at
+
+
 def start(session: Session, *, profile, enterprise_name: str | None, measure_id: str, person, now: datetime,
           as_of: date, policies) -> Application:
     """A draft application of ``person``'s enterprise for ``measure_id``, with the facts frozen."""
@@ -77,6 +84,7 @@ def start(session: Session, *, profile, enterprise_name: str | None, measure_id:
     case = start_case(session, WORKFLOW, subject_type=SUBJECT, subject_id=str(application.id), actor=actor, now=now,
                       unit=route.unit)
     application.case_id = case.id
+    mirror(application, case)
     session.flush()
     audit.record(session, actor=person.username, actor_id=person.user_id, action="application_create",
                  entity=SUBJECT, entity_id=str(application.id), before=None,
@@ -226,6 +234,7 @@ def act(session: Session, application: Application, person, transition: str, *, 
         data["reference"] = reference
     step = fire(session, WORKFLOW, case, transition, actor=actor, now=now, reason=reason, deadline=due,
                 expected_version=expected_version, data=data or None)
+    mirror(application, case)
     if transition in ("submit", "resubmit"):
         application.submitted_at = application.submitted_at or now
     elif transition == "approve":
@@ -266,6 +275,7 @@ def tick(session: Session, now: datetime):
     for case, step in result.fired:
         application = session.scalar(select(Application).where(Application.case_id == case.id))
         if application is not None:
+            mirror(application, case)
             _tell(session, application, case, step.transition, None, now)
     for case in result.escalated:  # 督办: the unit and the enterprise are told the step is overdue
         application = session.scalar(select(Application).where(Application.case_id == case.id))
