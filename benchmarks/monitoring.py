@@ -48,7 +48,8 @@ def alerts_bench(n: int, months: int) -> str:
     rows = con.execute("SELECT count(*) FROM ind").fetchone()[0]
     cur = months - 1
     sel = ", ".join([f"c.{s}" for s in SERIES] + [f"p.{s} AS {s}_prev_month" for s in SERIES]
-                    + [f"y.{s} AS {s}_prev_year" for s in SERIES])
+                    + [f"y.{s} AS {s}_prev_year" for s in SERIES]
+                    + [f"CASE WHEN random() < 0.3 THEN NULL ELSE random() < 0.97 END AS {alerts.RESUMED}"])
     t1 = time.perf_counter()
     con.execute(f"""CREATE TEMP TABLE facts AS SELECT c.uscc, {sel} FROM ind c
         LEFT JOIN ind p ON p.uscc = c.uscc AND p.month = {cur - 1}

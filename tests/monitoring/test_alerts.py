@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -98,7 +98,9 @@ def test_postgres_agrees_with_duckdb(postgres_module_url, tmp_path, monkeypatch)
     duck = alerts.evaluate_batch(facts, rules, "2026-03")
     store.close()
     engine = create_engine(postgres_module_url)
-    cols = ", ".join(f"{c} {'BIGINT' if c.startswith('employees') else 'NUMERIC(20,2)'}" for c in alerts.FACT_COLUMNS)
+    sql_type = {alerts.RESUMED: "BOOLEAN"}
+    cols = ", ".join(f"{c} {sql_type.get(c) or ('BIGINT' if c.startswith('employees') else 'NUMERIC(20,2)')}"
+                     for c in alerts.FACT_COLUMNS)
     try:
         with engine.begin() as con:
             con.execute(text(f"CREATE TABLE facts (uscc VARCHAR(18), {cols})"))
@@ -134,3 +136,24 @@ def test_an_alert_closes_when_its_request_is_answered_on_the_desk(store):
         assert again.status == "closed" and "订单转移" in again.note and f"诉求 {alert.request_id}" in again.note
         others = s.scalars(select(MonAlert).where(MonAlert.id != alert.id)).all()
         assert others and all(a.status == "open" for a in others)
+
+
+def test_not_resumed_on_the_third_working_day_after_the_holiday(store):
+    from .conftest import uscc
+
+    assert alerts.third_working_days("2026-02") == [date(2026, 2, 26)]  # 春节 2月15日—23日
+    assert alerts.third_working_days("2026-03") == []
+    kfg = (f"统一社会信用代码,日期,开复工\n{uscc(1)},2026-02-26,否\n{uscc(2)},2026-02-26,是\n"
+           f"{uscc(3)},2026-02-25,否\n").encode()
+    with store.sessions.begin() as s:
+        import_file(s, kfg, source_name="kfg.csv", actor="t")
+    rule = next(r for r in load_rules() if r.id == "not_resumed_after_holiday")
+    with store.sessions() as s:
+        facts = alerts.month_facts(s, "2026-02")
+    verdicts = alerts.evaluate_batch(facts, [rule], "2026-02")
+    assert {u: v[rule.id] for u, v in verdicts.items()} == {uscc(1): True, uscc(2): False}  # 25th is not the day
+    for u in verdicts:
+        assert alerts.explain(rule, facts[u], "2026-02")[0] is verdicts[u][rule.id]
+    with store.sessions.begin() as s:
+        result = alerts.run(s, "2026-02", actor="t", now=NOW)
+    assert [(a.uscc, a.rule_id) for a in result.alerts] == [(uscc(1), rule.id)]

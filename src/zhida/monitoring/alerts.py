@@ -22,10 +22,37 @@ from zhida import audit
 from zhida.errors import ZhidaError
 from zhida.monitoring.indicators import month_key
 from zhida.monitoring.rules import SERIES, AlertRule, load_rules, month_policies
-from zhida.monitoring.tables import MonAlert, MonIndicator
+from zhida.monitoring.tables import MonAlert, MonIndicator, MonResumption
 from zhida.rules.evaluate import Evaluator
 
-FACT_COLUMNS = [f"{s}{suffix}" for s in SERIES for suffix in ("", "_prev_month", "_prev_year")]
+RESUMED = "resumed_third_working_day"
+FACT_COLUMNS = [f"{s}{suffix}" for s in SERIES for suffix in ("", "_prev_month", "_prev_year")] + [RESUMED]
+
+
+def third_working_days(month: str) -> list[date]:
+    """Days of ``month`` that are the 3rd working day after a holiday (3 or more consecutive days off,
+    on the official calendar with 调休: zhida.workflow.calendar)."""
+    from datetime import timedelta
+
+    from zhida.workflow.calendar import is_workday
+
+    first = as_of(month)
+    day, off, counted, out = first - timedelta(days=40), 0, None, []
+    while day.strftime("%Y-%m") <= month:
+        if not is_workday(day)[0]:
+            off, counted = off + 1, None
+        else:
+            if off >= 3:
+                counted = 0
+            off = 0
+            if counted is not None:
+                counted += 1
+                if counted == 3:
+                    if day >= first:
+                        out.append(day)
+                    counted = None
+        day += timedelta(days=1)
+    return out
 
 
 def shift(month: str, months: int) -> str:
@@ -50,6 +77,11 @@ def month_facts(session: Session, month: str) -> dict[str, dict]:
             if row.uscc in out:
                 for s in SERIES:
                     out[row.uscc][s + suffix] = getattr(row, s)
+    days = third_working_days(month)
+    if days:  # the latest such day reported counts; an enterprise reporting only 开复工 is watched too
+        q = select(MonResumption).where(MonResumption.day.in_(days)).order_by(MonResumption.day)
+        for row in session.scalars(q):
+            out.setdefault(row.uscc, {c: None for c in FACT_COLUMNS})[RESUMED] = row.resumed
     return out
 
 
@@ -87,7 +119,8 @@ def evaluate_batch(facts: dict[str, dict], rules: list[AlertRule], month: str) -
     for c in FACT_COLUMNS:
         columns[c] = [facts[u][c] for u in facts]
     schema = pa.schema([("uscc", pa.string())] + [
-        (c, pa.int64() if c.startswith("employees") else pa.decimal128(20, 2)) for c in FACT_COLUMNS])
+        (c, pa.bool_() if c == RESUMED else pa.int64() if c.startswith("employees") else pa.decimal128(20, 2))
+        for c in FACT_COLUMNS])
     table = pa.table(columns, schema=schema)  # noqa: F841 - read by DuckDB by name
     con = duckdb.connect()
     try:
