@@ -22,3 +22,8 @@ class RuleError(ZhidaError):
 
 class DataError(ZhidaError):
     """Enterprise data is invalid (bad USCC, unknown code, wrong unit …)."""
+
+
+class NotFoundOrHidden(ZhidaError):
+    """No such thing, or not one this person may see: the same answer for both, so that ids
+    outside one's scope cannot be probed (shown as 404 on the web)."""

@@ -91,7 +91,7 @@ def test_a_unit_sees_what_it_owes_and_reports_only_for_itself(server, clients, o
 
 def test_monthly_report_read_back_as_xlsx_and_a4_pdf(server, clients, office, task_ids):
     from zhida.supervision import cycles
-    from zhida.web.desk.common import now
+    from zhida.web.domain import now
 
     cycle = cycles.current("month", now())
     xlsx = office.get("/api/v1/tasks/report.xlsx", params={"cycle": cycle, "document": DOC})

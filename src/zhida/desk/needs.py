@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from zhida import audit
 from zhida.desk.roles import Person
 from zhida.desk.tables import Need, NeedEvent
-from zhida.errors import ZhidaError
+from zhida.errors import NotFoundOrHidden, ZhidaError
 
 CATEGORIES = {"finance": "融资", "space": "用地/空间", "talent": "人才", "approval": "审批", "market": "市场/场景",
               "payout": "政策兑现", "logistics": "物流/供应链", "other": "其他"}
@@ -47,7 +47,7 @@ def update(session: Session, person: Person, need_id: int, *, now: datetime, pac
     serve the need's enterprise in ``package_id`` (packages.serving)."""
     need = session.get(Need, need_id)
     if need is None or need.package_id != package_id or person.role not in ("admin", "staff"):
-        raise ZhidaError("need", f"需求 {need_id} 不存在或不在您的范围内")
+        raise NotFoundOrHidden("need", f"需求 {need_id} 不存在或不在您的范围内")
     if version is not None and version != need.version:
         raise ZhidaError("version", "此需求已被他人更新，请刷新后重试")
     if status is not None and status not in STATUSES:

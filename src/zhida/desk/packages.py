@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from zhida import audit
 from zhida.desk.roles import Person
 from zhida.desk.tables import PackageMember, ServicePackage
-from zhida.errors import ZhidaError
+from zhida.errors import NotFoundOrHidden, ZhidaError
 from zhida.workflow import NotAllowed
 
 LEVELS = {"city": "市级", "district": "区级"}
@@ -69,7 +69,7 @@ def get(session: Session, person: Person, package_id: int) -> ServicePackage:
         query = query.where(scope)
     package = session.scalar(query)
     if package is None:
-        raise ZhidaError("package", f"服务包 {package_id} 不存在或不在您的范围内")
+        raise NotFoundOrHidden("package", f"服务包 {package_id} 不存在或不在您的范围内")
     return package
 
 

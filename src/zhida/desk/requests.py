@@ -21,7 +21,7 @@ from zhida import audit, workflow
 from zhida.desk import offices, notices
 from zhida.desk.roles import Person, may_see, roles_on
 from zhida.desk.tables import DeskCitation, DeskConsult, DeskObjection, DeskRequest
-from zhida.errors import ZhidaError
+from zhida.errors import NotFoundOrHidden, ZhidaError
 from zhida.workflow.calendar import beijing_day, working_days_between
 from zhida.workflow.tables import WorkflowCase
 
@@ -31,9 +31,6 @@ KINDS = {"consult": "咨询", "help": "求助", "complaint": "投诉", "suggesti
 RATINGS = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
 TEXT_MAX = 4000
 
-
-class NotFoundOrHidden(ZhidaError):
-    """No such request, or not one this person may see (the same answer for both)."""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from zhida import audit
 from zhida.desk.roles import Person
 from zhida.desk.tables import Plan, Visit
-from zhida.errors import ZhidaError
+from zhida.errors import NotFoundOrHidden, ZhidaError
 
 
 def _staff(person: Person) -> None:
@@ -57,7 +57,7 @@ def get(session: Session, person: Person, visit_id: int) -> Visit:
             return visit
         except ZhidaError:
             pass
-    raise ZhidaError("visit", f"走访 {visit_id} 不存在或不在您的范围内")
+    raise NotFoundOrHidden("visit", f"走访 {visit_id} 不存在或不在您的范围内")
 
 
 def record(session: Session, person: Person, visit_id: int, *, visited_on, findings: list[str], now: datetime,

@@ -11,15 +11,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from zhida import audit
-from zhida.errors import ZhidaError
+from zhida.errors import NotFoundOrHidden, ZhidaError
 from zhida.finance.lenders import declared, is_lender, lender_units
 from zhida.finance.tables import FinanceNeed
 from zhida.projects import values
 from zhida.workflow import NotAllowed
 
-
-class NotFoundOrHidden(ZhidaError):
-    """No such need, or not shared with / visible to the person."""
 
 
 def _enterprise(session: Session, uscc: str):

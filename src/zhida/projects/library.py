@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhida import audit, workflow
-from zhida.errors import ZhidaError
+from zhida.errors import NotFoundOrHidden, ZhidaError
 from zhida.projects import values
 from zhida.projects.roles import Person, is_city, may_see, roles_on
 from zhida.projects.tables import Project
@@ -27,9 +27,6 @@ FIELDS = ("name", "owner_uscc", "investor", "industry_code", "region_code", "tot
           "officer_id", "agency_name", "agency_uscc", "agency_entity_type", "agency_full_service")
 AGENCY_TYPES = {"enterprise": "企业", "social_organization": "社会组织", "institution": "事业单位"}
 
-
-class NotFoundOrHidden(ZhidaError):
-    """No such project, or not in the person's scope (the same answer for both)."""
 
 
 def local_date(instant: datetime) -> str:

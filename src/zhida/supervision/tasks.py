@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhida import audit, workflow
-from zhida.errors import ZhidaError
+from zhida.errors import NotFoundOrHidden, ZhidaError
 from zhida.supervision import roles, settings
 from zhida.supervision.draft import TaskDraft, draft_document
 from zhida.supervision.source import from_store
@@ -25,9 +25,6 @@ from zhida.workflow.tables import WorkflowCase
 CYCLES = {"month": "每月", "quarter": "每季度"}
 UNIT_MAX = 64
 
-
-class NotFoundOrHidden(ZhidaError):
-    """No such task, or not one this person may see (the same answer for both)."""
 
 
 def deadline_instant(day: date | None) -> datetime | None:

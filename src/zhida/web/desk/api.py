@@ -16,8 +16,8 @@ from zhida.desk.roles import visible
 from zhida.desk.suggest import suggest
 from zhida.desk.tables import DeskConsult, DeskObjection, DeskRequest, ServicePackage
 from zhida.web.deps import Principal, require
-from zhida.web.desk.common import local, read, work
-from zhida.web.desk.common import now as clock
+from zhida.web.domain import local, read, work
+from zhida.web.domain import now as clock
 from zhida.web.errors import CONDITIONAL_WRITE_ERRORS, LOOKUP_ERRORS, READ_ERRORS, WRITE_ERRORS
 from zhida.workflow.tables import WorkflowCase
 

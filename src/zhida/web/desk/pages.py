@@ -18,8 +18,8 @@ from zhida.desk.tables import DeskRequest
 from zhida.web.deps import Principal, require
 from zhida.web.desk import views
 from zhida.web.desk.api import request_json
-from zhida.web.desk.common import now as clock
-from zhida.web.desk.common import read, work
+from zhida.web.domain import now as clock
+from zhida.web.domain import read, work
 from zhida.web.pages.common import render
 from zhida.workflow.tables import WorkflowCase
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from zhida.desk import needs, packages, requests, visits
 from zhida.desk.tables import DeskRequest, Need, PackageMember, Plan, Visit
-from zhida.web.desk.common import local
+from zhida.web.domain import local
 from zhida.web.tables import User
 from zhida.workflow.tables import WorkflowCase
 

@@ -10,8 +10,8 @@ from pydantic import BaseModel, Field
 
 from zhida.monitoring import alerts as alert_runs, views
 from zhida.web.deps import Principal, require
-from zhida.web.desk.common import now as clock
-from zhida.web.desk.common import read, work
+from zhida.web.domain import now as clock
+from zhida.web.domain import read, work
 from zhida.web.errors import LOOKUP_ERRORS, READ_ERRORS, WRITE_ERRORS
 
 router = APIRouter(tags=["运行监测"])

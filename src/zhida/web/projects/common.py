@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from zhida.web.desk.common import local, now, read, work
+from zhida.web.domain import local, now, read, work
 
 __all__ = ["local", "now", "read", "today", "work"]
 

@@ -21,8 +21,9 @@ from zhida.web.api.common import Pagination, meta, pagination
 from zhida.web.deps import Principal, require
 from zhida.web.library import Page
 from zhida.web.errors import LOOKUP_ERRORS, READ_ERRORS, WRITE_ERRORS, Forbidden, Invalid
-from zhida.web.registries.common import (actor, flag_json, keeps, member_json, proposal_json, read, registry_json,
-                                         registry_or_404, require_keeper, work)
+from zhida.web.domain import as_web_errors, read, work
+from zhida.web.registries.common import (actor, flag_json, keeps, member_json, proposal_json, registry_json,
+                                         registry_or_404, require_keeper)
 
 router = APIRouter(tags=["企业库与名单"])
 reader, applicant = require("registries", "read"), require("registries", "apply")
@@ -157,8 +158,6 @@ def run_batch(request: Request, name: str, body: Run, principal: Principal = Dep
     reg = registry_or_404(name)
     require_keeper(principal, reg)
     day = _on(body.on)
-    from zhida.web.registries.common import as_web_errors
-
     with as_web_errors():
         result = service.run(request.app.state.store, reg, day, actor=principal.username, actor_id=principal.user_id)
     return {"on": day.isoformat(), "candidates": len(result.candidates), "proposed": result.proposed,

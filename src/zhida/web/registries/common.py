@@ -1,19 +1,15 @@
-"""What the registries' API and pages share: who keeps a registry, the domain errors as web
-errors, the registry named in the URL, and the JSON of a registry, member, proposal and flag."""
+"""What the registries' API and pages share: who keeps a registry, the registry named in the URL, and the JSON of a registry, member, proposal and flag."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-from zhida.errors import RuleError, ZhidaError
 from zhida.registries import review
 from zhida.registries.definition import Registry, registries
 from zhida.registries.tables import WAYS, Flag, Membership, Proposal
 from zhida.web.deps import Principal
-from zhida.web.errors import Conflict, Forbidden, Invalid, NotFound
-from zhida.workflow import NotAllowed, StaleCase
+from zhida.web.errors import Forbidden, NotFound
 
 
 def registry_or_404(name: str) -> Registry:
@@ -35,28 +31,6 @@ def require_keeper(person: Principal, reg: Registry) -> None:
 
 def actor(person: Principal):
     return review.keeper(person.username, person.user_id)
-
-
-@contextmanager
-def as_web_errors():
-    try:
-        yield
-    except NotAllowed as exc:
-        raise Forbidden(exc.reason) from None
-    except StaleCase as exc:
-        raise Conflict(exc.reason, field="version") from None
-    except (ZhidaError, RuleError) as exc:
-        raise Invalid(exc.reason, field=exc.where) from None
-
-
-def work(request, fn):
-    with as_web_errors():
-        return request.app.state.store.retrying(fn)
-
-
-def read(request, fn):
-    with as_web_errors(), request.app.state.store.sessions() as session:
-        return fn(session)
 
 
 def registry_json(reg: Registry, on: date) -> dict[str, Any]:

@@ -17,8 +17,9 @@ from zhida.registries.tables import Flag, Proposal
 from zhida.web.deps import Principal, require
 from zhida.web.errors import Forbidden, Invalid
 from zhida.web.pages.common import render
-from zhida.web.registries.common import (actor, as_web_errors, flag_json, keeps, member_json, proposal_json, read,
-                                         registry_json, registry_or_404, require_keeper, work)
+from zhida.web.domain import as_web_errors, read, work
+from zhida.web.registries.common import (actor, flag_json, keeps, member_json, proposal_json, registry_json,
+                                         registry_or_404, require_keeper)
 
 router = APIRouter(include_in_schema=False)
 TABS = {"members": "在库企业", "review": "候选与申请审核", "flags": "动态管理", "figures": "梯度培育统计"}

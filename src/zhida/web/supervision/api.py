@@ -18,8 +18,8 @@ from zhida.supervision.evidence import Upload, read as read_evidence
 from zhida.supervision.reports import STATUSES
 from zhida.supervision.tables import SvEvidence, SvReport
 from zhida.web.deps import Principal, require
-from zhida.web.desk.common import local, read, work
-from zhida.web.desk.common import now as clock
+from zhida.web.domain import local, read, work
+from zhida.web.domain import now as clock
 from zhida.web.errors import LOOKUP_ERRORS, READ_ERRORS, WRITE_ERRORS, Invalid, NotFound
 from zhida.web.supervision import reports as exports
 

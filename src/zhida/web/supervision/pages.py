@@ -12,8 +12,8 @@ from zhida.supervision import cycles, reports, roles, settings, tasks, views
 from zhida.supervision.reports import STATUSES
 from zhida.supervision.tasks import CYCLES
 from zhida.web.deps import Principal, require
-from zhida.web.desk.common import now as clock
-from zhida.web.desk.common import read, work
+from zhida.web.domain import now as clock
+from zhida.web.domain import read, work
 from zhida.web.pages.common import render
 from zhida.web.supervision.api import ID, task_detail, task_json, uploads_of
 

@@ -1,14 +1,15 @@
-"""What the desk's API and pages share: the clock, the domain errors as web errors, lookups."""
+"""What the mechanisms' pages and API share: the clock, Beijing time for people, and the domain's
+refusals as the web's statuses — one mapping for every concern."""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from zhida.desk.requests import NotFoundOrHidden
-from zhida.errors import ZhidaError
-from zhida.web.errors import Conflict, Forbidden, Invalid, NotFound
+from zhida.errors import NotFoundOrHidden, ZhidaError
+from zhida.web.errors import Conflict, Forbidden, Invalid, NotFound, WebError
 from zhida.workflow import NotAllowed, StaleCase
+from zhida.workflow.calendar import BEIJING
 
 
 def now() -> datetime:
@@ -19,25 +20,23 @@ def local(instant: datetime | None) -> str:
     """An instant as Beijing time for people (YYYY-MM-DD HH:MM); the API keeps ISO in UTC too."""
     if instant is None:
         return ""
-    from zhida.workflow.calendar import BEIJING
-
     return (instant if instant.tzinfo else instant.replace(tzinfo=UTC)).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
 
 
 @contextmanager
-def as_web_errors():
-    """Domain refusals as the web's statuses: hidden → 404, not allowed → 403, stale → 409, bad input → 422."""
+def as_web_errors(stale_field: str = "version"):
+    """Hidden or missing → 404, not allowed → 403, stale → 409, bad input → 422 (one Chinese line)."""
     try:
         yield
+    except WebError:
+        raise
     except NotFoundOrHidden as exc:
         raise NotFound(exc.reason, field=exc.where) from None
     except NotAllowed as exc:
         raise Forbidden(exc.reason) from None
     except StaleCase as exc:
-        raise Conflict(exc.reason, field="version") from None
+        raise Conflict(exc.reason, field=stale_field) from None
     except ZhidaError as exc:
-        if "不存在或不在您的范围内" in exc.reason:
-            raise NotFound(exc.reason, field=exc.where) from None
         raise Invalid(exc.reason, field=exc.where) from None
 
 
