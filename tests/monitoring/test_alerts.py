@@ -157,3 +157,25 @@ def test_not_resumed_on_the_third_working_day_after_the_holiday(store):
     with store.sessions.begin() as s:
         result = alerts.run(s, "2026-02", actor="t", now=NOW)
     assert [(a.uscc, a.rule_id) for a in result.alerts] == [(uscc(1), rule.id)]
+
+
+@pytest.mark.spark
+def test_spark_agrees_with_duckdb(tmp_path, monkeypatch):
+    """The same compiled rules on Spark (local mode) give DuckDB's verdicts on every enterprise × rule."""
+    import pyarrow.parquet as pq
+
+    from zhida.batch.spark import session
+    from zhida.store import open_store
+
+    monkeypatch.setenv("ZHIDA_HOME", str(tmp_path / "home"))
+    store = open_store(f"sqlite:///{tmp_path / 'z.sqlite3'}")
+    facts, rules = imported_facts(store, 150), load_rules()
+    store.close()
+    duck = alerts.evaluate_batch(facts, rules, "2026-03")
+    pq.write_table(alerts.facts_table(facts), tmp_path / "facts.parquet")
+    spark = session()
+    spark.read.parquet(str(tmp_path / "facts.parquet")).createOrReplaceTempView("facts")
+    rows = spark.sql(alerts.compiled_sql(rules, "2026-03", dialect="spark")).collect()
+    got = {r[0]: {rule.id: r[i + 1] for i, rule in enumerate(rules)} for r in rows}
+    assert got == duck
+    assert {v for verdicts in got.values() for v in verdicts.values()} == {True, False, None}

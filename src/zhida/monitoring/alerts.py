@@ -110,9 +110,8 @@ def compiled_sql(rules: list[AlertRule], month: str, table: str = "facts", diale
     return f"SELECT {backend.quote('uscc')}, {cols} FROM {table}"
 
 
-def evaluate_batch(facts: dict[str, dict], rules: list[AlertRule], month: str) -> dict[str, dict[str, bool | None]]:
-    """uscc → rule id → verdict, computed by DuckDB over a facts table."""
-    import duckdb
+def facts_table(facts: dict[str, dict]):
+    """The facts as an Arrow table (uscc + FACT_COLUMNS, exact decimals), for any engine to read."""
     import pyarrow as pa
 
     columns = {"uscc": list(facts)}
@@ -121,10 +120,16 @@ def evaluate_batch(facts: dict[str, dict], rules: list[AlertRule], month: str) -
     schema = pa.schema([("uscc", pa.string())] + [
         (c, pa.bool_() if c == RESUMED else pa.int64() if c.startswith("employees") else pa.decimal128(20, 2))
         for c in FACT_COLUMNS])
-    table = pa.table(columns, schema=schema)  # noqa: F841 - read by DuckDB by name
+    return pa.table(columns, schema=schema)
+
+
+def evaluate_batch(facts: dict[str, dict], rules: list[AlertRule], month: str) -> dict[str, dict[str, bool | None]]:
+    """uscc → rule id → verdict, computed by DuckDB over a facts table."""
+    import duckdb
+
     con = duckdb.connect()
     try:
-        con.register("facts", table)
+        con.register("facts", facts_table(facts))
         rows = con.execute(compiled_sql(rules, month)).fetchall()
     finally:
         con.close()
