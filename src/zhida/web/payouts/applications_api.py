@@ -177,9 +177,9 @@ def _download(body: bytes, media: str, name: str) -> Response:
             response_class=Response, summary="导出申请清单与按政策汇总（XLSX）")
 def export(request: Request, measure_id: str = Query("", max_length=128), state: str = Query("", max_length=32),
            overdue: bool = Query(False), principal: Principal = Depends(require("applications", "report"))):
-    _, rows = ops.listing(request, principal, measure_id=measure_id, state=state, overdue=overdue, page=1,
-                          per_page=EXPORT_MAX)
-    return _download(reports.queue_xlsx(rows, ops.figures(request, principal)), XLSX, "政策兑现申请清单.xlsx")
+    chunks = ops.export_rows(request, principal, measure_id=measure_id, state=state, overdue=overdue,
+                             limit=EXPORT_MAX)
+    return _download(reports.queue_xlsx(chunks, ops.figures(request, principal)), XLSX, "政策兑现申请清单.xlsx")
 
 
 _MONTH = Query(..., pattern=r"^\d{4}-\d{2}$", description="年-月，如 2026-12")

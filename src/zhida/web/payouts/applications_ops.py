@@ -5,7 +5,7 @@ nobody learns it exists), and the workflow's refusals as HTTP answers (403 not y
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
@@ -195,6 +195,26 @@ def listing(request: Request, principal: Principal, *, measure_id: str | None, s
     with request.app.state.store.transaction() as session:
         return queries.listing(session, principal, now=now(), measure_id=measure_id or None, state=state or None,
                                overdue=overdue, offset=(page - 1) * per_page, limit=per_page)
+
+
+def export_rows(request: Request, principal: Principal, *, measure_id: str | None, state: str | None, overdue: bool,
+                limit: int, chunk: int = 1000) -> Iterator[list]:
+    """The rows of an export, ``chunk`` at a time (the ids found first, in one read; the rows of
+    each chunk loaded as the workbook takes them)."""
+    if state and state not in service.WORKFLOW.states:
+        raise Invalid(f"没有“{state}”这一状态", field="state")
+    at = now()
+    store = request.app.state.store
+    with store.transaction() as session:
+        ids = queries.listing_ids(session, principal, now=at, measure_id=measure_id or None, state=state or None,
+                                  overdue=overdue, limit=limit)
+
+    def chunks():
+        for start in range(0, len(ids), chunk):
+            with store.transaction() as session:
+                yield queries.rows_of(session, ids[start:start + chunk], at)
+
+    return chunks()
 
 
 def figures(request: Request, principal: Principal) -> list:

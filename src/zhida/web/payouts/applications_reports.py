@@ -5,13 +5,18 @@ exact number in 元 (``zhida.money_format.XLSX_YUAN``), an unknown amount an emp
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import io
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import xlsxwriter
 from openpyxl import Workbook
 
+from zhida.money_format import XLSX_YUAN
 from zhida.web.reports.pdf import _no_network
-from zhida.web.reports.xlsx import _save, _sheet
+from zhida.web.reports.xlsx import DATE_FORMAT, _cell, _save, _sheet
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 QUEUE_HEADER = ["申请编号", "企业名称", "统一社会信用代码", "政策措施", "受理单位", "层级", "状态", "本环节已用（工作日）",
@@ -29,16 +34,63 @@ def _day(instant):
     return instant.astimezone(BEIJING).date()
 
 
-def queue_xlsx(rows: list, figures: list) -> bytes:
-    workbook = Workbook()
-    _sheet(workbook, "申请清单", QUEUE_HEADER,
-           [[r.id, r.enterprise_name or "", r.uscc, r.measure_title, r.unit, r.level, r.state_label, r.days_in_step,
-             r.due_day, "超期" if r.overdue else "", r.rule_amount, r.approved_amount, _day(r.created_at),
-             _day(r.paid_at)] for r in rows],
-           [10, 30, 22, 36, 18, 8, 10, 12, 12, 8, 16, 16, 12, 12], money_columns=(11, 12))
-    _sheet(workbook, "按政策汇总", FIGURES_HEADER, figures_rows(figures), [40, 10, 10, 8, 10, 14, 18, 18],
-           money_columns=(7, 8))
-    return _save(workbook)
+QUEUE_WIDTHS = [10, 30, 22, 36, 18, 8, 10, 12, 12, 8, 16, 16, 12, 12]
+FIGURES_WIDTHS = [40, 10, 10, 8, 10, 14, 18, 18]
+
+
+def queue_xlsx(chunks: Iterable[list], figures: list) -> bytes:
+    """The queue (rows arriving in chunks, written as they come: xlsxwriter's constant-memory mode
+    keeps one row in memory, not the sheet) and the per-measure figures."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"constant_memory": True})
+    styles = _Styles(book)
+    sheet = _streamed_sheet(book, styles, "申请清单", QUEUE_HEADER, QUEUE_WIDTHS, money_columns=(10, 11))
+    line = 1
+    for rows in chunks:
+        for r in rows:
+            styles.write_row(sheet, line, [r.id, r.enterprise_name or "", r.uscc, r.measure_title, r.unit, r.level,
+                                           r.state_label, r.days_in_step, r.due_day, "超期" if r.overdue else "",
+                                           r.rule_amount, r.approved_amount, _day(r.created_at), _day(r.paid_at)],
+                             money_columns=(10, 11))
+            line += 1
+    sheet = _streamed_sheet(book, styles, "按政策汇总", FIGURES_HEADER, FIGURES_WIDTHS, money_columns=(6, 7))
+    for line, row in enumerate(figures_rows(figures), start=1):
+        styles.write_row(sheet, line, row, money_columns=(6, 7))
+    book.close()
+    return buffer.getvalue()
+
+
+class _Styles:
+    """The cell formats of ``zhida.web.reports.xlsx`` (bold header, wrapped text, 元 and dates)."""
+
+    def __init__(self, book):
+        self.header = book.add_format({"bold": True})
+        self.text = book.add_format({"text_wrap": True, "valign": "top"})
+        self.money = book.add_format({"text_wrap": True, "valign": "top", "num_format": XLSX_YUAN})
+        self.date = book.add_format({"text_wrap": True, "valign": "top", "num_format": DATE_FORMAT})
+
+    def write_row(self, sheet, line: int, values: list, *, money_columns: tuple[int, ...]) -> None:
+        for column, value in enumerate(values):
+            if value is None or value == "":
+                continue  # an unknown amount stays an empty cell, never 0
+            if column in money_columns:
+                sheet.write_number(line, column, value, self.money)  # Decimal: its exact text
+            elif isinstance(value, date):
+                sheet.write_datetime(line, column, datetime.combine(value, time(0)), self.date)
+            elif isinstance(value, (int, Decimal)):
+                sheet.write_number(line, column, value, self.text)
+            else:
+                sheet.write_string(line, column, _cell(str(value)), self.text)
+
+
+def _streamed_sheet(book, styles: _Styles, title: str, header: list[str], widths: list[int], *,
+                    money_columns: tuple[int, ...]):
+    sheet = book.add_worksheet(title)
+    for column, width in enumerate(widths):
+        sheet.set_column(column, column, width)
+    sheet.freeze_panes(1, 0)
+    sheet.write_row(0, 0, header, styles.header)
+    return sheet
 
 
 def figures_rows(figures: list) -> list[list]:
