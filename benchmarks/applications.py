@@ -3,16 +3,18 @@ the staff pages at that volume.
 
     python -m benchmarks.run --only applications [--applications 100000] [--actions 1000]
         [--applications-database-url postgresql+psycopg://…/db]   (default: SQLite in a temporary home)
+        [--applications-workers 2] [--applications-think-ms 2000] [--home DIR --applications-reuse]
 
 1. A store with the seed documents, then a year (2026) of ``--applications`` applications written
    in bulk (their workflow cases and steps too), spread over ~30 measures and their units, every
    state of the workflow (40 % 已兑现, the rest along the road), created through the year; each one
    a distinct enterprise (the 忻州 worked example's profile, frozen, under its own USCC), so an
    approval passes the ledger's guards (no double payment) as a real one does.
-2. The real server (`zhida serve`, one process) and 50 concurrent clients (httpx.AsyncClient, one
+2. The real server (`zhida serve --workers N`, one process by default) and 50 concurrent clients (httpx.AsyncClient, one
    session each, the 市工信局 reviewer), each taking ``--actions`` / 50 applications of 市工信局
    through 受理 (accept), 审核通过 (approve: the rule evaluated again on the frozen facts + the
-   ledger's reserve under the enterprise's lock) and 开始公示 (publish): p50 / p95 / max per action.
+   ledger's reserve under the enterprise's lock) and 开始公示 (publish): p50 / p95 / max per action; each
+   user sends its next action as soon as the answer came, or after ``--applications-think-ms`` ± 50 %.
 3. The staff pages at that volume, one client at a time (20 requests each): the queue (staff of 市工信局,
    the administrator), overdue only, one measure, the per-measure figures, one application, the
    XLSX export of one measure's queue in one state, the monthly report (XLSX and PDF).
@@ -322,7 +324,7 @@ def main(argv: list[str]) -> str:
              if args.applications_think_ms else "each action sent as soon as the previous answer came (no think time)")
     lines = [f"Store: {backend}; {args.applications:,} applications of 2026 {made_text} "
              f"({made['steps']:,} workflow steps); server: `zhida serve --workers {args.applications_workers}`; "
-             f"load average before / after the actions: {before_load} / {after_load}.", "",
+             f"load average (1/5/15 min) before the actions {before_load}, after {after_load}.", "",
              f"Workflow actions, {CLIENTS} concurrent users (one session each, the 市工信局 reviewer), "
              f"{think}; first one user alone "
              f"({SEQUENTIAL} applications), then {CLIENTS} users ({len(made['wanted']) - SEQUENTIAL} applications), "

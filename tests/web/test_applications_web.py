@@ -131,3 +131,26 @@ def test_pages_show_the_queue_and_the_application(server, people):
     assert people["ent_a"].get(f"/applications/{listed[0]['id']}").status_code == 404
     preview = ent.get("/applications/new", params={"measure": MEASURE})
     assert preview.status_code == 200 and "28.00 万元" in preview.text
+
+
+def test_the_queue_export_streams_its_chunks_in_order_with_exact_amounts_and_dates():
+    from decimal import Decimal
+
+    from zhida.payouts.applications.queries import MeasureFigures, Row
+    from zhida.web.payouts.applications_reports import queue_xlsx
+
+    at = datetime(2026, 6, 1, 2, tzinfo=UTC)
+
+    def row(n, approved):
+        return Row(n, "91140902MA0AP7X10", f"=企业{n}", MEASURE, "首台套", "市工信局", "市级", None, "paid", "已兑现", 7,
+                   at, None, False, False, 3, Decimal("250000.00"), approved, at, at + timedelta(days=3))
+
+    chunks = iter([[row(3, Decimal("123456789012.35")), row(2, None)], [], [row(1, Decimal("0.01"))]])
+    figures = [MeasureFigures(MEASURE, "首台套", 3, {"paid": 3}, 0, Decimal("123456789012.36"), Decimal("0.01"), [])]
+    sheets = check_workbook(queue_xlsx(chunks, figures))
+    rows = sheets["申请清单"]
+    assert [r[0] for r in rows[1:]] == [3, 2, 1]
+    assert rows[1][1] == "'=企业3"  # user text never becomes a formula
+    assert rows[1][11] == 123456789012.35 and rows[2][11] is None and rows[3][11] == 0.01  # unknown: empty, not 0
+    assert rows[1][12].date().isoformat() == "2026-06-01" and rows[1][13].date().isoformat() == "2026-06-04"
+    assert sheets["按政策汇总"][1][:2] == ["首台套", 3]
