@@ -27,7 +27,7 @@ def store_env(tmp_path, monkeypatch):
 
 
 def test_the_registries_commands(store_env, tmp_path):
-    from tests.registries.conftest import AS_OF, with_indicators
+    from registries.conftest import AS_OF, with_indicators  # tests/ is on sys.path (rootdir)
     from zhida.enterprises.generate import generate, write_parquet
 
     listing = _run("registries", "list", "--on", "2022-12-31")
