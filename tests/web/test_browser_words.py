@@ -23,10 +23,15 @@ from .test_browser import ARGS, CHROMIUM, SHOTS  # noqa: F401  (one chromium set
 WORD_SHOTS = SHOTS / "words"
 # Latin words a Chinese reader meets on government platforms as they are
 ALLOWED = {"USCC", "XLSX", "PDF", "API", "CSV", "JSON", "GB", "HTTP", "HTTPS", "Excel", "AA",
-           "FDA", "EMA", "PMDA", "WHO", "APEC", "REITs"}  # the last: as the source documents print them
+           "FDA", "EMA", "PMDA", "WHO", "APEC", "REITs",  # as the source documents print them
+           "KB", "MB"}  # file sizes, as Chinese software prints them
 USCC_SHAPED = re.compile(r"\b[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}\b")
 # what users typed, like their names: an account's notification e-mail address
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+# what users uploaded, like their names: an attachment's file name (营业执照.pdf, corrected-0.pdf)
+FILENAME = re.compile(r"[^\s/：:]+\.(?:pdf|png|jpe?g|docx?|xlsx?|pptx?)\b", re.IGNORECASE)
+# identifiers, like the USCC: project numbers, given by the library or imported
+PROJECT_CODE = re.compile(r"\b[A-Z]{2,5}-?\d{3,}\b")  # XM0000001, IMP-001 from another system
 # identifiers, like the USCC: a job's hexadecimal id (批量任务 d2f0888722cc)
 HEX_ID = re.compile(r"\b(?=[0-9a-f]*\d)[0-9a-f]{8,}\b")
 # a word of two letters or more (single letters are GB/T codes: 门类C, A级)
@@ -42,6 +47,7 @@ ROLES = {"admin": "admin", "staff": "staff", "enterprise": "ent_a"}
 
 def latin_words(text: str, names: re.Pattern = USERNAMES) -> list[str]:
     """Each offending word with a few characters around it, so a failure says where it is."""
+    text = PROJECT_CODE.sub(" ", FILENAME.sub(" ", text))
     text = names.sub(" ", HEX_ID.sub(" ", USCC_SHAPED.sub(" ", EMAIL.sub(" ", text))))
     return [f"{m.group(0)}〔{' '.join(text[max(0, m.start() - 12):m.end() + 12].split())}〕"
             for m in WORD.finditer(text) if m.group(0) not in ALLOWED]
