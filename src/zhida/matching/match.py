@@ -297,9 +297,14 @@ def _explained(c, ev, r: Evaluated, as_of: date, policies) -> MatchResult:
             if f"open.{o.id}" in r.opened:
                 reasons.append(Reason(f"open.{o.id}", None, f"未量化标准：{o.label}（原文未给出数值，由责任单位认定）",
                                       o.quote))
+    period = m.period.label(as_of)
+    if period == "expired" and m.period.changed_by is not None:  # ended by another document: say which
+        from zhida.rules.evaluate import period_reason
+
+        reasons.append(Reason("period", False, period_reason(period, m), m.period.changed_by.quote))
     return MatchResult(
         measure_id=m.id, title=m.title, benefit=m.benefit, document=m.document, status=r.status,
-        period=m.period.label(as_of), amount=_amount_view(m, r, policies), reasons=reasons,
+        period=period, amount=_amount_view(m, r, policies), reasons=reasons,
         missing=list(r.missing),
         open_criteria=[{"id": o.id, "label": o.label, "quote": o.quote} for o in m.open_criteria
                        if f"open.{o.id}" in r.opened],

@@ -94,8 +94,8 @@ def deadlines(results: list[dict], policies, as_of: date, horizon_days: int = HO
         m = policies.measures.get(r["measure_id"])
         if m is None:
             continue
-        if m.period.end is not None and 0 <= (m.period.end - as_of).days <= horizon_days:
-            out.append(_deadline(r, "period", "政策有效期截止", m.period.end, as_of, m.period.quote,
+        if m.period.last_day is not None and 0 <= (m.period.last_day - as_of).days <= horizon_days:
+            out.append(_deadline(r, "period", "政策有效期截止", m.period.last_day, as_of, m.period.quote,
                                  m.period.clause, m.document))
         window = how_to_apply.for_measure(m, policies)["window"]
         closes = how_to_apply.window_end(window, as_of)

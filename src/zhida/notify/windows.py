@@ -64,7 +64,9 @@ def all_windows(policies, as_of: date) -> list[Window]:
         window = of_measure(measure, policies, as_of)
         if window is not None:
             out.append(window)
-        end = measure.period.end
+        end = measure.period.last_day
         if end is not None and end >= as_of:
-            out.append(Window(measure.id, measure.title, None, end, measure.period.quote or "", "period"))
+            change = measure.period.changed_by  # repealed or extended by another document: its sentence
+            out.append(Window(measure.id, measure.title, None, end, change.quote if change else measure.period.quote or "",
+                              "period"))
     return out

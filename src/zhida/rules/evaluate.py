@@ -409,6 +409,15 @@ def amount_value(ev: Evaluator, expr, floor, cap) -> Decimal | None:
     return to_fen(value)
 
 
+def period_reason(period: str, measure: Measure) -> str:
+    change = measure.period.changed_by
+    if period == "expired" and change is not None:  # another document ended or moved it: quote that one
+        title = f"《{change.title}》" if change.title else change.document
+        verb = "废止" if change.kind == "repeals" else "延长有效期"
+        return f"该措施已过有效期（{title}{verb}，最后有效日{change.last_day.isoformat()}；原文：{change.quote}）"
+    return {"expired": "该措施已过有效期", "not_yet_effective": "该措施尚未生效"}[period]
+
+
 def _reasons(result: MeasureResult, measure: Measure, policies) -> list[str]:
     out = []
     if result.jurisdiction is False:
@@ -421,7 +430,7 @@ def _reasons(result: MeasureResult, measure: Measure, policies) -> list[str]:
     for o in result.open_criteria:
         out.append(f"另须满足未量化标准：{o['label']}（原文：{o['quote']}），由责任单位认定")
     if result.period != "in_force":
-        out.append({"expired": "该措施已过有效期", "not_yet_effective": "该措施尚未生效"}[result.period])
+        out.append(period_reason(result.period, measure))
     if result.document_status == "draft":
         out.append("出自征求意见稿（非正式生效文件），仅供参考，不计入合计")
     return out

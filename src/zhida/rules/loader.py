@@ -103,6 +103,9 @@ def load_policies(root: Path | str | None = None, strict: bool = False) -> Polic
             continue
         policies.measures.update({x.id: x for x in measures})
         policies.not_encoded.extend(not_encoded)
+    from zhida.lifecycle import validity  # repeals and extensions stated by other documents of the library
+
+    validity.apply(policies.measures.values(), library)
     if strict and errors:
         raise errors[0]
     return policies

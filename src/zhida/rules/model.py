@@ -87,17 +87,35 @@ class Payer:
     quote: str | None = None
 
 
+@dataclass(frozen=True)
+class PeriodChange:
+    """Another document changed this measure's period: repealed it, or extended it (zhida.lifecycle)."""
+
+    kind: str  # repeals | extends
+    last_day: date  # the last day in force after the change
+    document: str  # the changing document's key
+    title: str | None
+    clause: str | None
+    quote: str  # the changing sentence, verbatim
+
+
 @dataclass
 class Period:
     start: date | None = None
-    end: date | None = None
+    end: date | None = None  # as the measure's own text states it (checked against ``quote``)
     quote: str | None = None
     clause: str | None = None
+    changed_by: PeriodChange | None = None
+
+    @property
+    def last_day(self) -> date | None:
+        """The last day in force: the text's own end, unless another document repealed or extended it."""
+        return self.changed_by.last_day if self.changed_by else self.end
 
     def label(self, as_of: date) -> str:
         if self.start and as_of < self.start:
             return "not_yet_effective"
-        if self.end and as_of > self.end:
+        if self.last_day and as_of > self.last_day:
             return "expired"
         return "in_force"
 

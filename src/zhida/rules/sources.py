@@ -37,6 +37,7 @@ class SourceDocument:
     leaves_under: dict[str, list[str]] = field(default_factory=dict)  # clause id → its leaf ids
     title: str | None = None  # as printed (original script)
     labels: dict[str, list[str]] = field(default_factory=dict)  # clause id → its label path, e.g. ["三", "（七）"]
+    links: list[dict] = field(default_factory=list)  # zhida.lifecycle.links: what it does to other documents
 
     def clause_text(self, clause_id: str, where: str) -> str:
         if self.clause_texts is None:
@@ -58,7 +59,7 @@ def _pipeline_version() -> str:
     return digest.hexdigest()[:16]
 
 
-CACHE_FORMAT = 2  # the fields written; a new field (title, labels) needs a fresh parse
+CACHE_FORMAT = 3  # the fields written; a new field (title, labels, links) needs a fresh parse
 
 
 def _cache_path(p: Path) -> Path | None:
@@ -100,7 +101,7 @@ def _load(path: str, mtime: float) -> SourceDocument:
             texts[extra.id] = extra.text
     number = getattr(doc.metadata, "doc_number", None)
     result = SourceDocument(p.stem, p, doc.original, True, texts, leaves, number, under,
-                            getattr(doc.metadata, "title", None), labels)
+                            getattr(doc.metadata, "title", None), labels, _links(doc))
     if cache is not None:  # write-then-rename: a reader never sees half a file
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(f".{os.getpid()}.tmp")
@@ -108,6 +109,14 @@ def _load(path: str, mtime: float) -> SourceDocument:
                        encoding="utf-8")
         tmp.replace(cache)
     return result
+
+
+def _links(doc) -> list[dict]:
+    from zhida.lifecycle.links import extract_links
+
+    return [{"kind": link.kind, "target_title": link.target_title, "target_number": link.target_number,
+             "quote": link.quote, "start": link.start, "end": link.end, "clause_id": link.clause_id,
+             "on": link.on.isoformat() if link.on else None, "basis": link.basis} for link in extract_links(doc)]
 
 
 class SourceLibrary:

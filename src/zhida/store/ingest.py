@@ -119,6 +119,9 @@ def _write(session: Session, parsed: ParsedDocument, key: str) -> IngestResult:
         for row in rows:
             row["version_id"] = version.id
         _insert_clauses(session, rows)
+    from zhida.lifecycle import stored as document_links  # here: lifecycle reads the store's catalog
+
+    document_links.record(session, version.id, parsed)
     search_sync.record(session, added=version.id, removed=previous.id if previous else None)
     document.current_version = number
     return IngestResult(parsed.source_name, key, status, number, len(rows))

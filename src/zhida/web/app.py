@@ -282,6 +282,10 @@ def _install_routers(app: FastAPI) -> None:
 
     app.include_router(notify_api.router)
     app.include_router(notify_pages.router)
+    from zhida.web import lifecycle
+
+    for router in lifecycle.routers():  # before the 政策库 pages: /policies/expiring is not a document
+        app.include_router(router)
     for router in page_routers():
         app.include_router(router)
     from zhida.web import desk

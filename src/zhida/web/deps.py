@@ -36,6 +36,7 @@ PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     ("policies", "read"): ANYONE,  # 政策库: documents, clauses, search, 政策解读
     ("calculator", "run"): ANYONE,  # 政策计算器: answers in the request, nothing stored
     ("policies", "write"): ADMIN,  # ingest / edit documents
+    ("lifecycle", "read"): OFFICIALS,  # version diffs with the measures to re-review; what ends within N days
     ("rules", "read"): ALL,  # encoded measures in plain Chinese
     ("coverage", "read"): ALL,  # 覆盖度
     ("enterprises", "read"): ALL,  # 企业画像 — scoped by enterprise_access

@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query, Request
 
 from zhida.web import library, policy_views
-from zhida.web.deps import Principal, require
+from zhida.web.deps import OFFICIALS, Principal, require
+from zhida.web.lifecycle import views as lifecycle_views
 from zhida.web.errors import WebError
 from zhida.web.pages.common import render
 
@@ -56,7 +57,7 @@ def search_page(
 
 
 @router.get("/policies/{document}")
-def document_page(document: str, request: Request, _: Principal = Depends(reader)):
+def document_page(document: str, request: Request, principal: Principal = Depends(reader)):
     detail = policy_views.document_detail(request.app.state.store, request.app.state.rules, document)
     rules = request.app.state.rules
     return render(request, "policies/document.html", {
@@ -64,6 +65,8 @@ def document_page(document: str, request: Request, _: Principal = Depends(reader
         "title": detail["metadata"].get("title") or detail["key"],
         "counts": policy_views.coverage_counts(detail),
         "rules": rules,
+        "links": lifecycle_views.links_of(request, detail["key"]),
+        "official": principal is not None and principal.role in OFFICIALS,
     }, active="policies")
 
 
