@@ -8,6 +8,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from zhida.batch.engines import PAIR_COLUMNS, STATUS_NAMES, DuckDBEngine, PostgresEngine, SparkEngine
+from zhida.enterprises.facts import profile_to_facts
+from zhida.enterprises.generate import row_to_profile
 from zhida.matching.evaluator import compiled, evaluate_measure, new_evaluator
 from zhida.rules.engine import run_duckdb
 
@@ -55,12 +57,18 @@ def test_duckdb_batch_agrees_with_the_scalar_evaluator(policies, population, tmp
     assert set(results.column("status").to_pylist()) == {1, 2, 3}  # not_applicable is never stored
     measures = list(policies.measures.values())
     wide = as_wide(results, measures)
-    cat = policies.catalogue.facts
     checked = eligible = 0
     sample = {}
-    for i in range(0, facts.num_rows, 13):  # ~150 enterprises, every measure
+    by_parts = window_given_by_parts(facts)
+    assert len(by_parts) > 500  # the window's figure is given by months / quarters for many
+    # … and those the VAT measure applies to (忻州 small-scale taxpayers): their amount adds the parts
+    region, taxpayer = facts.column("region_code").to_pylist(), facts.column("taxpayer_type").to_pylist()
+    vat_parts = [i for i in by_parts if region[i].startswith("1409") and taxpayer[i] == "small_scale"][:40]
+    rows = sorted({*range(0, facts.num_rows, 13), *vat_parts})  # ~190 enterprises, every measure
+    for i in rows:
         row = facts.slice(i, 1).to_pylist()[0]
-        values = {name: row.get(f.column) for name, f in cat.items()}
+        # the scalar explainer reads the enterprise's profile (a window's months added up there)
+        values = profile_to_facts(row_to_profile(row, AS_OF), AS_OF, period_names=policies.catalogue.period_names())
         sample[row["uscc"]] = values
         ev = new_evaluator(values, AS_OF, policies)
         for m in policies.measures.values():
@@ -79,6 +87,9 @@ def test_duckdb_batch_agrees_with_the_scalar_evaluator(policies, population, tmp
             checked += 1
             eligible += got.status == "eligible"
     assert checked > 10_000 and eligible > 500  # the sample exercises real eligibility, not only n/a
+    from_parts = [u for u in (facts.column("uscc")[i].as_py() for i in vat_parts)
+                  if pair(wide, u, VAT_WINDOW_MEASURE)["amount"] is not None]
+    assert len(from_parts) > 3, "too few VAT-window amounts computed from months or quarters in the sample"
 
     # the honest split (确定可得 / 最高可达 / 减免·抵扣·递延 / 待认定) over the sample equals the sum of
     # each enterprise's own checkup summary (issue 9 §4)
@@ -94,6 +105,23 @@ def test_duckdb_batch_agrees_with_the_scalar_evaluator(policies, population, tmp
             assert (out["status"], out["amount"]) == (ref.status, ref.amount)
             if ref.status != "not_applicable":  # masks are not stored for absent (not_applicable) pairs
                 assert (_bits(out["failing"], ids), _bits(out["unknown"], ids)) == (ref.failing, ref.unknown)
+
+
+VAT_WINDOW_MEASURE = "xz2022.small-scale-vat-exemption"  # amount: small_scale_sales_at_3pct@policy * 0.03
+WINDOW = "small_scale_sales_at_3pct__p20220401_20221231"
+
+
+def window_given_by_parts(facts) -> list[int]:
+    """Rows whose VAT-window figure is not given but its months or quarters are (zhida generate)."""
+    import pyarrow.compute as pc
+
+    parts = [c for c in facts.column_names if c.startswith("small_scale_sales_at_3pct__p2022") and c != WINDOW]
+    assert len(parts) == 12, parts  # 9 months + 3 quarters (Q2–Q4)
+    some = pc.is_valid(facts.column(parts[0]))
+    for c in parts[1:]:
+        some = pc.or_(some, pc.is_valid(facts.column(c)))
+    mask = pc.and_(pc.is_null(facts.column(WINDOW)), some)
+    return [i for i, v in enumerate(mask.to_pylist()) if v]
 
 
 def _split_agrees(policies, results_path, sample: dict[str, dict]) -> None:
@@ -141,3 +169,10 @@ def test_three_engines_give_identical_results(policies, population, tmp_path, pg
         ids = pq.read_table(tmp_path / name / "enterprises.parquet").sort_by("uscc")
         assert ids.to_pylist() == pq.read_table(tmp_path / "duck" / "enterprises.parquet").sort_by("uscc").to_pylist()
     assert {1, 2, 3} == set(duck.column("status").to_pylist())
+    # the VAT window's amount where the input gives only its months / quarters: an engine that
+    # ignored them would have NULL there, and differ from DuckDB above
+    facts = pq.read_table(population)
+    by_parts = {facts.column("uscc")[i].as_py() for i in window_given_by_parts(facts)}
+    vat = [m.id for m in policies.measures.values()].index(VAT_WINDOW_MEASURE)
+    decided = [r for r in duck.to_pylist() if r["measure"] == vat and r["uscc"] in by_parts and r["amount"] is not None]
+    assert len(decided) > 5

@@ -1,5 +1,6 @@
 """`zhida generate --store`: a stored generated profile checks up exactly as its Parquet row runs
-in the batch — earlier years, the VAT window's sales and the other period figures included."""
+in the batch — earlier years, the VAT window's sales (given whole, by months or by quarters) and
+the other period figures included."""
 
 from __future__ import annotations
 
@@ -30,7 +31,11 @@ def test_stored_generated_profiles_check_up_as_their_batch_rows(policies, tmp_pa
     assert len(profiles) == 150
     multi_year = sum(len([k for k in p.figures if str(k) != str(AS_OF.year - 1)]) > 0 for p in profiles)
     window = sum("2022-04-01..2022-12-31" in p.figures for p in profiles)
-    assert multi_year > 100 and window > 100  # the stored profiles carry the period figures
+    monthly = sum("2022-05" in p.figures for p in profiles)
+    quarterly = sum("2022Q3" in p.figures for p in profiles)
+    # the stored profiles carry the period figures: earlier years, and the VAT window given whole,
+    # by months or by quarters (its amount then adds them up, in the checkup and in the batch)
+    assert multi_year > 100 and window > 40 and monthly > 20 and quarterly > 10, (multi_year, window, monthly, quarterly)
     measures = list(policies.measures.values())
     out = tmp_path / "results.parquet"
     DuckDBEngine().run(policies, measures, AS_OF, facts, out)

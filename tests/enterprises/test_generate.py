@@ -13,6 +13,7 @@ from stdnum.cn import uscc as stdnum_uscc
 from zhida.enterprises import facts, industries, regions, uscc
 from zhida.enterprises.generate import generate, store_population, write_parquet
 from zhida.enterprises.tables import Enterprise
+from zhida.rules import period_parts, periods
 from zhida.store import open_store
 
 AS_OF = dt.date(2022, 12, 31)
@@ -34,7 +35,14 @@ def test_same_seed_same_file_other_seed_other_file(tmp_path):
 def test_columns_are_the_catalogue_facts(population, tmp_path):
     path = write_parquet(population, tmp_path / "p.parquet")
     table = pq.read_table(path)
-    assert table.schema.remove_metadata() == facts.arrow_schema()
+    # the catalogue's columns, then the VAT window's months and quarters (its figure is given by
+    # them for some enterprises: rules/period_parts.py)
+    parts = [f for f in table.schema if f.name not in facts.arrow_schema().names]
+    window = periods.parse_period("2022-04-01..2022-12-31")
+    assert {f.name for f in parts} == {facts.catalogue().get(n).column
+                                       for n in period_parts.part_names("small_scale_sales_at_3pct", window)}
+    assert {f.type for f in parts} == {facts.MONEY} and len(parts) == 12
+    assert table.schema.remove_metadata() == facts.arrow_schema(extra=parts)
     assert table.schema.metadata[b"zhida.as_of"] == b"2022-12-31"
     assert table.num_rows == 20_000
 

@@ -32,6 +32,7 @@ import pyarrow.parquet as pq
 
 from zhida.batch import packed
 from zhida.batch.staged import STAGED
+from zhida.rules.period_parts import completions, part_columns
 from zhida.errors import DataError
 from zhida.rules.sql import SQL_TYPES, CompiledQuery, judgement_column
 
@@ -181,14 +182,20 @@ class DuckDBEngine(Engine):
         con.execute("SET enable_progress_bar_print = false")
         return con
 
-    def facts_view(self, con, policies, input_path: Path, region_code: str | None = None) -> list[str]:
-        """The input as the view the compiled query reads; ``region_code``: that district's rows only."""
+    def facts_view(self, con, policies, input_path: Path, as_of: date, region_code: str | None = None) -> list[str]:
+        """The input as the view the compiled query reads; ``region_code``: that district's rows only.
+        A period column the input gives parts for (months, quarters) is completed from them
+        (rules/period_parts.py)."""
         present = input_columns(input_path)
         source = str(input_path / "*.parquet") if input_path.is_dir() else str(input_path)
-        extra = "".join(", " + s for s in _missing_fact_selects(policies, present))
+        derived = completions(policies.catalogue, set(present), as_of)
+        replaced = [c for c in derived if c in present]
+        star = "*" + (f" EXCLUDE ({', '.join(chr(34) + c + chr(34) for c in replaced)})" if replaced else "")
+        extra = "".join(f', {sql} AS "{c}"' for c, sql in derived.items())
+        extra += "".join(", " + s for s in _missing_fact_selects(policies, [*present, *derived]))
         where = "" if region_code is None else " WHERE region_code = " + _quoted(region_code)
-        con.execute(f"CREATE OR REPLACE VIEW {FACTS_VIEW} AS SELECT *{extra} FROM read_parquet({_quoted(source)}){where}")
-        return present
+        con.execute(f"CREATE OR REPLACE VIEW {FACTS_VIEW} AS SELECT {star}{extra} FROM read_parquet({_quoted(source)}){where}")
+        return [*present, *(c for c in derived if c not in present)]
 
     def run(self, policies, measures, as_of, input_path, out, progress=None,
             enterprises_out: Path | None = None) -> EngineResult:
@@ -196,7 +203,7 @@ class DuckDBEngine(Engine):
         enterprises_out = enterprises_out or out.with_name(ENTERPRISES)
         con = self.connect()
         try:
-            present = self.facts_view(con, policies, input_path)
+            present = self.facts_view(con, policies, input_path, as_of)
             carry = _carry(present)
             compiled = self.compile(policies, measures, as_of, (), status_codes=True,
                                     judged=judged_in_input(input_path, present, measures))
@@ -294,6 +301,14 @@ class PostgresEngine(Engine):
                                      + [judgement_column(j) for j in judged]))
         ddl = ddl[:-1] + "".join(f', "{c}" TEXT' for c in carry if c not in
                                  {f.column for f in policies.catalogue.facts.values()}) + ")"
+        # months / quarters the input gives: copied too, and the columns they make up completed
+        # from them in a view over the copied table (rules/period_parts.py)
+        part_cols = part_columns(policies.catalogue, set(present), as_of)
+        derived = completions(policies.catalogue, set(present), as_of)
+        ddl = ddl[:-1] + "".join(f', "{c}" {SQL_TYPES[f.type]}' for c, f in part_cols.items()) + ")"
+        columns += list(part_cols)
+        table = FACTS_VIEW + "_input" if derived else FACTS_VIEW
+        ddl = ddl.replace(f"TABLE {FACTS_VIEW} (", f"TABLE {table} (", 1)
         url = make_url(self.url).set(drivername="postgresql")
         dataset = pq.ParquetFile(input_path) if input_path.is_file() else None
         if dataset is None:
@@ -303,8 +318,12 @@ class PostgresEngine(Engine):
         with psycopg.connect(url.render_as_string(hide_password=False)) as conn:
             with conn.cursor() as cur:
                 cur.execute(ddl)
+                if derived:
+                    kept = ", ".join(f'"{c}"' for c in columns if c not in derived)
+                    made = ", ".join(f'{sql} AS "{c}"' for c, sql in derived.items())
+                    cur.execute(f"CREATE TEMPORARY VIEW {FACTS_VIEW} AS SELECT {kept}, {made} FROM {table}")
                 wanted = [c for c in columns if c in present]
-                with cur.copy(f"COPY {FACTS_VIEW} ({', '.join(chr(34) + c + chr(34) for c in wanted)}) FROM STDIN") as cp:
+                with cur.copy(f"COPY {table} ({', '.join(chr(34) + c + chr(34) for c in wanted)}) FROM STDIN") as cp:
                     loaded = 0
                     for batch in dataset.iter_batches(self.chunk, columns=wanted):
                         for row in zip(*(batch.column(c).to_pylist() for c in wanted)):
@@ -312,7 +331,7 @@ class PostgresEngine(Engine):
                         loaded += batch.num_rows
                         if progress:
                             progress(0.5 * loaded / total)
-                cur.execute(f"ANALYZE {FACTS_VIEW}")
+                cur.execute(f"ANALYZE {table}")
             rows = 0
             with conn.cursor(name="zhida_batch") as cur:  # server-side cursor: results streamed
                 cur.itersize = self.chunk

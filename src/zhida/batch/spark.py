@@ -22,18 +22,22 @@ def local_conf() -> dict[str, str]:
         "spark.sql.shuffle.partitions": "2",
         "spark.driver.host": "127.0.0.1",
         "spark.driver.bindAddress": "127.0.0.1",
-        "spark.sql.session.timeZone": "UTC",  # DATE values never shift
         "spark.driver.memory": "2g",
     }
 
 
 def session(master: str | None = None, conf: dict[str, str] | None = None):
-    """A SparkSession (reused if one is running with the same master)."""
+    """A SparkSession (reused if one is running with the same master; one with another master is
+    stopped first: a JVM holds one SparkContext)."""
     from pyspark.sql import SparkSession
 
     master = master or os.environ.get("ZHIDA_SPARK_MASTER") or LOCAL_MASTER
+    running = SparkSession.getActiveSession() or getattr(SparkSession, "_instantiatedSession", None)
+    if running is not None and running.sparkContext.master != master:
+        running.stop()
     builder = SparkSession.builder.master(master).appName("zhida-batch")
-    settings = {**(local_conf() if master.startswith("local") else {}), **(conf or {})}
+    settings = {"spark.sql.session.timeZone": "UTC",  # DATE values never shift, on any cluster
+                **(local_conf() if master.startswith("local") else {}), **(conf or {})}
     for key, value in settings.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
@@ -41,17 +45,23 @@ def session(master: str | None = None, conf: dict[str, str] | None = None):
     return spark
 
 
-def facts_frame(spark, policies, path: str):
-    """The input Parquet with every catalogue fact present (absent facts: typed NULL columns)."""
+def facts_frame(spark, policies, path: str, as_of: date):
+    """The input Parquet with every catalogue fact present (absent facts: typed NULL columns); a
+    period column the input gives months or quarters for completed from them (rules/period_parts.py)."""
     from pyspark.sql import functions as F
 
+    from zhida.rules.period_parts import completions
     from zhida.rules.sql import SQL_TYPES
 
+    def spark_type(fact) -> str:
+        return SQL_TYPES[fact.type].replace("VARCHAR", "STRING")
+
     frame = spark.read.parquet(path)
+    derived = completions(policies.catalogue, set(frame.columns), as_of, quote="`", cast=spark_type)
+    frame = frame.withColumns({c: F.expr(sql) for c, sql in derived.items()}) if derived else frame
     for fact in policies.catalogue.facts.values():
         if fact.column not in frame.columns:
-            spark_type = SQL_TYPES[fact.type].replace("VARCHAR", "STRING")
-            frame = frame.withColumn(fact.column, F.lit(None).cast(spark_type))
+            frame = frame.withColumn(fact.column, F.lit(None).cast(spark_type(fact)))
     return frame
 
 
@@ -74,7 +84,7 @@ def run_spark(engine, policies, measures, as_of: date, input_path: str, out: str
     from zhida.batch.engines import CARRY, FACTS_VIEW, KEY, pair_structs
 
     spark = session(engine.master, engine.conf)
-    frame = facts_frame(spark, policies, input_path)
+    frame = facts_frame(spark, policies, input_path, as_of)
     if KEY not in frame.columns:
         from zhida.errors import DataError
 

@@ -53,10 +53,12 @@ def default_period_names() -> list[str]:
     return load_default_policies().catalogue.period_names()
 
 
-def arrow_schema(period_names: Iterable[str] | None = None, judgements: Iterable[str] = ()) -> pa.Schema:
+def arrow_schema(period_names: Iterable[str] | None = None, judgements: Iterable[str] = (),
+                 extra: Iterable[pa.Field] = ()) -> pa.Schema:
     """Identity columns, then every catalogue fact (event attributes as ``event__attribute``), then
     the period-qualified facts the rules read (``revenue__p2021``; default: the project's rules),
-    then a BOOLEAN ``open__<id>`` per open criterion id in ``judgements`` (a responsible unit's
+    then ``extra`` fields (a generated population's months and quarters of a window), then a
+    BOOLEAN ``open__<id>`` per open criterion id in ``judgements`` (a responsible unit's
     judgement; NULL = not judged), which the batch engines read."""
     from zhida.rules.sql import judgement_column
 
@@ -64,6 +66,7 @@ def arrow_schema(period_names: Iterable[str] | None = None, judgements: Iterable
     fields += [pa.field(f.column, arrow_type(f)) for f in catalogue().facts.values()]
     names = default_period_names() if period_names is None else period_names
     fields += [pa.field(catalogue().get(n).column, arrow_type(catalogue().get(n))) for n in names]
+    fields += list(extra)
     fields += [pa.field(judgement_column(j), pa.bool_()) for j in judgements]
     return pa.schema(fields)
 

@@ -286,8 +286,12 @@ def generate(count: int, seed: int, as_of: dt.date) -> Population:
         "listing__board": _labels(board, BOARD_LABELS, ~listed_this_year),
     }
     period_names = facts.default_period_names()
-    columns.update(_period_columns(np.random.default_rng([seed, 7]), n, columns, period_names, as_of))
-    schema = facts.arrow_schema(period_names)
+    by_period = _period_columns(np.random.default_rng([seed, 7]), n, columns, period_names, as_of, seed)
+    columns.update(by_period)
+    read = facts.arrow_schema(period_names)
+    # months and quarters of a window (the columns its figure is completed from: rules/period_parts.py)
+    schema = facts.arrow_schema(period_names, extra=[pa.field(c, a.type) for c, a in by_period.items()
+                                                    if c not in read.names])
     nulls: dict[pa.DataType, pa.Array] = {}  # one all-null array per type, shared (arrays are immutable)
     arrays = [columns[f.name] if f.name in columns else nulls.setdefault(f.type, pa.nulls(n, f.type))
               for f in schema]
@@ -330,13 +334,14 @@ def _labels(index: np.ndarray, labels: list[str], missing: np.ndarray | None = N
     return pa.DictionaryArray.from_arrays(indices, pa.array(labels, pa.string())).dictionary_decode()
 
 
-def _period_columns(rng: np.random.Generator, n: int, columns: dict, names: list[str], as_of: dt.date) -> dict:
+def _period_columns(rng: np.random.Generator, n: int, columns: dict, names: list[str], as_of: dt.date,
+                    seed: int) -> dict:
     """Columns of the period-qualified facts the rules read (``revenue__year_m2``,
     ``small_scale_sales_at_3pct__p20220401_20221231`` …): earlier years drift from the last year's
     figure, parts of a year are its share of it (flows) or about it (stocks); ~10% unknown. Drawn
     from their own generator, after everything else, so the other columns do not change — except
     a bare yearly fact not generated otherwise, which is its own @last_year column."""
-    from zhida.rules import periods
+    from zhida.rules import period_parts, periods
 
     out = {}
     for name in names:
@@ -364,6 +369,9 @@ def _period_columns(rng: np.random.Generator, n: int, columns: dict, names: list
             values = values * ((period.end - period.start).days + 1) / 365
         if fact.type == "percent":
             out[fact.column] = pa.array(np.round(np.clip(values, 0, 1), 4).astype(str), mask=missing).cast(facts.DECIMAL)
+        elif fact.type == "money" and fact.flow and period.kind != "year" and period_parts.parts_of(period):
+            out.update(_window_by_parts(np.random.default_rng([seed, 8, len(out)]), base_name, period,
+                                        np.round(values).astype(np.int64), missing))
         elif fact.type == "money":
             out[fact.column] = _money(np.round(values).astype(np.int64), missing)
         elif fact.type == "integer":
@@ -375,6 +383,39 @@ def _period_columns(rng: np.random.Generator, n: int, columns: dict, names: list
                 and period == periods.year(facts.year_of(base_fact, as_of)):
             # the bare yearly fact IS this figure (a profile cannot hold one without the other)
             out[base_fact.column] = out[fact.column]
+    return out
+
+
+WINDOW_FORMS = (0.45, 0.30, 0.15, 0.10)  # the window's figure as: one figure, months, quarters, a quarter + months
+
+
+def _window_by_parts(rng: np.random.Generator, base: str, period, yuan: np.ndarray, missing: np.ndarray) -> dict:
+    """A flow over a window shorter than a year (the VAT window's 3% sales, 2022-04..12), as a
+    profile gives it: the window's own figure (45 %), its months (30 %), its quarters (15 %) or its
+    first quarter and then months (10 %) — parts that add up exactly (to the yuan) to the figure
+    the window would have; in one in twenty enterprises given months one month is missing (the
+    window is unknown then, as in a checkup). Columns ``base__p…`` for the window and every part."""
+    from zhida.rules import periods
+
+    n = len(yuan)
+    quarters = [p for p in period.parts() if p.kind == "quarter"]
+    months = [m for p in period.parts() for m in (p.parts() if p.kind == "quarter" else [p])]
+    form = rng.choice(len(WINDOW_FORMS), size=n, p=WINDOW_FORMS)
+    weights = np.cumsum(rng.gamma(4.0, 1.0, (n, len(months))), axis=1)
+    ends = np.round(yuan[:, None] * weights / weights[:, -1:]).astype(np.int64)
+    by_month = np.diff(ends, axis=1, prepend=0)  # whole yuan, summing exactly to the window's figure
+    gap = rng.integers(0, len(months), n)
+    drop = (form == 1) & (rng.random(n) < 0.05)
+    column = lambda p: facts.catalogue().get(f"{base}{periods.SEP}{p.key}").column  # noqa: E731
+    out = {column(period): _money(yuan, missing | (form != 0))}
+    first_quarter_months = {m.key for m in quarters[0].parts()} if quarters else set()
+    for j, m in enumerate(months):
+        given = (form == 1) | ((form == 3) & (m.key not in first_quarter_months))
+        out[column(m)] = _money(by_month[:, j], missing | ~given | (drop & (gap == j)))
+    for q in quarters:
+        inside = [j for j, m in enumerate(months) if q.start <= m.start and m.end <= q.end]
+        given = (form == 2) | ((form == 3) & (q is quarters[0]))
+        out[column(q)] = _money(by_month[:, inside].sum(axis=1), missing | ~given)
     return out
 
 

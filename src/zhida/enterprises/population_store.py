@@ -39,19 +39,33 @@ def period_figures(r: dict, as_of: dt.date) -> list[tuple[str, str, str, object]
     """The population's period-qualified columns (``revenue__year_m2``, the 3% sales of the VAT
     window …: facts.default_period_names) as profile figures: (period key, YearFigures field or
     "other", fact name, value), so a stored profile holds every figure its Parquet row has."""
-    from zhida.enterprises.facts import FIGURE_FIELDS, catalogue, default_period_names
-    from zhida.rules import periods
+    from zhida.enterprises.facts import FIGURE_FIELDS
+
+    out = []
+    for column, base, key in _period_columns(as_of):
+        value = r.get(column)
+        if value is not None:
+            out.append((key, FIGURE_FIELDS.get(base, "other"), base, value))
+    return out
+
+
+@cache
+def _period_columns(as_of: dt.date) -> list[tuple[str, str, str]]:
+    """(column, fact, period key) of every period-qualified fact the rules read and of each of its
+    parts (the months and quarters a generated window is given by: rules/period_parts.py)."""
+    from zhida.enterprises.facts import catalogue, default_period_names
+    from zhida.rules import period_parts, periods
 
     out = []
     for name in default_period_names():
-        value = r.get(catalogue().get(name).column)
         base, spec = periods.split(name)
         period = periods.resolve(spec, as_of)
-        if value is None or period is None:
+        if period is None:
             continue
-        key = str(period.key)
-        out.append((key, FIGURE_FIELDS.get(base, "other"), base, value))
-    return out
+        out.append((catalogue().get(name).column, base, str(period.key)))
+        out += [(catalogue().get(part).column, base, periods.split(part)[1])
+                for part in period_parts.part_names(base, period)]
+    return list(dict.fromkeys(out))
 
 
 def add_period_figures(figures: dict, r: dict, as_of: dt.date, convert=lambda v: v) -> dict:

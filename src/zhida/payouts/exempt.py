@@ -89,7 +89,7 @@ def compute(measure, as_of: date, input_path: Path, policies, threads: int | Non
     engine = DuckDBEngine(threads=threads)
     con = engine.connect()
     try:
-        present = set(engine.facts_view(con, policies, input_path))
+        present = set(engine.facts_view(con, policies, input_path, as_of))
         facts = [f for f in facts_read(measure, policies) if policies.catalogue.get(f).column in present]
         cols = [policies.catalogue.get(f).column for f in facts]
         carry = tuple(dict.fromkeys(c for c in ("name", "region_code", *cols) if c in present))
