@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from zhida.documents.furniture import HEADER_FIELD, furniture_kind
-from zhida.documents.labels import find_label, starts_with_label
+from zhida.documents.labels import ORDINAL, find_label, starts_with_label
 from zhida.documents.model import Removed
 from zhida.documents.textmap import LINE_BREAK, MappedText
 
@@ -29,6 +29,12 @@ _DATE_ONLY = re.compile(r"[0-9０-９〇○一二三四五六七八九十]{2,4}\
 _PROSE_PUNCT = re.compile(r"[，,。；;：:、！!？?]")
 _CLOSING = tuple("。；;！!？?”」』）)】〕]…")
 _OPENERS, _CLOSERS = "（(【〔[", "）)】〕]"
+# a heading run together with the first article under it ('第二章 扶持措施 第五条 对…', what a
+# PDF's text layer does to a heading set on the same baseline): the article starts a paragraph
+_HEADING_THEN_ARTICLE = re.compile(
+    rf"^(?:第\s*(?:{ORDINAL})\s*(?:编|部分|篇|章|节)|[一二三四五六七八九十]+[、．.])"
+    rf"[^，,。；;：:！!？?（(]{{0,30}}?[\s\u3000]*(?P<next>第\s*(?:{ORDINAL})\s*[条节](?![）)]))"
+)
 
 
 @dataclass
@@ -172,7 +178,20 @@ def clean(source: MappedText) -> Cleaned:
         else:
             result.paragraphs.append(line)
         last_width = display_width(line.text)
+    result.paragraphs = [part for para in result.paragraphs for part in split_run_together(para)]
     return result
+
+
+def split_run_together(para: MappedText) -> list[MappedText]:
+    """'第一章 总则 第一条 为了…' → the heading and the article, each a paragraph of its own."""
+    m = _HEADING_THEN_ARTICLE.match(para.text)
+    if m is None or not para.text[m.end("next") :].strip():
+        return [para]
+    cut = m.start("next")
+    head = para[:cut].strip()
+    if find_label(head.text) is None:
+        return [para]
+    return [head, *split_run_together(para[cut:].strip())]
 
 
 def _page_tops(lines: list[MappedText], separators: list[str], kinds: list[str | None]) -> set[int]:

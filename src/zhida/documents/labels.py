@@ -13,6 +13,10 @@ CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 
 CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN = "[一二三四五六七八九十百千零〇○两]+"
 _AR = "[0-9０-９]{1,3}"
+# in a 第X条/章/节/部分 label a PDF's text layer may space the digits out: '第 1 1 条', '第 二 十 条'
+_CN_SPACED = "[一二三四五六七八九十百千零〇○两](?:[ \u3000]?[一二三四五六七八九十百千零〇○两])*"
+_AR_SPACED = "[0-9０-９](?:[ \u3000]?[0-9０-９]){0,2}"
+ORDINAL = rf"{_CN_SPACED}|{_AR_SPACED}"
 # a unit right after a spaced number ('5 万元以下', '3 个月内') makes it a quantity, not a label;
 # only units that start no ordinary word ('1 项目', '2 人才引进' are labels)
 _UNIT_AFTER = r"(?:千万|百万|万|亿|美元|元|倍|个(?:月|工作日|百分点)|年(?:[内以底前后]|$)|月[内底份]|日[内前]|天|%|％)"
@@ -20,10 +24,10 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 # style name → pattern; order matters (more specific first). Group 1 is the number.
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("part", re.compile(rf"第\s*({_CN}|{_AR})\s*(?:编|部分|篇)")),
-    ("chapter", re.compile(rf"第\s*({_CN}|{_AR})\s*章")),
-    ("jie", re.compile(rf"第\s*({_CN}|{_AR})\s*节")),
-    ("article", re.compile(rf"第\s*({_CN}|{_AR})\s*条")),
+    ("part", re.compile(rf"第\s*({ORDINAL})\s*(?:编|部分|篇)")),
+    ("chapter", re.compile(rf"第\s*({ORDINAL})\s*章")),
+    ("jie", re.compile(rf"第\s*({ORDINAL})\s*节")),
+    ("article", re.compile(rf"第\s*({ORDINAL})\s*条")),
     ("cn_paren", re.compile(rf"[（(]\s*({_CN})\s*[）)]")),
     ("arabic_paren", re.compile(rf"[（(]\s*({_AR})\s*[）)]")),
     ("cn_dun", re.compile(rf"({_CN})\s*[、．.](?![、])")),
@@ -99,7 +103,7 @@ def find_label(paragraph: str) -> Label | None:
         m = pattern.match(paragraph)
         if not m:
             continue
-        raw = m.group(1)
+        raw = re.sub(r"[ \u3000]", "", m.group(1))
         number = CIRCLED.index(raw) + 1 if style == "circled" else (int(raw) if raw[0].isdigit() else cn_to_int(raw))
         if not number:
             continue

@@ -23,6 +23,7 @@ AmountRole = Literal[
     "exact",  # a stated sum: 给予500万元
     "per_unit",  # 1500元/人, 1万元/台, 每人1500元
     "total",  # a programme total, not per beneficiary: 2000亿元再贷款
+    "instalment",  # a part of an award stated before it: 给予300万元，分三年拨付，首年拨付100万元
 ]
 DateKind = Literal["date", "deadline", "period", "start"]
 PercentRole = Literal["rate", "cap", "floor", "threshold_min", "threshold_max", "share", "ratio"]

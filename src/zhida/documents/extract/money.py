@@ -34,8 +34,9 @@ from zhida.documents.extract.context import continues_enumeration, left_phrase, 
 from zhida.documents.extract.numbers import NUMBER, apply_multiplier, parse_number
 from zhida.documents.model import Amount
 
-_MULT = r"百万|千万|万|亿|千"
-_RANGE_JOINT = r"(?:至|到|~|～|-|－|—|–)"
+_MULT = r"万亿|千亿|百亿|百万|千万|万|亿|千"
+# '1000万元及以上至5000万元', '100万元（含）以上至500万元': a band of a tier table
+_RANGE_JOINT = r"(?P<tier>(?:[（(]含[）)])?\s*(?:及|或)?以上\s*)?(?:至|到|~|～|-|－|—|–)"
 _NOT_AFTER_DIGIT = r"(?<![0-9０-９.．A-Za-z])"
 _CUR = r"美元|港元|港币|欧元|日元|英镑|澳门元|元"
 _SUM = (
@@ -50,23 +51,40 @@ _CURRENCIES = {"美元": "USD", "港元": "HKD", "港币": "HKD", "欧元": "EUR
 SUM_RE = re.compile(_SUM)
 # '补贴1.5万' — a bare 万/亿 with no 元, accepted only in a money phrase (below).
 _BARE_RE = re.compile(
-    rf"{_NOT_AFTER_DIGIT}(?P<one>[0-9０-９]+(?:[.．][0-9０-９]+)?)\s*(?P<onemult>万|亿)"
-    r"(?![元美人名家户台个项辆套亩次件吨平千米年月日天倍])"
+    rf"{_NOT_AFTER_DIGIT}(?P<one>[0-9０-９]+(?:[.．][0-9０-９]+)?)\s*(?P<onemult>千万|百万|万|亿)"
+    r"(?![元美人名家户台个项辆套亩次件吨平千米年月日天倍亿])"
 )
 _MONEY_PHRASE = re.compile(r"补贴|奖励|资助|补助|奖补|贴息|资金|贷款|投资|收入|营收|资产|金额|销售额|产值|资本")
 
-_UNIT_AFTER = re.compile(r"\s*[/／·]\s*(?P<unit>平方米|企业|项目|人|台|户|家|个|年|月|次|项|辆|套|吨|亩|件|名)")
+_UNIT_AFTER = re.compile(
+    r"\s*[/／·]\s*(?P<unit>平方米|平米|㎡|公顷|千瓦时|千瓦|标准箱|标箱|企业|项目|人次|人|台|户|家|个|年|月|次|项|辆|套|吨|亩|件|名|张|头|只)"
+)
 # Words of 每…/…/X that say how often, not per what: kept apart as ``Amount.period``.
 _PERIODS = frozenset({"年", "月"})
 _UNIT_BEFORE = re.compile(
-    r"(?:每(?:个|家|户|位|名|台|项|辆)?|单(?:个|家|户|台|辆))(?P<unit>企业|项目|商户|平方米|人|户|家|台|年|项|辆|吨|亩|件|月)"
+    r"(?:每(?:满[0-9０-９一二三四五六七八九十百千万]+)?(?:个|家|户|位|名|台|项|辆)?|单(?:个|家|户|台|辆)?)"
+    r"(?P<unit>企业|项目|商户|品种|立方米|平方米|公顷|千瓦时|千瓦|人次|人|户|家|台|年|项|辆|吨|亩|件|月|头|只|间|块|套|批次)"
 )
 
-_ABOVE = re.compile(r"\s*(?:[（(]含[）)])?\s*(?:及|或)?以上")
-_BELOW = re.compile(r"\s*(?:[（(]含[）)])?\s*(?:及|或)?(?:以下|以内|之内)")
+_ABOVE = re.compile(r"\s*(?:[（(]含[^（）()]{0,4}[）)])?\s*(?:及|或)?以\s?上")  # 300万元(含税)以 上
+_BELOW = re.compile(r"\s*(?:[（(]含[^（）()]{0,4}[）)])?\s*(?:及|或)?(?:以\s?下|以\s?内|之内)")
 _TOTAL_AFTER = re.compile(r"再贷款|再贴现|基金|总规模|资金池|专项额度|信贷额度|授信额度")
 # 资金总额 / 总规模, and a budget set aside: 市财政安排资金5000万元, 每年安排专项资金不少于…
-_TOTAL_BEFORE = re.compile(r"资金(?:总额|总规模|规模)|总规模|(?:安排|统筹|筹集|设立)[^，。；、]{0,12}资金")
+_TOTAL_BEFORE = re.compile(
+    r"资金(?:总额|总规模|规模)|总规模|设立[^，。；、]{0,6}规模|(?:安排|统筹|筹集|设立)[^，。；、]{0,12}资金"
+)
+# a fine or penalty band: '处五万元以上十万元以下的罚款' bounds the sum itself (floor, cap)
+_PENALTY_BAND = re.compile(r"\s*(?:[（(]含[）)])?\s*(?:及|或)?以上\s*$")
+_PENALTY_AFTER = re.compile(r"\s*(?:[（(]含[）)])?\s*(?:及|或)?以下\s*的?\s*(?:罚款|罚金|赔偿金|违约金)")
+# a range followed by 的 (and the beneficiary) is a condition: '5000万元至1亿元的，给予…'
+_CONDITION_AFTER = re.compile(r"\s*(?:[（(]含[）)])?\s*的\s*(?:企业|项目|单位)?\s*$")
+# words that split one award into parts: 分三年拨付, 首期, 第二年, 其余, 验收后
+_INSTALMENT = re.compile(
+    r"首期|首批|首年|分期|分[两二三四五六七八九十0-9０-９]+(?:次|期|年|批|个年度)"
+    r"|第\s?[一二三四五六七八九十0-9０-９]+\s?(?:期|次|年|批|个年度)"
+    r"|次年|剩余|余款|其余|尾款|验收(?:通过)?后|再(?:拨付|兑现)"
+)
+_SENTENCE_BREAK = re.compile(r"[。；;！!？?\n]")
 _CAP_AFTER = re.compile(r"\s*(?:为上限|为限|封顶)")
 _GIVE = re.compile(r"给予|予以")
 _CAP = re.compile(r"最高|不超过|不高于|不多于|上限|封顶|至多|最多")
@@ -75,7 +93,7 @@ _MIN = re.compile(r"(?<!不)超过|达到|(?<!不)高于|大于|突破")
 _MAX = re.compile(r"(?<!不)低于|不足|少于|小于")
 _BENEFIT = re.compile(r"给予|予以|奖励|补贴|补助|资助|支持|扶持|贴息|奖补|补偿|奖金|返还|退还|发放|扩岗")
 _PROPERTY = re.compile(
-    r"营业收入|营收|收入|资产总额|资产|应纳税所得额|所得额|实缴资本|注册资本|资本|利用外资|外资|"
+    r"亩均|投资强度|固定资产投资|设备投资|资金投入|总投入|税收|营业收入|营收|收入|资产总额|资产|应纳税所得额|所得额|实缴资本|注册资本|资本|利用外资|外资|"
     r"价格|价值|售价|销售额|产值|投资总额|投资额|总投资|纳税额|税额|余额|采购项目|工程"
 )
 
@@ -83,18 +101,21 @@ _PROPERTY = re.compile(
 def extract_amounts(text: str) -> list[Amount]:
     amounts: list[Amount] = []
     taken: list[tuple[int, int]] = []
+    tiers: set[int] = set()  # starts of bands written 'A及以上至B'
     for match in SUM_RE.finditer(text):
         if _bare_chinese_digit(match) or (amount := _parsed(match, text)) is None:
             continue
         amounts.append(amount)
         taken.append(match.span())
+        if match.group("tier"):
+            tiers.add(amount.start)
     for match in _BARE_RE.finditer(text):
         if any(a < match.end() and match.start() < b for a, b in taken):
             continue
         if _MONEY_PHRASE.search(left_phrase(text, match.start())) and (amount := _parsed(match, text)):
             amounts.append(amount)
     amounts.sort(key=lambda amount: amount.start)
-    _assign_roles(text, amounts)
+    _assign_roles(text, amounts, tiers)
     return amounts
 
 
@@ -155,8 +176,9 @@ def _currency(word: str | None) -> str:
     return _CURRENCIES.get(word or "元", "CNY")
 
 
-def _assign_roles(text: str, amounts: list[Amount]) -> None:
+def _assign_roles(text: str, amounts: list[Amount], tiers: set[int] = frozenset()) -> None:
     previous: Amount | None = None
+    award: Amount | None = None  # the last sum given in this sentence: what instalments add up to
     for amount in amounts:
         if previous is not None and continues_enumeration(text, previous.end, amount.start):
             amount.role = previous.role
@@ -170,6 +192,21 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
             amount.period = amount.period or _last_per(left, periods=True)
             per_unit = amount.unit is not None or amount.period is not None
             amount.role = classify(left, right, per_unit=per_unit, is_range=amount.upper is not None)
+            if amount.unit is None and amount.role == "per_unit" and _TOTAL_BEFORE.search(left) and not _GIVE.search(left):
+                amount.role = "total"  # 县财政每年安排引导资金1000万元: a yearly budget is a programme total
+            if amount.start in tiers or (amount.upper is not None and _CONDITION_AFTER.match(right)):
+                amount.role = "threshold_min"  # a band the beneficiary falls in: 1000万元及以上至5000万元的
+        if (previous is not None and _PENALTY_AFTER.match(text, amount.end)
+                and _PENALTY_BAND.match(text[previous.end : amount.start])):
+            previous.role, amount.role = "floor", "cap"  # 处五千元以上二万元以下罚款
+        if award is not None and _SENTENCE_BREAK.search(text, award.end, amount.start):
+            award = None
+        if (award is not None and amount.role in ("exact", "per_unit") and amount.currency == award.currency
+                and amount.value is not None and award.value is not None and amount.value < award.value
+                and _INSTALMENT.search(text, award.end, amount.end)):
+            amount.role = "instalment"  # 给予300万元奖励，分三年拨付，首年拨付100万元
+        elif amount.role in ("exact", "cap", "per_unit", "floor"):
+            award = amount
         previous = amount
 
 

@@ -24,7 +24,7 @@ _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
 _ARABIC_RE = re.compile(ARABIC)
 
 # Multipliers written after a number: 1.5万, 5亿, 三百万.
-MULTIPLIERS = {"百万": Decimal(10) ** 6, "千万": Decimal(10) ** 7, "万": Decimal(10) ** 4,
+MULTIPLIERS = {"万亿": Decimal(10) ** 12, "千亿": Decimal(10) ** 11, "百亿": Decimal(10) ** 10, "百万": Decimal(10) ** 6, "千万": Decimal(10) ** 7, "万": Decimal(10) ** 4,
                "亿": Decimal(10) ** 8, "千": Decimal(1000), "百": Decimal(100)}
 
 

@@ -1,10 +1,17 @@
-"""Responsible units: （责任单位：…） labels and bare bracket lists of units.
+"""Responsible units: （责任单位：…） labels, bare bracket lists of units, State Council style
+brackets that say who is responsible ('（人力资源社会保障部、财政部等按职责分工负责）'), and units
+named in running text ('由县商务局负责…', '由市财政局会同市税务局组织实施').
 
 Labelled lists ('责任单位', '责任部门', '牵头单位' …) are always taken. A bare bracket
 '(市科委、中关村管委会)' is taken only when every piece looks like an organisation
 (ends in 局/委/办/中心/政府/公司 …, or is 各区 / 北京经济技术开发区 …) and the bracket
 closes a sentence (followed by punctuation or the end) — so '（含个体工商户）',
 '（不含增值税）', '（征求意见稿）', '首台（套）', '整机(系统)与…' are not units.
+
+A bracket ending in 负责 / 牵头 ('…等按职责分工负责', '…分别负责') says by itself that it lists
+units, so its pieces need only look like names (no digits, not a clause of their own); a phrase
+'由X负责' in running text is taken when every piece of X is an organ of government (市/区/县 …
+or 局/委/办/厅/部 …), never an applicant ('由申报单位负责' is not a unit).
 
 Each list is attached to the text since the previous list (or the clause start):
 ``sentence_start`` … ``sentence_end`` (= the bracket's start).
@@ -30,6 +37,22 @@ _ORG_END = re.compile(
 _STRONG_ORG_END = re.compile(r"(局|委|办|中心|政府|支行|分行|集团|公司|海关|管委会|开发区|单位|部门)$")
 _ORG_START = re.compile(r"^(市|区|省|县|北京|国家|人民银行|人行|中国|各)")
 _SENTENCE_CLOSE = re.compile(r"\s*(?:[。；;，,.!！?？\n]|$)")
+# '（…等按职责分工负责）', '（…分别负责）', '（…牵头）': a bracket that says it names who is responsible
+_DUTY_SUFFIX = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位)?)?(?:按(?:照)?(?:职责)?(?:分工)?|依(?:职责)?|分别|共同|负责)?(?:负责|牵头负责|落实|牵头)$")
+# '由县商务局负责…', '由市财政局会同市税务局组织实施': units named in running text
+_DUTY_VERB = (r"(?:(?:按(?:照)?)?(?:职责)?(?:分工)?(?:负责|牵头|组织实施|统筹|承担|具体实施|审核|认定|受理|兑现|拨付|核定"
+              r"|确定|制定|(?:统一)?(?:归口)?管理))")
+_RUNNING = re.compile(rf"由(?P<body>[^，,。；;：:！!？?（(）)“”\n]{{2,60}}?){_DUTY_VERB}")
+# '县商务局负责新建项目…': an organ as the subject of 负责 at the start of a sentence or phrase
+_SUBJECT = re.compile(r"(?:^|(?<=[。；;，,：:\n）)]))\s*(?P<body>[^，,。；;：:！!？?（(）)“”\n]{2,40}?)(?:应当|要)?负责")
+_GOVERNMENT = re.compile(r"^(?:市|区|县|省|州|盟|旗|镇|乡|街道|国家|国务院|中国人民银行|人民银行|各|[\u4e00-\u9fff]{1,6}(?:省|市|区|县|州))")
+_ORGAN_END = re.compile(
+    r"(局|委|办|厅|署|(?<!内|全|总|东|西|南|北|中|干)部|政府|管委会|委员会|办公室|中心|分局|海关|人民银行|支行|分行|领导小组)$"
+)
+_BAD_START = re.compile(r"^[由经对向该本其此]")  # '由…', '该中心': not a name
+_NOT_ORGAN = re.compile(r"申报|申请|企业|项目单位|用人单位|承办|第三方|机构自|个人|本人|实施主体|主体")
+# a ministry of the State Council named alone: 商务部, 税务总局, 国家发展改革委
+_MINISTRY = re.compile(r"(部|总局|署|委员会|发展改革委|国资委|卫生健康委|网信办)$")
 
 
 def extract_units(text: str) -> list[ResponsibleUnits]:
@@ -37,17 +60,90 @@ def extract_units(text: str) -> list[ResponsibleUnits]:
     since = 0
     for match in _BRACKET.finditer(text):
         labelled = match.group("label") is not None
-        units = split_units(match.group("body"))
+        body = match.group("body").strip()
+        duty = _DUTY_SUFFIX.search(body) if not labelled else None
+        if duty is not None:
+            body = body[: duty.start()]
+        units = split_units(body)
         if not units:
             continue
-        if not labelled and not (_closes_sentence(text, match.end()) and all(map(_looks_like_unit, units))):
+        if duty is not None:
+            if not (all(map(_names_a_unit, units)) and any(_ORG_END.search(u) or u.startswith("各") for u in units)):
+                continue
+        elif not labelled and not (_closes_sentence(text, match.end()) and all(map(_looks_like_unit, units))):
             continue
         found.append(ResponsibleUnits(
             text=match.group(0), units=units, labelled=labelled, start=match.start(), end=match.end(),
             sentence_start=_skip_joints(text, since, match.start()), sentence_end=match.start(),
         ))
         since = match.end()
+    found.extend(_running_text_units(text, [(u.start, u.end) for u in found]))
+    found.sort(key=lambda u: u.start)
     return found
+
+
+def _running_text_units(text: str, taken: list[tuple[int, int]]) -> list[ResponsibleUnits]:
+    """'由县商务局负责…', '县商务局负责…': units named in a sentence, attached to that sentence."""
+    found = []
+    matches = sorted([*_RUNNING.finditer(text), *_SUBJECT.finditer(text)], key=lambda m: m.start("body"))
+    for match in matches:
+        if any(a <= match.start("body") < b for a, b in taken):
+            continue
+        subject = match.re is _SUBJECT
+        if subject and "由" in match.group("body"):
+            continue  # '…由X负责': the 由 phrase names X
+        units = [part for unit in split_units(match.group("body")) for part in _split_and(unit)]
+        if not units or not all(map(_is_organ, units)):
+            continue
+        if subject and not all(_named_organ(unit) for unit in units):
+            continue
+        taken.append((match.start("body"), match.end()))
+        sentence_start, sentence_end = _sentence_around(text, match.start(), match.end())
+        found.append(ResponsibleUnits(
+            text=match.group(0), units=units, labelled=False, start=match.start(), end=match.end(),
+            sentence_start=sentence_start, sentence_end=sentence_end,
+        ))
+    return found
+
+
+# '各级人民政府', '县级以上地方人民政府', '乡（镇）人民政府': a class of organs, not one organ
+_CLASS_OF_ORGANS = re.compile(r"级|以上|有关|相关|[（(]")
+
+
+def _named_organ(piece: str) -> bool:
+    """One particular organ (县商务局, 商务部), not a class of them (各级人民政府, 县级以上…部门)."""
+    return not _CLASS_OF_ORGANS.search(piece) and bool(_GOVERNMENT.search(piece) or _MINISTRY.search(piece))
+
+
+def _split_and(piece: str) -> list[str]:
+    """'外交部和总参谋部' → two organs; '工业和信息化部' stays one (its first half is no organ)."""
+    for joint in ("和", "及", "与"):
+        head, sep, tail = piece.partition(joint)
+        if sep and _ORGAN_END.search(head) and _ORGAN_END.search(tail):
+            return [head, *_split_and(tail)]
+    return [piece]
+
+
+def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max(text.rfind(ch, 0, start) for ch in "。；;！!？?\n") + 1
+    rights = [i for i in (text.find(ch, end) for ch in "。；;！!？?\n") if i >= 0]
+    return _skip_joints(text, left, start), (min(rights) if rights else len(text))
+
+
+def _names_a_unit(piece: str) -> bool:
+    """A piece of a bracket that says it names who is responsible: a name, not a clause."""
+    return (2 <= len(piece) <= 40 and not re.search(r"[0-9０-９%％。；;：:]", piece)
+            and not piece.startswith(("由", "请", "要", "应", "须")) and not _NOT_ORGAN.search(piece)
+            and not _BAD_START.search(piece))
+
+
+def _is_organ(piece: str) -> bool:
+    """An organ of government, as running text names one: 县商务局, 市人力资源社会保障局, 各区政府."""
+    if re.fullmatch(r"各(?:区|县|市|乡镇|县区|县市区|区县|地区|地)(?:人民)?(?:政府)?", piece):
+        return True
+    if not 3 <= len(piece) <= 30 or _NOT_ORGAN.search(piece) or _BAD_START.search(piece):
+        return False
+    return bool(_ORGAN_END.search(piece)) and not piece.endswith("部门") and not re.search(r"[0-9０-９%％]", piece)
 
 
 def split_units(body: str) -> list[str]:
@@ -90,9 +186,9 @@ def _split_outside_brackets(body: str) -> list[str]:
 def _looks_like_unit(piece: str) -> bool:
     if not 2 <= len(piece) <= 40 or re.search(r"[0-9０-９%％]", piece):
         return False
-    if piece.startswith(("含", "不含", "包括", "包含", "非", "下同", "试行")):
+    if piece.startswith(("含", "不含", "包括", "包含", "非", "下同", "试行", "以下简称", "以下统称", "简称", "统称")):
         return False
-    if re.fullmatch(r"各(?:区|县|市|乡镇|县区|县市区|区县)", piece):
+    if re.fullmatch(r"各(?:区|县|市|乡镇|县区|县市区|区县|地区|地|省|省份)", piece):
         return True
     if _STRONG_ORG_END.search(piece):
         return True
