@@ -165,6 +165,21 @@ def _is_chrome(element) -> bool:
     return bool(tokens & _CHROME_TOKENS)
 
 
+def _lays_out_blocks(cell) -> bool:
+    """A cell that holds a table or several paragraphs lays out the page (gov.cn sets a whole
+    document in one cell); its blocks stay lines of their own, not one cell of a data row."""
+    blocks = 0
+    for element in cell.iterdescendants():
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        if tag == "table":
+            return True
+        if tag in ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6"):
+            blocks += 1
+            if blocks >= 3:
+                return True
+    return False
+
+
 def html_to_text(markup: str, name: str) -> str:
     import lxml.html
     from lxml import etree
@@ -190,7 +205,7 @@ def html_to_text(markup: str, name: str) -> str:
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
         if tag == "tr":
             cells = [child for child in element if isinstance(child.tag, str) and child.tag.lower() in ("td", "th")]
-            if len(cells) > 1:  # a row of several cells is one line, cells tab-separated
+            if len(cells) > 1 and not any(map(_lays_out_blocks, cells)):  # a row of cells is one line, tab-separated
                 out.append("\n")
                 for cell in cells:
                     inner: list[str] = []
