@@ -28,8 +28,10 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 db_app = typer.Typer(help="The store's schema (Alembic migrations).", no_args_is_help=True)
 docs_app = typer.Typer(help="Documents in the store.", no_args_is_help=True)
+documents_app = typer.Typer(help="Documents from where they are published (crawl).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(docs_app, name="docs")
+app.add_typer(documents_app, name="documents")
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 
@@ -230,3 +232,47 @@ def search_command(
         heading = f"  {hit.heading}" if hit.heading else ""
         out.print(f"{hit.document} {hit.clause_id}{heading}{score}")
         out.print(f"    {hit.snippet}")
+
+
+@documents_app.command("crawl")
+def documents_crawl(
+    urls: Annotated[list[str], typer.Argument(help="Document URLs (html, pdf, docx, txt) to fetch and store.")] = None,
+    listing: Annotated[list[str], typer.Option("--listing", help="A listing page, RSS/Atom feed or sitemap whose "
+                                               "documents to fetch (repeatable).")] = None,
+    pattern: Annotated[str | None, typer.Option(help="Only links matching this regex are documents.")] = None,
+    follow: Annotated[str | None, typer.Option(help="Links matching this regex are further listing pages.")] = None,
+    delay: Annotated[float, typer.Option(help="Seconds between two requests to one site (robots Crawl-delay "
+                                         "wins when longer).")] = 1.0,
+    max_fetches: Annotated[int | None, typer.Option(help="Stop after this many URLs (run again to resume).")] = None,
+) -> None:
+    """Fetch documents where they are published and store them (source URL and time kept).
+
+    Polite: robots.txt, a pause between requests, conditional requests for documents seen
+    before. An interrupted crawl run again with the same URLs resumes where it stopped.
+    """
+    from zhida.documents.crawl import crawl
+    from zhida.documents.crawl.fetcher import PoliteClient
+
+    if not urls and not listing:
+        raise typer.BadParameter("give document URLs or --listing")
+    store = _open()
+    client = PoliteClient(delay=delay)
+    home = config.home() / "crawl"
+
+    def show(url: str, status: str, detail: str) -> None:
+        colour = {"failed": "red", "disallowed": "yellow"}.get(status)
+        line = f"{status:<13} {url}" + (f"  ({detail})" if detail and status in ("listing", "failed") else "")
+        err.print(f"[{colour}]{line}[/{colour}]" if colour else line, markup=bool(colour))
+
+    try:
+        report = crawl(store, home / "state.sqlite", home / "files", list(urls or []), list(listing or []),
+                       pattern=pattern, follow=follow, max_fetches=max_fetches, client=client, on_event=show)
+    finally:
+        store.close()
+    counts = report.counts()
+    state = "finished" if report.finished else "stopped (run again to resume)"
+    out.print(f"crawl {report.run}{' resumed' if report.resumed else ''}: {state}; {report.requests} requests; "
+              + "  ".join(f"{name} {counts[name]}" for name in
+                          ("new", "updated", "unchanged", "not_modified", "listing", "disallowed", "failed")))
+    if counts["failed"]:
+        raise typer.Exit(1)
