@@ -39,9 +39,9 @@ def test_the_reader_keeps_its_recorded_figures(scores):
     exact = sum(s.tree_exact for s in scores)
     sums = total(scores)
     # floors at the figures recorded in benchmarks/RESULTS.md (reading_eval): raise them, never lower
-    assert exact >= 29
-    assert sums["units"].f1 >= 0.95
-    assert sums["amounts"].f1 >= 0.95
+    assert exact >= 30
+    assert sums["units"].f1 >= 0.99
+    assert sums["amounts"].f1 >= 0.98
 
 
 def test_gold_documents_of_the_failure_classes_are_read_right(scores):
