@@ -52,14 +52,24 @@ def _simplified(text: str) -> str:
         return text
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Where each of ``sentences(text)`` lies in ``text`` (its 责任单位 parentheses included)."""
+    blanked = _UNITS.sub(lambda m: " " * len(m.group(0)), text)
+    return [(m.start(), m.end()) for m in _SENTENCE.finditer(blanked) if m.group(0).strip(" 。；;")]
+
+
 def sentences(text: str) -> list[str]:
     """The sentences of a clause, 责任单位 parentheses removed."""
-    text = _UNITS.sub("", text)
-    return [s.strip() for s in _SENTENCE.findall(text) if s.strip(" 。；;")]
+    return [_UNITS.sub("", text[a:b]).strip() for a, b in sentence_spans(text)]
 
 
 def is_benefit(sentence: str) -> bool:
     return bool(CUES.search(_simplified(sentence)))
+
+
+def is_heading(index: int, sentence: str) -> bool:
+    """A clause's short first sentence after its label ("8．落实…政策。") is its title, not a benefit."""
+    return index == 0 and bool(_HEADING.match(sentence)) and len(squash(sentence)) <= 40
 
 
 def located_in(located, start: int, length: int) -> bool:

@@ -242,7 +242,12 @@ def _check_concept_source(source, library: SourceLibrary, where: str) -> None:
 # --- measures ---------------------------------------------------------------------------
 
 def _load_measure_file(path: Path, policies: Policies) -> tuple[list[m.Measure], list[m.NotEncoded]]:
-    data = _yaml(path)
+    return load_measure_mapping(_yaml(path), path, policies)
+
+
+def load_measure_mapping(data, path: Path, policies: Policies) -> tuple[list[m.Measure], list[m.NotEncoded]]:
+    """A measure file's content already read (``path`` names it in errors): the same checks for
+    files under policies/ and for drafts and edits held in the store (zhida.drafting)."""
     if not isinstance(data, dict):
         raise RuleError(path.name, "a measure file is a mapping with document and measures")
     document = data.get("document")
