@@ -27,7 +27,7 @@ def _register() -> None:
     import importlib
 
     for name in ("documents", "rules", "enterprises", "checkup", "matching", "batch", "web", "demo", "notify", "desk", "payouts",
-                 "payouts_applications", "tasks", "registries", "projects", "monitoring", "lifecycle"):
+                 "payouts_applications", "tasks", "registries", "projects", "monitoring", "lifecycle", "drafts"):
         try:
             importlib.import_module(f"zhida.cli.{name}")
         except ModuleNotFoundError as exc:  # a domain not built yet

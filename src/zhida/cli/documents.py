@@ -68,6 +68,8 @@ def db_upgrade() -> None:
 @app.command("ingest")
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Policy files or directories (txt, md, docx, pdf, html).")],
+    draft: Annotated[bool, typer.Option("--draft", help="Also draft the measures of new and updated documents "
+                                                        "(zhida drafts make).")] = False,
 ) -> None:
     """Parse documents and store them; a changed file becomes a new version of its document."""
     from zhida.documents.pipeline import parse_file  # the reading stages, loaded only when needed
@@ -91,6 +93,10 @@ def ingest(
     for line in failures:
         err.print(f"[red]failed:[/red] {line}", markup=True)
     _summary(results)
+    if draft:
+        from zhida.cli.drafts import draft_keys
+
+        draft_keys([r.key for r in results if r.status in ("new", "updated")])
     if failures:
         raise typer.Exit(1)
 
