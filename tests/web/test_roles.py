@@ -59,6 +59,9 @@ API_FAMILIES = [
     ("/api/v1/indicators", ALL),  # 运行监测: own USCC / own district / all
     ("/api/v1/alerts", OFFICIALS),  # rows of the staff's units
     ("/api/v1/evaluations", ALL),  # 亩均: own USCC / own district / all
+    ("/api/v1/rule-drafts", OFFICIALS),  # 措施草稿审核
+    ("/api/v1/rule-drafts?document=003_4b22abcac525f172", OFFICIALS),
+    ("/api/v1/rules/xz2022.first-set-equipment-subsidy/versions", OFFICIALS),
 ]
 PAGE_FAMILIES = [
     ("/policies", ALL),
@@ -94,6 +97,8 @@ PAGE_FAMILIES = [
     ("/projects/map", ALL),
     ("/projects/map/110105", ALL),
     ("/finance", ALL),
+    ("/rules/drafts", OFFICIALS),  # 措施草稿审核
+    ("/rules/drafts/001_17557c858a299f6c", OFFICIALS),
 ]
 
 

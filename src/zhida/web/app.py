@@ -296,6 +296,10 @@ def _install_routers(app: FastAPI) -> None:
 
     for router in supervision.routers():  # 督办 (issue 15)
         app.include_router(router)
+    from zhida.web import drafts
+
+    for router in drafts.routers():  # 措施草稿审核 (issue 17)
+        app.include_router(router)
     from zhida.web import monitoring
 
     for router in monitoring.routers():  # 运行监测, 亩均评价 (issue 15)

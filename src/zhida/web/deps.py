@@ -38,6 +38,7 @@ PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     ("policies", "write"): ADMIN,  # ingest / edit documents
     ("lifecycle", "read"): OFFICIALS,  # version diffs with the measures to re-review; what ends within N days
     ("rules", "read"): ALL,  # encoded measures in plain Chinese
+    ("rule_drafts", "review"): OFFICIALS,  # 措施草稿审核 (not a lender family): edit, cases, impact, publish (zhida.drafting)
     ("coverage", "read"): ALL,  # 覆盖度
     ("enterprises", "read"): ALL,  # 企业画像 — scoped by enterprise_access
     ("enterprises", "write"): ALL,  # supply facts — scoped by enterprise_access

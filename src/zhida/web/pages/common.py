@@ -45,6 +45,7 @@ NAV = (
     NavItem("map", "产业地图", "/projects/map", "map"),
     NavItem("finance", "融资对接", "/finance", "finance"),
     NavItem("coverage", "政策解析进度", "/coverage", "coverage"),
+    NavItem("drafts", "措施审核", "/rules/drafts", "rule_drafts", "review"),
     NavItem("account", "账户", "/account", "accounts", "self"),
 )
 
