@@ -1,4 +1,4 @@
-"""Tables of drafted and published rules (migration ``1600_rule_drafts``).
+"""Tables of drafted and published rules (migration ``1610_rule_drafts``).
 
 ``rule_drafts``: one row per drafted measure of one document version — the YAML as drafted and as
 edited, the open fields, the sentence's offsets for the side-by-side page, a review state.

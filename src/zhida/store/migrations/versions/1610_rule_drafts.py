@@ -1,7 +1,7 @@
 """Drafted rules, published rule versions and measure-file heads (zhida.drafting.tables).
 
-Revision ID: 1600_rule_drafts
-Revises: 1012_application_queue
+Revision ID: 1610_rule_drafts
+Revises: 1600_document_links
 Create Date: 2026-12-03
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "1600_rule_drafts"
-down_revision = "1012_application_queue"
+revision = "1610_rule_drafts"
+down_revision = "1600_document_links"
 branch_labels = None
 depends_on = None
 
