@@ -34,7 +34,7 @@ def run(policies, measure, before, facts_path, as_of: date, limit: int = 50) -> 
         new = dataclasses.replace(measure, id=measure.id + NEW)
         measures = [new] + ([before] if before is not None else [])
         scoped = dataclasses.replace(policies, measures={**policies.measures, new.id: new})
-        present = engine.facts_view(con, scoped, facts_path)
+        present = engine.facts_view(con, scoped, facts_path, as_of)
         carry = tuple(c for c in ("name", "region_code") if c in present)
         compiled = engine.compile(scoped, measures, as_of, carry)
         names = result_names(compiled, carry)
