@@ -100,3 +100,107 @@ def test_the_diff_api_names_the_changed_clause_and_the_measure(life_server):
     assert client.get("/api/v1/documents/nope/diff").status_code == 404
     links = client.get(f"/api/v1/documents/{KEY_000}/links").json()
     assert [(x["kind"], x["other"]) for x in links["incoming"]] == [("repeals", "900_repealer")]
+
+
+DRAFT = """关于支持小微企业发展的若干措施（征求意见稿）
+一、对小微企业给予房租补贴，最高10万元。
+二、对新认定的专精特新企业给予奖励。
+三、优化政务服务，推行网上办理。
+"""
+FINAL = """关于支持小微企业发展的若干措施
+一、对小微企业给予房租补贴，最高20万元。
+二、对新认定的专精特新企业给予奖励。
+三、优化政务服务，推行网上办理。
+"""
+
+
+def test_a_consultation_from_opening_to_the_final_version(life_server, browser):  # noqa: F811
+    import datetime as dt
+
+    from zhida.consultation import service
+
+    store = life_server.app.state.store
+    ingest_document(store, parse_text(DRAFT, name="901_draft.txt"), "901_draft")
+    today = dt.date.today()
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(WAIT)
+    sign_in(page, life_server.url, "staff")  # 市经济和信息化局
+    page.goto(life_server.url + "/consultations")
+    page.get_by_label("征求意见稿").select_option("901_draft")
+    page.get_by_label("开始日期").fill(today.isoformat())
+    page.get_by_label("截止日期").fill((today + dt.timedelta(days=2)).isoformat())
+    page.get_by_role("button", name="发起征集").click()
+    expect(page.locator(".error, [role=alert]").first).to_contain_text("5个工作日以上")
+    page.goto(life_server.url + "/consultations")
+    page.get_by_label("征求意见稿").select_option("901_draft")
+    page.get_by_label("开始日期").fill(today.isoformat())
+    page.get_by_label("截止日期").fill((today + dt.timedelta(days=14)).isoformat())
+    page.get_by_role("button", name="发起征集").click()
+    expect(page).to_have_url(re.compile(r"/consultations/\d+$"))
+    consultation = page.url.rsplit("/", 1)[1]
+    expect(page.locator("#state")).to_contain_text("征集中")
+    context.close()
+
+    # an enterprise comments on 一, a visitor without an account on 三
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(WAIT)
+    sign_in(page, life_server.url, "ent_a")
+    page.goto(life_server.url + f"/consultations/{consultation}")
+    clause = page.locator("#c-1")
+    clause.get_by_text("对本条提出意见").click()
+    clause.get_by_label("意见").fill("建议把房租补贴上限提高到20万元")
+    clause.get_by_role("button", name="提交意见").click()
+    expect(page.get_by_role("status")).to_contain_text("意见已提交")
+    expect(page.locator("#c-1 .consult-comment")).to_contain_text("建议把房租补贴上限提高到20万元")
+    context.close()
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(WAIT)
+    page.goto(life_server.url + f"/consultations/{consultation}")
+    clause = page.locator("#c-3")
+    clause.get_by_text("对本条提出意见").click()
+    clause.get_by_label("署名").fill("王先生")
+    clause.get_by_label("意见").fill("希望网上办理全程不跑腿")
+    clause.get_by_role("button", name="提交意见").click()
+    expect(page.get_by_role("status")).to_contain_text("意见已提交")
+    expect(page.locator(".consult-comment")).to_have_count(0)  # the public sees comments once published
+    context.close()
+
+    # the period ends (the clock injected): the unit answers each and publishes
+    with store.transaction() as session:
+        assert service.tick(session, service.end_of(today + dt.timedelta(days=14)))["closed"] == 1
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(WAIT)
+    sign_in(page, life_server.url, "staff")
+    page.goto(life_server.url + f"/consultations/{consultation}")
+    expect(page.locator("#state")).to_contain_text("待公布采纳情况")
+    first = page.locator("#c-1 .consult-comment")
+    first.get_by_label("采纳情况").select_option("adopted")
+    first.get_by_label("答复").fill("已将上限提高至20万元")
+    first.get_by_role("button", name="保存答复").click()
+    third = page.locator("#c-3 .consult-comment")
+    third.get_by_label("采纳情况").select_option("noted")
+    third.get_by_label("答复").fill("网上办理已在第三条中明确")
+    third.get_by_role("button", name="保存答复").click()
+    page.get_by_label("主要观点与总体采纳情况").fill("共收到意见2条，采纳1条，说明1条。")
+    page.get_by_role("button", name="公布").click()
+    expect(page.locator("#state")).to_contain_text("已公布采纳情况")
+    context.close()
+
+    # the final version arrives; the public sees every answer and what became of each clause
+    ingest_document(store, parse_text(FINAL, name="901_draft.txt"), "901_draft")
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(WAIT)
+    page.goto(life_server.url + f"/consultations/{consultation}")
+    expect(page.locator("#summary")).to_contain_text("采纳1条")
+    one = page.locator("#c-1 .consult-comment")
+    expect(one).to_contain_text("答复（采纳）：已将上限提高至20万元")
+    expect(one.locator(".consult-outcome")).to_contain_text("定稿中该条：修改")
+    expect(one.locator(".consult-outcome ins")).to_have_text("2")
+    expect(page.locator("#c-3 .consult-outcome")).to_contain_text("未修改")
+    page.screenshot(path=SHOTS / "lifecycle-04-consultation.png", full_page=True)
+    context.close()

@@ -23,6 +23,7 @@ API_FAMILIES = [
     ("/api/v1/documents/000/links", ALL),  # 关联文件 are part of the published library
     ("/api/v1/documents/000/diff", OFFICIALS),  # with the measures to re-review
     ("/api/v1/expiring", OFFICIALS),
+    ("/api/v1/consultations", ALL),  # 政策征集 is public: the public comments too
     ("/api/v1/auth/me", ALL),
     ("/api/v1/users", ADMIN),
     ("/api/v1/audit", ADMIN),
@@ -71,6 +72,7 @@ PAGE_FAMILIES = [
     ("/policies/000/interpretation", ALL),
     ("/policies/000/diff", OFFICIALS),
     ("/policies/expiring", OFFICIALS),
+    ("/consultations", ALL),
     ("/calculator", ALL),
     ("/coverage", ALL),
     ("/account", ALL),
@@ -126,8 +128,9 @@ def test_page_family_by_role(clients, role, path, allowed):
 
 
 # Open to the public (issue 11): read-only, no account. Everything else stays behind login.
-PUBLIC_API = {p for p, a in API_FAMILIES if p.startswith(("/api/v1/documents", "/api/v1/search")) and a == ALL}
-PUBLIC_PAGES = {p for p, a in PAGE_FAMILIES if p.startswith(("/policies", "/calculator")) and a == ALL}
+PUBLIC_API = {p for p, a in API_FAMILIES
+              if p.startswith(("/api/v1/documents", "/api/v1/search", "/api/v1/consultations")) and a == ALL}
+PUBLIC_PAGES = {p for p, a in PAGE_FAMILIES if p.startswith(("/policies", "/calculator", "/consultations")) and a == ALL}
 
 
 @pytest.mark.parametrize("path", [p for p, _ in API_FAMILIES if "/auth/" not in p])

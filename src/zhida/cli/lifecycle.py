@@ -90,3 +90,30 @@ def docs_expiring(days: Annotated[int, typer.Option("--days", min=1, max=3650, h
         out.print(f"[bold]{unit}[/bold]（{len(items)}）", markup=True)
         for e in items:
             out.print(f"  {e.on.isoformat()}（{e.days_left}天）{e.kind_zh}  {e.measure_id} {e.title}")
+
+
+consult_app = typer.Typer(help="政策征集: the clock closes periods and escalates late publications.",
+                          no_args_is_help=True)
+from zhida.cli import app as _app  # noqa: E402
+
+_app.add_typer(consult_app, name="consultations")
+
+
+@consult_app.command("tick")
+def consultations_tick(now: Annotated[str | None, typer.Option("--now", help="The instant (ISO 8601); default: now.")] = None) -> None:
+    """Close the consultations whose period ended; escalate those not published in time (督办)."""
+    from zhida.consultation import service
+
+    try:
+        instant = dt.datetime.fromisoformat(now) if now else dt.datetime.now(dt.UTC)
+    except ValueError:
+        raise ZhidaError("--now", f"bad instant {now!r} (ISO 8601)") from None
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=dt.UTC)
+    store = _open()
+    try:
+        with store.transaction() as session:
+            done = service.tick(session, instant)
+    finally:
+        store.close()
+    out.print(f"closed {done['closed']}, escalated {done['escalated']}")

@@ -30,6 +30,7 @@ EVENTS: dict[str, str] = {
     "supervision.escalate": "督办提醒",
     "project.shoutan_overdue": "首谈项目超期待统筹",
     "finance.response": "融资对接答复",
+    "consultation.published": "意见征集情况说明",
 }
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")

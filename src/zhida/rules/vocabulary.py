@@ -68,6 +68,8 @@ AUDIT_ACTION_ZH = {
     # drafted rules (zhida.drafting)
     "rule_draft": "起草措施", "rule_draft_edit": "修改措施草稿", "rule_draft_dismiss": "不予采用措施草稿",
     "rule_publish": "发布措施", "rule_import": "导入措施文件", "rule_export": "导出措施文件",
+    # 政策征集 (zhida.consultation)
+    "consultation_open": "发起政策征集", "consultation_comment": "提交意见", "consultation_answer": "答复意见",
 }
 AUDIT_ENTITY_ZH = {"user": "用户", "enterprise": "企业", "enterprise_import": "企业导入", "job": "批量任务",
                    "measure": "措施", "push_list": "推送清单", "session": "会话", "desk_request": "诉求",
@@ -78,7 +80,8 @@ AUDIT_ENTITY_ZH = {"user": "用户", "enterprise": "企业", "enterprise_import"
                    "payout": "兑现台账", "payout_budget": "资金池", "project": "项目", "parcel": "地块",
                    "map_district": "产业地图", "finance_need": "融资需求", "finance_product": "金融产品",
                    "sv_task": "督办任务", "sv_report": "进展报送", "mon_alert": "预警", "mon_evaluation": "亩均评价",
-                   "mon_import": "监测数据导入", "rule_draft": "措施草稿", "rule_version": "措施版本"}
+                   "mon_import": "监测数据导入", "rule_draft": "措施草稿", "rule_version": "措施版本",
+                   "consultation": "政策征集"}
 # request fields named in a Chinese error line ("页码无效：应为整数"); the API's `field` keeps the code
 FIELD_ZH = {
     "email": "通知邮箱",

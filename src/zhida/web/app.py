@@ -286,6 +286,10 @@ def _install_routers(app: FastAPI) -> None:
 
     for router in lifecycle.routers():  # before the 政策库 pages: /policies/expiring is not a document
         app.include_router(router)
+    from zhida.web import consultation
+
+    for router in consultation.routers():  # 政策征集
+        app.include_router(router)
     for router in page_routers():
         app.include_router(router)
     from zhida.web import desk

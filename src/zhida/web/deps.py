@@ -36,7 +36,11 @@ PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     ("policies", "read"): ANYONE,  # 政策库: documents, clauses, search, 政策解读
     ("calculator", "run"): ANYONE,  # 政策计算器: answers in the request, nothing stored
     ("policies", "write"): ADMIN,  # ingest / edit documents
-    ("lifecycle", "read"): OFFICIALS,  # version diffs with the measures to re-review; what ends within N days
+    ("lifecycle", "read"): OFFICIALS,
+    # 政策征集 (zhida.consultation): enterprises and the public comment without an account too
+    ("consultations", "read"): ANYONE,
+    ("consultations", "comment"): ANYONE,
+    ("consultations", "manage"): OFFICIALS,  # open one; answer and publish: the drafting unit (domain check)  # version diffs with the measures to re-review; what ends within N days
     ("rules", "read"): ALL,  # encoded measures in plain Chinese
     ("rule_drafts", "review"): OFFICIALS,  # 措施草稿审核 (not a lender family): edit, cases, impact, publish (zhida.drafting)
     ("coverage", "read"): ALL,  # 覆盖度

@@ -63,7 +63,7 @@ def nav_for(principal: Principal | None) -> list[NavItem]:
     return items
 
 
-ANONYMOUS_FORMS = frozenset({"login.html"})
+ANONYMOUS_FORMS = frozenset({"login.html", "consultation/page.html"})  # 政策征集: the public comments too
 
 
 def render(request: Request, template: str, context: dict[str, Any] | None = None, *,
