@@ -110,3 +110,28 @@ def test_district_and_traditional_documents_get_their_jurisdiction(policies, see
     drafts = draft_document(seeds[key], policies)
     assert drafts and {tuple(d.measure.get("jurisdiction") or ()) for d in drafts} == \
         {("110105",) if key.startswith("002") else ("110000",)}
+
+
+def test_drafts_of_the_unseen_evaluation_corpus_all_load(policies):
+    """30 real documents zhida was not written on (tests/documents/fixtures/corpus): every draft
+    passes the loader, every number of a condition is in its own quote."""
+    from pathlib import Path
+
+    from zhida.documents.pipeline import parse_file
+
+    corpus = Path(__file__).resolve().parents[1] / "documents" / "fixtures" / "corpus"
+    files = [f for f in sorted(corpus.glob("*")) if f.suffix in (".md", ".html", ".txt")]
+    assert len(files) >= 30
+    failures, drafted = [], 0
+    for f in files:
+        doc = source.from_parsed(f.stem, parse_file(f))
+        for d in draft_document(doc, policies):
+            drafted += 1
+            checked = validate.check(policies, f.stem, d.measure, doc)
+            if not checked.ok:
+                failures.append(f"{d.id}: {checked.errors[0]}")
+                continue
+            for c in checked.measure.conditions:
+                failures += [f"{d.id} {c.id} {v}" for v, _ in numbers_of(c.ast, policies.concepts)
+                             if not _matches(v, values_in(c.quote or ""))]
+    assert drafted > 200 and not failures, failures[:10]

@@ -24,7 +24,7 @@ from zhida.drafting import lexicon as lexicon_mod
 from zhida.drafting.messages import field_zh
 from zhida.drafting.source import ClauseText, DocText
 from zhida.rules.benefit_spans import _UNITS as _UNIT_LIST
-from zhida.rules.benefit_spans import is_benefit, is_heading, sentence_spans, sentences
+from zhida.rules.benefit_spans import CUES, is_heading, sentence_spans, sentences
 from zhida.rules.sources import squash
 
 # measure kind by the benefit word, first match wins (贴息 before 补贴, 免征 before 减免)
@@ -104,7 +104,8 @@ def draft_document(doc: DocText, policies, today: date | None = None) -> list[Dr
             continue
         text = clause.text
         for i, ((a, b), sentence) in enumerate(zip(sentence_spans(text), sentences(text))):
-            if not is_benefit(sentence) or is_heading(i, sentence):
+            # is_benefit's own test, on text already simplified once (OpenCC is most of the time)
+            if not CUES.search(_simplified(sentence, doc)) or is_heading(i, sentence):
                 continue
             where = (len(squash(text[:a])), len(squash(text[:b])))
             out.append(_draft(ctx, clause, parents, i, _quotable(text[a:b]), where))
@@ -177,6 +178,8 @@ def _draft(ctx: _Ctx, clause: ClauseText, parents: dict, index: int, sentence: s
 
 
 def _simplified(text: str, doc: DocText) -> str:
+    if doc.script == "simplified":
+        return text
     from zhida.rules.benefit_spans import _simplified as simplify
 
     return simplify(text)

@@ -37,6 +37,7 @@ class DocText:
     original: str
     metadata: dict  # DocumentMetadata as JSON (dates ISO)
     clauses: list[ClauseText]  # numbered tree in document order, then preamble/closing (leaf=False)
+    script: str = "mixed"  # simplified | traditional | mixed (simplified text needs no conversion)
 
     def day(self, name: str) -> date | None:
         value = self.metadata.get(name)
@@ -62,7 +63,7 @@ def from_parsed(key: str, parsed, version: int = 0) -> DocText:
                                       extra.start, extra.end, False,
                                       {name: to_jsonable(getattr(extra, name)) for name in EXTRACTED}))
     return DocText(key, version, meta.get("title"), meta.get("doc_number"), meta.get("issuer"), parsed.original,
-                   meta, clauses)
+                   meta, clauses, parsed.script)
 
 
 def from_store(session, key: str, version: int | None = None) -> DocText:
@@ -90,7 +91,7 @@ def from_store(session, key: str, version: int | None = None) -> DocText:
                                  dict(r.extraction or {})))
     meta = dict(row.metadata_json or {})
     return DocText(key, number, row.title, row.doc_number, row.issuer or meta.get("issuer"), row.original, meta,
-                   numbered + extras)
+                   numbered + extras, row.script)
 
 
 def current_keys(session) -> list[tuple[str, int]]:
