@@ -6,6 +6,7 @@ it under their name as version 1. Screenshots in test-artifacts/screenshots/."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from playwright.sync_api import expect
 
@@ -62,3 +63,22 @@ def test_review_edit_cases_impact_publish(server, browser, seeded):
     expect(page.locator("#published-version")).to_have_text("1")
     expect(page.locator("#published-by")).to_have_text("测试staff")
     page.screenshot(path=SHOTS / "82-drafts-published.png", full_page=True)
+
+
+def test_review_pages_read_in_chinese(server, browser):
+    """The YAML is the format reviewers edit (in a text box, as typed input); everything else on the
+    three pages is Chinese (the crawl of test_browser_words reaches them only when drafts exist)."""
+    from zhida.drafting import drafts
+    from zhida.matching.match import load_default_policies
+
+    from .test_browser_words import latin_words
+
+    key = "002_2f4420f430754317"
+    with server.app.state.store.transaction() as session:
+        drafts.make(session, key, load_default_policies(), datetime.now(UTC))
+        first = drafts.of_document(session, key)[0].id
+    page = sign_in(browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN").new_page(),
+                   server.url, "admin")
+    for path in ("/rules/drafts", f"/rules/drafts/{key}", f"/rules/drafts/item/{first}"):
+        page.goto(server.url + path)
+        assert latin_words(page.locator("body").inner_text()) == [], path

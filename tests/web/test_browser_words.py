@@ -23,7 +23,7 @@ from .test_browser import ARGS, CHROMIUM, SHOTS  # noqa: F401  (one chromium set
 WORD_SHOTS = SHOTS / "words"
 # Latin words a Chinese reader meets on government platforms as they are
 ALLOWED = {"USCC", "XLSX", "PDF", "API", "CSV", "JSON", "GB", "HTTP", "HTTPS", "Excel", "AA",
-           "FDA", "EMA", "PMDA", "WHO", "APEC", "REITs",  # as the source documents print them
+           "FDA", "EMA", "PMDA", "WHO", "APEC", "REITs", "CBD",  # as the source documents print them (002: CBD管委会)
            "KB", "MB"}  # file sizes, as Chinese software prints them
 USCC_SHAPED = re.compile(r"\b[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}\b")
 # what users typed, like their names: an account's notification e-mail address
