@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from zhida.drafting import drafts, review, rulebook
 from zhida.web.deps import Principal, require
 from zhida.web.domain import read
+from zhida.web.errors import LOOKUP_ERRORS, READ_ERRORS
 
 router = APIRouter(tags=["措施草稿"])
 reviewer = require("rule_drafts", "review")
@@ -22,7 +23,7 @@ def _policies():
     return load_default_policies()
 
 
-@router.get("/api/v1/rule-drafts", summary="措施草稿：按文件列出，或各文件的草稿统计")
+@router.get("/api/v1/rule-drafts", responses=READ_ERRORS, summary="措施草稿：按文件列出，或各文件的草稿统计")
 def list_drafts(request: Request, document: Annotated[str | None, Query(max_length=255)] = None,
                 principal: Principal = Depends(reviewer)) -> dict[str, Any]:
     def run(session):
@@ -34,7 +35,7 @@ def list_drafts(request: Request, document: Annotated[str | None, Query(max_leng
     return read(request, run)
 
 
-@router.get("/api/v1/rule-drafts/{draft_id}", summary="一条措施草稿：YAML、校验结果、待补字段")
+@router.get("/api/v1/rule-drafts/{draft_id}", responses=LOOKUP_ERRORS, summary="一条措施草稿：YAML、校验结果、待补字段")
 def one_draft(request: Request, draft_id: ID, principal: Principal = Depends(reviewer)) -> dict[str, Any]:
     def run(session):
         view = review.draft_view(session, _policies(), draft_id)
@@ -45,7 +46,7 @@ def one_draft(request: Request, draft_id: ID, principal: Principal = Depends(rev
     return read(request, run)
 
 
-@router.get("/api/v1/rules/{measure_id}/versions", summary="已发布措施的各版本（审核人、时间、YAML）")
+@router.get("/api/v1/rules/{measure_id}/versions", responses=READ_ERRORS, summary="已发布措施的各版本（审核人、时间、YAML）")
 def versions(request: Request, measure_id: Annotated[str, Path(max_length=255)],
              principal: Principal = Depends(reviewer)) -> dict[str, Any]:
     def run(session):
