@@ -117,6 +117,32 @@ def test_every_transition_by_its_role_and_refused_to_every_other_person(store, t
             session.rollback()
 
 
+def test_the_copied_state_follows_transitions_fired_outside_the_service(store):
+    """The mirror is the workflow engine's hook: a transition fired straight through
+    ``zhida.workflow`` (a script, another mechanism, the engine's own clock) still updates the
+    application row the queues read."""
+    from zhida.workflow import Actor, fire, tick
+
+    with store.transaction() as session:
+        application = bring(session, "submitted")
+        case = service.case_of(session, application)
+        fire(session, WORKFLOW, case, "accept", actor=Actor("gxj", frozenset({"acceptor"})), now=NOW)
+        assert application.state == "reviewing" and application.open_due_at == case.due_at is not None
+        assert_mirrored(session, application)
+        fire(session, WORKFLOW, case, "approve", actor=Actor("gxj", frozenset({"reviewer"})), now=NOW)
+        fire(session, WORKFLOW, case, "publish", actor=Actor("gxj", frozenset({"reviewer"})), now=NOW)
+        assert application.state == "publicity"
+        tick(session, WORKFLOW, NOW + timedelta(days=30))  # the engine's clock, not service.tick
+        assert application.state == "paying" and application.open_due_at == case.due_at
+        assert_mirrored(session, application)
+    with store.transaction() as session:
+        stored = session.get(Application, application.id)
+        assert stored.state == "paying"
+        assert session.scalar(select(func.count()).select_from(Application).where(
+            Application.state != select(WorkflowCase.state).where(WorkflowCase.id == Application.case_id)
+            .scalar_subquery())) == 0
+
+
 def test_the_clock_alone_ends_publicity_after_five_working_days(store):
     with store.transaction() as session:
         application = bring(session, "publicity")

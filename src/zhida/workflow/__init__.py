@@ -13,14 +13,17 @@ from zhida.workflow.engine import (
     available,
     case_json,
     fire,
+    fire_many,
     history,
+    mirror_subjects,
     overdue,
     start,
+    start_many,
     tick,
 )
 
 __all__ = [
     "Actor", "Deadline", "DefinitionError", "NotAllowed", "StaleCase", "State", "Tick", "Transition", "Workflow",
-    "add_working_days", "available", "case_json", "fire", "history", "is_workday", "load", "overdue", "parse",
-    "start", "tick", "working_days_between",
+    "add_working_days", "available", "case_json", "fire", "fire_many", "history", "is_workday", "load",
+    "mirror_subjects", "overdue", "parse", "start", "start_many", "tick", "working_days_between",
 ]

@@ -19,7 +19,7 @@ from zhida.money_format import money
 from zhida.payouts import rules_check
 from zhida.payouts.applications import attachments, frozen, ledger_link, materials, notices, roles, routing
 from zhida.payouts.applications.tables import Application, ApplicationFile, ApplicationSnapshot
-from zhida.workflow import NotAllowed, available, fire, load
+from zhida.workflow import NotAllowed, available, fire, load, mirror_subjects
 from zhida.workflow import start as start_case
 from zhida.workflow import tick as tick_workflow
 from zhida.workflow.calendar import BEIJING, beijing_day
@@ -44,9 +44,24 @@ def case_of(session: Session, application: Application) -> WorkflowCase:
 
 def mirror(application: Application, case: WorkflowCase) -> None:
     """Copy the case's state and its open step's deadline onto the application (what the queue,
-    the overdue filter and the figures read, indexed); called after every start and transition."""
+    the overdue filter and the figures read, indexed)."""
     application.state = case.state
     application.open_due_at = None if case.closed else case.due_at
+
+
+def _mirror_cases(session: Session, cases: list[WorkflowCase]) -> None:
+    """The engine's hook: after every start and transition of an application's case, whatever
+    fired it (this service, the clock, a bulk action, a script), in the same transaction."""
+    ids = {int(c.subject_id) for c in cases if c.subject_id.isdigit()}
+    found = ([session.get(Application, *ids)] if len(ids) == 1  # the identity map: no query
+             else session.scalars(select(Application).where(Application.id.in_(ids))))
+    loaded = {a.id: a for a in found if a is not None}
+    for case in cases:
+        if (application := loaded.get(int(case.subject_id) if case.subject_id.isdigit() else 0)) is not None:
+            mirror(application, case)
+
+
+mirror_subjects(WORKFLOW, _mirror_cases)
 
 
 def start(session: Session, *, profile, enterprise_name: str | None, measure_id: str, person, now: datetime,
@@ -84,7 +99,6 @@ def start(session: Session, *, profile, enterprise_name: str | None, measure_id:
     case = start_case(session, WORKFLOW, subject_type=SUBJECT, subject_id=str(application.id), actor=actor, now=now,
                       unit=route.unit)
     application.case_id = case.id
-    mirror(application, case)
     session.flush()
     audit.record(session, actor=person.username, actor_id=person.user_id, action="application_create",
                  entity=SUBJECT, entity_id=str(application.id), before=None,
@@ -214,7 +228,7 @@ def act(session: Session, application: Application, person, transition: str, *, 
             raise ZhidaError("deadline", "补正期限应晚于今天")
         due = close_of(deadline)
         data["deadline"] = deadline.isoformat()
-    approved = None
+    approved = outcome = None
     if transition == "approve":
         outcome = rules_check.evaluate(policies.measures[application.measure_id], application.facts,
                                        application.as_of, policies)
@@ -234,7 +248,6 @@ def act(session: Session, application: Application, person, transition: str, *, 
         data["reference"] = reference
     step = fire(session, WORKFLOW, case, transition, actor=actor, now=now, reason=reason, deadline=due,
                 expected_version=expected_version, data=data or None)
-    mirror(application, case)
     if transition in ("submit", "resubmit"):
         application.submitted_at = application.submitted_at or now
     elif transition == "approve":
@@ -242,7 +255,7 @@ def act(session: Session, application: Application, person, transition: str, *, 
         application.reduction_reason = reason if (approved is not None and application.rule_amount is not None
                                                   and approved < application.rule_amount) else None
         application.record_id = ledger_link.reserve(session, application, amount=approved, reason=reason,
-                                                    actor=actor, now=now, policies=policies)
+                                                    actor=actor, now=now, policies=policies, outcome=outcome)
     elif transition in ("refuse", "not_accept"):
         application.decided_at = now
     elif transition == "object":
@@ -275,7 +288,6 @@ def tick(session: Session, now: datetime):
     for case, step in result.fired:
         application = session.scalar(select(Application).where(Application.case_id == case.id))
         if application is not None:
-            mirror(application, case)
             _tell(session, application, case, step.transition, None, now)
     for case in result.escalated:  # 督办: the unit and the enterprise are told the step is overdue
         application = session.scalar(select(Application).where(Application.case_id == case.id))
