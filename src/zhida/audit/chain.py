@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 
 GENESIS = "0" * 64
@@ -42,21 +42,42 @@ def _fields(entry) -> dict[str, Any]:
     return {name: getattr(entry, name) for name in FIELDS}
 
 
+_HEAD = "zhida.audit.head"  # session.info key: the newest hash this transaction chained to
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_head(session: Session, transaction) -> None:
+    """A transaction (or a savepoint) ended: the hash remembered may have been rolled back."""
+    session.info.pop(_HEAD, None)
+
+
 def append(session: Session, entry) -> None:
     """Chain a new (unflushed) AuditEntry after the newest one, in the caller's transaction.
 
     The head row is written first: that takes the lock (PostgreSQL row lock, SQLite write lock)
-    so concurrent appends from any process chain one after another, never both after the same."""
+    so concurrent appends from any process chain one after another, never both after the same.
+    The lock is held to the end of the transaction, so later appends of the same transaction
+    chain to the hash remembered in the session (forgotten when any savepoint ends) instead of
+    reading the head again; the entry is written with Core statements (INSERT … RETURNING id,
+    then its hash, which covers the id), not through the unit of work."""
+    from zhida.audit.tables import AuditEntry
     from zhida.web.tables import AuditHead
 
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_id=AuditHead.last_id))
-    last_hash = session.execute(select(AuditHead.last_hash).where(AuditHead.id == 1)).scalar_one()
+    session.flush()  # the change being audited is written before its entry
+    last_hash = session.info.get(_HEAD)
+    if last_hash is None:
+        last_hash = session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_id=AuditHead.last_id)
+                                    .returning(AuditHead.last_hash)).scalar_one()
     entry.prev_hash = last_hash
-    session.add(entry)
-    session.flush()  # assigns the id, which the hash covers
+    fields = {name: getattr(entry, name) for name in FIELDS if name != "id"}
+    entry.id = session.execute(insert(AuditEntry).values(**fields, prev_hash=last_hash)
+                               .returning(AuditEntry.id)).scalar_one()
     entry.hash = entry_hash(_fields(entry), last_hash)
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_id=entry.id, last_hash=entry.hash))
-    session.flush()
+    session.execute(update(AuditEntry).where(AuditEntry.id == entry.id).values(hash=entry.hash)
+                    .execution_options(synchronize_session=False))
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_id=entry.id, last_hash=entry.hash)
+                    .execution_options(synchronize_session=False))
+    session.info[_HEAD] = entry.hash
 
 
 @dataclass(frozen=True)

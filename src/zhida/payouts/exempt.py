@@ -26,7 +26,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from zhida import audit
+from zhida import audit, notify
 from zhida.errors import ZhidaError
 from zhida.matching.evaluator import concept_facts
 from zhida.matching.match import load_default_policies
@@ -143,9 +143,11 @@ def build(session: Session, *, measure_id: str, year: int, as_of: date, actor: A
              "facts": {"facts": {f: _json(r[f"f:{f}"]) for f in computed.facts}}} for r in rows])
     flow, unit = workflow(), _unit(measure)
     system = _actor(actor, wf_definition.SYSTEM_ROLE)
-    for item in session.scalars(select(ExemptItem).where(ExemptItem.list_id == listing.id).order_by(ExemptItem.id)):
-        case = wf.start(session, flow, subject_type="exempt_item", subject_id=str(item.id), actor=system, now=now,
-                        unit=unit, data={"list": listing.id, "uscc": item.uscc, "amount": f"{item.amount:.2f}"})
+    items = list(session.scalars(select(ExemptItem).where(ExemptItem.list_id == listing.id).order_by(ExemptItem.id)))
+    cases = wf.start_many(session, flow, subject_type="exempt_item", subject_ids=[str(i.id) for i in items],
+                          actor=system, now=now, unit=unit, about=("exempt_list", str(listing.id)),
+                          data=[{"list": listing.id, "uscc": i.uscc, "amount": f"{i.amount:.2f}"} for i in items])
+    for item, case in zip(items, cases):
         item.case_id = case.id
     audit.record(session, actor=actor.name, actor_id=actor.user_id, action="exempt_build", entity="exempt_list",
                  entity_id=str(listing.id), before=None,
@@ -171,6 +173,16 @@ def get_list(session: Session, list_id: int) -> ExemptList:
 
 def _case(session: Session, item: ExemptItem) -> WorkflowCase:
     return session.get(WorkflowCase, item.case_id)
+
+
+def _cases(session: Session, items: list[ExemptItem]) -> dict[int, WorkflowCase]:
+    """The items' workflow cases by id, read in chunks (not one query per item)."""
+    ids = [i.case_id for i in items]
+    found: dict[int, WorkflowCase] = {}
+    for at in range(0, len(ids), 500):
+        chunk = select(WorkflowCase).where(WorkflowCase.id.in_(ids[at:at + 500]))
+        found.update({c.id: c for c in session.scalars(chunk)})
+    return found
 
 
 @dataclass
@@ -200,35 +212,46 @@ def confirm(session: Session, list_id: int, *, actor: Approver, exclusions: dict
     mark = mark_of(listing.measure_id, policies)
     flow, unit_actor = workflow(), _actor(actor, "unit")
     out = Confirmed(0, 0, [], Decimal("0.00"))
+    cases = _cases(session, items)
+    reserved: list[tuple[ExemptItem, WorkflowCase, PayoutRecord]] = []
+    excluded: dict[str, list[WorkflowCase]] = {}  # reason → the cases excluded for it
     for item in items:
-        case = _case(session, item)
+        case = cases[item.case_id]
         if case.state != "listed":
             continue
         reason = exclusions.get(item.uscc)
         if reason is None:
-            try:
-                with session.begin_nested():
-                    record = ledger.reserve(
-                        session, uscc=item.uscc, measure_id=listing.measure_id, period=str(listing.year),
-                        amount=item.amount, facts=item.facts, as_of=listing.as_of, approver=actor,
-                        source_type="exempt", source_id=f"list-{listing.id}", payer=mark.payer, year=listing.year,
-                        enterprise_name=item.name, region_code=item.region_code, policies=policies, now=now)
+            try:  # a refusal writes nothing (but the enterprise's lock row): no savepoint needed
+                record = ledger.reserve(
+                    session, uscc=item.uscc, measure_id=listing.measure_id, period=str(listing.year),
+                    amount=item.amount, facts=item.facts, as_of=listing.as_of, approver=actor,
+                    source_type="exempt", source_id=f"list-{listing.id}", payer=mark.payer, year=listing.year,
+                    enterprise_name=item.name, region_code=item.region_code, policies=policies, now=now,
+                    audited=False)
             except LedgerError as exc:
                 reason = f"系统拦截：{exc.reason}"
                 out.refused.append((item.uscc, exc.reason))
             else:
                 item.record_id = record.id
-                wf.fire(session, flow, case, "confirm", actor=unit_actor, now=now,
-                        data={"record": record.id, "status": record.status})
-                _tell(session, item, "exemption.listed", f"免申即享：{_title(listing, policies)}",
-                      f"贵企业经数据比对符合条件，金额 {money(record.amount)}，无需申请。请在“我的兑现”中确认领取并填写"
-                      f"收款账户（{_due_text(case)}前）；确认后 {mark.pay_within} 个工作日内拨付到账。", now, "listed")
+                reserved.append((item, case, record))
                 out.confirmed += 1
                 out.total += record.amount
                 continue
         item.excluded, item.exclusion_reason = True, reason
-        wf.fire(session, flow, case, "exclude", actor=unit_actor, now=now, reason=reason)
+        excluded.setdefault(reason, []).append(case)
         out.excluded += 1
+    about = ("exempt_list", str(listing.id))
+    ledger.audit_reserved(session, [r for _, _, r in reserved], actor, entity=about[0], entity_id=about[1])
+    wf.fire_many(session, flow, [c for _, c, _ in reserved], "confirm", actor=unit_actor, now=now, about=about,
+                 data=[{"record": r.id, "status": r.status} for _, _, r in reserved])
+    for reason, excluded_cases in excluded.items():
+        wf.fire_many(session, flow, excluded_cases, "exclude", actor=unit_actor, now=now, reason=reason, about=about)
+    title = f"免申即享：{_title(listing, policies)}"
+    notify.publish_many(session, [notify.Notice(
+        "exemption.listed", [notify.Recipient.enterprise(item.uscc)], title[:255],
+        f"贵企业经数据比对符合条件，金额 {money(record.amount)}，无需申请。请在“我的兑现”中确认领取并填写"
+        f"收款账户（{_due_text(case)}前）；确认后 {mark.pay_within} 个工作日内拨付到账。", "/my/payouts",
+        f"exempt-item:{item.id}:listed") for item, case, record in reserved], at=now)
     listing.status, listing.confirmed_by, listing.confirmed_at = "confirmed", actor.name, now
     audit.record(session, actor=actor.name, actor_id=actor.user_id, action="exempt_confirm", entity="exempt_list",
                  entity_id=str(listing.id), before={"status": "built"},
@@ -327,8 +350,6 @@ def _due_text(case: WorkflowCase) -> str:
 
 def _tell(session: Session, item: ExemptItem, event: str, title: str, body: str, now: datetime, step: str) -> None:
     """The enterprise's inbox (and e-mail, by its preferences) in the step's transaction (zhida.notify)."""
-    from zhida import notify
-
     notify.publish(session, event=event, recipients=[notify.Recipient.enterprise(item.uscc)], title=title[:255],
                    body=body, link="/my/payouts", dedupe_key=f"exempt-item:{item.id}:{step}", at=now)
 

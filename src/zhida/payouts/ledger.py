@@ -130,9 +130,15 @@ def reserve(session: Session, *, uscc: str, measure_id: str, period, amount, fac
             approver: Approver, source_type: str, source_id: str, benefit_id: str | None = None,
             reason: str | None = None, item: str = "", payer: str | None = None, year: int | None = None,
             expected_at: datetime | None = None, enterprise_name: str | None = None,
-            region_code: str | None = None, policies=None, now: datetime | None = None) -> PayoutRecord:
+            region_code: str | None = None, policies=None, now: datetime | None = None,
+            outcome: rules_check.RuleOutcome | None = None, audited: bool = True) -> PayoutRecord:
     """Approve ``amount`` of ``measure_id`` for ``uscc`` and ``period``; returns the new record
-    (status ``approved``, or ``queued`` when the budget queues). Raises LedgerError / ZhidaError."""
+    (status ``approved``, or ``queued`` when the budget queues). Raises LedgerError / ZhidaError,
+    having written nothing but the enterprise's lock row.
+
+    ``outcome``: the rule already evaluated on these frozen facts by the caller (an approval
+    checks it first) — not evaluated a second time. ``audited=False``: the caller audits the
+    records it reserves in one entry (``audit_reserved``, a bulk confirmation)."""
     policies = policies or load_default_policies()
     now = now or now_utc()
     if measure_id not in policies.measures:
@@ -153,7 +159,8 @@ def reserve(session: Session, *, uscc: str, measure_id: str, period, amount, fac
     reason = (reason or "").strip() or None
     year = year or (int(period) if period != "once" else beijing_day(now).year)
     frozen = rules_check.freeze(facts)
-    outcome = rules_check.evaluate(measure, frozen, as_of, policies)
+    if outcome is None:
+        outcome = rules_check.evaluate(measure, frozen, as_of, policies)
     if outcome.status != "eligible":
         why = "；".join(outcome.failing) or "所需信息不全"
         raise LedgerError("rule", f"按冻结的企业信息，{measure.title}不成立（{why}），不能核准")
@@ -192,10 +199,24 @@ def reserve(session: Session, *, uscc: str, measure_id: str, period, amount, fac
         expected_at=expected_at, created_at=now, updated_at=now)
     session.add(record)
     session.flush()
-    audit.record(session, actor=approver.name, actor_id=approver.user_id, action="payout_reserve",
-                 entity="payout", entity_id=str(record.id), before=None, after=record_json(record),
-                 detail=reason)
+    if audited:
+        audit.record(session, actor=approver.name, actor_id=approver.user_id, action="payout_reserve",
+                     entity="payout", entity_id=str(record.id), before=None, after=record_json(record),
+                     detail=reason)
     return record
+
+
+def audit_reserved(session: Session, records: list[PayoutRecord], approver: Approver, *, entity: str,
+                   entity_id: str) -> None:
+    """One audit entry for the records a bulk action reserved (each record keeps its approvers,
+    rule version and frozen facts): id, enterprise, measure, period, amount and status of each."""
+    if not records:
+        return
+    audit.record(session, actor=approver.name, actor_id=approver.user_id, action="payout_reserve_many",
+                 entity=entity, entity_id=entity_id, before=None,
+                 after={"count": len(records), "total": f"{sum((r.amount for r in records), Decimal(0)):.2f}",
+                        "records": [[r.id, r.uscc, r.measure_id, r.period, f"{r.amount:.2f}", r.status]
+                                    for r in records]})
 
 
 def _check_double(session, uscc, measure, period, item, policies) -> None:

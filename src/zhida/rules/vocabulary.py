@@ -51,10 +51,12 @@ AUDIT_ACTION_ZH = {
     "registry_import": "导入名单", "registry_batch": "批量筛选候选企业",
     # the workflow engine (a transition's own label is kept in the entry: audit_view shows it)
     "workflow_start": "发起流程", "workflow_escalate": "超时转督办",
+    "workflow_start_many": "批量发起流程", "workflow_fire_many": "批量办理流程",
     # 政策兑现 (zhida.payouts)
     "application_create": "新建兑现申请", "application_declare": "确认申报承诺", "application_attach": "上传申报材料",
     "application_detach": "删除申报材料", "application_materials": "设定材料清单", "application_amount": "核定兑现金额",
     "exempt_build": "生成免申即享名单", "exempt_confirm": "确认免申即享名单", "payout_reserve": "登记兑现台账",
+    "payout_reserve_many": "批量登记兑现台账",
     "payout_budget": "设定资金池",
     # projects, 首谈制, the industrial map and financing (zhida.projects, zhida.finance)
     "project_create": "登记项目", "project_update": "修改项目", "project_document": "上传项目材料",

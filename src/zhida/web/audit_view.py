@@ -20,6 +20,8 @@ def readable(entry: dict[str, Any]) -> dict[str, Any]:
     action = AUDIT_ACTION_ZH.get(entry.get("action") or "", "其他操作")
     if (entry.get("action") or "").startswith("workflow:"):  # a declared transition: its own label
         action = (entry.get("after") or {}).get("step") or "办理流程"
+    elif entry.get("action") == "workflow_fire_many" and (entry.get("after") or {}).get("step"):
+        action = f"批量{entry['after']['step']}（{entry['after'].get('count', '')}件）"
     detail = entry.get("detail") or ""
     return {
         "at": beijing_time(entry.get("at")),

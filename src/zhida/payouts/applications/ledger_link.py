@@ -19,7 +19,8 @@ def _ledger():
     return ledger
 
 
-def reserve(session, application, *, amount, reason, actor, now, policies) -> int | None:
+def reserve(session, application, *, amount, reason, actor, now, policies, outcome=None) -> int | None:
+    """``outcome``: the rule as the approval just evaluated it on the frozen facts (evaluated once)."""
     if not available() or amount is None:
         return None
     ledger = _ledger()
@@ -28,7 +29,7 @@ def reserve(session, application, *, amount, reason, actor, now, policies) -> in
         amount=amount, facts=application.facts, as_of=application.as_of,
         approver=ledger.Approver(actor.name, actor.user_id, "reviewer"), source_type="application",
         source_id=str(application.id), reason=reason, enterprise_name=application.enterprise_name,
-        region_code=application.region_code, policies=policies, now=now)
+        region_code=application.region_code, policies=policies, now=now, outcome=outcome)
     return record.id
 
 
