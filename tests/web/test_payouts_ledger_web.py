@@ -64,3 +64,48 @@ def test_ledger_page_budgets_queue_and_review(clients, records):
     page = officer.get("/payouts/ledger").text
     assert waiting(page) == (flagged - 2, queued - 1)
     assert clients["ent_a"].get("/payouts/ledger").status_code == 403
+
+
+PAID_BY_FINANCE = "bj2022mfg.nev-purchase-subsidy"  # 市经济和信息化局 handles it, 市财政局 pays
+
+
+def _budget_audits(server, entity_id: str) -> list[tuple[str, dict]]:
+    from sqlalchemy import select
+
+    from zhida.audit.tables import AuditEntry
+
+    with server.app.state.store.transaction() as s:
+        return [(e.actor, e.after) for e in s.scalars(select(AuditEntry).where(
+            AuditEntry.action == "payout_budget", AuditEntry.entity_id == entity_id).order_by(AuditEntry.id))]
+
+
+def test_the_paying_unit_sets_a_budget_on_the_web_and_it_is_audited(server, clients):
+    payer, handler = clients["staff_units"], clients["staff"]  # 市财政局; 市经济和信息化局 (handles, does not pay)
+    page = payer.get("/payouts/ledger").text
+    assert 'id="budget-form"' in page and PAID_BY_FINANCE in page
+    bad = payer.post("/payouts/ledger/budgets", data={"measure_id": PAID_BY_FINANCE, "year": "2031", "payer": "市级",
+                                                      "amount": "三万", "on_exceed": "refuse"})
+    assert bad.status_code == 422 and "“三万”不是金额" in bad.text and 'value="三万"' in bad.text  # the form kept
+    saved = payer.post("/payouts/ledger/budgets", data={"measure_id": PAID_BY_FINANCE, "year": "2031", "payer": "市级",
+                                                        "amount": "300000.00", "on_exceed": "queue",
+                                                        "note": "财预〔2031〕1号"})
+    assert saved.status_code == 303 and saved.headers["location"] == "/payouts/ledger?done=budget"
+    page = payer.get("/payouts/ledger?done=budget").text
+    assert "资金池已保存" in page and "300,000.00 元" in page
+    # the handling unit sees the budget but may not change it: only the paying unit (or an administrator)
+    seen = {(b["measure_id"], b["year"]): b for b in handler.get("/api/v1/payments/budgets").json()}
+    assert seen[(PAID_BY_FINANCE, 2031)]["amount"] == "300000.00" and seen[(PAID_BY_FINANCE, 2031)]["on_exceed"] == "queue"
+    refused = handler.put("/api/v1/payments/budgets", json={"measure_id": PAID_BY_FINANCE, "year": 2031, "payer": "市级",
+                                                            "amount": "1.00"})
+    assert refused.status_code == 403 and "出资单位（市财政局）" in refused.json()["error"]["message"]
+    page = handler.post("/payouts/ledger/budgets", data={"measure_id": PAID_BY_FINANCE, "year": "2031", "payer": "市级",
+                                                         "amount": "1.00"})
+    assert page.status_code == 403 and "出资单位（市财政局）" in page.text
+    changed = payer.put("/api/v1/payments/budgets", json={"measure_id": PAID_BY_FINANCE, "year": 2031, "payer": "市级",
+                                                          "amount": "250000", "on_exceed": "refuse"})
+    assert changed.status_code == 200, changed.text
+    assert changed.json() == {"measure_id": PAID_BY_FINANCE, "year": 2031, "payer": "市级", "amount": "250000.00",
+                              "used": "0.00", "left": "250000.00", "on_exceed": "refuse"}
+    audits = _budget_audits(server, f"{PAID_BY_FINANCE}:2031:市级")
+    assert [(who, after["amount"], after["on_exceed"]) for who, after in audits] == [
+        ("staff_units", "300000.00", "queue"), ("staff_units", "250000.00", "refuse")]

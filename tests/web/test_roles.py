@@ -329,6 +329,24 @@ def test_import_jobs_are_not_batch_jobs_by_role(clients, staff_upload, role):
     assert clients[role].get(f"/api/v1/jobs/{staff_upload['id']}").status_code == expected
 
 
+# Setting a 资金池 (PUT /api/v1/payments/budgets, POST /payouts/ledger/budgets): the paying unit's staff
+# (市财政局 pays this measure) and administrators; the handling unit's staff and enterprises are refused.
+BUDGET_SETTERS = {"admin": True, "staff_units": True, "staff": False, "ent_a": False}
+
+
+@pytest.mark.parametrize("role", sorted(BUDGET_SETTERS))
+def test_budget_setting_by_role(clients, role):
+    body = {"measure_id": "bj2022mfg.nev-purchase-subsidy", "year": 2032, "payer": "市级", "amount": "1000.00"}
+    api = clients[role].put("/api/v1/payments/budgets", json=body)
+    page = clients[role].post("/payouts/ledger/budgets", data={**body, "year": "2032"})
+    if BUDGET_SETTERS[role]:
+        assert api.status_code == 200 and api.json()["amount"] == "1000.00", api.text
+        assert page.status_code == 303
+    else:
+        assert api.status_code == 403 and api.json()["error"]["code"] == "forbidden"
+        assert page.status_code == 403
+
+
 ROUTE_SUGGESTION = "/api/v1/requests/route-suggestion"
 
 

@@ -29,16 +29,25 @@ def is_district_code(code: str) -> bool:
     return len(code) == 6 and code.isdigit() and not code.endswith("00")
 
 
-def route(measure, enterprise_region: str | None) -> Route:
+def _units(measure) -> list[str]:
     units = [u for u in measure.responsible_units if u and u != "各区政府"]
     if not units:
         raise ZhidaError("measure_id", f"{measure.title}未载明责任单位，无法受理申请")
+    return units
+
+
+def payer_unit(measure) -> str:
+    """The unit that pays for ``measure``: the finance unit it names (…财政局), else its first unit."""
+    units = _units(measure)
+    return next((u for u in units if "财政" in u), units[0])
+
+
+def route(measure, enterprise_region: str | None) -> Route:
+    units = _units(measure)
     jurisdiction = [str(j) for j in measure.jurisdiction or ()]
     district_level = bool(jurisdiction) and all(is_district_code(j) for j in jurisdiction)
     if district_level:
         if not enterprise_region or enterprise_region not in jurisdiction:
             raise ZhidaError("region_code", "企业所在区与该政策的适用区域不符，不能申请")
-        finance = next((u for u in units if "财政" in u), units[0])
-        return Route(DISTRICT, units[0], enterprise_region, finance)
-    finance = next((u for u in units if "财政" in u), units[0])
-    return Route(CITY, units[0], None, finance)
+        return Route(DISTRICT, units[0], enterprise_region, payer_unit(measure))
+    return Route(CITY, units[0], None, payer_unit(measure))

@@ -199,6 +199,28 @@ def budgets(request: Request, principal: Principal = Depends(require("exempt", "
         return budgets_in_scope(s, scope_for(principal, policies), policies)
 
 
+class BudgetBody(BaseModel):
+    measure_id: str = Field(min_length=1, max_length=128, description="政策措施编号")
+    year: int = Field(ge=2000, le=2100, description="年度")
+    payer: Literal["市级", "区级", "省级", "国家"] = Field(description="出资方（资金池按年度和出资方设定）")
+    amount: str = Field(min_length=1, max_length=32, description="预算金额（元，最多到分）")
+    on_exceed: Literal["refuse", "queue"] = Field("refuse", description="超出预算时：refuse 拒绝核准；queue 排队待核")
+    note: str | None = Field(None, max_length=500, description="说明（如预算批复文号）")
+
+
+@router.put("/budgets", response_model=dict[str, Any], responses=WRITE_ERRORS,
+            summary="设定资金池（出资单位工作人员或管理员；已核准的金额照计，排队记录在余额足够时转为核准）")
+def set_budget(request: Request, body: BudgetBody,
+               principal: Principal = Depends(require("exempt", "write"))) -> dict[str, Any]:
+    from zhida.payouts import budgets as budget_rights
+    from zhida.payouts.ledger import budget_json
+
+    policies = load_default_policies()
+    return _run(request, lambda s: budget_json(budget_rights.set_as(
+        s, principal, measure_id=body.measure_id, year=body.year, payer=body.payer, amount=body.amount,
+        on_exceed=body.on_exceed, note=body.note, policies=policies)))
+
+
 @router.post("/{record_id}/review", response_model=dict[str, Any], responses=WRITE_ERRORS,
              summary="待复核的兑现记录：维持或追回（须写明理由）")
 def review_record(request: Request, body: ReviewBody, record_id: RowId,
