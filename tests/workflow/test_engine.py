@@ -177,3 +177,78 @@ def test_two_reviewers_at_once_one_wins(store):
         assert case.version == seen + 1
         assert case.state == {"approve": "publicity", "refuse": "refused"}[next(o for o in outcomes if o != "stale")]
         assert len(history(session, case_id)) == 3
+
+
+def test_bulk_start_and_fire_do_what_one_by_one_does_with_one_audit_entry_each(store):
+    from zhida.workflow import fire_many, start_many
+
+    with store.transaction() as session:
+        cases = start_many(session, WORKFLOW, subject_type="thing", subject_ids=[str(n) for n in range(1, 8)],
+                           actor=actor("applicant"), now=NOW, unit="市财政局", about=("batch", "7"),
+                           data=[{"n": n} for n in range(1, 8)])
+        assert [c.subject_id for c in cases] == [str(n) for n in range(1, 8)]
+        assert {(c.state, c.version, c.unit) for c in cases} == {("draft", 1, "市财政局")}
+        assert fire_many(session, WORKFLOW, cases, "submit", actor=actor("applicant"), now=NOW) == 7
+        due = datetime(2026, 12, 8, 16, 0, tzinfo=UTC)  # 3 working days, as for one case
+        assert {(c.state, c.version, c.due_at.replace(tzinfo=UTC)) for c in cases} == {("review", 2, due)}
+        with pytest.raises(ZhidaError, match="须填写理由"):
+            fire_many(session, WORKFLOW, cases[:2], "refuse", actor=actor("reviewer"), now=NOW)
+        with pytest.raises(NotAllowed, match="只有审核人员"):
+            fire_many(session, WORKFLOW, cases, "approve", actor=actor("applicant"), now=NOW)
+        fire_many(session, WORKFLOW, cases[:3], "refuse", actor=actor("reviewer"), now=NOW, reason="不符合")
+        with pytest.raises(NotAllowed, match="当前为“不通过”，不能审核通过"):  # checked before anything is written
+            fire_many(session, WORKFLOW, cases[2:5], "approve", actor=actor("reviewer"), now=NOW)
+        assert [c.state for c in cases[3:5]] == ["review", "review"]
+        ids = [c.id for c in cases]
+    with store.transaction() as session:  # what the store holds is what the objects said
+        stored = {c.id: (c.state, c.version, c.closed) for c in
+                  session.scalars(select(WorkflowCase).where(WorkflowCase.id.in_(ids)))}
+        assert [stored[i] for i in ids] == [("refused", 3, True)] * 3 + [("review", 2, False)] * 4
+        assert [(s.transition, s.to_state, s.reason) for s in history(session, ids[0])] == [
+            ("", "draft", None), ("submit", "review", None), ("refuse", "refused", "不符合")]
+        assert history(session, ids[6])[0].data == {"n": 7}
+        entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        assert [e.action for e in entries] == ["workflow_start_many", "workflow_fire_many", "workflow_fire_many"]
+        assert entries[0].entity == "batch" and entries[0].after["cases"] == [[i, str(n)] for n, i in enumerate(ids, 1)]
+        assert entries[2].after["cases"] == [[i, str(n), "review"] for n, i in enumerate(ids[:3], 1)]
+        assert entries[2].detail == "不符合" and entries[2].after["step"] == "不通过"
+        assert verify(session).intact
+
+
+def test_bulk_fire_refuses_a_case_moved_since_it_was_read(store):
+    from zhida.workflow import fire_many
+
+    with store.transaction() as session:
+        cases = [case_in(session, "review") for _ in range(3)]
+        ids = [c.id for c in cases]
+    with store.transaction() as session:
+        mine = [session.get(WorkflowCase, i) for i in ids]
+    with store.transaction() as session:  # someone else approves the second one meanwhile
+        fire(session, WORKFLOW, session.get(WorkflowCase, ids[1]), "approve", actor=actor("reviewer"), now=NOW)
+    with store.transaction() as session:
+        stale = [session.merge(c, load=False) for c in mine]
+        with pytest.raises(StaleCase):
+            fire_many(session, WORKFLOW, stale, "refuse", actor=actor("reviewer"), now=NOW, reason="x")
+        session.rollback()
+    with store.transaction() as session:
+        assert [session.get(WorkflowCase, i).state for i in ids] == ["review", "publicity", "review"]
+
+
+def test_a_registered_mirror_sees_every_start_transition_and_tick(store):
+    from zhida.workflow import engine, fire_many, mirror_subjects, start_many
+
+    seen: list[tuple[str, str]] = []
+    mirror_subjects(WORKFLOW, lambda session, cases: seen.extend((c.subject_id, c.state) for c in cases))
+    try:
+        with store.transaction() as session:
+            case = case_in(session, "publicity")
+            assert seen == [("1", "draft"), ("1", "review"), ("1", "publicity")]
+            tick(session, WORKFLOW, NOW + timedelta(days=30))
+            assert seen[-1] == ("1", "done")
+            more = start_many(session, WORKFLOW, subject_type="thing", subject_ids=["2", "3"], actor=actor("applicant"),
+                              now=NOW)
+            fire_many(session, WORKFLOW, more, "submit", actor=actor("applicant"), now=NOW)
+            assert seen[-4:] == [("2", "draft"), ("3", "draft"), ("2", "review"), ("3", "review")]
+            assert case.state == "done"
+    finally:
+        engine._MIRRORS.pop(WORKFLOW.name, None)
