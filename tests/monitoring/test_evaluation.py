@@ -102,8 +102,57 @@ def test_grades_are_stored_per_year_and_rerun_changes_nothing(store):
         first = evaluation.store(s, 2025, method, scored, actor="t")
     assert first["added"] == 80
     with store.sessions.begin() as s:
-        assert evaluation.store(s, 2025, method, scored, actor="t") == {"added": 0, "changed": 0, "unchanged": 80}
+        assert evaluation.store(s, 2025, method, scored, actor="t") == {"added": 0, "changed": 0, "unchanged": 80, "profiles": 0}
     graded = next(x for x in scored if x.grade)
     with store.sessions() as s:
         assert evaluation.grade_of(s, graded.uscc, 2025) == graded.grade
         assert evaluation.grade_of(s, graded.uscc, 2024) is None
+
+
+def test_the_grade_is_a_yearly_fact_a_criterion_reads(store):
+    """A stored grading writes mu_grade into the enterprise's profile for its year; the criterion
+    machinery of financial products (and of land allocation) reads it as a catalogue fact."""
+    from datetime import UTC, date, datetime
+
+    from zhida.enterprises.facts import profile_to_facts
+    from zhida.enterprises.profile import EnterpriseProfile
+    from zhida.enterprises.tables import Enterprise
+    from zhida.projects import criteria
+
+    rows = population(600)
+    method = evaluation.load_method()
+    scored = {s.uscc: s for s in evaluation.grade(method, rows)}
+    best = next(u for u, s in scored.items() if s.grade == "A")
+    worst = next(u for u, s in scored.items() if s.grade == "D")
+    ungraded = next(u for u, s in scored.items() if s.grade is None)
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    with store.sessions.begin() as s:
+        for u in (best, worst, ungraded):
+            s.add(Enterprise(uscc=u, name="测试企业", region_code="110105", industry_code="C3511", entity_type="enterprise",
+                             schema_version="1", profile_json={"uscc": u, "name": "测试企业", "region_code": "110105",
+                                                               "industry_code": "C3511", "entity_type": "enterprise"},
+                             created_at=now))
+    with store.sessions.begin() as s:
+        counts = evaluation.store(s, 2025, method, [scored[u] for u in (best, worst, ungraded)], actor="t")
+    assert counts["profiles"] == 2  # the ungraded one gets no grade, not a D
+    conditions = criteria.check([{"id": "mu", "label": "上年度亩均评价为A类或B类", "expr": "mu_grade IN ('A', 'B')"}],
+                                criteria.enterprise_policies())
+    verdicts = {}
+    with store.sessions() as s:
+        for u in (best, worst, ungraded):
+            profile = EnterpriseProfile.model_validate(s.scalar(select_profile(u)))
+            facts = profile_to_facts(profile, date(2026, 6, 1))
+            assert facts["mu_grade"] == scored[u].grade
+            verdicts[u] = criteria.explain(conditions, facts, criteria.enterprise_policies(), date(2026, 6, 1)).value
+            assert profile_to_facts(profile, date(2025, 6, 1))["mu_grade"] is None  # 2024 not graded
+    assert verdicts == {best: True, worst: False, ungraded: None}
+    with store.sessions.begin() as s:  # the same grading again changes no profile
+        assert evaluation.store(s, 2025, method, [scored[u] for u in (best, worst, ungraded)], actor="t")["profiles"] == 0
+
+
+def select_profile(uscc: str):
+    from sqlalchemy import select
+
+    from zhida.enterprises.tables import Enterprise
+
+    return select(Enterprise.profile_json).where(Enterprise.uscc == uscc)

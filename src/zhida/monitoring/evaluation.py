@@ -3,12 +3,13 @@ employment and R&D data, a weighted score against the group's benchmark, and A/B
 within region × industry. The method (indicators, weights, cap, groups, grade shares) is data:
 policies/monitoring/mu_evaluation.yaml, whose header states the arithmetic exactly.
 
-All arithmetic is Decimal with fixed quantization, so an independent calculation reproduces it.
+All arithmetic is exact with fixed half-up rounding (one DuckDB query in integers:
+zhida.monitoring.grading), so an independent calculation reproduces it. Stored grades become the
+yearly catalogue fact ``mu_grade`` of the enterprise's profile (``mirror_grades``).
 An enterprise missing any input is not scored and gets no grade (待补数据), never a 0."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -105,34 +106,37 @@ def group_key(method: Method, region_code: str, industry_code: str) -> tuple:
 
 
 def grade(method: Method, population: list[dict]) -> list[Scored]:
-    """Score and grade ``population`` (dicts with uscc, region_code, industry_code and the inputs)."""
-    scored = []
+    """Score and grade ``population`` (dicts with uscc, region_code, industry_code and the inputs)
+    by one DuckDB query (zhida.monitoring.grading: exact integer arithmetic, window functions)."""
+    import duckdb
+
+    from zhida.monitoring.grading import grading_sql, inputs_table, scale_of
+
+    scale = scale_of(population, AMOUNTS)
+    con = duckdb.connect()
+    try:
+        con.register("inputs", inputs_table(population, AMOUNTS, scale))
+        rows = con.execute(grading_sql(method, "inputs", scale)).fetchall()
+    finally:
+        con.close()
+    ids = [i.id for i in method.indicators]
+    by_uscc = {r[0]: r for r in rows}
+    out = []
     for row in population:
+        got = by_uscc[row["uscc"]]
         s = Scored(row["uscc"], row["region_code"], row["industry_code"], {k: row.get(k) for k in AMOUNTS})
         s.group = group_key(method, s.region_code, s.industry_code)
-        s.values = {i.id: ratio(row.get(i.numerator), row.get(i.denominator)) for i in method.indicators}
-        scored.append(s)
-    groups: dict[tuple, list[Scored]] = {}
-    for s in scored:
-        if all(v is not None for v in s.values.values()):
-            groups.setdefault(s.group, []).append(s)
-    for members in groups.values():
-        bench = {i.id: (sum(m.values[i.id] for m in members) / len(members)).quantize(SIX, rounding=ROUND_HALF_UP)
-                 for i in method.indicators}
-        for m in members:
-            for i in method.indicators:
-                rel = Decimal(1) if bench[i.id] == 0 else min(m.values[i.id] / bench[i.id], method.cap)
-                m.parts[i.id] = (i.weight * rel).quantize(SIX, rounding=ROUND_HALF_UP)
-            m.score = sum(m.parts.values()).quantize(TWO, rounding=ROUND_HALF_UP)
-        ordered = sorted(members, key=lambda m: m.score, reverse=True)
-        n = len(ordered)
-        better = 0
-        for pos, m in enumerate(ordered):
-            if pos and m.score < ordered[pos - 1].score:
-                better = pos
-            m.rank = better + 1
-            m.grade = next(g for g, _, share in method.grades if m.rank <= math.ceil(n * share))
-    return scored
+        k = len(ids)
+        s.values = {i: _micro(v) for i, v in zip(ids, got[3:3 + k])}
+        if got[-1] is not None:
+            s.parts = {i: _micro(v) for i, v in zip(ids, got[3 + k:3 + 2 * k])}
+            s.score, s.rank, s.grade = Decimal(int(got[-3])).scaleb(-2), int(got[-2]), got[-1]
+        out.append(s)
+    return out
+
+
+def _micro(value) -> Decimal | None:
+    return None if value is None else Decimal(int(value)).scaleb(-6)
 
 
 def read_inputs(data: bytes, name: str) -> tuple[list[dict], list[dict]]:
@@ -199,7 +203,42 @@ def store(session: Session, year: int, method: Method, scored: list[Scored], *, 
     if counts["added"] or counts["changed"]:
         audit.record(session, actor=actor, actor_id=actor_id, action="monitoring_evaluation", entity="mon_evaluation",
                      entity_id=str(year), before=None, after={"method": method.name, **counts})
+    counts["profiles"] = mirror_grades(session, year, {s.uscc: s.grade for s in scored}, actor=actor, actor_id=actor_id)
     return counts
+
+
+GRADE_FACT = "mu_grade"  # policies/facts/monitoring.yaml: a yearly fact measures read
+
+
+def mirror_grades(session: Session, year: int, grades: dict[str, str | None], *, actor: str,
+                  actor_id: int | None = None) -> int:
+    """Write each stored enterprise's class for ``year`` into its profile (figures[year].other.mu_grade;
+    removed when not graded), audited as an enterprise edit; returns how many profiles changed."""
+    from zhida.enterprises.tables import Enterprise
+
+    changed, ordered = 0, sorted(grades)
+    for i in range(0, len(ordered), 500):
+        for ent in session.scalars(select(Enterprise).where(Enterprise.uscc.in_(ordered[i:i + 500]))):
+            profile = dict(ent.profile_json)
+            figures = dict(profile.get("figures") or {})
+            year_figures = dict(figures.get(str(year)) or {})
+            other = dict(year_figures.get("other") or {})
+            before, grade = other.get(GRADE_FACT), grades[ent.uscc]
+            if before == grade:
+                continue
+            if grade is None:
+                other.pop(GRADE_FACT, None)
+            else:
+                other[GRADE_FACT] = grade
+            year_figures["other"] = other
+            figures[str(year)] = year_figures
+            profile["figures"] = figures
+            ent.profile_json = profile
+            audit.record(session, actor=actor, actor_id=actor_id, action="monitoring_grade_fact", entity="enterprise",
+                         entity_id=ent.uscc, before={GRADE_FACT: before, "year": year},
+                         after={GRADE_FACT: grade, "year": year})
+            changed += 1
+    return changed
 
 
 def _text(value) -> str | None:
