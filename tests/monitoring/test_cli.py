@@ -61,3 +61,23 @@ def test_evaluate_command(tmp_path):
     path.write_bytes(to_csv(rows))
     bad = _zhida("monitoring", "evaluate", str(path), "--year", "2025", env=env)
     assert bad.returncode == 1 and "第 4 行" in bad.stdout and "用地面积" in bad.stdout
+
+
+def test_prices_and_analysis_commands(tmp_path):
+    env = {**os.environ, "ZHIDA_DATABASE_URL": f"sqlite:///{tmp_path / 'z.sqlite3'}", "ZHIDA_HOME": str(tmp_path)}
+    stats = tmp_path / "stats.csv"
+    stats.write_bytes(to_csv(indicator_rows(20)))
+    assert _zhida("monitoring", "import", str(stats), env=env).returncode == 0
+    prices = tmp_path / "prices.csv"
+    prices.write_text("品种,月份,价格\n煤炭,2026-02,800\n煤炭,2026-03,900\n", encoding="utf-8")
+    first = _zhida("monitoring", "prices", str(prices), env=env)
+    assert first.returncode == 0 and "新增 2 行" in first.stdout, first.stdout + first.stderr
+    assert "新增 0 行，更新 0 行，未变 2 行" in _zhida("monitoring", "prices", str(prices), env=env).stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("品种,月份,价格\n原油,2026-03,1\n", encoding="utf-8")
+    refused = _zhida("monitoring", "prices", str(bad), env=env)
+    assert refused.returncode == 1 and "第 2 行" in refused.stdout
+    run = _zhida("monitoring", "alerts", "--month", "2026-03", env=env)
+    assert "coal" in run.stdout and "原材料价格环比上涨超过10%" in run.stdout
+    made = _zhida("monitoring", "analysis", "--month", "2026-03", env=env)
+    assert made.returncode == 0 and "草稿" in made.stdout and "全市" in made.stdout, made.stdout + made.stderr

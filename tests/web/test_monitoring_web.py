@@ -78,3 +78,90 @@ def test_alerts_by_unit_and_closing_with_a_note(clients, data):
 def test_openapi_lists_monitoring(clients):
     paths = clients["admin"].get("/api/openapi.json").json()["paths"]
     assert {"/api/v1/indicators", "/api/v1/alerts", "/api/v1/alerts/{alert_id}/close", "/api/v1/evaluations"} <= set(paths)
+
+
+ANALYSIS_MONTH = "2031-02"
+
+
+@pytest.fixture(scope="module")
+def analysed(server):
+    """Two Februaries of two enterprises and a coal price: the figures of the analysis."""
+    store = server.app.state.store
+    csv = ("统一社会信用代码,月份,所在区,行业代码,工业总产值,营业收入,用电量\n"
+           f"{USCC_A},2030-02,朝阳区,C3511,200.00,210,30\n{USCC_A},{ANALYSIS_MONTH},朝阳区,C3511,150.00,160,20\n"
+           f"{USCC_B},2030-02,海淀区,C3911,100.00,100,10\n{USCC_B},{ANALYSIS_MONTH},海淀区,C3911,130.00,120,12\n").encode()
+    from zhida.monitoring import prices
+
+    with store.sessions.begin() as s:
+        assert import_file(s, csv, source_name="analysis.csv", actor="t").ok
+        assert prices.import_file(s, "品种,月份,价格\n煤炭,2031-01,800\n煤炭,2031-02,900\n".encode(),
+                                  source_name="p.csv", actor="t").ok
+
+
+def test_figures_api_by_district(clients, analysed):
+    city = clients["admin"].get(f"/api/v1/indicators/figures?month={ANALYSIS_MONTH}").json()
+    assert city["total"]["value__output_value"] == "280.00" and city["total"]["yoy__output_value"] == "-6.7"
+    assert {d["label"] for d in city["districts"]} == {"朝阳区", "海淀区"}
+    own = clients["staff"].get(f"/api/v1/indicators/figures?month={ANALYSIS_MONTH}&region=110108").json()
+    assert own["scope"] == "110105" and own["total"]["value__output_value"] == "150.00"  # district staff: their own
+    assert clients["ent_a"].get("/api/v1/indicators/figures").status_code == 403
+
+
+def test_monthly_analysis_edited_released_and_exported(clients, analysed):
+    import io
+
+    import pdfplumber
+    from openpyxl import load_workbook
+
+    refused = clients["staff_units"].post("/api/v1/analyses", json={"month": ANALYSIS_MONTH})
+    assert refused.status_code == 403, refused.text  # 市财政局 is not the economy unit
+    made = clients["staff"].post("/api/v1/analyses", json={"month": ANALYSIS_MONTH})
+    assert made.status_code == 200, made.text
+    doc = made.json()
+    assert doc["state"] == "draft" and doc["scope"] == ""
+    overview = next(p for p in doc["paragraphs"] if p["key"] == "overview")["text"]
+    assert "280.00万元" in overview and "同比下降6.7%" in overview
+    edited = "二月受春节错月影响，全市工业总产值同比下降，重点企业订单总体平稳。"
+    done = clients["staff"].patch(f"/api/v1/analyses/{doc['id']}", json={"paragraphs": {"overview": edited}})
+    assert done.status_code == 200, done.text
+    assert next(p for p in done.json()["paragraphs"] if p["key"] == "overview")["text"] == edited
+
+    book = load_workbook(io.BytesIO(clients["staff"].get(f"/api/v1/analyses/{doc['id']}/report.xlsx").content))
+    assert book.sheetnames == ["分析文字", "分区", "分行业", "重点企业", "原材料价格", "近13个月"]
+    text = {r[0]: r[1] for r in book["分析文字"].iter_rows(min_row=2, values_only=True)}
+    assert text["一、总体运行情况"] == edited
+    districts = list(book["分区"].iter_rows(values_only=True))
+    assert districts[1][0] == "合计" and Decimal(str(districts[1][2])) == Decimal("280.00")
+    assert {r[0]: Decimal(str(r[3])) for r in districts[2:]} == {"朝阳区": Decimal("-25.0"), "海淀区": Decimal("30.0")}
+    prices = list(book["原材料价格"].iter_rows(min_row=2, values_only=True))
+    assert prices[0][0] == "煤炭" and Decimal(str(prices[0][3])) == Decimal("12.5")
+
+    pdf = clients["staff"].get(f"/api/v1/analyses/{doc['id']}/report.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    with pdfplumber.open(io.BytesIO(pdf.content)) as opened:
+        page = opened.pages[0]
+        assert (round(page.width), round(page.height)) == (595, 842)  # A4 portrait, in points
+        words = "".join((p.extract_text() or "") for p in opened.pages).replace("\n", "")
+    assert edited.replace("，", "") in words.replace("，", "") or edited[:12] in words
+    assert "表1 分区运行情况" in words and "朝阳区" in words
+
+    released = clients["staff"].post(f"/api/v1/analyses/{doc['id']}/release", json={"version": doc["version"]})
+    assert released.status_code == 200, released.text
+    assert released.json()["state"] == "released"
+    late = clients["staff"].patch(f"/api/v1/analyses/{doc['id']}", json={"paragraphs": {"overview": "再改"}})
+    assert late.status_code in (409, 422), late.text
+    trail = clients["admin"].get("/api/v1/audit?entity=mon_analysis").json()
+    actions = {e["action"] for e in trail.get("items", trail.get("entries", []))}
+    assert {"monitoring_analysis_generate", "monitoring_analysis_edit"} <= actions
+
+
+def test_monitoring_pages(clients, analysed, data):
+    page = clients["staff"].get(f"/monitoring?month={ANALYSIS_MONTH}")
+    assert page.status_code == 200 and 'data-kind="option"' in page.text and "朝阳区" in page.text
+    assert "海淀区" not in page.text.split('id="mon-districts"')[1].split("</table>")[0]  # district staff: their own
+    alerts_page = clients["staff"].get("/monitoring/alerts")
+    assert "诉求" in alerts_page.text or "暂无预警" in alerts_page.text
+    own = clients["ent_a"].get(f"/monitoring/enterprises/{USCC_A}")
+    assert own.status_code == 200 and "150.00" in own.text
+    other = clients["ent_a"].get(f"/monitoring/enterprises/{USCC_B}")
+    assert other.status_code == 404

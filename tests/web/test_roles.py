@@ -63,6 +63,9 @@ API_FAMILIES = [
     ("/api/v1/rule-drafts", OFFICIALS),  # 措施草稿审核
     ("/api/v1/rule-drafts?document=003_4b22abcac525f172", OFFICIALS),
     ("/api/v1/rules/xz2022.first-set-equipment-subsidy/versions", OFFICIALS),
+    ("/api/v1/indicators/figures", OFFICIALS),  # by district and industry (district staff: their own)
+    ("/api/v1/indicators/prices", OFFICIALS),
+    ("/api/v1/analyses", OFFICIALS),  # 工业经济运行分析
 ]
 PAGE_FAMILIES = [
     ("/policies", ALL),
@@ -101,6 +104,12 @@ PAGE_FAMILIES = [
     ("/finance", ALL),
     ("/rules/drafts", OFFICIALS),  # 措施草稿审核
     ("/rules/drafts/001_17557c858a299f6c", OFFICIALS),
+    ("/monitoring", OFFICIALS),  # 运行监测: figures by district, industry, key enterprises
+    ("/monitoring/alerts", OFFICIALS),  # rows of the staff's units
+    ("/monitoring/analyses", OFFICIALS),
+    ("/monitoring/key-enterprises", OFFICIALS),
+    ("/monitoring/evaluations", ALL),  # own USCC / own district / all
+    (f"/monitoring/enterprises/{USCC_A}", ALL),  # own USCC / own district / all
 ]
 
 

@@ -106,3 +106,46 @@ def evaluate_command(file: Annotated[Path, typer.Argument(help="年度数据 CSV
     grades = Counter(s.grade or "待补数据" for s in scored)
     out.print(f"{year} 年 {method.label}：新增 {counts['added']}，更新 {counts['changed']}，未变 {counts['unchanged']}")
     out.print("  ".join(f"{g}：{grades[g]}" for g in ("A", "B", "C", "D", "待补数据") if grades[g]))
+
+
+@mon_app.command("prices")
+def prices_command(file: Annotated[Path, typer.Argument(help="价格文件 CSV/XLSX：品种（煤炭、铁矿石、钢铁、化肥）、月份、价格")],
+                   rejects: Annotated[Path | None, typer.Option("--rejects", help="写出未通过校验的行（文本）")] = None) -> None:
+    """导入原材料价格：任何一行有误则整份不导入并列出原因；重复导入不改变任何数据。"""
+    from zhida.monitoring import prices
+    from zhida.monitoring.indicators import reject_report
+
+    if not file.is_file():
+        raise ZhidaError("file", f"找不到文件 {file}")
+    store = _open()
+    with store.sessions.begin() as session:
+        result = prices.import_file(session, file.read_bytes(), source_name=file.name, actor=_actor())
+    if result.rejects:
+        report = reject_report(result)
+        if rejects is not None:
+            rejects.write_text(report + "\n", encoding="utf-8")
+        out.print(f"未导入：{len(result.rejects)} 行有误，整份文件未写入")
+        out.print("\n".join(report.splitlines()[:20]))
+        sys.exit(1)
+    out.print(f"价格：新增 {result.added} 行，更新 {result.changed} 行，未变 {result.unchanged} 行")
+
+
+@mon_app.command("analysis")
+def analysis_command(month: Annotated[str, typer.Option("--month", help="月份 YYYY-MM")],
+                     region: Annotated[str, typer.Option("--region", help="区代码；不填为全市")] = "") -> None:
+    """生成（或在草稿时重新生成）某月工业经济运行分析；文字在网页上修改后发布。"""
+    from zhida.monitoring import analysis
+
+    person = alerts_actor()
+    store = _open()
+    with store.sessions.begin() as session:
+        row = analysis.generate(session, person, month, region, now=dt.datetime.now(dt.UTC))
+        out.print(f"运行分析 {row.id}（{row.month}，{row.figures['scope_label']}）：{analysis.FLOW.label_of(row.state)}；"
+                  f"网页 /monitoring/analyses/{row.id}")
+
+
+def alerts_actor():
+    """The command line acts as the administrator (it runs on the server, by its operator)."""
+    from zhida.monitoring.alerts import DeskActor
+
+    return DeskActor(None, _actor(), "admin", ())

@@ -21,12 +21,12 @@ from sqlalchemy.orm import Session
 from zhida import audit
 from zhida.errors import ZhidaError
 from zhida.monitoring.indicators import month_key
-from zhida.monitoring.rules import SERIES, AlertRule, load_rules, month_policies
+from zhida.monitoring.rules import PRICE_FACTS, SERIES, AlertRule, load_rules, month_policies
 from zhida.monitoring.tables import MonAlert, MonIndicator, MonResumption
 from zhida.rules.evaluate import Evaluator
 
 RESUMED = "resumed_third_working_day"
-FACT_COLUMNS = [f"{s}{suffix}" for s in SERIES for suffix in ("", "_prev_month", "_prev_year")] + [RESUMED]
+FACT_COLUMNS = [f"{s}{suffix}" for s in SERIES for suffix in ("", "_prev_month", "_prev_year")] + [RESUMED, *PRICE_FACTS]
 
 
 def third_working_days(month: str) -> list[date]:
@@ -83,6 +83,13 @@ def month_facts(session: Session, month: str) -> dict[str, dict]:
         for row in session.scalars(q):
             out.setdefault(row.uscc, {c: None for c in FACT_COLUMNS})[RESUMED] = row.resumed
     return out
+
+
+def price_facts(session: Session, month: str) -> dict[str, dict]:
+    """commodity → the facts of ``month`` (FACT_COLUMNS, only the price ones known)."""
+    from zhida.monitoring import prices
+
+    return {c: {**{k: None for k in FACT_COLUMNS}, **f} for c, f in prices.month_facts(session, month).items()}
 
 
 def as_of(month: str) -> date:
@@ -163,7 +170,13 @@ def run(session: Session, month: str, *, actor: str, now: datetime | None = None
     rules = load_rules()
     by_id = {r.id: r for r in rules}
     facts = month_facts(session, month)
-    verdicts = evaluate_batch(facts, rules, month) if facts else {}
+    on_enterprises = [r for r in rules if r.over == "enterprises"]
+    verdicts = evaluate_batch(facts, on_enterprises, month) if facts and on_enterprises else {}
+    priced = price_facts(session, month)  # subjects are commodity codes, never a USCC
+    on_prices = [r for r in rules if r.over == "prices"]
+    if priced and on_prices:
+        verdicts.update(evaluate_batch(priced, on_prices, month))
+        facts.update(priced)
     result = RunResult(month, alerts=[])
     existing = {(a.rule_id, a.uscc) for a in session.scalars(select(MonAlert).where(MonAlert.month == month))}
     for uscc in sorted(verdicts):
@@ -197,10 +210,15 @@ def hand_over(session: Session, alert: MonAlert, *, now: datetime) -> int:
 
     if alert.request_id is not None:
         return alert.request_id
+    from zhida.monitoring.prices import COMMODITIES, label
+
     person = DeskActor(None, "monitoring", "staff", (alert.unit,))
+    commodity = alert.uscc in COMMODITIES
+    subject = f"：{label(alert.uscc)}" if commodity else ""
     request = requests.submit(
-        session, person, now=now, kind="help", source="visit", receiving_unit=alert.unit, uscc=alert.uscc,
-        title=f"运行监测预警：{alert.label}（{alert.month}）"[:255],
+        session, person, now=now, kind="help", source="visit", receiving_unit=alert.unit,
+        uscc=None if commodity else alert.uscc,
+        title=f"运行监测预警：{alert.label}{subject}（{alert.month}）"[:255],
         text=f"{alert.month} 运行监测预警，请核实企业生产经营情况并处置。\n{alert.reason}", requester="运行监测系统")
     alert.request_id = request.id
     audit.record(session, actor="monitoring", actor_id=None, action="monitoring_alert_desk", entity="mon_alert",

@@ -57,7 +57,8 @@ def read_table(data: bytes, name: str) -> list[tuple[int, dict]]:
     return read_table_with(data, name, INDICATOR_COLUMNS)
 
 
-def read_table_with(data: bytes, name: str, columns: dict[str, str]) -> list[tuple[int, dict]]:
+def read_table_with(data: bytes, name: str, columns: dict[str, str], *, key: str = "uscc",
+                    key_label: str = "统一社会信用代码") -> list[tuple[int, dict]]:
     """Rows of a CSV (UTF-8, with or without BOM, or GB18030) or XLSX file whose Chinese headers
     are the keys of ``columns``, as (row number, {field: value})."""
     if name.lower().endswith((".xlsx", ".xlsm")):
@@ -85,8 +86,8 @@ def read_table_with(data: bytes, name: str, columns: dict[str, str]) -> list[tup
     if unknown:
         raise ZhidaError("file", f"无法识别的列：{'、'.join(unknown)}")
     keys = [columns.get(h) for h in header]
-    if "uscc" not in keys:
-        raise ZhidaError("file", "第一行须有“统一社会信用代码”列")
+    if key not in keys:
+        raise ZhidaError("file", f"第一行须有“{key_label}”列")
     out = []
     for n, values in enumerate(rows[1:], start=2):
         if not any(v not in (None, "") and str(v).strip() for v in values):

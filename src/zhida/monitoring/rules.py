@@ -17,6 +17,8 @@ from zhida.rules.expr import BOOLEAN, parse, typecheck
 
 FACTS = Path(__file__).resolve().parent / "data" / "facts.yaml"
 SERIES = ("output_value", "revenue", "electricity", "employees", "orders")  # each with _prev_month, _prev_year
+PRICE_FACTS = ("price", "price_prev_month")  # of one commodity and month (monitoring.prices)
+OVER = ("enterprises", "prices")
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class AlertRule:
     expr: str
     unit: str
     ast: exp.Expression
+    over: str = "enterprises"  # enterprises (one enterprise-month) | prices (one commodity-month)
 
 
 @cache
@@ -68,6 +71,12 @@ def load_rules(path: Path | None = None) -> list[AlertRule]:
                 raise ZhidaError(f"{at}.expr", "表达式应为判断（是/否）")
         except RuleError as exc:
             raise ZhidaError(f"{at}.expr", f"表达式无法识别：{exc.reason}") from None
+        over = str(raw.get("over") or "enterprises")
+        if over not in OVER:
+            raise ZhidaError(f"{at}.over", f"over 应为 {'、'.join(OVER)} 之一")
+        used = {c.name for c in node.find_all(exp.Column)}
+        if (over == "prices") != bool(used & set(PRICE_FACTS)) or (over == "prices" and used - set(PRICE_FACTS)):
+            raise ZhidaError(f"{at}.expr", "价格规则（over: prices）只能使用价格事实，企业规则不能使用价格事实")
         seen.add(ident)
-        out.append(AlertRule(ident, label, text, unit, node))
+        out.append(AlertRule(ident, label, text, unit, node, over))
     return out

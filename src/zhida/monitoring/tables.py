@@ -94,3 +94,48 @@ class MonEvaluation(Base):
     grade: Mapped[str | None] = mapped_column(String(1))  # A/B/C/D; None = undetermined
     method: Mapped[str] = mapped_column(String(64))  # method name + version
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class MonPrice(Base):
+    """A raw-material price (煤炭、铁矿石、钢铁、化肥 …) of a month, imported from a price file."""
+    __tablename__ = "mon_prices"
+    __table_args__ = (UniqueConstraint("commodity", "month", name="uq_mon_prices_month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commodity: Mapped[str] = mapped_column(String(32), index=True)  # code of prices.COMMODITIES
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    price: Mapped[Decimal] = mapped_column(Numeric(20, 2))  # 元 per the commodity's unit
+    import_id: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class MonKeyEnterprise(Base):
+    """A hand-kept change to the key-enterprise list: ``add`` an enterprise the registries do not
+    name, or ``remove`` one they do (the latest entry per enterprise counts)."""
+    __tablename__ = "mon_key_enterprises"
+    __table_args__ = (UniqueConstraint("uscc", name="uq_mon_key_enterprises_uscc"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uscc: Mapped[str] = mapped_column(String(18))
+    action: Mapped[str] = mapped_column(String(8))  # add | remove
+    note: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class MonAnalysis(Base):
+    """The monthly 工业经济运行分析 of a month and scope (city = ''; else a district code): the
+    generated tables frozen at generation, the staff's narrative paragraphs, its workflow case
+    (draft → released, zhida.workflow)."""
+    __tablename__ = "mon_analyses"
+    __table_args__ = (UniqueConstraint("month", "scope", name="uq_mon_analyses_month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    scope: Mapped[str] = mapped_column(String(12))
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON)
+    paragraphs: Mapped[dict[str, Any]] = mapped_column(JSON)  # section key → text
+    case_id: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16))  # mirror of the case's state, for lists
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str] = mapped_column(String(128))

@@ -65,3 +65,45 @@ def evaluations(session: Session, person, *, year: int | None = None, grade: str
     if grade:
         q = q.where(MonEvaluation.grade == grade)
     return list(session.scalars(q))
+
+
+def latest_month(session: Session) -> str | None:
+    """The latest month any indicator is reported for."""
+    from sqlalchemy import func
+
+    return session.scalar(select(func.max(MonIndicator.month)))
+
+
+def region_scope(person, requested: str | None) -> str:
+    """The district whose figures a person sees: district staff their own; others the one asked
+    ('' = the whole city)."""
+    own = _district(person)
+    if person.role == "staff" and own:
+        return own[0]
+    return (requested or "").strip()
+
+
+def regions(session: Session, person) -> list[tuple[str, str]]:
+    """(code, name) of the districts in the indicators a person may pick from."""
+    from zhida.enterprises.regions import label
+
+    if person.role == "staff" and _district(person):
+        return [(c, label(c)) for c in _district(person)]
+    codes = session.scalars(select(MonIndicator.region_code).where(MonIndicator.region_code.is_not(None)).distinct())
+    return sorted((c, label(c)) for c in codes)
+
+
+def enterprise_series(session: Session, person, uscc: str, months: int = 36) -> list[MonIndicator]:
+    """One enterprise's rows, oldest first, within the person's scope (an enterprise: its own only)."""
+    from zhida.errors import NotFoundOrHidden
+
+    if person.role == "enterprise" and person.uscc != uscc:
+        raise NotFoundOrHidden("uscc", "企业用户只能查看本企业的运行指标")
+    rows = [r for r in indicators(session, person, uscc=uscc, limit=months)]
+    return list(reversed(rows))
+
+
+def kept_keys(session: Session) -> list:
+    from zhida.monitoring.tables import MonKeyEnterprise
+
+    return list(session.scalars(select(MonKeyEnterprise).order_by(MonKeyEnterprise.at.desc())))

@@ -67,6 +67,8 @@ AUDIT_ACTION_ZH = {
     "sv_task_draft": "起草督办任务", "sv_task_edit": "修改督办任务", "sv_report_submit": "报送任务进展",
     "monitoring_import": "导入监测数据", "monitoring_alert": "生成预警", "monitoring_alert_close": "关闭预警",
     "monitoring_alert_desk": "预警转诉求", "monitoring_evaluation": "亩均评价",
+    "monitoring_key_enterprise": "维护重点企业名单", "monitoring_analysis_generate": "生成运行分析",
+    "monitoring_analysis_edit": "修改运行分析文字", "monitoring_grade_fact": "亩均档次写入企业画像",
     # drafted rules (zhida.drafting)
     "rule_draft": "起草措施", "rule_draft_edit": "修改措施草稿", "rule_draft_dismiss": "不予采用措施草稿",
     "rule_publish": "发布措施", "rule_import": "导入措施文件", "rule_export": "导出措施文件",
@@ -83,7 +85,7 @@ AUDIT_ENTITY_ZH = {"user": "用户", "enterprise": "企业", "enterprise_import"
                    "map_district": "产业地图", "finance_need": "融资需求", "finance_product": "金融产品",
                    "sv_task": "督办任务", "sv_report": "进展报送", "mon_alert": "预警", "mon_evaluation": "亩均评价",
                    "mon_import": "监测数据导入", "rule_draft": "措施草稿", "rule_version": "措施版本",
-                   "consultation": "政策征集"}
+                   "consultation": "政策征集", "mon_key_enterprise": "重点企业名单", "mon_analysis": "运行分析"}
 # request fields named in a Chinese error line ("页码无效：应为整数"); the API's `field` keeps the code
 FIELD_ZH = {
     "email": "通知邮箱",

@@ -102,6 +102,9 @@ PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     ("alerts", "read"): OFFICIALS,
     ("alerts", "write"): OFFICIALS,
     ("evaluations", "read"): ALL,
+    ("monitoring", "read"): OFFICIALS,  # 运行监测 pages: figures by district (district staff: their own)
+    ("analysis", "read"): OFFICIALS,  # 工业经济运行分析 and the key-enterprise list
+    ("analysis", "write"): OFFICIALS,  # generate, edit, release; keep the list (checked in monitoring.analysis)
 }
 # A lender account (staff whose units are all declared lenders) reaches these families only.
 LENDER_FAMILIES = frozenset({"finance", "map", "notifications", "accounts", "policies", "calculator", "rules"})

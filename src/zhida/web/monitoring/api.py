@@ -8,14 +8,18 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
-from zhida.monitoring import alerts as alert_runs, views
+from fastapi.responses import Response
+
+from zhida import audit
+from zhida.monitoring import alerts as alert_runs, analysis, prices, views
 from zhida.web.deps import Principal, require
 from zhida.web.domain import now as clock
 from zhida.web.domain import read, work
 from zhida.web.errors import LOOKUP_ERRORS, READ_ERRORS, WRITE_ERRORS
 
 router = APIRouter(tags=["运行监测"])
-MONTH = Query(None, pattern=r"^\d{4}-(?:0[1-9]|1[0-2])$", description="月份 YYYY-MM")
+MONTH_RE = r"^\d{4}-(?:0[1-9]|1[0-2])$"
+MONTH = Query(None, pattern=MONTH_RE, description="月份 YYYY-MM")
 ID = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
@@ -78,3 +82,104 @@ def list_evaluations(request: Request, year: int | None = Query(None, ge=2000, l
                            "indicators": e.indicators} for e in rows]}
 
     return read(request, run)
+
+
+@router.get("/api/v1/indicators/figures", responses=READ_ERRORS,
+            summary="某月分区、分行业运行情况（当月、同比、累计、累计同比；区级人员看本区）")
+def indicator_figures(request: Request, month: str | None = MONTH, region: str | None = Query(None, max_length=12),
+                      principal: Principal = Depends(require("monitoring", "read"))) -> dict[str, Any]:
+    def run(session):
+        chosen = month or views.latest_month(session) or clock().strftime("%Y-%m")
+        return analysis.build_figures(session, chosen, views.region_scope(principal, region))
+
+    return read(request, run)
+
+
+@router.get("/api/v1/indicators/prices", responses=READ_ERRORS, summary="原材料价格（煤炭、铁矿石、钢铁、化肥；按月）")
+def price_series(request: Request, principal: Principal = Depends(require("monitoring", "read"))) -> dict[str, Any]:
+    def run(session):
+        return {"items": [{"commodity": c, "label": prices.label(c), "unit": prices.COMMODITIES[c][1],
+                           "points": [{"month": m, "price": str(p)} for m, p in points]}
+                          for c, points in sorted(prices.series(session, 36).items())]}
+
+    return read(request, run)
+
+
+def analysis_json(session, row) -> dict[str, Any]:
+    return {"id": row.id, "month": row.month, "scope": row.scope, "state": row.state,
+            "state_label": analysis.FLOW.label_of(row.state), "version": analysis.case_version(session, row),
+            "paragraphs": [{"key": k, "title": t, "text": x} for k, t, x in analysis.text_of(row)],
+            "figures": row.figures, "updated_at": row.updated_at.isoformat(), "updated_by": row.updated_by,
+            "xlsx": f"/api/v1/analyses/{row.id}/report.xlsx", "pdf": f"/api/v1/analyses/{row.id}/report.pdf"}
+
+
+@router.get("/api/v1/analyses", responses=READ_ERRORS, summary="工业经济运行分析（月度）列表")
+def list_analyses(request: Request, principal: Principal = Depends(require("analysis", "read"))) -> dict[str, Any]:
+    return read(request, lambda s: {"items": [{"id": r.id, "month": r.month, "scope": r.scope, "state": r.state,
+                                               "state_label": analysis.FLOW.label_of(r.state)}
+                                              for r in analysis.listing(s, principal)]})
+
+
+class Generate(BaseModel):
+    month: str = Field(pattern=MONTH_RE, description="月份 YYYY-MM")
+    region: str | None = Field(None, max_length=12, description="区代码；空为全市")
+
+
+@router.post("/api/v1/analyses", responses=WRITE_ERRORS, summary="生成（或在草稿时重新生成）某月运行分析")
+def generate_analysis(request: Request, body: Generate,
+                      principal: Principal = Depends(require("analysis", "write"))) -> dict[str, Any]:
+    made = work(request, lambda s: analysis.generate(s, principal, body.month, analysis.scope_for(principal, body.region),
+                                                     now=clock()).id)
+    return read(request, lambda s: analysis_json(s, analysis.get(s, principal, made)))
+
+
+@router.get("/api/v1/analyses/{analysis_id}", responses=LOOKUP_ERRORS, summary="一份运行分析：文字、表格、状态")
+def get_analysis(request: Request, analysis_id: ID, principal: Principal = Depends(require("analysis", "read"))) -> dict[str, Any]:
+    return read(request, lambda s: analysis_json(s, analysis.get(s, principal, analysis_id)))
+
+
+class Texts(BaseModel):
+    paragraphs: dict[str, str] = Field(max_length=20, description="段落键 → 文字")
+
+
+@router.patch("/api/v1/analyses/{analysis_id}", responses=WRITE_ERRORS, summary="修改运行分析的文字（仅草稿）")
+def edit_analysis(request: Request, analysis_id: ID, body: Texts,
+                  principal: Principal = Depends(require("analysis", "write"))) -> dict[str, Any]:
+    work(request, lambda s: analysis.edit(s, principal, analysis_id, body.paragraphs, now=clock()))
+    return read(request, lambda s: analysis_json(s, analysis.get(s, principal, analysis_id)))
+
+
+class Release(BaseModel):
+    version: int | None = Field(None, ge=1, le=2**31 - 1, description="所见的版本")
+
+
+@router.post("/api/v1/analyses/{analysis_id}/release", responses=WRITE_ERRORS, summary="发布运行分析（发布后不可修改）")
+def release_analysis(request: Request, analysis_id: ID, body: Release,
+                     principal: Principal = Depends(require("analysis", "write"))) -> dict[str, Any]:
+    work(request, lambda s: analysis.release(s, principal, analysis_id, now=clock(), version=body.version))
+    return read(request, lambda s: analysis_json(s, analysis.get(s, principal, analysis_id)))
+
+
+def _export(request: Request, principal: Principal, analysis_id: int, kind: str) -> Response:
+    from zhida.web.monitoring import reports
+
+    row = read(request, lambda s: analysis.get(s, principal, analysis_id))
+    if kind == "xlsx":
+        content, media = reports.xlsx_bytes(row), reports.XLSX
+    else:
+        content, media = reports.pdf_bytes(row, request.app.state.templates.env), "application/pdf"
+    audit.event(request.app.state.store, actor=principal.username, actor_id=principal.user_id, action="export",
+                entity="mon_analysis", entity_id=str(row.id),
+                detail=f"导出工业经济运行分析（{kind.upper()}，{row.month}）")
+    return Response(content, media_type=media,
+                    headers={"Content-Disposition": f"attachment; filename=analysis-{row.month}-{row.scope or 'city'}.{kind}"})
+
+
+@router.get("/api/v1/analyses/{analysis_id}/report.xlsx", responses=LOOKUP_ERRORS, summary="运行分析（XLSX）")
+def analysis_xlsx(request: Request, analysis_id: ID, principal: Principal = Depends(require("analysis", "read"))) -> Response:
+    return _export(request, principal, analysis_id, "xlsx")
+
+
+@router.get("/api/v1/analyses/{analysis_id}/report.pdf", responses=LOOKUP_ERRORS, summary="运行分析（A4 PDF）")
+def analysis_pdf(request: Request, analysis_id: ID, principal: Principal = Depends(require("analysis", "read"))) -> Response:
+    return _export(request, principal, analysis_id, "pdf")

@@ -40,6 +40,7 @@ NAV = (
     NavItem("packages", "服务包", "/desk/packages", "packages"),
     NavItem("figures", "三率统计", "/desk/figures", "desk", "figures"),
     NavItem("supervision", "督办", "/supervision", "tasks"),
+    NavItem("monitoring", "运行监测", "/monitoring", "monitoring"),
     NavItem("registries", "企业库", "/registries", "registries"),
     NavItem("projects", "项目库", "/projects", "projects"),
     NavItem("map", "产业地图", "/projects/map", "map"),

@@ -96,6 +96,8 @@
       if (el.dataset.drawn) return;
       var d = JSON.parse(el.getAttribute("data-chart") || "{}");
       if (el.dataset.kind === "dashboard") { drawDashboard(el, d); return; }
+      // 运行监测: the server gives the whole ECharts option (the PDF renders the same option to SVG)
+      if (el.dataset.kind === "option") { window.echarts.init(el).setOption(Object.assign({ animation: false }, d)); el.dataset.drawn = "1"; return; }
       if (el.dataset.kind === "registry-funnel" || el.dataset.kind === "registry-trend") { drawRegistry(el, d); return; }
       if (!d.districts) return;
       var chart = window.echarts.init(el);
