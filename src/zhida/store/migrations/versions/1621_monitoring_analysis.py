@@ -1,8 +1,8 @@
 """Monitoring, second slice: raw-material prices, the hand-kept key-enterprise list, the monthly
 工业经济运行分析 with its narrative and workflow case (zhida.monitoring.tables).
 
-Revision ID: 1611_monitoring_analysis
-Revises: 1610_rule_drafts
+Revision ID: 1621_monitoring_analysis
+Revises: 1620_consultations
 Create Date: 2026-12-03
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "1611_monitoring_analysis"
-down_revision = "1610_rule_drafts"
+revision = "1621_monitoring_analysis"
+down_revision = "1620_consultations"
 branch_labels = None
 depends_on = None
 
