@@ -29,6 +29,7 @@ from zhida.rules.sources import squash
 
 # measure kind by the benefit word, first match wins (贴息 before 补贴, 免征 before 减免)
 KIND_CUES: list[tuple[str, re.Pattern]] = [(k, re.compile(p)) for k, p in (
+    ("tax_reduction", "税[^，,。；;]{0,12}减免|减免[^，,。；;]{0,6}税"),
     ("loan_interest_subsidy", "贴息"),
     ("guarantee", "担保|保函"),
     ("deferral", "缓缴|延缓|暂停预缴|延期还本|顺延"),
@@ -49,6 +50,7 @@ _APPLY = re.compile(r"(?:可|应|自愿|须|需|均可)(?:向[^，。；]{1,15})
 _ENTERPRISE = re.compile(r"企业|公司|市场主体|商户|经营主体")
 _INDIVIDUAL_BUSINESS = re.compile(r"个体工商户")
 _LABEL = re.compile(r"^\s*(?:\d+\s*[.．、]|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、)")
+_BASE_PREFIX = re.compile(r"^(?:照|不超过|不高于|最高|给予|审定|核定|项目|上年度|当年|年度|其|的)+")
 _MOST = re.compile(r"最高|不超过|不高于|上限|以内")
 # threshold words after a number → operator (以上/以下 readings: docs/measures.md, to be reviewed)
 _AFTER_OPS = [("及以上", ">="), ("以上（含）", ">="), ("以上(含)", ">="), ("以上", ">"), ("及以下", "<="),
@@ -175,6 +177,17 @@ def _draft(ctx: _Ctx, clause: ClauseText, parents: dict, index: int, sentence: s
     if where is not None:
         start, end = _original_span(doc, clause, sentence)
     return Draft(doc.key, doc.version, clause.id, index, sentence, m, open_fields, start, end)
+
+
+def _kind(simple: str) -> str:
+    """The benefit word of the sentence's main predicate: in "对…减免租金的，按减免金额的50%给予补贴"
+    the last one (补贴), not one inside the condition; at one place the table's order decides."""
+    best, at = "service", -1
+    for kind, rx in KIND_CUES:
+        for m in rx.finditer(simple):
+            if m.end() > at:
+                best, at = kind, m.end()
+    return best
 
 
 def _simplified(text: str, doc: DocText) -> str:
@@ -484,7 +497,8 @@ def _amount(ctx: _Ctx, kind: str, sentence: str, simple: str, items: dict) -> tu
         base = _rate_base(ctx, simple, rate)
         r = _number(Decimal(str(rate["value"])) / 100)
         if base:
-            out = {"kind": "maximum" if rate["role"] == "cap" else "exact", "expr": f"{base} * {r}"}
+            most = rate["role"] == "cap" or _MOST.search(squash(simple)[max(0, rate["_at"] - 12):rate["_at"]])
+            out = {"kind": "maximum" if most else "exact", "expr": f"{base} * {r}"}
             if caps:
                 out["cap"] = _money_literal(caps[0]["value"])
             if floors:
@@ -539,12 +553,23 @@ def _rate_base(ctx: _Ctx, simple: str, rate: dict) -> str | None:
     flat = squash(simple)
     at = rate["_at"]
     before = flat[max(0, at - 20):at]
+    after = flat[at + len(squash(rate["text"])):at + len(squash(rate["text"])) + 12]
+    candidates = []
     found = re.search(r"(?:按|按照|以)([^，,。；;按]{1,16})$", before) or re.search(r"([^，,。；;]{1,16})的$", before)
-    if not found:
-        return None
-    fact = ctx.lex.numeric_fact(found.group(1))
-    if fact and ctx.policies.catalogue.facts[fact[1]].type == "money":
-        return fact[1]
+    if found:
+        candidates.append(found.group(1))
+    near = re.search(r"(?:不超过|不高于|最高|给予|按)([^，,。；;]{1,10})$", before)  # 给予不超过总投资30%
+    if near:
+        candidates.append(near.group(1))
+    follows = re.match(r"的([^，,。；;的]{1,10})", after)  # 不超过30%的固定资产投资补助
+    if follows and "率" not in follows.group(1):  # 1%的失业保险费率: a rate, not a base
+        candidates.append(follows.group(1))
+    for words in candidates:
+        # the fact's own words must open the noun: 设备投资额 is not 投资额 (a modifier makes it another base)
+        head = _BASE_PREFIX.sub("", words)
+        for phrase, name in ctx.lex.numeric:
+            if head.startswith(phrase) and ctx.policies.catalogue.facts[name].type == "money":
+                return name
     return None
 
 
