@@ -197,6 +197,7 @@ def _ingest(paths: list[Path], stores: dict, workers: int) -> dict:
         index_seconds[name] += time.perf_counter() - started
 
     wall_started = time.perf_counter()
+    cpu_started = _cpu_seconds()
     for number, (path, parsed) in enumerate(zip(paths, parsed_stream), start=1):
         if isinstance(parsed, str):  # a variant the parser rejects counts as a failure, not a crash
             failures += 1
@@ -215,13 +216,23 @@ def _ingest(paths: list[Path], stores: dict, workers: int) -> dict:
         catch_up(name, store)
     wall_seconds = time.perf_counter() - wall_started
     if pool:
-        pool.shutdown()
+        pool.shutdown()  # the workers' CPU is counted once they have exited
+    cpu_seconds = _cpu_seconds() - cpu_started
     ok = len(paths) - failures
     return {
         "ok": ok, "failures": failures, "clauses": clauses, "parse_ms": parse_ms, "wall_seconds": wall_seconds,
+        "cpu_seconds": cpu_seconds, "load": " / ".join(f"{v:.1f}" for v in os.getloadavg()),
         "sample": len(sample),
         "store": {name: {"db": store_seconds[name], "index": index_seconds[name]} for name in stores},
     }
+
+
+def _cpu_seconds() -> float:
+    """CPU seconds of this process and of its finished children (the parsing workers)."""
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _search_latencies(store, workload: list[dict]) -> tuple[float, list[float]]:
@@ -294,7 +305,9 @@ def _run(args, work: Path) -> str:
         f"{build_seconds:.1f} s; {ok} parsed, {ingested['failures']} rejected, {ingested['clauses']} clauses stored.",
         "",
         f"Ingest (parse with {ingested['workers']} process(es), then store into {', '.join(ingested['store'])}): "
-        f"{wall:.1f} s wall, {ok / wall:.1f} documents/s overall. Parsing alone: "
+        f"{wall:.1f} s wall, {ingested.get('cpu_seconds', float('nan')):.1f} s CPU (all processes), "
+        f"{ok / wall:.1f} documents/s overall, load average {ingested.get('load', '?')} at the end of ingest. "
+        "Parsing alone: "
         f"{ingested['parse_ms']:.0f} ms/document (first {ingested['sample']} files, one process)."
         + (f" (Ingest figures recorded when {work} was built; search measured now.)" if reuse else ""),
         "",

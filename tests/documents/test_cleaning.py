@@ -126,3 +126,16 @@ def test_running_header_printed_once_inside_a_cut_sentence():
     # at the top of a page after a finished paragraph, a title line is content
     text = "一、总则。\n\f某某实施细则\n为了发展，制定本细则。\n"
     assert paragraphs(text) == ["一、总则。", "某某实施细则", "为了发展，制定本细则。"]
+
+
+def test_display_width_counts_wide_characters_as_unicodedata_does():
+    import random
+    import unicodedata
+
+    from zhida.documents.cleaning import display_width
+
+    rng = random.Random(5)
+    for _ in range(20):
+        text = "".join(chr(rng.randrange(0x20, 0x40000)) for _ in range(500)) + "第一条　１２abc，。"
+        expected = sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
+        assert display_width(text) == expected

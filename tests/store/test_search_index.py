@@ -175,3 +175,9 @@ def test_migration_0400_drops_the_database_index(database_url):
         assert len(instance) == 36
         assert session.execute(text("SELECT count(*) FROM search_log")).scalar() == 0
     store.close()
+
+
+def test_token_stream_is_every_adjacent_pair_and_the_last_character_of_each_run():
+    from zhida.store.tokens import token_stream
+
+    assert token_stream("数字化转型，对 ABc-1") == ["数字", "字化", "化转", "转型", "型", "对", "ab", "bc", "c", "1"]

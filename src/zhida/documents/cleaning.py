@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -68,9 +69,29 @@ def _unbalanced(text: str) -> bool:
     return depth > 0
 
 
+def _wide_class() -> re.Pattern[str]:
+    """One character class of every wide/full-width code point (East Asian Width W or F): the
+    BMP and plane 1 read from unicodedata, planes 2 and 3 wide throughout (U+20000–U+3FFFF)."""
+    ranges, start = [], None
+    for code in range(0x20000):
+        wide = unicodedata.east_asian_width(chr(code)) in "WF"
+        if wide and start is None:
+            start = code
+        elif not wide and start is not None:
+            ranges.append((start, code - 1))
+            start = None
+    ranges.append((0x20000 if start is None else start, 0x3FFFF))
+    body = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    return re.compile(f"[{body}]+")
+
+
+_WIDE = _wide_class()
+
+
 def display_width(text: str) -> float:
-    """Width in full-width characters: what a fixed-width layout wraps on."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
+    """Width in full-width characters: what a fixed-width layout wraps on (wide counts 1, others ½)."""
+    wide = sum(map(len, _WIDE.findall(text)))
+    return wide + 0.5 * (len(text) - wide)
 
 
 def wrap_width(texts: list[str]) -> float | None:
@@ -79,12 +100,12 @@ def wrap_width(texts: list[str]) -> float | None:
     Wrapped text has many lines of (nearly) the same, largest width; text with one
     paragraph per line has widths all over the place. None when there is no such width.
     """
-    widths = sorted(display_width(text) for text in texts if display_width(text) >= 10)
+    widths = sorted(width for width in map(display_width, texts) if width >= 10)
     if len(widths) < 4:
         return None
     best, best_count = None, 0
     for w in set(widths):
-        count = sum(1 for x in widths if w - 3 <= x <= w)  # first lines are indented by 2
+        count = bisect_right(widths, w) - bisect_left(widths, w - 3)  # first lines are indented by 2
         if count > best_count or (count == best_count and best is not None and w > best):
             best, best_count = w, count
     wider = sum(1 for x in widths if x > best + 1)

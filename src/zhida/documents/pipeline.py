@@ -77,11 +77,11 @@ def _context_year(meta) -> int | None:
 
 def _normalize_and_extract(clause: Clause, mapped: MappedText, original: str, script: str, year: int | None) -> None:
     if script == "simplified":
-        normalized, to_clause = clause.text, MappedText.identity(clause.text)
+        normalized, to_original = clause.text, mapped  # the clause's own map: nothing rewritten
     else:
         normalized, to_clause = to_simplified(clause.text)
+        to_original = mapped.remap(to_clause)  # normalized char → original offsets
     clause.normalized = normalized
-    to_original = mapped.remap(to_clause)  # normalized char → original offsets
     label = find_label(normalized) if clause.labels else None
     result = extract_clause(normalized, context_year=year, label_end=label.end if label else 0)
     for name in EXTRACTED_FIELDS:

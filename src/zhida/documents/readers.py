@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,8 +86,12 @@ def read_bytes(data: bytes, name: str, suffix: str) -> SourceText:
 # --- plain text -------------------------------------------------------------------
 
 
+# control characters (Unicode category Cc: U+0000–U+001F, U+007F–U+009F) other than line/page breaks
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def _looks_binary(text: str) -> bool:
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f\v")
+    controls = len(_CONTROL.findall(text))
     return controls > max(2, len(text) * 0.01)
 
 

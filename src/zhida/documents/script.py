@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from operator import ne
 from functools import lru_cache
 from typing import Literal
 
@@ -42,8 +43,8 @@ def detect_script(text: str) -> Script:
     to_trad = _converter("s2t").convert(text)
     if len(to_simple) != len(text) or len(to_trad) != len(text):  # pragma: no cover - t2s/s2t keep length
         to_simple, to_trad = to_simple[: len(text)], to_trad[: len(text)]
-    traditional = sum(a != b for a, b in zip(text, to_simple))
-    simplified = sum(a != b for a, b in zip(text, to_trad))
+    traditional = sum(map(ne, text, to_simple))
+    simplified = sum(map(ne, text, to_trad))
     total = traditional + simplified
     if traditional == 0 or traditional <= 0.02 * total:
         return "simplified"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import chain
 from typing import Iterable
 
 
@@ -40,8 +41,8 @@ class MappedText:
         parts = list(parts)
         return cls(
             "".join(p.text for p in parts),
-            tuple(x for p in parts for x in p.starts),
-            tuple(x for p in parts for x in p.ends),
+            tuple(chain.from_iterable(p.starts for p in parts)),
+            tuple(chain.from_iterable(p.ends for p in parts)),
         )
 
     def __len__(self) -> int:
@@ -74,7 +75,8 @@ class MappedText:
 
     def delete_pattern(self, pattern: re.Pattern[str] | str) -> MappedText:
         regex = re.compile(pattern) if isinstance(pattern, str) else pattern
-        return self.delete((m.start(), m.end()) for m in regex.finditer(self.text))
+        spans = [(m.start(), m.end()) for m in regex.finditer(self.text)]
+        return self.delete(spans) if spans else self
 
     def strip(self, chars: str | None = None) -> MappedText:
         stripped_left = len(self.text) - len(self.text.lstrip(chars))
@@ -94,8 +96,13 @@ class MappedText:
 
     def remap(self, inner: MappedText) -> MappedText:
         """``inner`` has offsets into ``self.text``; return it with offsets into self's original."""
+        own_starts, own_ends = self.starts, self.ends
         starts, ends = [], []
         for s, e in zip(inner.starts, inner.ends):
+            if e == s + 1:  # one character for one: the common case, no span to compute
+                starts.append(own_starts[s])
+                ends.append(own_ends[s])
+                continue
             a, b = self.span(s, e) if e > s else self.span(s, s)
             starts.append(a)
             ends.append(b)

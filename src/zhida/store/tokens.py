@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import add
 
 import opencc
 
@@ -35,9 +36,10 @@ def bigrams(run: str) -> list[str]:
 def token_stream(text: str) -> list[str]:
     """The index side: all tokens of ``text`` in order (positions are list indexes)."""
     tokens: list[str] = []
-    for _, run in runs(text):
+    for match in WORD_RUN.finditer(text):
+        run = match.group().lower()
         if len(run) > 1:
-            tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+            tokens.extend(map(add, run[:-1], run[1:]))  # the adjacent pairs, built in C
         tokens.append(run[-1])  # the run's last character (or a lone one, e.g. 对 between commas)
     return tokens
 

@@ -95,13 +95,35 @@ def _literal_length(pattern: str) -> int:
     return len(re.findall(r"[\u4e00-\u9fff]", re.sub(r"\(\?:[^)]*\)\?", "", pattern)))
 
 
+def _first_chars(pattern: str) -> set[str]:
+    """The characters a match of ``pattern`` can begin with (optional quotes and groups looked through)."""
+    chars: set[str] = set()
+    while pattern:
+        if pattern.startswith(_Q):
+            chars |= set(_Q[1:-2])
+            pattern = pattern[len(_Q):]
+            continue
+        group = re.match(r"\(\?:([^()]*)\)\?", pattern)
+        if group:
+            chars |= _first_chars(group.group(1))
+            pattern = pattern[group.end():]
+            continue
+        chars.add(pattern[0])
+        break
+    return chars
+
+
 def _build() -> re.Pattern:
     alternatives = []
+    first: set[str] = set()
     for index, (_code, _label, patterns) in enumerate(CATALOGUE):
         for pattern in patterns:
             alternatives.append((_literal_length(pattern), f"(?P<c{index}_{len(alternatives)}>{pattern})"))
+            first |= _first_chars(pattern)
     alternatives.sort(key=lambda pair: -pair[0])
-    return re.compile("|".join(pattern for _, pattern in alternatives))
+    # the lookahead lets the scan skip, in one cheap test, every place no catalogue phrase can start
+    starts = "".join(sorted(re.escape(ch) for ch in first))
+    return re.compile(f"(?=[{starts}])(?:" + "|".join(pattern for _, pattern in alternatives) + ")")
 
 
 _PATTERN = _build()

@@ -33,7 +33,9 @@ _GLUE = re.compile(r"\s*[（(]?\s*$")
 
 
 def extract_references(text: str) -> list[Reference]:
-    numbers = sorted(_number(m) for pattern in (_DOC_NUMBER, _ANNOUNCEMENT) for m in pattern.finditer(text))
+    # a 文号 ends in 号: text without one (most clauses) needs no scan for numbers
+    patterns = (_DOC_NUMBER, _ANNOUNCEMENT) if "号" in text else ()
+    numbers = sorted(_number(m) for pattern in patterns for m in pattern.finditer(text))
     references: list[Reference] = []
     used: set[int] = set()
     for match in _TITLE.finditer(text):
