@@ -4,6 +4,7 @@ published with the reviewer's name — refused while a field is open."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -122,5 +123,15 @@ def test_publish_refused_while_a_required_field_is_open(tmp_path, policies):
             assert verdict.errors == [] and verdict.open_fields == []
             assert drafts.publish(session, policies, row.id, revision=2, reviewer="王审核", actor_id=None,
                                   now=NOW).version == 1
+            # a document only the store holds: its text goes out with its measures, and both load
+            root = tmp_path / "policies"
+            shutil.copytree(config.sources_dir(), root / "sources")  # a policies tree: the seeds are there
+            rulebook.export_file(session, "jz_demo", root / "measures")
+            assert rulebook.export_source(session, "jz_demo", root / "sources") == root / "sources" / "jz_demo.txt"
+        from zhida.rules import load_policies
+
+        exported = load_policies(root)
+        assert not exported.errors, [str(e) for e in exported.errors]
+        assert exported.measure(row.measure_id).review["by"] == "王审核"
     finally:
         s.close()

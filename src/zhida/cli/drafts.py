@@ -104,8 +104,10 @@ def show_command(
 def export_command(
     to: Annotated[Path, typer.Option("--to", help="写入的目录（如 policies/measures）")],
     documents: Annotated[list[str] | None, typer.Argument(help="文件的键（省略：全部）")] = None,
+    sources: Annotated[Path | None, typer.Option("--sources", help="原文目录（默认 --to 的上级目录下的 sources）；"
+                                                               "只在库中的文件写为 <键>.txt")] = None,
 ) -> None:
-    """把已发布的措施写回措施文件（每个文件一个 YAML，未改动的部分逐字不变）。"""
+    """把已发布的措施写回措施文件（每个文件一个 YAML，未改动的部分逐字不变）；原文目录没有的文件一并写出原文。"""
     from zhida import audit
     from zhida.drafting import rulebook
 
@@ -116,6 +118,9 @@ def export_command(
             for key in keys:
                 path = rulebook.export_file(session, key, to)
                 out.print(f"{key} → {path}")
+                text = rulebook.export_source(session, key, sources or to.parent / "sources")
+                if text is not None:
+                    out.print(f"{key} 原文 → {text}")
             audit.record(session, actor="cli:drafts", actor_id=None, action="rule_export", entity="rule_version",
                          entity_id=",".join(keys)[:255], before=None, after={"to": str(to)})
     finally:

@@ -150,6 +150,36 @@ def export_file(session, document: str, directory: Path) -> Path:
     return target
 
 
+def export_source(session, document: str, directory: Path) -> Path | None:
+    """A document only the store holds, written as ``<document>.txt`` into ``directory`` (the
+    sources a measure file's quotes are checked against) — only if reading that text gives the same
+    clause ids as the stored version, so the exported measures cite what they cited. None when the
+    directory has the document already."""
+    from zhida.documents.pipeline import parse_text
+    from zhida.drafting.source import from_store
+
+    from zhida import config
+    from zhida.errors import ZhidaError
+
+    for known in (directory, config.sources_dir()):
+        if known.is_dir() and any(p.stem == document for p in known.glob("*")):
+            return None
+    try:
+        stored = from_store(session, document)
+    except ZhidaError:
+        return None  # not in the store either: nothing to write
+    reread = parse_text(stored.original, f"{document}.txt")
+    if [c.id for c in reread.walk()] != [c.id for c in stored.clauses if c.kind not in ("preamble", "closing")]:
+        raise RuleError(f"{document}.txt", "as plain text the document reads into other clauses; "
+                        "copy the published file into the sources directory instead")
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / f"{document}.txt"
+    tmp = target.with_suffix(".txt.tmp")
+    tmp.write_text(stored.original, encoding="utf-8")
+    tmp.replace(target)
+    return target
+
+
 def reviewed(mapping: dict, reviewer: str, today: date) -> dict:
     """The mapping with the reviewer's review stamp (every other key as written, in order)."""
     out = dict(mapping)
