@@ -31,6 +31,9 @@ EVENTS: dict[str, str] = {
     "project.shoutan_overdue": "首谈项目超期待统筹",
     "finance.response": "融资对接答复",
     "consultation.published": "意见征集情况说明",
+    "registry.lapsed": "企业库动态管理提示",
+    "registry.missing_facts": "企业库复核待补充信息",
+    "registry.removed": "移出企业库",
 }
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")

@@ -1,6 +1,7 @@
 """动态管理: at each batch run, members who no longer meet their tier's criteria in force are
-flagged with the reasons (the conditions that fail, or the facts missing to decide); the keeping
-unit then removes them (membership.leave) or keeps them, which resolves the flag."""
+flagged with the reasons (the conditions that fail, or the facts missing to decide) and the keeping
+unit is told (registries.notices, same transaction); the unit then removes them (membership.leave,
+the enterprise is told) or keeps them, which resolves the flag."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhida import audit
+from zhida.registries import notices
 from zhida.registries.criteria import Verdict
 from zhida.registries.definition import Registry
 from zhida.registries.tables import Flag, Membership
@@ -53,6 +55,7 @@ stay the unit already ended (移出, or moved to another tier) is not."""
                      entity_id=f"{reg.name}:{m.uscc}", before=None,
                      after={"flag": flag.id, "status": v.status, "reasons": flag.reasons})
         out.append(flag)
+    notices.flagged(session, reg, out, {m.id: m.name for m in members}, on)
     return out
 
 
@@ -69,6 +72,7 @@ def resolve(session: Session, reg: Registry, flag_id: int, *, keep: bool, reason
         raise ZhidaError("reason", "处理动态管理提示须填写理由")
     if not keep:
         membership.leave(session, reg, uscc=flag.uscc, last_day=on, reason=reason, actor=actor, actor_id=actor_id)
+        notices.removed(session, reg, flag, reason.strip(), on)
     flag.resolved = True
     audit.record(session, actor=actor, actor_id=actor_id, action="registry_flag_resolve", entity="registry_membership",
                  entity_id=f"{reg.name}:{flag.uscc}", before={"flag": flag.id},
