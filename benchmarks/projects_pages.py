@@ -17,6 +17,7 @@ benchmarks/RESULTS.md.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import socket
 import statistics
@@ -117,7 +118,16 @@ def build(url: str, projects: int) -> None:
     store.close()
 
 
-def measure(url: str) -> list[tuple[str, str, float, float]]:
+def _keyset_path(client, page: int, per_page: int = 20) -> str:
+    """The list page ``page`` as its 下一页 link reaches it: after the previous page's last project."""
+    after = None
+    for _ in range(page - 1):
+        got = client.get("/api/v1/projects", params={"per_page": per_page, **({"after": after} if after else {})})
+        after = got.json()["next_after"]
+    return f"/projects?page={page}&after={after}"
+
+
+def measure(url: str) -> list[tuple[str, str, float, float, float, float]]:
     import httpx
     import uvicorn
 
@@ -144,7 +154,8 @@ def measure(url: str) -> list[tuple[str, str, float, float]]:
                        "/projects?q=%E5%9F%BA%E5%87%86%E9%A1%B9%E7%9B%AE9999", f"/projects/{real}",
                        "/api/v1/projects?per_page=100", "/projects/map/110105", f"/projects/parcels/{parcel}",
                        "/api/v1/projects/shoutan/figures"],
-        "bench_cy": ["/projects", "/projects?page=50", f"/projects/{real}"],
+        # the 50th page as numbered (OFFSET) and as the pager links it (keyset: after the 49th page's last id)
+        "bench_cy": ["/projects", "/projects?page=50", "keyset:50", f"/projects/{real}"],
         "bench_bank": ["/finance", f"/finance/needs/{need}"],
     }
     out = []
@@ -154,15 +165,20 @@ def measure(url: str) -> list[tuple[str, str, float, float]]:
             client.post("/api/v1/auth/login", json={"username": user, "password": PASSWORD},
                         headers={"X-CSRF-Token": token}).raise_for_status()
             for path in paths:
+                if path.startswith("keyset:"):
+                    path = _keyset_path(client, int(path.split(":")[1]))
                 for _ in range(3):
                     client.get(path).raise_for_status()
                 times = []
+                cpu = os.times()
                 for _ in range(30):
                     started = time.perf_counter()
                     client.get(path).raise_for_status()
                     times.append((time.perf_counter() - started) * 1000)
+                cpu_ms = ((lambda t: t.user + t.system)(os.times()) - cpu.user - cpu.system) * 1000 / 30
                 times.sort()
-                out.append((user, path, statistics.median(times), times[int(len(times) * 0.95) - 1]))
+                out.append((user, path, statistics.median(times), times[int(len(times) * 0.95) - 1], cpu_ms,
+                            os.getloadavg()[0]))
     server.should_exit = True
     thread.join(timeout=10)
     return out
@@ -184,9 +200,10 @@ def main() -> None:
         build(url, args.projects)
         print(f"built {args.projects} projects in {time.perf_counter() - started:.0f} s")
         rows = measure(url)
-        print("| account | page | p50 ms | p95 ms |\n| --- | --- | ---: | ---: |")
-        for user, path, p50, p95 in rows:
-            print(f"| {user} | `{path}` | {p50:.0f} | {p95:.0f} |")
+        print("| account | page | p50 ms | p95 ms | CPU ms per request (server + client, one process) | load (1 min) |\n"
+              "| --- | --- | ---: | ---: | ---: | ---: |")
+        for user, path, p50, p95, cpu, load in rows:
+            print(f"| {user} | `{path}` | {p50:.0f} | {p95:.0f} | {cpu:.0f} | {load:.1f} |")
     finally:
         if not args.keep:
             with admin.connect() as c:

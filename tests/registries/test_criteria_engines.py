@@ -7,8 +7,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from zhida.batch.engines import DuckDBEngine, PostgresEngine, SparkEngine
-from zhida.registries import criteria
+from zhida.registries import candidates, criteria
 from zhida.registries.definition import load_registries
+from zhida.registries.scan import Scan
 
 from .conftest import AS_OF
 
@@ -58,3 +59,27 @@ def test_duckdb_postgres_and_spark_agree(ladder, policies, population, tmp_path,
     assert len(duck) > 2000
     assert pg == duck
     assert spark == duck
+    members = _members(population)  # the candidate list: PostgreSQL's long results = DuckDB's one pass
+    on_pg = candidates.compute(ladder, AS_OF, population, policies, members, PostgresEngine(pg_url), tmp_path / "pgc")
+    on_duck = candidates.compute(ladder, AS_OF, population, policies, members)
+    assert sorted(on_pg, key=lambda c: c.uscc) == sorted(on_duck, key=lambda c: c.uscc) and len(on_duck) > 100
+
+
+def _members(population) -> dict[str, str]:
+    usccs = pq.read_table(population, columns=["uscc"]).column("uscc").to_pylist()
+    return {u: ("innovative_sme", "srdi_sme", "little_giant")[i % 3] for i, u in enumerate(usccs[::10])}
+
+
+def test_one_pass_candidates_and_member_verdicts_equal_the_engine_path(ladder, policies, population, tmp_path):
+    """registries.scan (one DuckDB query over the facts) gives the list and the members' verdicts the
+    general path gives (engine run → long results → candidate query), row for row."""
+    members = _members(population)
+    run = criteria.execute(ladder, AS_OF, population, policies, DuckDBEngine(), tmp_path)
+    general = candidates.table(ladder, run, members)
+    with Scan(ladder, AS_OF, population, policies, members) as scan:
+        fast = scan.candidates()
+        verdicts = scan.member_verdicts()
+    assert sorted(fast.to_pylist(), key=lambda r: r["uscc"]) == general.to_pylist()  # general: by USCC
+    tiers = {c.tier for c in candidates.CandidateList(fast, scan.tiers)}
+    assert len(fast) > 100 and tiers == {"innovative_sme", "srdi_sme", "little_giant"}, tiers
+    assert set(verdicts) == set(run.verdicts(list(members))) and len(verdicts) > 300

@@ -13,7 +13,7 @@ from zhida.registries import criteria
 from zhida.registries.definition import load_registries
 
 SEEDS = {"srdi-ladder", "cy-key-enterprise-whitelist", "bj-key-enterprise-whitelist", "national-supply-chain-whitelist",
-         "cy-high-growth", "cy-bse-listing-reserve", "bj-listing-reserve-library"}
+         "cy-high-growth", "cy-bse-listing-reserve", "bj-listing-reserve-library", "bj-ip-advantage-library"}
 
 # A DATED TEST VERSION (not the 2026 revision, whose thresholds could not be verified): the
 # 专精特新 criteria with the R&D threshold raised from 100万 to 200万 from 2026-04-01.
@@ -77,3 +77,36 @@ def test_a_malformed_registry_names_its_field(policies, tmp_path: Path, change, 
     with pytest.raises(RuleError) as caught:
         load_registries(policies, tmp_path)
     assert "bad.yaml" in str(caught.value) and field in str(caught.value)
+
+
+def test_the_version_switch_reaches_the_batch_candidates_and_dynamic_management(policies, tmp_path: Path):
+    """The same dated test version on the DuckDB batch: a candidate on 2026-03-31 (old threshold) is
+    none on 2026-04-01 (new one), and a member who qualified under the old version fails the new."""
+    from decimal import Decimal
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from zhida.registries import candidates
+    from zhida.registries.scan import Scan
+
+    (tmp_path / "test.yaml").write_text(VERSIONED, encoding="utf-8")
+    reg = load_registries(policies, tmp_path)["test-srdi"]
+    facts = tmp_path / "facts.parquet"
+    rd = {"91110105A0000000X1": "500000", "91110105A0000000X2": "1500000", "91110105A0000000X3": "2500000",
+          "91110105A0000000X4": "1500000"}
+    pq.write_table(pa.table({"uscc": list(rd), "name": [f"企业{i}" for i in range(4)], "region_code": ["110105"] * 4,
+                             "entity_type": ["enterprise"] * 4,
+                             "rd_expense": pa.array([Decimal(v) for v in rd.values()], pa.decimal128(18, 2))}), facts)
+    member = {"91110105A0000000X4": "srdi_sme"}
+
+    def listed(day):
+        return {(c.uscc, c.version) for c in candidates.compute(reg, day, facts, policies, member)}
+
+    assert listed(dt.date(2026, 3, 31)) == {("91110105A0000000X2", "2022"), ("91110105A0000000X3", "2022")}
+    assert listed(dt.date(2026, 4, 1)) == {("91110105A0000000X3", "test-2026")}
+    for day, status in ((dt.date(2026, 3, 31), "eligible"), (dt.date(2026, 4, 1), "ineligible")):
+        with Scan(reg, day, facts, policies, member) as scan:
+            (verdict,) = scan.member_verdicts()
+        assert (verdict.uscc, verdict.status) == ("91110105A0000000X4", status)
+    assert verdict.failing == ("研发费用不低于200万元（测试版本）",)

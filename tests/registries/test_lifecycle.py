@@ -178,3 +178,97 @@ def test_import_of_the_national_list_is_idempotent_with_a_reject_report(store):
         assert book.sheetnames == ["层级", "趋势", "分区", "分行业", "转化", "目标"]
         assert book["层级"]["B4"].value == 2 and book["目标"]["E2"].value == "25%"
     assert profile_to_facts(_profile(store, a), dt.date(2022, 10, 1))["srdi_ladder_tier"] == "little_giant"
+
+
+def _qualifications(store, uscc, held: list[dict]):
+    """The enterprise's qualifications, the list complete (a type not listed is 'none')."""
+    with store.transaction() as s:
+        ent = s.scalar(select(Enterprise).where(Enterprise.uscc == uscc))
+        ent.profile_json = {**ent.profile_json, "qualifications": held, "qualifications_complete": True}
+        audit.record(s, actor="test", actor_id=None, action="edit", entity="enterprise", entity_id=uscc,
+                     before=None, after={"qualifications": held})
+
+
+def _status(store, uscc, measure_id):
+    from zhida.matching.match import match_enterprise
+
+    got = match_enterprise(_profile(store, uscc), AS_OF, near_misses=False)
+    return next(r.status for r in got if r.measure_id == measure_id)
+
+
+def test_ip_advantage_library_candidates_application_and_the_measure_reading_membership(store):
+    """知识产权优势企业培育库 (004 五、12): candidates are the 专精特新 enterprises of 004's scope, the
+    entry standard left to 市知识产权局 (a named open criterion); an enterprise applies, the unit
+    accepts, and zjtx2021.ip-advantage-library reads the membership instead of leaving it open."""
+    reg = registries()["bj-ip-advantage-library"]
+    assert reg.unit == "市知识产权局" and reg.fact == "in_ip_advantage_library"
+    a, b = _pick(store, 2)
+    _qualifications(store, a, [{"type": "zjtx_sme", "level": "provincial", "valid_from": "2022-03-01",
+                                "valid_to": "2025-02-28"}])
+    _qualifications(store, b, [])
+    found = {c.uscc: c for c in service.run(store, reg, AS_OF, actor="市知识产权局", propose=False).candidates}
+    assert a in found and b not in found  # b: no 专精特新 recognition on record
+    assert found[a].pending == ("属于知识产权优势企业（入库标准本文未列明，由市知识产权局认定）",)
+
+    assert _status(store, a, "zjtx2021.ip-advantage-library") == "undetermined"
+    with store.transaction() as s:
+        p = review.propose(s, reg, uscc=a, tier=None, way="application", actor=review.proposer(a), on=AS_OF)
+        review.decide(s, reg, [p.id], "accept", actor=review.keeper("市知识产权局审核员"), on=AS_OF)
+    assert _status(store, a, "zjtx2021.ip-advantage-library") == "eligible"
+
+
+def test_the_bse_reserve_service_reads_the_reserve_membership(store):
+    """002 3.2.25 “建设北交所上市重点企业储备库，提供‘管家式’服务”: the service is for the reserve's
+    members, so the measure reads in_bse_listing_reserve (no open criterion any more)."""
+    reg = registries()["cy-bse-listing-reserve"]
+    a, b = _pick(store, 2)
+    with store.transaction() as s:
+        membership.enter(s, reg, uscc=a, name="", tier=None, on=dt.date(2022, 9, 1), way="recommendation", actor="区金融办")
+        membership.enter(s, reg, uscc=b, name="", tier=None, on=dt.date(2022, 3, 1), way="recommendation", actor="区金融办")
+        membership.leave(s, reg, uscc=b, last_day=dt.date(2022, 6, 30), reason="已在北交所上市", actor="区金融办")
+    assert _status(store, a, "cy2022.bse-reserve-steward-service") == "eligible"
+    assert _status(store, b, "cy2022.bse-reserve-steward-service") == "ineligible"  # left the reserve
+
+
+def test_members_keyset_pages_equal_the_numbered_pages(store):
+    """“Who was on the list on D”, page by page: walking after/before the USCC shown gives the pages
+    OFFSET gives (the members page's 下一页/上一页 links)."""
+    reg = registries()["cy-high-growth"]
+    chosen = _pick(store, 7)
+    with store.transaction() as s:
+        for u in chosen:
+            membership.enter(s, reg, uscc=u, name="", tier=None, on=dt.date(2022, 5, 1), way="recommendation",
+                             actor="区发展改革委")
+    with store.transaction() as s:
+        numbered = [[m.uscc for m in membership.members_on(s, reg.name, AS_OF, offset=3 * n, limit=3)[1]] for n in range(3)]
+        walked, after = [], None
+        for _ in range(3):
+            total, rows = membership.members_on(s, reg.name, AS_OF, limit=3, **({"after": after} if after else {}))
+            walked.append([m.uscc for m in rows])
+            after = rows[-1].uscc if rows else after
+        back = [m.uscc for m in membership.members_on(s, reg.name, AS_OF, limit=3, before=walked[1][0])[1]]
+    assert total == 7 and walked == numbered == [sorted(chosen)[0:3], sorted(chosen)[3:6], sorted(chosen)[6:]]
+    assert back == walked[0]
+
+
+def test_figures_are_kept_with_their_time_and_recomputed_after_a_change(store):
+    from zhida.registries import figures_cache
+
+    reg = registries()["cy-high-growth"]
+    a, b = _pick(store, 2)
+    with store.transaction() as s:
+        membership.enter(s, reg, uscc=a, name="", tier=None, on=dt.date(2022, 5, 1), way="recommendation", actor="区发改委")
+    first, at = figures_cache.current(store, reg, AS_OF)
+    again, at_again = figures_cache.current(store, reg, AS_OF)
+    assert first.tiers == {"member": 1} and (again, at_again) == (first, at)  # served as kept, same 统计时间
+    with store.transaction() as s:
+        membership.enter(s, reg, uscc=b, name="", tier=None, on=dt.date(2022, 6, 1), way="recommendation", actor="区发改委")
+    changed, at_changed = figures_cache.current(store, reg, AS_OF)
+    assert changed.tiers == {"member": 2} and at_changed > at
+    assert changed.trend[-1] == {"day": "2022-12-31", "member": 2} and changed.trend[4] == {"day": "2022-05-31", "member": 1}  # b only from 06-01
+    with store.transaction() as s:
+        membership.leave(s, reg, uscc=a, last_day=dt.date(2022, 9, 30), reason="不再符合", actor="区发改委")
+        figures.set_target(s, reg, region_code="110105", tier="member", year=2022, target=4, actor="区发改委")
+    after_leave, _ = figures_cache.current(store, reg, AS_OF)
+    assert after_leave.tiers == {"member": 1} and after_leave.progress[0]["share"] == "25%"
+    assert after_leave.conversion[0]["start"] == 0  # nobody was listed a year before

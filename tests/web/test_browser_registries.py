@@ -62,5 +62,6 @@ def test_a_unit_reviews_candidates(server, browser):
     page.get_by_role("link", name="梯度培育统计").click()
     expect(page.locator("#tier-counts")).to_contain_text("专精特新中小企业")
     expect(page.locator("#registry-funnel canvas")).to_have_count(1)
+    expect(page.locator("#figures-computed-at")).to_contain_text("统计时间：")
     page.screenshot(path=SHOTS / "61-registry-figures.png", full_page=False)
     context.close()

@@ -48,6 +48,26 @@ def test_districts_see_their_projects_and_act_only_on_them(people):
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "total_investment"
 
 
+def test_keyset_pages_walk_the_same_projects_as_numbered_pages(people):
+    """The pager's 下一页 carries the last id (keyset): the pages it walks are the numbered pages."""
+    for i in range(21):  # more than the page's 20
+        _project(people["cy_invest"], name=f"翻页项目{i}")
+    client = people["cy_invest"]
+    numbered = [[p["id"] for p in client.get("/api/v1/projects", params={"per_page": 2, "page": n}).json()["items"]]
+                for n in (1, 2, 3)]
+    walked, after = [], None
+    for _ in range(3):
+        got = client.get("/api/v1/projects", params={"per_page": 2, **({"after": after} if after else {})}).json()
+        walked.append([p["id"] for p in got["items"]])
+        after = got["next_after"]
+    assert walked == numbered and all(len(page) == 2 for page in walked)
+    assert after == walked[-1][-1]
+    page = client.get("/projects")
+    assert page.status_code == 200 and "after=" in page.text  # the page's 下一页 link is a keyset link
+    second = client.get("/projects", params={"page": 2, "after": page.text.split("after=")[1].split("&")[0]})
+    assert second.status_code == 200 and "翻页项目0" in second.text
+
+
 def test_a_lender_account_reaches_financing_only(people, seeded):
     bank = people["bank_bj"]
     for path in ("/api/v1/enterprises", f"/api/v1/enterprises/{USCC_A}", "/api/v1/projects", "/api/v1/requests",

@@ -62,7 +62,7 @@ def test_registries_api(server, clients):
                         json={"region_code": "110105", "tier": "srdi_sme", "year": 2022, "target": 10})
     assert target.status_code == 200
     figures = staff.get("/api/v1/registries/srdi-ladder/figures", params={"on": "2022-12-31"}).json()
-    assert figures["tiers"]["srdi_sme"] == 1 and figures["progress"][0]["share"] == "10%"
+    assert figures["tiers"]["srdi_sme"] == 1 and figures["progress"][0]["share"] == "10%" and figures["computed_at"]
     book = load_workbook(io.BytesIO(staff.get("/api/v1/registries/srdi-ladder/figures.xlsx",
                                               params={"on": "2022-12-31"}).content))
     assert book["层级"]["B3"].value == 1

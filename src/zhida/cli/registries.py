@@ -81,13 +81,14 @@ def candidates_command(
             found = candidates.compute(reg, day, facts, load_default_policies(), members, eng)
     finally:
         store.close()
+    shown = found.first(limit)  # the smallest USCCs, in order (the list itself is not sorted)
     if as_json:
         rows = [{"uscc": c.uscc, "name": c.name, "region_code": c.region_code, "tier": c.tier,
-                 "criteria_version": c.version, "pending": list(c.pending)} for c in found]
-        sys.stdout.write(json.dumps(rows[:limit] if limit else [], ensure_ascii=False, indent=2) + "\n")
+                 "criteria_version": c.version, "pending": list(c.pending)} for c in shown]
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return
     out.print(f"{reg.label}：{day.isoformat()} 候选 {len(found)} 家")
-    for c in found[:limit]:
+    for c in shown:
         pending = f"（待认定：{'；'.join(c.pending)}）" if c.pending else ""
         out.print(f"  {c.uscc}  {c.name}  {reg.tier_label(c.tier)}{pending}")
 

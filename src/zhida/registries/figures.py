@@ -11,29 +11,13 @@ from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from zhida.enterprises import industries, regions
 from zhida.errors import ZhidaError
 from zhida.registries.definition import Registry
 from zhida.registries.tables import Membership, Target
-
-
-def _on(day: date):
-    return (Membership.valid_from <= day, or_(Membership.valid_to.is_(None), Membership.valid_to >= day))
-
-
-def by_tier(session: Session, reg: Registry, day: date) -> dict[str, int]:
-    rows = session.execute(select(Membership.tier, func.count()).where(Membership.registry_name == reg.name, *_on(day))
-                           .group_by(Membership.tier))
-    got = dict(rows.all())
-    return {t.code: int(got.get(t.code, 0)) for t in reg.tiers}
-
-
-def trend(session: Session, reg: Registry, days: list[date]) -> list[dict]:
-    """[{day, tier → count}] — the count of each tier on each day (history, not today's list)."""
-    return [{"day": d.isoformat(), **by_tier(session, reg, d)} for d in days]
 
 
 def month_ends(end: date, months: int) -> list[date]:
@@ -46,44 +30,8 @@ def month_ends(end: date, months: int) -> list[date]:
     return sorted(set(out))
 
 
-def grouped(session: Session, reg: Registry, day: date, column: str) -> list[dict]:
-    """Counts per tier grouped by district (``region_code``) or industry division (first 2 digits)."""
-    key = Membership.region_code if column == "region" else Membership.industry_code
-    rows = session.execute(select(key, Membership.tier, func.count()).where(Membership.registry_name == reg.name, *_on(day))
-                           .group_by(key, Membership.tier))
-    table: dict[str, Counter] = defaultdict(Counter)
-    for k, tier, n in rows:
-        if column != "region" and k:
-            k = k.lstrip("ABCDEFGHIJKLMNOPQRST")[:2]  # the 大类 (division), with or without the 门类 letter
-        table[k or ""][tier] += n
-    out = []
-    for k, counts in sorted(table.items(), key=lambda kv: -sum(kv[1].values())):
-        label = (regions.label(k) if k else "未知") if column == "region" else (_industry(k) if k else "未知")
-        out.append({"key": k, "label": label, "total": sum(counts.values()), **{t.code: counts[t.code] for t in reg.tiers}})
-    return out
-
-
 def _industry(division: str) -> str:
     return industries.divisions().get(division) or division
-
-
-def conversion(session: Session, reg: Registry, start: date, end: date) -> list[dict]:
-    """Of the members of each tier on ``start``: still there, moved up, left, by ``end``."""
-    if end < start:
-        raise ZhidaError("end", "结束日期早于开始日期")
-    first = dict(session.execute(select(Membership.uscc, Membership.tier).where(Membership.registry_name == reg.name,
-                                                                               *_on(start))).all())
-    last = dict(session.execute(select(Membership.uscc, Membership.tier).where(Membership.registry_name == reg.name,
-                                                                              *_on(end))).all())
-    out = []
-    for t in reg.tiers:
-        were = [u for u, tier in first.items() if tier == t.code]
-        up = sum(1 for u in were if u in last and reg.rank(last[u]) > reg.rank(t.code))
-        same = sum(1 for u in were if last.get(u) == t.code)
-        left = sum(1 for u in were if u not in last)
-        out.append({"tier": t.code, "label": t.label, "start": len(were), "up": up, "same": same, "left": left,
-                    "rate": f"{up / len(were):.1%}" if were else "—"})
-    return out
 
 
 def set_target(session: Session, reg: Registry, *, region_code: str, tier: str, year: int, target: int,
@@ -101,25 +49,13 @@ def set_target(session: Session, reg: Registry, *, region_code: str, tier: str, 
         session.add(row)
     row.target = target
     session.flush()
+    from zhida.registries.figures_cache import changed
+
+    changed(session, reg.name)
     audit.record(session, actor=actor, actor_id=actor_id, action="registry_target", entity="registry",
                  entity_id=reg.name, before=before,
                  after={"region_code": region_code, "tier": tier, "year": year, "target": target})
     return row
-
-
-def progress(session: Session, reg: Registry, year: int, day: date) -> list[dict]:
-    """Each target of ``year`` with the members of that district and tier on ``day``."""
-    targets = session.scalars(select(Target).where(Target.registry_name == reg.name, Target.year == year)
-                              .order_by(Target.region_code, Target.tier)).all()
-    counts = Counter(session.execute(select(Membership.region_code, Membership.tier).where(
-        Membership.registry_name == reg.name, *_on(day))).all())
-    out = []
-    for t in targets:
-        have = counts[(t.region_code, t.tier)]
-        out.append({"region_code": t.region_code, "region": regions.label(t.region_code), "tier": t.tier,
-                    "tier_label": reg.tier_label(t.tier), "target": t.target, "members": have,
-                    "share": f"{have / t.target:.0%}" if t.target else "—"})
-    return out
 
 
 @dataclass
@@ -133,51 +69,76 @@ class Figures:
     progress: list[dict]
 
 
-def _stays(session: Session, reg: Registry) -> list[tuple]:
-    """Every stay of the registry, fetched once: (uscc, tier, region, industry, from, to)."""
-    return session.execute(select(Membership.uscc, Membership.tier, Membership.region_code, Membership.industry_code,
-                                  Membership.valid_from, Membership.valid_to)
-                           .where(Membership.registry_name == reg.name)).all()
+def _counted(rows, key, label) -> list[dict]:
+    """(key, tier, count) rows → one dict per key with the tiers' counts and the total, largest first."""
+    table: dict[str, Counter] = defaultdict(Counter)
+    for k, tier, n in rows:
+        table[key(k) or ""][tier] += int(n)
+    out = [{"key": k, "label": label(k) if k else "未知", "total": sum(c.values()), **dict(c)} for k, c in table.items()]
+    return sorted(out, key=lambda x: (-x["total"], x["key"]))
 
 
-def _valid(rows, day: date):
-    return [r for r in rows if r[4] <= day and (r[5] is None or r[5] >= day)]
+def _division(code: str | None) -> str | None:
+    return code.lstrip("ABCDEFGHIJKLMNOPQRST")[:2] if code else None  # the 大类, with or without the 门类 letter
 
 
 def figures(session: Session, reg: Registry, day: date, months: int = 12) -> Figures:
-    """All figures from one read of the registry's stays (each grouping over the same rows in
-    memory: one scan instead of one query per month, district and tier)."""
-    rows = _stays(session, reg)
+    """All figures, each one GROUP BY in the database (a scan of the registry's stays, never its
+    rows in Python): counts per tier on ``day`` and on each month end, per district and industry,
+    the conversion over the year to ``day``, progress against the targets of ``day``'s year."""
     codes = [t.code for t in reg.tiers]
+    mine = Membership.registry_name == reg.name
 
-    def counts(valid) -> dict[str, int]:
-        c = Counter(r[1] for r in valid)
-        return {k: c[k] for k in codes}
+    def valid(d: date):
+        return and_(Membership.valid_from <= d, or_(Membership.valid_to.is_(None), Membership.valid_to >= d))
 
-    now = _valid(rows, day)
-    trend_rows = [{"day": d.isoformat(), **counts(_valid(rows, d))} for d in month_ends(day, months)]
+    days = month_ends(day, months)
+    sums = [func.sum(case((valid(d), 1), else_=0)) for d in [day, *days]]
+    per_tier = {tier: [int(x or 0) for x in counts]
+                for tier, *counts in session.execute(select(Membership.tier, *sums).where(mine).group_by(Membership.tier))}
 
-    def group(key, label) -> list[dict]:
-        table: dict[str, Counter] = defaultdict(Counter)
-        for r in now:
-            table[key(r) or ""][r[1]] += 1
-        out = [{"key": k, "label": label(k) if k else "未知", "total": sum(c.values()), **{t: c[t] for t in codes}}
-               for k, c in table.items()]
-        return sorted(out, key=lambda x: -x["total"])
+    def on(i: int) -> dict[str, int]:
+        return {c: per_tier.get(c, [0] * (len(days) + 1))[i] for c in codes}
 
-    division = lambda r: r[3].lstrip("ABCDEFGHIJKLMNOPQRST")[:2] if r[3] else None  # noqa: E731
+    trend_rows = [{"day": d.isoformat(), **on(i + 1)} for i, d in enumerate(days)]
+    by_region = session.execute(select(Membership.region_code, Membership.tier, func.count()).where(mine, valid(day))
+                                .group_by(Membership.region_code, Membership.tier)).all()
+    by_industry = session.execute(select(Membership.industry_code, Membership.tier, func.count()).where(mine, valid(day))
+                                  .group_by(Membership.industry_code, Membership.tier)).all()
+    regions_out = [r | {c: r.get(c, 0) for c in codes} for r in _counted(by_region, lambda k: k, regions.label)]
+    industries_out = [r | {c: r.get(c, 0) for c in codes} for r in _counted(by_industry, _division, _industry)]
     start = date(day.year - 1, day.month, min(day.day, 28))
-    first = {r[0]: r[1] for r in _valid(rows, start)}
-    last = {r[0]: r[1] for r in now}
-    conv = []
-    for t in reg.tiers:
-        were = [u for u, tier in first.items() if tier == t.code]
-        up = sum(1 for u in were if u in last and reg.rank(last[u]) > reg.rank(t.code))
-        conv.append({"tier": t.code, "label": t.label, "start": len(were), "up": up,
-                     "same": sum(1 for u in were if last.get(u) == t.code), "left": sum(1 for u in were if u not in last),
-                     "rate": f"{up / len(were):.1%}" if were else "—"})
-    return Figures(day, counts(now), trend_rows, group(lambda r: r[2], regions.label), group(division, _industry),
-                   conv, progress(session, reg, day.year, day))
+    return Figures(day, on(0), trend_rows, regions_out, industries_out, _conversion(session, reg, start, day, valid),
+                   _progress(session, reg, day, by_region))
+
+
+def _conversion(session: Session, reg: Registry, start: date, end: date, valid) -> list[dict]:
+    """Of the members of each tier on ``start``: moved up, stayed, left by ``end`` — per enterprise,
+    its rank on each day (the highest stay valid then), counted in the database."""
+    rank = case({t.code: i for i, t in enumerate(reg.tiers)}, value=Membership.tier)
+    per = (select(func.max(case((valid(start), rank))).label("r0"), func.max(case((valid(end), rank))).label("r1"))
+           .where(Membership.registry_name == reg.name, or_(valid(start), valid(end)))
+           .group_by(Membership.uscc).subquery())
+    moves = session.execute(select(per.c.r0, per.c.r1, func.count()).where(per.c.r0.is_not(None))
+                            .group_by(per.c.r0, per.c.r1)).all()
+    out = []
+    for i, t in enumerate(reg.tiers):
+        were = sum(n for r0, _, n in moves if r0 == i)
+        up = sum(n for r0, r1, n in moves if r0 == i and r1 is not None and r1 > i)
+        out.append({"tier": t.code, "label": t.label, "start": were, "up": up,
+                    "same": sum(n for r0, r1, n in moves if r0 == i and r1 == i),
+                    "left": sum(n for r0, r1, n in moves if r0 == i and r1 is None),
+                    "rate": f"{up / were:.1%}" if were else "—"})
+    return out
+
+
+def _progress(session: Session, reg: Registry, day: date, by_region) -> list[dict]:
+    counts = Counter({(k, tier): int(n) for k, tier, n in by_region})
+    targets = session.scalars(select(Target).where(Target.registry_name == reg.name, Target.year == day.year)
+                              .order_by(Target.region_code, Target.tier)).all()
+    return [{"region_code": t.region_code, "region": regions.label(t.region_code), "tier": t.tier,
+             "tier_label": reg.tier_label(t.tier), "target": t.target, "members": counts[(t.region_code, t.tier)],
+             "share": f"{counts[(t.region_code, t.tier)] / t.target:.0%}" if t.target else "—"} for t in targets]
 
 
 def xlsx(reg: Registry, f: Figures) -> bytes:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from zhida import audit
 from zhida.enterprises.tables import Enterprise
 from zhida.errors import ZhidaError
+from zhida.registries import figures_cache
 from zhida.registries.definition import Registry
 from zhida.registries.tables import WAYS, Membership
 
@@ -65,6 +66,7 @@ def enter(session: Session, reg: Registry, *, uscc: str, name: str, tier: str | 
                      created_at=_now())
     session.add(row)
     session.flush()
+    figures_cache.changed(session, reg.name)
     audit.record(session, actor=actor, actor_id=actor_id, action="registry_enter", entity="registry_membership",
                  entity_id=f"{reg.name}:{uscc}", before=None if held is None else {"tier": held.tier},
                  after={"tier": tier, "valid_from": on.isoformat(), "way": way, "id": row.id})
@@ -76,6 +78,7 @@ def enter(session: Session, reg: Registry, *, uscc: str, name: str, tier: str | 
 def _end(session: Session, row: Membership, last_day: date, reason: str, actor: str, actor_id: int | None) -> None:
     before = {"valid_to": row.valid_to.isoformat() if row.valid_to else None}
     row.valid_to, row.ended_reason = last_day, reason
+    figures_cache.changed(session, row.registry_name)
     audit.record(session, actor=actor, actor_id=actor_id, action="registry_leave", entity="registry_membership",
                  entity_id=f"{row.registry_name}:{row.uscc}", before=before,
                  after={"valid_to": last_day.isoformat(), "tier": row.tier, "id": row.id}, detail=reason)
@@ -120,8 +123,13 @@ def mirror_profile(session: Session, uscc: str, actor: str, actor_id: int | None
 
 
 def members_on(session: Session, registry: str, day: date, *, tier: str | None = None,
-               region: str | None = None, offset: int = 0, limit: int | None = None) -> tuple[int, list[Membership]]:
-    """Who was on the list on ``day`` (from history), ordered by USCC; (total, the page)."""
+               region: str | None = None, offset: int = 0, limit: int | None = None,
+               after: str | None = None, before: str | None = None) -> tuple[int, list[Membership]]:
+    """Who was on the list on ``day`` (from history), ordered by USCC; (total, the page).
+
+    Keyset pages: ``after`` (the page after that USCC) or ``before`` (the page before it) walk the
+    (registry, uscc) or (registry, tier, uscc) index from that point — as fast on the 300th page
+    as on the first; ``offset`` is kept for the API's numbered pages."""
     from sqlalchemy import func
 
     query = select(Membership).where(Membership.registry_name == registry, Membership.valid_from <= day,
@@ -131,6 +139,11 @@ def members_on(session: Session, registry: str, day: date, *, tier: str | None =
     if region:
         query = query.where(Membership.region_code == region)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    if before is not None:
+        page = query.where(Membership.uscc < before).order_by(Membership.uscc.desc())
+        return total, list(reversed(session.scalars(page.limit(limit) if limit is not None else page).all()))
+    if after is not None:
+        query = query.where(Membership.uscc > after)
     page = query.order_by(Membership.uscc).offset(offset)
     if limit is not None:
         page = page.limit(limit)

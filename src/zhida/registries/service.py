@@ -15,7 +15,7 @@ from zhida.registries.definition import Registry
 
 @dataclass
 class RunResult:
-    candidates: list[cand.Candidate]
+    candidates: cand.CandidateList
     proposed: int
     flagged: int
 
@@ -36,11 +36,18 @@ def run(store, reg: Registry, on: date, *, actor: str, actor_id: int | None = No
 
         raise ZhidaError("on", f"{on.isoformat()} 没有适用的{reg.label}认定标准")
     facts = facts or population(store, on)
-    done = criteria.execute(reg, on, facts, policies, engine)
     with store.transaction() as session:
         members = membership.member_usccs(session, reg.name, on)
-    found = cand.rows(done, cand.table(reg, done, members))
-    verdicts = done.verdicts(list(members))  # the members' own verdicts, for 动态管理
+    if cand.on_duckdb(engine):  # one pass over the facts for the list, one over the members' rows
+        from zhida.registries.scan import Scan
+
+        with Scan(reg, on, facts, policies, members, engine) as scan:
+            found = cand.CandidateList(scan.candidates(), scan.tiers)
+            verdicts = scan.member_verdicts()
+    else:
+        done = criteria.execute(reg, on, facts, policies, engine)
+        found = cand.CandidateList(cand.table(reg, done, members), done.tiers)
+        verdicts = done.verdicts(list(members))  # the members' own verdicts, for 动态管理
     proposed = flagged = 0
     if propose:
         with store.transaction() as session:

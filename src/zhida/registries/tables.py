@@ -1,4 +1,4 @@
-"""Tables of the registries (migration ``1200_registries``).
+"""Tables of the registries (migrations ``1200_registries``, ``1210_registry_figures``).
 
 Membership is history: one row per stay on a list at one tier (``valid_from`` .. ``valid_to``,
 NULL = still on it); moving up the ladder ends one row and starts the next, so "who was on the list
@@ -26,6 +26,7 @@ class Membership(Base):
     __table_args__ = (
         Index("ix_registry_memberships_on", "registry", "valid_from", "valid_to"),
         Index("ix_registry_memberships_uscc", "registry", "uscc"),
+        Index("ix_registry_memberships_tier", "registry", "tier", "uscc"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -114,3 +115,28 @@ class ListImport(Base):
     rejects: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     actor: Mapped[str] = mapped_column(String(128))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Generation(Base):
+    """A counter per registry, raised by every change of its memberships or targets in the
+    change's transaction: cached figures computed at an older generation are stale."""
+
+    __tablename__ = "registry_generations"
+
+    registry_name: Mapped[str] = mapped_column("registry", String(64), primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer)
+
+
+class CachedFigures(Base):
+    """梯度培育 figures of a registry on a day, as computed at ``computed_at`` from ``generation``."""
+
+    __tablename__ = "registry_figures"
+    __table_args__ = (UniqueConstraint("registry", "day", "months", name="uq_registry_figures"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registry_name: Mapped[str] = mapped_column("registry", String(64))
+    day: Mapped[date] = mapped_column(Date)
+    months: Mapped[int] = mapped_column(Integer)
+    generation: Mapped[int] = mapped_column(Integer)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -33,13 +33,13 @@ def districts() -> list[tuple[str, str]]:
 @router.get("/projects")
 def projects_home(request: Request, stage: str = Query("", max_length=16), shoutan_state: str = Query("", max_length=16),
                   flagged: bool = False, q: str = Query("", max_length=64), page: int = Query(1, ge=1, le=100_000),
-                  principal: Principal = Depends(require("projects", "read"))):
+                  after: int | None = Query(None, ge=1), principal: Principal = Depends(require("projects", "read"))):
     stage = stage if stage in library.STAGES else ""
     shoutan_state = shoutan_state if shoutan_state in SHOUTAN_FILTERS else ""
 
     def run(s):
         listed = list_projects(s, principal, stage=stage or None, shoutan_state=shoutan_state or None, flagged=flagged,
-                               q=q or None, page=page)
+                               q=q or None, page=page, after=after)
         listed["total"] = count(s, principal) if page == 1 and not (stage or shoutan_state or flagged or q) else None
         listed["figures"] = shoutan.credited(s) if principal.role != "enterprise" else []
         return listed

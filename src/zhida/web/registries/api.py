@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 from zhida.enterprises.tables import Enterprise
-from zhida.registries import dynamic, figures, imports, membership, review, service
+from zhida.registries import dynamic, figures, figures_cache, imports, membership, review, service
 from zhida.registries.definition import registries
 from zhida.registries.tables import Flag, Proposal
 from zhida.web.api.common import Pagination, meta, pagination
@@ -83,10 +83,12 @@ def get_registry(name: str, on: date | None = ON, principal: Principal = Depends
 @router.get("/api/v1/registries/{name}/members", responses=LOOKUP_ERRORS, summary="某日在库企业（按入库历史）")
 def list_members(request: Request, name: str, on: date | None = ON, tier: str | None = Query(None, max_length=64),
                  region: str | None = Query(None, pattern=r"^\d{6}$"), paging: Pagination = Depends(pagination),
+                 after: str | None = Query(None, max_length=18, description="键集分页：该统一社会信用代码之后的一页（忽略 page）"),
                  principal: Principal = Depends(official)) -> dict[str, Any]:
     reg, day = registry_or_404(name), _on(on)
+    where = {"after": after} if after else {"offset": paging.offset}
     total, rows = read(request, lambda s: membership.members_on(s, reg.name, day, tier=tier, region=region,
-                                                                offset=paging.offset, limit=paging.per_page))
+                                                                limit=paging.per_page, **where))
     items = [member_json(reg, m) for m in rows]
     return {"on": day.isoformat(), "items": items, "meta": meta(Page(items, total, paging.page, paging.per_page))}
 
@@ -193,8 +195,9 @@ def answer_flag(request: Request, name: str, flag_id: int, body: FlagAnswer,
             summary="梯度培育统计：各层级数量、趋势、分区、分行业、升级转化、目标完成")
 def get_figures(request: Request, name: str, on: date | None = ON, principal: Principal = Depends(official)) -> dict[str, Any]:
     reg, day = registry_or_404(name), _on(on)
-    f = read(request, lambda s: figures.figures(s, reg, day))
-    return {"on": day.isoformat(), "tiers": f.tiers, "trend": f.trend, "regions": f.regions, "industries": f.industries,
+    with as_web_errors():
+        f, computed_at = figures_cache.current(request.app.state.store, reg, day)
+    return {"on": day.isoformat(), "computed_at": computed_at.isoformat(), "tiers": f.tiers, "trend": f.trend, "regions": f.regions, "industries": f.industries,
             "conversion": f.conversion, "progress": f.progress}
 
 
@@ -203,7 +206,8 @@ def get_figures(request: Request, name: str, on: date | None = ON, principal: Pr
                                               "description": "统计"}})
 def export_figures(request: Request, name: str, on: date | None = ON, principal: Principal = Depends(official)):
     reg, day = registry_or_404(name), _on(on)
-    data = read(request, lambda s: figures.xlsx(reg, figures.figures(s, reg, day)))
+    with as_web_errors():
+        data = figures.xlsx(reg, figures_cache.current(request.app.state.store, reg, day)[0])
     return Response(data, media_type=XLSX, headers={"Content-Disposition": f"attachment; filename={reg.name}-figures-{day}.xlsx"})
 
 

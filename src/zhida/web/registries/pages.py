@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import func, select
 
 from zhida.enterprises import regions
-from zhida.registries import dynamic, figures, membership, review, service
+from zhida.registries import dynamic, figures_cache, membership, review, service
 from zhida.registries.definition import registries
 from zhida.registries.tables import Flag, Proposal
 from zhida.web.deps import Principal, require
@@ -73,7 +73,9 @@ def apply_page(request: Request, name: str, tier: str = Form("", max_length=64),
 @router.get("/registries/{name}")
 def registry_page(request: Request, name: str, tab: str = Query("members", max_length=16),
                   on: str = Query("", max_length=10), tier: str = Query("", max_length=64),
-                  page: int = Query(1, ge=1, le=100_000), principal: Principal = Depends(require("registries", "read"))):
+                  page: int = Query(1, ge=1, le=100_000), after: str = Query("", max_length=18),
+                  before: str = Query("", max_length=18),
+                  principal: Principal = Depends(require("registries", "read"))):
     reg = registry_or_404(name)
     day = _day(on)
     info = registry_json(reg, day)
@@ -86,8 +88,8 @@ def registry_page(request: Request, name: str, tab: str = Query("members", max_l
 
     def run(s):
         if tab == "members":
-            total, rows = membership.members_on(s, reg.name, day, tier=tier or None, offset=(page - 1) * PER_PAGE,
-                                                limit=PER_PAGE)
+            keyset = {"after": after} if after else {"before": before} if before else {"offset": (page - 1) * PER_PAGE}
+            total, rows = membership.members_on(s, reg.name, day, tier=tier or None, limit=PER_PAGE, **keyset)
             return {"total": total, "pages": max(1, -(-total // PER_PAGE)),
                     "members": [member_json(reg, m) | {"region": regions.label(m.region_code) if m.region_code else ""}
                                 for m in rows]}
@@ -104,13 +106,17 @@ def registry_page(request: Request, name: str, tab: str = Query("members", max_l
             names = dict(s.execute(select(membership.Membership.id, membership.Membership.name)
                                    .where(membership.Membership.id.in_([f.membership_id for f in rows]))).all())
             return {"flags": [flag_json(reg, f) | {"name": names.get(f.membership_id, "")} for f in rows]}
-        f = figures.figures(s, reg, day)
-        return {"figures": f, "chart": {"tiers": [t.label for t in reg.tiers], "counts": [f.tiers[t.code] for t in reg.tiers],
-                                        "days": [r["day"] for r in f.trend],
-                                        "series": [{"name": t.label, "data": [r[t.code] for r in f.trend]} for t in reg.tiers],
-                                        "ladder": reg.ladder}}
+        return None
 
-    context.update(read(request, run))
+    if tab == "figures":  # kept once computed, recomputed after a change (figures_cache)
+        with as_web_errors():
+            f, computed_at = figures_cache.current(request.app.state.store, reg, day)
+        context.update({"figures": f, "computed_at": computed_at, "chart": {
+            "tiers": [t.label for t in reg.tiers], "counts": [f.tiers[t.code] for t in reg.tiers],
+            "days": [r["day"] for r in f.trend], "ladder": reg.ladder,
+            "series": [{"name": t.label, "data": [r[t.code] for r in f.trend]} for t in reg.tiers]}})
+    else:
+        context.update(read(request, run))
     return render(request, "registries/registry.html", context, active="registries")
 
 
