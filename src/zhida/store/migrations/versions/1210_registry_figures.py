@@ -3,7 +3,7 @@ computed from) and a generation per registry raised by every membership or targe
 (registry_generations); an index for the members list of one tier in USCC order (keyset pages).
 
 Revision ID: 1210_registry_figures
-Revises: 1620_consultations
+Revises: 1621_monitoring_analysis
 Create Date: 2026-12-03
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "1210_registry_figures"
-down_revision = "1620_consultations"
+down_revision = "1621_monitoring_analysis"
 branch_labels = None
 depends_on = None
 
