@@ -156,6 +156,8 @@ def split_units(body: str) -> list[str]:
         piece = re.sub(r"等$", "", piece)
         if "等" in piece:  # 市发展改革委等相关单位 → 市发展改革委, 相关单位
             head, _, tail = piece.partition("等")
+            # '自然资源部等部门和各地区' → 自然资源部, 各地区 (the '部门和' closes the list before it)
+            tail = re.sub(r"^(?:有关|相关)?(?:部门|单位)(?:和|及|与)(?=.)", "", tail)
             units.extend(part for part in (head, tail) if part)
         elif piece:
             units.append(piece)
