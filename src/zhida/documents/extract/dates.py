@@ -71,7 +71,13 @@ class _Atom:
     month: int | None
 
 
+# every atom names a 年 or a 月, or is written 2021-12-22 / 2021/12/22 / 2021.12.22
+_DATE_CHARS = re.compile(rf"[年月]|(?:19|20){_D}{{2}}[-/.]")
+
+
 def extract_dates(text: str, context_year: int | None = None) -> list[DateMention]:
+    if not _DATE_CHARS.search(text):
+        return []
     atoms = list(_atoms(text, context_year))
     mentions: list[DateMention] = []
     index = 0

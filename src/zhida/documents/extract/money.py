@@ -98,7 +98,12 @@ _PROPERTY = re.compile(
 )
 
 
+_MONEY_CHARS = re.compile("[元币镑万亿]")  # every sum names a currency (…元, 港币, 英镑) or a 万/亿
+
+
 def extract_amounts(text: str) -> list[Amount]:
+    if not _MONEY_CHARS.search(text):
+        return []  # most clauses: nothing to scan for
     amounts: list[Amount] = []
     taken: list[tuple[int, int]] = []
     tiers: set[int] = set()  # starts of bands written 'A及以上至B'
