@@ -257,6 +257,61 @@ def _pages(url: str, measure_id: str, some_id: int) -> list[tuple[str, str, list
     return out
 
 
+def _ticks(pid: int) -> int:
+    """utime + stime of one process, in clock ticks (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
+def _tree_cpu(root: int) -> float:
+    """CPU seconds used so far by ``root`` and every process below it (the server's workers)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            parents.setdefault(ppid, []).append(int(entry.name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += _ticks(pid)
+        todo += parents.get(pid, [])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _database_cpu(url: str) -> dict[int, float]:
+    """PostgreSQL: CPU seconds so far of each backend serving this database (by pid)."""
+    if not url.startswith("postgresql"):
+        return {}
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        pids = connection.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                                       "AND pid <> pg_backend_pid()")).scalars().all()
+    engine.dispose()
+    return {pid: _ticks(pid) / os.sysconf("SC_CLK_TCK") for pid in pids}
+
+
+def _cpu(server_pid: int, url: str) -> dict:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return {"server": _tree_cpu(server_pid), "database": _database_cpu(url), "clients": usage.ru_utime + usage.ru_stime,
+            "wall": time.perf_counter()}
+
+
+def _cpu_used(before: dict, after: dict) -> dict:
+    database = sum(seconds - before["database"].get(pid, 0.0) for pid, seconds in after["database"].items())
+    return {"server": after["server"] - before["server"], "database": database,
+            "clients": after["clients"] - before["clients"], "wall": after["wall"] - before["wall"]}
+
+
 def _load() -> str:
     return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -309,8 +364,11 @@ def main(argv: list[str]) -> str:
     server, port = _serve(url, home, args.applications_workers)
     try:
         base = f"http://127.0.0.1:{port}"
+        cpu_start = _cpu(server.pid, url)
         alone = asyncio.run(_actions(base, made["wanted"][:SEQUENTIAL], 1))
+        cpu_alone = _cpu(server.pid, url)
         times = asyncio.run(_actions(base, made["wanted"][SEQUENTIAL:], CLIENTS, args.applications_think_ms))
+        cpu_end = _cpu(server.pid, url)
         after_load = _load()
         pages = _pages(base, MEASURE, made["wanted"][0])
     finally:
@@ -338,6 +396,19 @@ def main(argv: list[str]) -> str:
                 p95 = _p(values, .95)
                 lines.append(f"| {users} | {label} | {len(values)} | {statistics.median(values):.0f} | {p95:.0f} | "
                              f"{max(values):.0f} | {'met' if p95 <= TARGET_P95_MS else 'missed'} |")
+    lines += ["", "CPU per action (CPU seconds of the server's processes, of the PostgreSQL backends serving this "
+              "database, and of this benchmark's own clients, divided by the actions taken; wall: the phase's "
+              "duration):", "",
+              "| users | actions | actions/s | server CPU-ms/action | database CPU-ms/action | clients CPU-ms/action "
+              "| total CPU-ms/action |", "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for users, measured, used in ((1, alone, _cpu_used(cpu_start, cpu_alone)),
+                                  (CLIENTS, times, _cpu_used(cpu_alone, cpu_end))):
+        count = sum(len(measured[k]) for k in ("accept", "approve", "publish"))
+        if count:
+            total = used["server"] + used["database"] + used["clients"]
+            lines.append(f"| {users} | {count} | {count / used['wall']:.0f} | {1000 * used['server'] / count:.1f} | "
+                         f"{1000 * used['database'] / count:.1f} | {1000 * used['clients'] / count:.1f} | "
+                         f"{1000 * total / count:.1f} |")
     lines += ["", f"Errors: {len(errors)}" + (f" (first: {errors[0]})" if errors else ""), "",
               f"Staff pages at this volume, one client, 20 requests each after a warm-up (target p95 ≤ {PAGE_TARGET_P95_MS:.0f} ms "
               "for pages; exports are downloads, reported):", "",
