@@ -183,6 +183,23 @@ def test_a_project_matched_to_parcels_by_admission_standards(store):
                                        "standards": [{"id": "x", "label": "x", "expr": "no_such_fact >= 1"}]}, now=T0)
 
 
+def test_a_district_map_carries_its_boundary_and_flags_points_outside_it(store):
+    from zhida.projects import parcels
+
+    with store.transaction() as s:
+        parcels.save(s, CHAOYANG, {"code": "CY-IN", "name": "电子城北扩区地块", "region_code": "110105", "area_mu": "20",
+                                   "lon": "116.505", "lat": "39.995"}, now=T0)
+        parcels.save(s, CHAOYANG, {"code": "CY-OUT", "name": "误填海淀坐标的地块", "region_code": "110105",
+                                   "area_mu": "20", "lon": "116.31", "lat": "39.99"}, now=T0)
+        parcels.save(s, CHAOYANG, {"code": "CY-NONE", "name": "未填坐标的地块", "region_code": "110105", "area_mu": "20"},
+                     now=T0)
+        found = parcels.district_map(s, "朝阳区")
+    assert found["boundary"]["type"] == "FeatureCollection"
+    assert found["boundary"]["features"][0]["properties"]["name"] == "朝阳区"
+    assert {p["code"]: p["inside"] for p in found["parcels"]} == {"CY-IN": True, "CY-OUT": False, "CY-NONE": None}
+    assert found["outside"] == ["CY-OUT"]
+
+
 def test_a_financing_need_matched_to_products_with_reasons_and_answered_by_its_lender(store):
     from zhida.finance import matching, needs, products, responses
 

@@ -6,7 +6,8 @@
 2. A financing need answered by a lender: the enterprise posts a need shared with 北京银行 (profile
    included); the bank sees its product matched with the reasons, 接洽, then 授信 with an amount;
    the enterprise reads the answer.
-3. The industrial map of 朝阳区 with its parcels drawn and listed, and a parcel's candidate projects.
+3. The industrial map of 朝阳区: its boundary drawn (an ECharts map from the installed boundary
+   package) with its parcels on it and listed, and a parcel's candidate projects.
 Screenshots in test-artifacts/screenshots/."""
 
 from __future__ import annotations
@@ -148,6 +149,25 @@ def test_the_industrial_map_of_one_district_with_its_parcels(server, browser):
     expect(page.locator("body")).to_contain_text("软件和信息服务")
     expect(page.locator("#parcels tbody tr")).to_have_count(3)
     expect(page.locator("#map-chart canvas")).to_have_count(1)
+    # the district's boundary is drawn: registered as an ECharts map, a geo component on it, the
+    # parcels on that geo coordinate system, and a parcel of 朝阳 falls inside the drawn district
+    drawn = page.evaluate("""() => {
+        const chart = echarts.getInstanceByDom(document.getElementById("map-chart"));
+        const option = chart.getOption();
+        const name = option.geo[0].map;
+        const region = echarts.getMap(name);
+        const geo = chart.getModel().getComponent("geo", 0).coordinateSystem;
+        return {map: name, features: region ? region.geoJSON.features.map(f => f.properties.name) : null,
+                types: option.series.map(s => s.type).sort(),
+                onGeo: option.series.filter(s => s.type === "scatter").every(s => s.coordinateSystem === "geo"),
+                // the drawn polygon (not its bounding box): 电子城北扩区 in it, 中关村 (海淀) not
+                at: [[116.505, 39.995], [116.31, 39.99]].map(c => {
+                    const found = geo.getRegionByCoord(c);
+                    return found ? found.name : null; })};
+    }""")
+    assert drawn == {"map": "110105", "features": ["朝阳区"], "types": ["map", "scatter", "scatter"], "onGeo": True,
+                     "at": ["朝阳区", None]}, drawn
+    expect(page.locator("#outside-parcels")).to_have_count(0)  # every parcel's point lies in 朝阳区
     page.screenshot(path=SHOTS / "84-industrial-map-chaoyang.png", full_page=True)
     page.get_by_role("link", name="电子城北扩区一号地").click()
     candidates = page.locator("#candidates")

@@ -212,18 +212,23 @@ def parcel_json(parcel: Parcel) -> dict[str, Any]:
 
 
 def district_map(session: Session, region: str) -> dict[str, Any]:
-    """One district's map: leading industries, parcels and buildings, counts by status."""
-    from zhida.enterprises import regions
+    """One district's map: leading industries, its boundary (GeoJSON), parcels and buildings (each
+    with whether its point lies inside the boundary), counts by status."""
+    from zhida.enterprises import boundaries, regions
 
     region = values.district(region)
     row = session.get(MapDistrict, region)
     parcels = [parcel_json(p) for p in session.scalars(select(Parcel).where(Parcel.region_code == region)
                                                       .order_by(Parcel.id))]
+    for p in parcels:
+        p["inside"] = boundaries.contains(region, p["lon"], p["lat"]) if p["lon"] and p["lat"] else None
     counts: dict[str, int] = {}
     for p in parcels:
         counts[p["status"]] = counts.get(p["status"], 0) + 1
     return {"region_code": region, "region": regions.label(region), "industries": row.industries if row else [],
             "note": row.note if row else None, "parcels": parcels,
+            "boundary": boundaries.feature_collection(region, regions.label(region)),
+            "outside": [p["code"] for p in parcels if p["inside"] is False],
             "by_status": {STATUSES[k]: v for k, v in counts.items()},
             "area_available_mu": str(sum((Decimal(p["area_mu"]) for p in parcels if p["status"] == "available"),
                                          Decimal(0)))}

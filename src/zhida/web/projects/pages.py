@@ -87,7 +87,7 @@ def map_index(request: Request, principal: Principal = Depends(require("map", "r
 @router.get("/projects/map/{region}")
 def map_page(request: Request, region: str, principal: Principal = Depends(require("map", "read"))):
     data = read(request, lambda s: parcels.district_map(s, region))
-    chart = {"title": f"{data['region']}工业用地与厂房楼宇",
+    chart = {"title": f"{data['region']}工业用地与厂房楼宇", "map": data["region_code"], "boundary": data["boundary"],
              "points": [{"name": p["name"], "lon": p["lon"], "lat": p["lat"], "status": p["status_label"],
                          "area": p["area_mu"], "kind": p["kind_label"], "id": p["id"]}
                         for p in data["parcels"] if p["lon"] and p["lat"]]}
