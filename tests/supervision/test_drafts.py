@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from zhida import config
-from zhida.documents.pipeline import parse_text
+from zhida.documents.pipeline import parse_file, parse_text
 from zhida.supervision.draft import draft_document
 from zhida.supervision.measure import draft_seeds, load_expected, score
 from zhida.supervision.source import from_parsed
@@ -31,6 +31,19 @@ def test_hold_out_document_drafts_match_its_hand_checked_list():
     assert result.tasks.recall >= 0.9 and result.units.precision >= 0.9 and result.units.recall >= 0.9
     assert result.deadline_right >= 0.9 * result.paired
     assert result.targets.recall >= 0.5
+
+
+def test_second_hand_checked_document_guangzhou():
+    """广州 633 人才工程 (tests/supervision/documents, header of tasks_guangzhou.yaml): another city, another
+    list style; the targets of benchmarks/RESULTS.md (supervision_drafts) as floors."""
+    path = Path(__file__).parent / "documents" / "gz_talent_2012.txt"
+    drafted = {path.stem: draft_document(from_parsed(path.stem, parse_file(path)))}
+    result = score(load_expected(Path(__file__).parent / "tasks_guangzhou.yaml"), drafted)
+    assert result.tasks.tp + result.tasks.fn == 44 and result.tasks.recall == 1.0 and result.tasks.precision == 1.0
+    assert result.units.precision >= 0.95 and result.units.recall >= 0.95
+    assert result.deadlines.precision >= 0.9 and result.deadlines.recall >= 0.9
+    assert result.deadline_right >= 0.9 * result.paired
+    assert result.targets.precision >= 0.9 and result.targets.recall >= 0.9
 
 
 def test_every_draft_quotes_the_original_at_its_offsets():

@@ -30,6 +30,8 @@ _HISTORY = re.compile(r"(訂定|订定|發布|发布|修正|公布|廢止|废止
 _ORG_END = re.compile(r"(局|委|办|辦|厅|廳|府|院|署|会|會|部|处|處|室|中心|办公室|辦公室|小组|小組)$")
 _STATUS = re.compile(r"[（(]\s*(征求意见稿|征求意見稿|送审稿|送審稿|草案|讨论稿|討論稿|试行稿|代拟稿)\s*[）)]")
 _DATE_ONLY = re.compile("^(?:" + DATE.pattern + ")$")
+# （2012年9月19日） on a line of its own under the title: the date a 意见/决定 was adopted, as printed
+_DATE_UNDER_TITLE = re.compile(r"^[（(](?:" + DATE.pattern + r")[）)]$")
 _VALID_UNTIL = re.compile(r"有效期(?:至|到|截至|截止到|截止至|为[^。；]{0,20}?至)\s*(" + DATE.pattern + ")")
 _VALIDITY = re.compile(r"有效期")
 _EFFECTIVE = re.compile(r"自\s*(" + DATE.pattern + r")\s*起?\s*(施行|实施|執行|执行|實施|生效)")
@@ -158,6 +160,10 @@ def extract(
             md.issued_on = md.issued_on or parse_date(text)
             number = DOC_NUMBER.search(squashed)
             md.doc_number = md.doc_number or (number.group(0) if number else None)
+            run_closed = run_closed or bool(title_run)
+            continue
+        if _DATE_UNDER_TITLE.match(squashed):
+            md.written_on = md.written_on or parse_date(squashed)
             run_closed = run_closed or bool(title_run)
             continue
         status = _STATUS.fullmatch(squashed)

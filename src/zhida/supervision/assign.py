@@ -47,7 +47,9 @@ def _body(list_text: str) -> str:
 def of_list(list_text: str, units: tuple[str, ...] | list[str]) -> Assignment:
     """Roles in one bracket list; ``units`` is the extraction's split (the fallback)."""
     body = _body(list_text)
-    lead_label = re.search(r"(?:牵头单位|牵头部门|主责单位)\s*[：:](?P<v>[^；;]*)", body)
+    # the lead list ends at the support label, whether a ；or a ，stands between them
+    lead_label = re.search(r"(?:牵头单位|牵头部门|主责单位)\s*[：:](?P<v>[^；;]*?)(?=[，,]?\s*(?:配合单位|配合部门)\s*[：:]|[；;]|$)",
+                           body)
     support_label = re.search(r"(?:配合单位|配合部门)\s*[：:](?P<v>[^；;]*)", body)
     if lead_label:
         lead = _clean(split_units(lead_label.group("v")))

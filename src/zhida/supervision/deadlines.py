@@ -1,5 +1,7 @@
 """A task's deadline: the latest date its text sets (…前, 截至…, a period's end, 2022年 → 12-31,
-and the relative words 年内 / 全年 / 年底 / 上半年 / 下半年 / 今明两年 in the document's year);
+and the relative words 年内 / 全年 / 年底 / 上半年 / 下半年 / 今明两年 in the document's year; a span
+of N years — 5年内, 2012年起5年内 — ends with the N-th calendar year counting the document's (or the
+stated start) year, as 今明两年 does; 近两年内 / 过去三年内 look back and set none);
 else the document's validity (有效期至…), marked as such; else none — undetermined, never guessed."""
 
 from __future__ import annotations
@@ -18,6 +20,23 @@ _RELATIVE = (
     (re.compile(r"(?<![0-9０-９年])上半年"), lambda y: date(y, 6, 30)),
     (re.compile(r"(?<![0-9０-９年])下半年"), lambda y: date(y, 12, 31)),
 )
+
+
+_SPAN = re.compile(r"(?:(?P<from>(?:19|20)[0-9]{2})年起)?(?P<n>[0-9０-９]{1,2}|[一二两三四五六七八九十])年(?:内|之内|时间内)")
+_LOOK_BACK = ("近", "前", "去", "最", "往")  # 近两年内, 前三年内, 过去三年内: a look-back window
+_CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _spans(plain: str, year: int | None) -> list[tuple[int, str, date]]:
+    out = []
+    for match in _SPAN.finditer(plain):
+        if match.group("from") is None and (year is None or plain[max(0, match.start() - 1):match.start()] in _LOOK_BACK):
+            continue
+        raw = match.group("n")
+        n = _CN.get(raw) or int(raw.translate(str.maketrans("０１２３４５６７８９", "0123456789")))
+        first = int(match.group("from")) if match.group("from") else year
+        out.append((match.start(), match.group(0), date(first + n - 1, 12, 31)))
+    return out
 
 
 @dataclass(frozen=True)
@@ -43,6 +62,10 @@ def _ends(plain: str, year: int | None) -> list[tuple[int, str, date]]:
                     continue  # 当年度供应计划: a yardstick, not a time limit
                 if not any(start <= match.start() < start + len(text) for start, text, _ in found):
                     found.append((match.start(), match.group(0), make(year)))
+    for at, text, day in _spans(plain, year):
+        # a dated start (2012年起) read by the date extraction is part of the span, not a deadline
+        found = [f for f in found if not (at <= f[0] < at + len(text))]
+        found.append((at, text, day))
     return sorted(found)
 
 

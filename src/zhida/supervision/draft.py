@@ -3,8 +3,10 @@ in clauses without such lists one per sentence whose subject is a unit (市政�
 
 Each draft carries its clause, the quoted text with offsets into the original, the lead and
 supporting units (and whether the lead was inferred), the deadline with its basis, and the
-quantified targets. Nothing here knows any particular document: the same rules read any text
-the documents pipeline has structured."""
+quantified targets; collective units (各区政府, 各有关部门) fanned out to the concrete units they
+stand for (``collective``), within the division the document speaks for (its jurisdiction, read
+from its heading with the regions dataset). Nothing here knows any particular document: the same
+rules read any text the documents pipeline has structured."""
 
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from zhida.documents.citation import cite, simplified
-from zhida.supervision import assign, deadlines, targets
+from zhida.enterprises import regions
+from zhida.supervision import assign, collective, deadlines, targets
 from zhida.supervision.source import ClauseIn, DocumentIn
 
 SENTENCE = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
@@ -41,6 +44,13 @@ class TaskDraft:
     milestones: list[tuple[str, date]] = field(default_factory=list)
     targets: list[targets.Target] = field(default_factory=list)
     citation: str = ""  # 《短标题》（文号）第三条（八）
+    derived: list[collective.Fanned] = field(default_factory=list)  # collective units fanned out
+    jurisdiction: str | None = None  # GB/T 2260 code of the division the document speaks for
+
+    def assignments(self) -> list[collective.Assignment]:
+        """What the task's units become in the store: a collective phrase is replaced by its
+        concrete units (marked with the phrase and its offsets); each unit once."""
+        return collective.assignments(self.lead, self.support, self.derived)
 
     def to_json(self) -> dict:
         return {"document": self.document, "clause_id": self.clause_id, "section": self.section,
@@ -50,7 +60,8 @@ class TaskDraft:
                 "deadline": self.deadline.isoformat() if self.deadline else None,
                 "deadline_basis": self.deadline_basis, "deadline_text": self.deadline_text,
                 "milestones": [[t, d.isoformat()] for t, d in self.milestones],
-                "targets": [t.to_json() for t in self.targets], "citation": self.citation}
+                "targets": [t.to_json() for t in self.targets], "citation": self.citation,
+                "derived": [f.to_json() for f in self.derived], "jurisdiction": self.jurisdiction}
 
 
 def _strip_label(plain: str, clause: ClauseIn) -> str:
@@ -127,4 +138,22 @@ def draft_document(doc: DocumentIn) -> list[TaskDraft]:
         else:
             for i, (start, end, who) in enumerate(_subject_sentences(doc, clause)):
                 tasks.append(_draft(doc, clause, i, start, end, who, False))
+    _fan_out(doc, tasks)
     return tasks
+
+
+def jurisdiction(doc: DocumentIn) -> str | None:
+    """The division the document speaks for: the first its title or heading names (北京市…,
+    朝阳区…, 忻州市人民政府办公室, 中共广州市委…)."""
+    return regions.jurisdiction_of(simplified((doc.title or "") + "\n" + doc.original[:800]))
+
+
+def _fan_out(doc: DocumentIn, tasks: list[TaskDraft]) -> None:
+    scope = jurisdiction(doc)
+    named = list(dict.fromkeys(u for t in tasks for u in (*t.lead, *t.support)))
+    leads = list(dict.fromkeys(u for t in tasks for u in t.lead))
+    for task in tasks:
+        plain = simplified(task.quote)
+        task.jurisdiction = scope
+        task.derived = collective.fan_out(task.lead, task.support, jurisdiction=scope, named=named, leads=leads,
+                                          plain=plain, start=task.start, exact=len(plain) == len(task.quote))

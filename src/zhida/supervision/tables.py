@@ -58,6 +58,11 @@ class SvTaskUnit(Base):
     unit: Mapped[str] = mapped_column(String(255), index=True)
     role: Mapped[str] = mapped_column(String(16))  # lead, support
     position: Mapped[int] = mapped_column(Integer)
+    # fanned out of a collective phrase (各区政府 → 东城区政府): the phrase as written and where it
+    # stands in the document's original text (-1 when the quote is not char-for-char the original)
+    derived_from: Mapped[str | None] = mapped_column(String(64))
+    derived_start: Mapped[int | None] = mapped_column(Integer)
+    derived_end: Mapped[int | None] = mapped_column(Integer)
 
 
 class SvReport(Base):

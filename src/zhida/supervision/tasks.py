@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from zhida import audit, workflow
 from zhida.errors import NotFoundOrHidden, ZhidaError
-from zhida.supervision import roles, settings
+from zhida.supervision import collective, roles, settings
 from zhida.supervision.draft import TaskDraft, draft_document
 from zhida.supervision.source import from_store
 from zhida.supervision.tables import SvTask, SvTaskUnit
@@ -34,15 +34,48 @@ def deadline_instant(day: date | None) -> datetime | None:
     return datetime.combine(day + timedelta(days=1), time(0, 0), BEIJING).astimezone(UTC)
 
 
-def _units(session: Session, task: SvTask, lead: list[str], support: list[str]) -> None:
+def _units(session: Session, task: SvTask, units: list[collective.Assignment]) -> None:
     for row in session.scalars(select(SvTaskUnit).where(SvTaskUnit.task_id == task.id)):
         session.delete(row)
     session.flush()
-    position = 0
+    for position, a in enumerate(units):
+        session.add(SvTaskUnit(task_id=task.id, unit=a.unit, role=a.role, position=position,
+                               derived_from=a.derived_from, derived_start=a.start, derived_end=a.end))
+
+
+def _edited(session: Session, task: SvTask, lead: list[str], support: list[str]) -> list[collective.Assignment]:
+    """The reviewer's lists as assignments: a unit kept keeps its mark; a collective phrase typed
+    in (各区政府) is fanned out again within the document's jurisdiction."""
+    marks = {row.unit: row for row in session.scalars(select(SvTaskUnit).where(SvTaskUnit.task_id == task.id))}
+    scope = (task.draft or {}).get("jurisdiction")
+    fanned = []
     for role, names in (("lead", lead), ("support", support)):
         for name in names:
-            session.add(SvTaskUnit(task_id=task.id, unit=name, role=role, position=position))
-            position += 1
+            found = collective.expand(name, scope)
+            if found is not None:
+                fanned.append(collective.Fanned(name, role, found[0], found[1], -1, -1))
+    out = []
+    for a in collective.assignments(lead, support, fanned):
+        old = marks.get(a.unit)
+        if a.derived_from is None and old is not None and old.derived_from:
+            a = collective.Assignment(a.unit, a.role, old.derived_from, old.derived_start, old.derived_end)
+        out.append(a)
+    return out
+
+
+def derived_groups(session: Session, task: SvTask) -> list[dict]:
+    """The task's units fanned out of collective phrases, per phrase: {phrase, role, units, start,
+    end, quote} — quote: the phrase as the original text has it at its offsets (None if unknown)."""
+    rows = session.scalars(select(SvTaskUnit).where(SvTaskUnit.task_id == task.id, SvTaskUnit.derived_from.is_not(None))
+                           .order_by(SvTaskUnit.position))
+    groups: dict[str, dict] = {}
+    for r in rows:
+        group = groups.setdefault(r.derived_from, {"phrase": r.derived_from, "role": r.role, "units": [],
+                                                   "start": r.derived_start, "end": r.derived_end, "quote": None})
+        group["units"].append(r.unit)
+        if r.derived_start is not None and r.derived_start >= task.start and r.derived_end <= task.end:
+            group["quote"] = task.quote[r.derived_start - task.start:r.derived_end - task.start]
+    return list(groups.values())
 
 
 def units_of(session: Session, task_id: int) -> tuple[list[str], list[str]]:
@@ -63,9 +96,10 @@ def store_drafts(session: Session, drafts: list[TaskDraft], *, title: str | None
         if (draft.clause_id, draft.index) in existing:
             continue
         data = draft.to_json()
+        units = draft.assignments()
         case = workflow.start(session, settings.TASK_FLOW, subject_type="sv_task", subject_id="0",
                               actor=workflow.Actor(actor, frozenset({"system"}), actor_id), now=now,
-                              unit=draft.lead[0] if draft.lead else None)
+                              unit=next((a.unit for a in units if a.role == "lead"), None))
         task = SvTask(document=draft.document, document_title=title, doc_number=doc_number, clause_id=draft.clause_id,
                       idx=draft.index, section=draft.section, section_title=draft.section_title, title=draft.title,
                       quote=draft.quote, start=draft.start, end=draft.end, lead_inferred=draft.lead_inferred,
@@ -75,11 +109,12 @@ def store_drafts(session: Session, drafts: list[TaskDraft], *, title: str | None
         session.add(task)
         session.flush()
         case.subject_id = str(task.id)
-        _units(session, task, draft.lead, draft.support)
+        _units(session, task, units)
         audit.record(session, actor=actor, actor_id=actor_id, action="sv_task_draft", entity="sv_task",
                      entity_id=str(task.id), before=None,
                      after={"document": task.document, "clause": task.clause_id, "lead": draft.lead,
-                            "support": draft.support, "deadline": data["deadline"]})
+                            "support": draft.support, "deadline": data["deadline"],
+                            "derived": {f.phrase: len(f.units) for f in draft.derived}})
         created.append(task)
     session.flush()
     return created
@@ -190,9 +225,10 @@ def edit(session: Session, person: roles.Person, task_id: int, *, now: datetime,
     task.title, task.deadline, task.deadline_basis, task.targets, task.cycle = (
         new_title, new_deadline, basis, new_targets, new_cycle)
     if (new_lead, new_support) != (old_lead, old_support):
-        _units(session, task, new_lead, new_support)
+        units = _edited(session, task, new_lead, new_support)
+        _units(session, task, units)
         task.lead_inferred = False
-        case.unit = new_lead[0]
+        case.unit = next(a.unit for a in units if a.role == "lead")
     if case.state == "active":
         case.due_at = deadline_instant(new_deadline)
         case.escalated_at = None if case.due_at is None or case.due_at > now else case.escalated_at

@@ -5,7 +5,8 @@ named in running text ('由县商务局负责…', '由市财政局会同市税�
 Labelled lists ('责任单位', '责任部门', '牵头单位' …) are always taken. A bare bracket
 '(市科委、中关村管委会)' is taken only when every piece looks like an organisation
 (ends in 局/委/办/中心/政府/公司 …, or is 各区 / 北京经济技术开发区 …) and the bracket
-closes a sentence (followed by punctuation or the end) — so '（含个体工商户）',
+closes a sentence (followed by punctuation or the end), and is not another name for the word it
+follows (人才联络站（海外人才工作站）) — so '（含个体工商户）',
 '（不含增值税）', '（征求意见稿）', '首台（套）', '整机(系统)与…' are not units.
 
 A bracket ending in 负责 / 牵头 ('…等按职责分工负责', '…分别负责') says by itself that it lists
@@ -29,7 +30,7 @@ _INNER = r"(?:[^()（）]|[（(][^()（）]*[）)]){1,400}?"
 _BRACKET = re.compile(
     rf"[（(]\s*(?:(?P<label>{_LABEL})\s*[：:]\s*)?(?P<body>{_INNER})\s*[）)]"
 )
-_SPLIT = re.compile(r"[、，,；;]|会同|配合|牵头")
+_SPLIT = re.compile(r"[、，,；;]|会同|配合(?!单位|部门)|牵头(?!单位|部门)")  # 各项目牵头单位 is one unit
 _ORG_END = re.compile(
     r"(局|委|办|厅|署|中心|政府|分局|支行|分行|银行|部|组|所|院|公司|集团|管委会|会|"
     r"各区|开发区|单位|部门|海关|机构|支队|大队|段|处|室|站|馆|社|团|党委)$"
@@ -72,6 +73,8 @@ def extract_units(text: str) -> list[ResponsibleUnits]:
                 continue
         elif not labelled and not (_closes_sentence(text, match.end()) and all(map(_looks_like_unit, units))):
             continue
+        if not labelled and len(units) == 1 and match.start() and text[match.start() - 1] == units[0][-1]:
+            continue  # 人才联络站（海外人才工作站）: another name for the thing just named, not who does it
         found.append(ResponsibleUnits(
             text=match.group(0), units=units, labelled=labelled, start=match.start(), end=match.end(),
             sentence_start=_skip_joints(text, since, match.start()), sentence_end=match.start(),
@@ -161,7 +164,22 @@ def split_units(body: str) -> list[str]:
             units.extend(part for part in (head, tail) if part)
         elif piece:
             units.append(piece)
-    return units
+    return _join_levels(units)
+
+
+_LEVEL_WORD = re.compile(r"^(?:县级市|县市|县|市|区|乡镇|乡|镇|街道|街乡)(?:人民政府|政府)?$")
+
+
+def _join_levels(units: list[str]) -> list[str]:
+    """'各区、县级市' is one collective unit (each district and county-level city), not 各区 and a
+    unit named 县级市: a bare level word after a 各… piece joins it."""
+    out: list[str] = []
+    for unit in units:
+        if out and out[-1].startswith("各") and _LEVEL_WORD.match(unit):
+            out[-1] += "、" + unit
+        else:
+            out.append(unit)
+    return out
 
 
 def _split_outside_brackets(body: str) -> list[str]:

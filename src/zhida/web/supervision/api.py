@@ -68,6 +68,7 @@ def task_detail(session, principal, task_id: int) -> dict[str, Any]:
     out["may_edit"] = roles.is_office(principal) and not case.closed
     out["report_units"] = [u for u in row.lead + row.support if roles.may_report(principal, u)] if row.state == "active" else []
     out["draft"] = task.draft
+    out["derived"] = tasks.derived_groups(session, task)
     return out
 
 

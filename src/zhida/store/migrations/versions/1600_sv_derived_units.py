@@ -1,0 +1,31 @@
+"""督办: a unit fanned out of a collective phrase (各区政府 → 东城区政府 …) says so — the phrase as
+written and its offsets in the document's original text (zhida.supervision.collective).
+
+Revision ID: 1600_sv_derived_units
+Revises: 1012_application_queue
+Create Date: 2026-12-03
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "1600_sv_derived_units"
+down_revision = "1012_application_queue"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("sv_task_units") as table:
+        table.add_column(sa.Column("derived_from", sa.String(64), nullable=True))
+        table.add_column(sa.Column("derived_start", sa.Integer(), nullable=True))
+        table.add_column(sa.Column("derived_end", sa.Integer(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("sv_task_units") as table:
+        table.drop_column("derived_end")
+        table.drop_column("derived_start")
+        table.drop_column("derived_from")
