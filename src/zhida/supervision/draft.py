@@ -121,14 +121,23 @@ def _subject_sentences(doc: DocumentIn, clause: ClauseIn):
             yield at, end, who
 
 
+def _task_lists(clause: ClauseIn) -> tuple:
+    """The lists that split a clause into tasks: its bracket lists (（责任单位：…）) where it has any —
+    then a unit named in running text (市人才工作领导小组负责…) is part of the task the bracket closes,
+    not a task of its own; else the units its running text names (由县商务局负责…)."""
+    brackets = tuple(u for u in clause.lists if u.text[:1] in "（(")
+    return brackets or clause.lists
+
+
 def draft_document(doc: DocumentIn) -> list[TaskDraft]:
     tasks: list[TaskDraft] = []
     for clause in doc.clauses:
         if not clause.leaf:
             continue
-        if clause.lists:
-            single = len(clause.lists) == 1
-            for i, units in enumerate(clause.lists):
+        lists = _task_lists(clause)
+        if lists:
+            single = len(lists) == 1
+            for i, units in enumerate(lists):
                 who = assign.of_list(units.text, units.units)
                 if not who.lead:
                     continue
