@@ -1,8 +1,8 @@
 """督办: a unit fanned out of a collective phrase (各区政府 → 东城区政府 …) says so — the phrase as
 written and its offsets in the document's original text (zhida.supervision.collective).
 
-Revision ID: 1620_sv_derived_units
-Revises: 1610_rule_drafts
+Revision ID: 1630_sv_derived_units
+Revises: 1621_monitoring_analysis
 Create Date: 2026-12-03
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "1620_sv_derived_units"
-down_revision = "1610_rule_drafts"
+revision = "1630_sv_derived_units"
+down_revision = "1621_monitoring_analysis"
 branch_labels = None
 depends_on = None
 
