@@ -2,7 +2,7 @@
 written and its offsets in the document's original text (zhida.supervision.collective).
 
 Revision ID: 1630_sv_derived_units
-Revises: 1621_monitoring_analysis
+Revises: 1210_registry_figures
 Create Date: 2026-12-03
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "1630_sv_derived_units"
-down_revision = "1621_monitoring_analysis"
+down_revision = "1210_registry_figures"
 branch_labels = None
 depends_on = None
 
