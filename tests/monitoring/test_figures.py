@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal as D
 
 import pytest
+from sqlalchemy import select
 
 from .conftest import to_csv, uscc
 from zhida.errors import ZhidaError
@@ -92,3 +93,22 @@ def test_key_enterprises_from_registries_profiles_and_by_hand(loaded):
     with loaded.sessions.begin() as s, pytest.raises(ZhidaError) as err:
         keys.keep(s, uscc(4), "add", " ", actor="jjyx")
     assert err.value.where == "note"
+
+
+def test_rollups_follow_every_import_including_last_years_base(store):
+    """Importing this year first and last year afterwards still gives the 同比: the import of
+    2025-02 refreshes 2026-02's rollups (a year later) in the same transaction."""
+    this_year = [HEAD] + [r for r in rows()[1:] if r[1].startswith("2026")]
+    last_year = [HEAD] + [r for r in rows()[1:] if r[1].startswith("2025")]
+    with store.sessions.begin() as s:
+        assert import_file(s, to_csv(this_year), source_name="2026.csv", actor="t").ok
+    with store.sessions() as s:
+        assert figures.month_figures(s, "2026-02").total.yoy["output_value"] is None  # no base yet
+    with store.sessions.begin() as s:
+        assert import_file(s, to_csv(last_year), source_name="2025.csv", actor="t").ok
+    with store.sessions() as s:
+        f = figures.month_figures(s, "2026-02")
+        assert f.total.yoy["output_value"] == D("-25.0") and f.total.cumulative_yoy["output_value"] == D("-1.7")
+        from zhida.monitoring.tables import MonRollup
+
+        assert {r.month for r in s.scalars(select(MonRollup))} == {"2025-01", "2025-02", "2026-01", "2026-02"}

@@ -101,6 +101,7 @@ def test_price_rule_on_postgres_agrees(store, postgres_module_url):
     engine = create_engine(postgres_module_url)
     try:
         with engine.begin() as con:
+            con.execute(text("DROP TABLE IF EXISTS price_facts"))
             con.execute(text("CREATE TABLE price_facts (uscc VARCHAR(18), price NUMERIC(20,2), price_prev_month NUMERIC(20,2))"))
             con.execute(text("INSERT INTO price_facts VALUES (:u, :p, :q)"),
                         [{"u": c, "p": f["price"], "q": f["price_prev_month"]} for c, f in facts.items()])

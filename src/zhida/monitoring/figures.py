@@ -18,7 +18,7 @@ from sqlalchemy import BigInteger, Integer, String, and_, case, cast, func, sele
 from sqlalchemy.orm import Session, aliased
 
 from zhida.monitoring.indicators import month_key
-from zhida.monitoring.tables import MonIndicator
+from zhida.monitoring.tables import MonIndicator, MonRollup
 
 SERIES = {"output_value": ("工业总产值", "万元"), "revenue": ("营业收入", "万元"), "electricity": ("用电量", "万千瓦时"),
           "employees": ("用工人数", "人")}
@@ -52,8 +52,11 @@ def rows_query(months: list[str], region: str | None = None, usccs: list[str] | 
         columns += [func.sum(_cents(cur, s)).label(f"{s}__sum"),
                     func.sum(case((both, _cents(cur, s)))).label(f"{s}__cur"),
                     func.sum(case((both, _cents(prev, s)))).label(f"{s}__prev")]
+    # the year-earlier months listed too, so an engine reads only those rows of ``p`` (monthly
+    # imports keep a month's rows together) instead of probing every month
+    before = [f"{int(m[:4]) - 1:04d}{m[4:]}" for m in months]
     q = (select(*columns).select_from(c)
-         .outerjoin(p, and_(p.uscc == c.uscc, p.month == year_before))
+         .outerjoin(p, and_(p.uscc == c.uscc, p.month == year_before, p.month.in_(before)))
          .where(c.month.in_(months)).group_by(*keys))
     if region:
         q = q.where(c.region_code == region)
@@ -124,15 +127,44 @@ class Figures:
     trend: list[dict]  # month, output value, its 同比
 
 
+def refresh(session: Session, months) -> None:
+    """Recompute the rollups of ``months`` and of the months a year later (their 同比 base changed)
+    from the indicators, set-based (DELETE + INSERT … SELECT), in the caller's transaction."""
+    from sqlalchemy import delete, insert
+
+    touched = sorted({month_key(m) for m in months} | {shift(month_key(m), 12) for m in months})
+    for i in range(0, len(touched), 100):
+        chunk = touched[i:i + 100]
+        session.execute(delete(MonRollup).where(MonRollup.month.in_(chunk)))
+        names = ["month", "region_code", "industry", "reporting"] + [f"{s}__{k}" for s in SERIES for k in ("sum", "cur", "prev")]
+        session.execute(insert(MonRollup).from_select(names, rows_query(chunk)))
+
+
+def refresh_all(session: Session) -> None:
+    """Every month's rollups (after a migration, or to repair)."""
+    months = list(session.scalars(select(MonIndicator.month).distinct()))
+    if months:
+        refresh(session, months)
+
+
+def rollup_query(months: list[str], region: str | None = None):
+    """The stored rollups of ``months`` (one district's or all), shaped like ``rows_query``'s rows."""
+    r = MonRollup
+    cols = [r.month.label("month"), r.region_code.label("region"), r.industry.label("industry"), r.reporting.label("reporting")]
+    cols += [getattr(r, f"{s}__{k}").label(f"{s}__{k}") for s in SERIES for k in ("sum", "cur", "prev")]
+    q = select(*cols).where(r.month.in_(months))
+    return q.where(r.region_code == region) if region else q
+
+
 def month_figures(session: Session, month: str, region: str | None = None) -> Figures:
-    """The figures of ``month`` (city-wide, or one district's), from one grouping query."""
+    """The figures of ``month`` (city-wide, or one district's), from the stored rollups."""
     from zhida.enterprises import industries, regions
 
     month = month_key(month)
     months = [shift(month, -i) for i in range(12, -1, -1)]
     year_months = {m for m in months if m[:4] == month[:4]}
     total, by_region, by_industry, by_month = _Acc(), {}, {}, {}
-    for row in session.execute(rows_query(months, region)):
+    for row in session.execute(rollup_query(months, region)):
         this, in_year = row.month == month, row.month in year_months
         total.add(row, this, in_year)
         by_region.setdefault(row.region or "", _Acc()).add(row, this, in_year)

@@ -202,6 +202,11 @@ def import_file(session: Session, data: bytes, *, source_name: str, actor: str,
     for row in touched:
         row.import_id = record.id
     result.import_id = record.id
+    if kind == "indicators":  # the figures of the touched months (and a year later) follow, in this transaction
+        from zhida.monitoring.figures import refresh
+
+        session.flush()
+        refresh(session, {row.month for row in touched})
     audit.record(session, actor=actor, actor_id=actor_id, action="monitoring_import", entity="mon_import",
                  entity_id=str(record.id), before=None,
                  after={"kind": kind, "added": result.added, "changed": result.changed, "unchanged": result.unchanged,

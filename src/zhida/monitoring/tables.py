@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zhida.store.schema import Base
@@ -139,3 +139,30 @@ class MonAnalysis(Base):
     state: Mapped[str] = mapped_column(String(16))  # mirror of the case's state, for lists
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_by: Mapped[str] = mapped_column(String(128))
+
+
+class MonRollup(Base):
+    """The indicators of a month grouped by district × 行业大类 (monitoring.figures): the count
+    reporting and, per series, the sum and the 同口径 sums of this year and last, in integer cents
+    (persons for 用工人数). Refreshed in the import's transaction for the months it touches and the
+    months a year later (whose 同比 they are the base of), so pages read a few hundred rows."""
+    __tablename__ = "mon_rollups"
+    __table_args__ = (Index("ix_mon_rollups_month_region", "month", "region_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))
+    region_code: Mapped[str | None] = mapped_column(String(12))
+    industry: Mapped[str | None] = mapped_column(String(8))
+    reporting: Mapped[int] = mapped_column(Integer)
+    output_value__sum: Mapped[int | None] = mapped_column(BigInteger)
+    output_value__cur: Mapped[int | None] = mapped_column(BigInteger)
+    output_value__prev: Mapped[int | None] = mapped_column(BigInteger)
+    revenue__sum: Mapped[int | None] = mapped_column(BigInteger)
+    revenue__cur: Mapped[int | None] = mapped_column(BigInteger)
+    revenue__prev: Mapped[int | None] = mapped_column(BigInteger)
+    electricity__sum: Mapped[int | None] = mapped_column(BigInteger)
+    electricity__cur: Mapped[int | None] = mapped_column(BigInteger)
+    electricity__prev: Mapped[int | None] = mapped_column(BigInteger)
+    employees__sum: Mapped[int | None] = mapped_column(BigInteger)
+    employees__cur: Mapped[int | None] = mapped_column(BigInteger)
+    employees__prev: Mapped[int | None] = mapped_column(BigInteger)
