@@ -1,8 +1,8 @@
 """Monitoring: the indicators grouped by month × district × industry (zhida.monitoring.tables.MonRollup),
 filled for the months already imported.
 
-Revision ID: 1622_monitoring_rollups
-Revises: 1621_monitoring_analysis
+Revision ID: 1631_monitoring_rollups
+Revises: 1630_sv_derived_units
 Create Date: 2026-12-03
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "1622_monitoring_rollups"
-down_revision = "1621_monitoring_analysis"
+revision = "1631_monitoring_rollups"
+down_revision = "1630_sv_derived_units"
 branch_labels = None
 depends_on = None
 
