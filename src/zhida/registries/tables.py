@@ -1,4 +1,4 @@
-"""Tables of the registries (migrations ``1200_registries``, ``1210_registry_figures``).
+"""Tables of the registries (migrations ``1200_registries``, ``1210_registry_figures``, ``1211_registry_tier_index``).
 
 Membership is history: one row per stay on a list at one tier (``valid_from`` .. ``valid_to``,
 NULL = still on it); moving up the ladder ends one row and starts the next, so "who was on the list
@@ -26,7 +26,7 @@ class Membership(Base):
     __table_args__ = (
         Index("ix_registry_memberships_on", "registry", "valid_from", "valid_to"),
         Index("ix_registry_memberships_uscc", "registry", "uscc"),
-        Index("ix_registry_memberships_tier", "registry", "tier", "uscc"),
+        Index("ix_registry_memberships_tier", "registry", "tier", "uscc", "valid_from", "valid_to"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

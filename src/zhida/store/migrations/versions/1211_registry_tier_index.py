@@ -1,0 +1,27 @@
+"""Registries: the members-of-one-tier index also covers the validity dates, so counting a tier's
+members on a day reads the index alone (registry, tier, uscc, valid_from, valid_to).
+
+Revision ID: 1211_registry_tier_index
+Revises: 1630_sv_derived_units
+Create Date: 2026-12-03
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision = "1211_registry_tier_index"
+down_revision = "1630_sv_derived_units"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.drop_index("ix_registry_memberships_tier", "registry_memberships")
+    op.create_index("ix_registry_memberships_tier", "registry_memberships",
+                    ["registry", "tier", "uscc", "valid_from", "valid_to"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_registry_memberships_tier", "registry_memberships")
+    op.create_index("ix_registry_memberships_tier", "registry_memberships", ["registry", "tier", "uscc"])
