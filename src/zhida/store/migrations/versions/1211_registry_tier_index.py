@@ -2,7 +2,7 @@
 members on a day reads the index alone (registry, tier, uscc, valid_from, valid_to).
 
 Revision ID: 1211_registry_tier_index
-Revises: 1630_sv_derived_units
+Revises: 1631_monitoring_rollups
 Create Date: 2026-12-03
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "1211_registry_tier_index"
-down_revision = "1630_sv_derived_units"
+down_revision = "1631_monitoring_rollups"
 branch_labels = None
 depends_on = None
 
