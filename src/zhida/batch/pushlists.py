@@ -107,25 +107,6 @@ def _joined(run) -> str:
     return f"read_parquet('{results}') r JOIN read_parquet('{enterprises}') e ON e.uscc = r.uscc"
 
 
-def eligible_rows(run, district: str | None = None, unit: str | None = None):
-    """(measure entry, row dict) for every eligible pair of enterprise-benefit measures."""
-    measures = run.manifest["measures"]
-    wanted = [i for i, m in enumerate(measures)
-              if m["enterprise_benefit"] and not (unit and unit not in (m["responsible_units"] or [NO_UNIT]))]
-    if not wanted:
-        return
-    where, params = _eligible_where(wanted, district, None)
-    con = connect()  # results are long (one row per pair); identity columns joined from enterprises.parquet
-    cur = con.execute(f"SELECT r.measure, r.uscc, e.name, e.region_code, e.special_zone, e.industry_code, r.amount, "
-                      f"r.upper FROM {_joined(run)} WHERE {where} ORDER BY r.measure, r.amount DESC NULLS LAST, r.uscc",
-                      params)
-    while rows := cur.fetchmany(50_000):
-        for i, uscc, name, region, zone, industry, amount, high in rows:
-            m = measures[i]
-            yield m, {"uscc": uscc, "name": name, "area": area_of(region, zone), "industry": industry,
-                      "amount": amount, "upper": high if m["amount_kind"] == "range" else None}
-
-
 def measure_lists(run, measure_ids: list[str], district: str | None = None, industry: str | None = None,
                   limit: int | None = None, offset: int = 0) -> dict[str, dict]:
     """Per measure id (those with eligible enterprises): ``count`` and ``total`` (Decimal sum of known
@@ -204,73 +185,7 @@ def _row(m: dict, r: dict, role: str) -> list:
 
 
 def write_pushlists(run, out_dir: Path, district: str | None = None, unit: str | None = None) -> list[Path]:
-    """One XLSX per district / zone under out_dir; returns the files written."""
-    # area → unit → rows; areas are few (≈ 30) and rows were bounded by the caller
-    grouped: dict[str, dict[str, list[list]]] = defaultdict(lambda: defaultdict(list))
-    for m, r in eligible_rows(run, district, unit):
-        units = m["responsible_units"] or [NO_UNIT]
-        for i, u in enumerate(units):
-            if unit and u != unit:
-                continue
-            grouped[r["area"]][u].append(_row(m, r, "牵头" if i == 0 else "配合"))
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for area in sorted(grouped):
-        path = out_dir / f"{area}_{area_name(area)}.xlsx"
-        _write_workbook(path, grouped[area], run, area)
-        written.append(path)
-    return written
+    """One XLSX per district / zone under out_dir; returns the files written (pushlist_workbooks)."""
+    from zhida.batch.pushlist_workbooks import write
 
-
-def _write_workbook(path: Path, by_unit: dict[str, list[list]], run, area: str) -> None:
-    # xlsxwriter in constant-memory mode: rows stream to disk, ~4x faster than openpyxl here
-    import xlsxwriter
-
-    temporary = path.with_name(path.name + ".part")
-    wb = xlsxwriter.Workbook(str(temporary), {"constant_memory": True})
-    bold = wb.add_format({"bold": True})
-    money = wb.add_format({"num_format": "#,##0.00"})
-    taken: set[str] = set()
-    summary = wb.add_worksheet(sheet_title("汇总", taken))
-    summary.write_row(0, 0, [f"精准推送名单 · {area_name(area)} · 评估日期 {run.manifest['as_of']} · 批次 {run.key}"], bold)
-    summary.write_row(1, 0, ["说明：每个责任单位一个工作表；预计金额按政策条款测算，最高额类措施为上限；同一项国家政策被多个"
-                             "文件重述时，各文件措施分别列出，合计时按一项计。"])
-    summary.write_row(2, 0, ["责任单位", "措施编号", "措施名称", "企业数", "预计金额合计(元)"], bold)
-    summary.set_column(0, 0, 24)
-    summary.set_column(1, 2, 32)
-    summary.set_column(4, 4, 18, money)
-    summary.freeze_panes(3, 0)
-    line = 3
-    for u in sorted(by_unit):
-        per_measure: dict[tuple, list] = {}
-        for row in by_unit[u]:
-            entry = per_measure.setdefault((row[0], row[1]), [0, Decimal(0), 0])
-            entry[0] += 1
-            if row[8] is not None:
-                entry[1] += row[8]
-                entry[2] += 1
-        for (mid, title), (count, total, known) in sorted(per_measure.items()):
-            summary.write_row(line, 0, [u, mid, title, count])
-            if known:
-                summary.write_number(line, 4, total, money)
-            line += 1
-    for u in sorted(by_unit):
-        rows = sorted(by_unit[u], key=lambda r: (r[0], -(r[8] or 0), r[3]))
-        for start in range(0, len(rows), MAX_ROWS):
-            ws = wb.add_worksheet(sheet_title(u, taken))
-            for i, width in enumerate(WIDTHS):
-                ws.set_column(i, i, width, money if HEADER[i].startswith("预计金额") else None)
-            ws.freeze_panes(1, 0)
-            ws.write_row(0, 0, HEADER, bold)
-            for n, row in enumerate(rows[start:start + MAX_ROWS], start=1):
-                for col, value in enumerate(row):
-                    if value is None:
-                        continue
-                    if col == 8:
-                        ws.write_number(n, col, value, money)  # Decimal: written as its exact text
-                    else:
-                        ws.write_string(n, col, str(value))
-            ws.autofilter(0, 0, min(len(rows) - start, MAX_ROWS), len(HEADER) - 1)
-    wb.close()
-    temporary.replace(path)
+    return write(run, Path(out_dir), district, unit)
