@@ -22,6 +22,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 
 SEP = "@"
@@ -70,6 +71,10 @@ class Period:
         return out
 
     def parts(self) -> list[Period] | None:
+        found = _parts(self)
+        return None if found is None else list(found)
+
+    def _parts(self) -> list[Period] | None:
         """Sub-periods that make up this period exactly: a year's quarters, a quarter's months, a
         range's whole calendar quarters and the months left over; None for a month or a range not
         made of whole months."""
@@ -92,10 +97,17 @@ class Period:
         return out
 
 
+@lru_cache(maxsize=4096)  # pure (Period is frozen): a year's quarters are asked for per fact and profile
+def _parts(period: Period) -> tuple[Period, ...] | None:
+    found = period._parts()
+    return None if found is None else tuple(found)
+
+
 def _day(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+@lru_cache(maxsize=4096)  # pure (Period is frozen)
 def month(year: int, mth: int) -> Period:
     last = calendar.monthrange(year, mth)[1]
     return Period("month", date(year, mth, 1), date(year, mth, last), f"{year}-{mth:02d}")
@@ -105,6 +117,7 @@ def year(y: int) -> Period:
     return Period("year", date(y, 1, 1), date(y, 12, 31), str(y))
 
 
+@lru_cache(maxsize=4096)  # pure; a profile's figure keys are parsed again for every fact and period
 def parse_period(text) -> Period:
     """'2021' / 2021, '2022Q2', '2022-04', '2022-04-01..2022-12-31' → Period; ValueError (Chinese) otherwise."""
     s = str(text).strip()
