@@ -49,7 +49,11 @@ def remember(key: tuple, path: Path) -> None:
 
 
 def facts_file(store: Store, as_of: date) -> Path:
-    """The facts Parquet of the store's enterprises on ``as_of`` (exported once per store state)."""
+    """The facts Parquet of the store's enterprises on ``as_of`` (exported once per store state).
+
+    The export is also kept under ``$ZHIDA_HOME/facts/`` named by the store's state and the facts'
+    columns (``kept_path``), so another process (`zhida simulate`, a restarted server, the other
+    ``--workers``) reuses it instead of reading every profile again."""
     from zhida.batch.store import export_enterprises
 
     key = state_key(store, as_of)
@@ -57,18 +61,53 @@ def facts_file(store: Store, as_of: date) -> Path:
         known = _FILES.get(key)
         if known is not None and known.is_file():
             return known
+        kept = kept_path(store, key)
+        if kept.is_file():
+            _FILES.clear()
+            _FILES[key] = kept
+            return kept
         path = _directory() / f"facts-{uuid.uuid4().hex[:8]}.parquet"
         try:
             export_enterprises(path, as_of, store)
         except BaseException:
             path.unlink(missing_ok=True)
             raise
+        _keep(path, kept, as_of)
         for old in _FILES.values():
             if old.parent == _directory():
                 old.unlink(missing_ok=True)
         _FILES.clear()
         _FILES[key] = path
         return path
+
+
+def kept_path(store: Store, key: tuple) -> Path:
+    """Where the export for state ``key`` is kept: named by the database, the state (count, last id,
+    last enterprise write, date) and the facts' columns (a changed catalogue or rule set is another file)."""
+    import hashlib
+
+    from zhida import config
+    from zhida.enterprises.facts import arrow_schema
+
+    schema = str(arrow_schema()).encode()
+    name = f"{store.engine.url.render_as_string(hide_password=True)}|{key[1:]}".encode()
+    digest = hashlib.sha256(name + b"|" + schema).hexdigest()[:24]
+    return config.home() / "facts" / f"facts-{key[-1]}-{digest}.parquet"
+
+
+def _keep(path: Path, kept: Path, as_of: date) -> None:
+    """A copy of ``path`` at ``kept`` (written aside, then renamed: readers never see half a file);
+    older kept exports of the same date are removed. Best effort: a read-only home keeps nothing."""
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        partial = kept.with_name(f".{kept.name}.{uuid.uuid4().hex[:6]}.part")
+        shutil.copyfile(path, partial)
+        partial.replace(kept)
+        for old in kept.parent.glob(f"facts-{as_of}-*.parquet"):
+            if old != kept:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _directory() -> Path:

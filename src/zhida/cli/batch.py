@@ -166,13 +166,15 @@ def simulate_command(
             out.print(f"{list_parameters}.{p['id']}={p['value']}  {p['where']}：{p['context']}", markup=False)
         return
     source = input_path
-    if source is None:
-        import tempfile
+    if source is None:  # the store's enterprises, exported once per store state (kept in $ZHIDA_HOME/facts)
+        from zhida.batch.population import facts_file
+        from zhida.store import open_store
 
-        from zhida.batch.store import export_enterprises
-
-        source = Path(tempfile.mkdtemp(prefix="zhida-sim-")) / "facts.parquet"
-        export_enterprises(source, day)
+        store = open_store()
+        try:
+            source = facts_file(store, day)
+        finally:
+            store.close()
     elif not source.exists():
         raise DataError(str(source), "no such file")
     result = simulate(policies, source, day, changes or [], measure or None, movers_limit=movers)
