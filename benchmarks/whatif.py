@@ -10,7 +10,8 @@ threads included) and the load average:
   policies (zhida.web.simulation_ops): the store's enterprises as facts (zhida.batch.population)
   and the what-if (zhida.batch.whatif.run) — on a SQLite store of N generated enterprises;
 - web, again: a second what-if (another value) in the same process;
-- CLI: `zhida simulate --set …` as a user types it (a new process: Python, policies, the store);
+- CLI: `zhida simulate --set …` as a user types it (a new process: Python, policies, the store;
+  the facts exported by the web run above are kept in $ZHIDA_HOME/facts and reused);
 - 2,000,000: zhida.batch.whatif.run over the generated population's facts Parquet (a store of
   2,000,000 profiles is not what a what-if reads: the batch run's facts are).
 """
@@ -107,6 +108,7 @@ def main(argv: list[str]) -> str:
     parser.add_argument("--whatif-big", type=int, default=2_000_000, help="0: skip")
     args, _ = parser.parse_known_args(argv)
     home = Path(tempfile.mkdtemp(prefix="zhida-bench-whatif-"))
+    os.environ["ZHIDA_HOME"] = str(home)  # the children share it: the CLI finds the facts the web kept
     rows = []
 
     def row(label: str, n: int, r: dict, target: float, load: str) -> None:
@@ -122,7 +124,8 @@ def main(argv: list[str]) -> str:
         row("web, another value (facts kept)", args.whatif_count, served["again"], 1.0, "〃")
         before = _load()
         cli = _cli(db, home)
-        row(f"`zhida simulate --set {MEASURE}.{PARAMETER}={VALUES[0]}` (new process)", args.whatif_count, cli, 1.0,
+        row(f"`zhida simulate --set {MEASURE}.{PARAMETER}={VALUES[0]}` (new process, facts kept by the web)",
+            args.whatif_count, cli, 1.0,
             f"{before} → {_load()}")
         if args.whatif_big:
             facts, _ = population(args.whatif_big, 1)
