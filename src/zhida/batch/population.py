@@ -88,8 +88,11 @@ def kept_path(store: Store, key: tuple) -> Path:
 
     from zhida import config
     from zhida.enterprises.facts import arrow_schema
+    from zhida.matching.match import load_default_policies
+    from zhida.rules.engine import judged_ids
 
-    schema = str(arrow_schema()).encode()
+    judged = judged_ids(list(load_default_policies().measures.values()))  # as export_enterprises writes them
+    schema = str(arrow_schema(judgements=judged)).encode()
     name = f"{store.engine.url.render_as_string(hide_password=True)}|{key[1:]}".encode()
     digest = hashlib.sha256(name + b"|" + schema).hexdigest()[:24]
     return config.home() / "facts" / f"facts-{key[-1]}-{digest}.parquet"
