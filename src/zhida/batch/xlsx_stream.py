@@ -8,7 +8,8 @@ its unit) are shared strings whose XML is made once per measure, and only the en
 cells (USCC, name, amount) are formatted per row. Rows go straight into the zip entry, so memory
 stays bounded whatever the length; the shared-string table holds only the repeated texts.
 
-The package written is the minimal SpreadsheetML that Excel, LibreOffice and openpyxl read:
+The package written is minimal SpreadsheetML, modelled on xlsxwriter's own output (the tests read it
+back with openpyxl):
 content types, relationships, workbook (with each autofilter's ``_xlnm._FilterDatabase``),
 styles (bold, ``XLSX_YUAN`` money), shared strings and the sheets (column widths, a frozen
 header, an autofilter). Cells carry no ``r`` reference (optional in ECMA-376: a cell is the next
