@@ -153,10 +153,10 @@ def simulate_command(
 ) -> None:
     """Coverage and estimated cost per measure (by district, by industry); baseline vs reform."""
     from zhida.batch.simulate import simulate
-    from zhida.rules import load_policies
+    from zhida.matching.match import load_default_policies
 
     day = _date(as_of, "--as-of")
-    policies = load_policies()
+    policies = load_default_policies()  # loaded once: the kept facts' name reads them too
     if list_parameters:
         from zhida.batch.whatif import parameter_views
 
