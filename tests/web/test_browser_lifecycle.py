@@ -80,7 +80,7 @@ def test_staff_follow_a_repeal_a_new_version_and_what_ends_soon(life_server, bro
     expect(page.locator("h1")).to_have_text("即将到期与截止")
     expect(page.locator("section.expiring-unit").first).to_be_visible()
     expect(page.locator("section.expiring-unit h2").filter(has_text="区人力社保局")).to_have_count(1)
-    expect(page.locator("table.data").first).to_contain_text("2022-12-31")
+    expect(page.locator("table.table").first).to_contain_text("2022-12-31")
     page.screenshot(path=SHOTS / "lifecycle-03-expiring.png", full_page=False)
     assert outside == []
     context.close()

@@ -167,6 +167,18 @@ def facts_markdown(policies) -> str:
               "figures per year, quarter, month or date range (docs/enterprise-profile.md). A *flow* (营业收入)",
               "over a period is the figure given for it or the sum of its quarters/months; a *stock* (从业人员)",
               "is the figure given or the one at the period's end. A missing part leaves it unknown.", "",
+              'A batch input (facts Parquet) may give those parts too, as columns named like the periods they',
+              'are for: `small_scale_sales_at_3pct__p2022_04` … `__p2022_12` (months), `__p2022q2` (quarters),',
+              "`revenue__p2021q1` (a year's quarters). Every engine reads a column a rule reads",
+              '(`small_scale_sales_at_3pct__p20220401_20221231`, bare `revenue`, `revenue__last_year` …) as',
+              '`COALESCE(given, part + part + …)` over the part columns the file has — the same rule as the',
+              'scalar facts builder, compiled once for DuckDB, PostgreSQL and Spark (`zhida.rules.period_parts`;',
+              '`tests/rules/test_period_parts.py` compares it with `facts.period_value`). `zhida generate` gives',
+              "the VAT window's 3% sales whole (45 %), by its nine months (30 %; one month in twenty missing), by",
+              'its three quarters (15 %) or by 2022Q2 and then months (10 %); the engine-agreement tests',
+              '(`tests/batch/test_engines.py`) run that population through DuckDB, PostgreSQL, Spark and the',
+              "scalar explainer (which reads the enterprise's profile) and require amounts decided from months.",
+              "",
               "Period-qualified facts the rules read (SQL column in brackets):", "",
               "| fact | 中文 | column |", "|---|---|---|"]
     from zhida.rules.describe import label
