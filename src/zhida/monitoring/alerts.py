@@ -25,6 +25,8 @@ from zhida.monitoring.rules import PRICE_FACTS, SERIES, AlertRule, load_rules, m
 from zhida.monitoring.tables import MonAlert, MonIndicator, MonResumption
 from zhida.rules.evaluate import Evaluator
 
+SYSTEM_NAME = "运行监测系统"  # who acts when an alert becomes a request or closes with it: shown to people
+
 RESUMED = "resumed_third_working_day"
 FACT_COLUMNS = [f"{s}{suffix}" for s in SERIES for suffix in ("", "_prev_month", "_prev_year")] + [RESUMED, *PRICE_FACTS]
 
@@ -212,7 +214,7 @@ def hand_over(session: Session, alert: MonAlert, *, now: datetime) -> int:
         return alert.request_id
     from zhida.monitoring.prices import COMMODITIES, label
 
-    person = DeskActor(None, "monitoring", "staff", (alert.unit,))
+    person = DeskActor(None, SYSTEM_NAME, "staff", (alert.unit,))
     commodity = alert.uscc in COMMODITIES
     subject = f"：{label(alert.uscc)}" if commodity else ""
     request = requests.submit(
@@ -221,7 +223,7 @@ def hand_over(session: Session, alert: MonAlert, *, now: datetime) -> int:
         title=f"运行监测预警：{alert.label}{subject}（{alert.month}）"[:255],
         text=f"{alert.month} 运行监测预警，请核实企业生产经营情况并处置。\n{alert.reason}", requester="运行监测系统")
     alert.request_id = request.id
-    audit.record(session, actor="monitoring", actor_id=None, action="monitoring_alert_desk", entity="mon_alert",
+    audit.record(session, actor=SYSTEM_NAME, actor_id=None, action="monitoring_alert_desk", entity="mon_alert",
                  entity_id=str(alert.id), before=None, after={"request": request.id, "unit": alert.unit})
     return request.id
 
@@ -236,7 +238,7 @@ def follow_desk(session: Session, *, now: datetime | None = None) -> list[MonAle
          .where(MonAlert.status == "open", DeskRequest.answered_at.is_not(None), DeskRequest.answer.is_not(None)))
     for alert, request in session.execute(q).all():
         done.append(close(session, alert.id, f"诉求 {request.id} 已反馈：{request.answer}"[:2000],
-                          actor="monitoring", units=None, now=now))
+                          actor=SYSTEM_NAME, units=None, now=now))
     return done
 
 

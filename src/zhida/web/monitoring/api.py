@@ -18,7 +18,7 @@ from zhida.web.domain import read, work
 from zhida.web.errors import LOOKUP_ERRORS, READ_ERRORS, WRITE_ERRORS
 
 router = APIRouter(tags=["运行监测"])
-MONTH_RE = r"^\d{4}-(?:0[1-9]|1[0-2])$"
+MONTH_RE = r"^(?:19|20|21)\d{2}-(?:0[1-9]|1[0-2])$"  # a real year: 0000-01 is not a month
 MONTH = Query(None, pattern=MONTH_RE, description="月份 YYYY-MM")
 ID = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
