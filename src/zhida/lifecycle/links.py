@@ -87,7 +87,7 @@ def links_in(clauses: list[ClauseText], original: str, own_start: tuple[date | N
             on, basis = _when(kind, simplified, own_start)
             start = _locate(original, sentence, clause.start + offset)
             for reference in references:
-                title = _bare_title(reference.title)
+                title = bare_title(reference.title)
                 key = (kind, title, reference.doc_number, start)
                 if key in seen or (title is None and reference.doc_number is None):
                     continue
@@ -140,7 +140,7 @@ def _when(kind: LinkKind, sentence: str, own: tuple[date | None, str]) -> tuple[
 _WRAPPER = re.compile(r"^关于(?:印发|转发|印發|轉發)[〈<《]?(?P<inner>.+?)[〉>》]?的通知$")
 
 
-def _bare_title(title: str | None) -> str | None:
+def bare_title(title: str | None) -> str | None:
     """《关于印发〈X〉的通知》 names X: the document a rule library holds is X itself."""
     if not title:
         return None

@@ -10,13 +10,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from zhida.lifecycle.links import last_day_before, to_simplified
+from zhida.lifecycle.links import bare_title, last_day_before
 from zhida.rules.model import PeriodChange
 
 _BRACKETS = str.maketrans({"[": "〔", "]": "〕", "(": "〔", ")": "〕", "（": "〔", "）": "〕", "【": "〔", "】": "〕",
                            "［": "〔", "］": "〕"})
 _SPACE = re.compile(r"\s+")
-_WRAPPER = re.compile(r"^关于(?:印发|转发)[〈<《]?(?P<inner>.+?)[〉>》]?的通知$")
 
 
 def number_key(number: str | None) -> str | None:
@@ -27,9 +26,7 @@ def number_key(number: str | None) -> str | None:
 def title_key(title: str | None) -> str | None:
     if not title:
         return None
-    title = _SPACE.sub("", to_simplified(title)).strip("《》")
-    match = _WRAPPER.match(title)
-    return match.group("inner") if match else title
+    return bare_title(_SPACE.sub("", title).strip("《》"))
 
 
 def resolve(link: dict, documents: list) -> str | None:

@@ -24,18 +24,6 @@ def _store(request: Request):
     return request.app.state.store
 
 
-def _measures(request: Request):
-    rules = request.app.state.rules
-    policies = getattr(rules, "policies", None)
-    return list(policies.measures.values()) if policies is not None else []
-
-
-def _policies(request: Request):
-    from zhida.matching.match import load_default_policies
-
-    return load_default_policies()
-
-
 def _lookup(fn):
     with as_web_errors():
         try:
@@ -55,8 +43,10 @@ def links_of(request: Request, document: str) -> dict[str, Any]:
 
 
 def diff_of(request: Request, document: str, old: int | None, new: int | None):
+    from zhida.matching.match import load_default_policies
+
     return _lookup(lambda: stored.version_diff(_store(request), document, old, new,
-                                               _policies(request).measures.values()))
+                                               load_default_policies().measures.values()))
 
 
 def endings(days: int, as_of: date | None) -> dict[str, list[dict[str, Any]]]:
