@@ -67,6 +67,30 @@ def test_the_version_in_force_on_the_evaluation_date_applies(policies, tmp_path:
     assert any("200万" in r for r in after.reasons)
 
 
+def test_the_2026_revision_leaves_the_ladder_to_the_unit_instead_of_the_superseded_thresholds(policies):
+    """From 2026-04-01 the 2022 thresholds no longer apply (the revision's text could not be checked):
+    an enterprise the 2022 thresholds refused is undetermined on each tier from that day, missing only
+    the unit's assessment under the revised text — never decided on superseded figures, no number invented."""
+    ladder = load_registries(policies)["srdi-ladder"]
+    assert {t.code: t.criteria_on(dt.date(2026, 3, 31)).version for t in ladder.tiers} == dict.fromkeys(
+        ("innovative_sme", "srdi_sme", "little_giant"), "2022")
+    assert {t.code: t.criteria_on(dt.date(2026, 4, 1)).version for t in ladder.tiers} == dict.fromkeys(
+        ("innovative_sme", "srdi_sme", "little_giant"), "2026")
+    facts = {"region_code": "110105", "entity_type": "enterprise", "niche_market_years": 1, "rd_expense": 3_000_000,
+             "revenue": 50_000_000, "equity_financing_2y": 0, "main_business_revenue_share": "0.9",
+             "main_business_growth_2y": "0.2"}
+    before = criteria.scalar(ladder, dt.date(2026, 3, 31), facts, policies)
+    after = criteria.scalar(ladder, dt.date(2026, 4, 1), facts, policies)
+    assert (before["srdi_sme"].status, before["little_giant"].status) == ("ineligible", "ineligible")  # 细分市场 1 年
+    for code, result in after.items():
+        assert (result.status, result.missing) == ("undetermined", ["srdi_2026_assessed_tier"]), code
+        assert ladder.tier(code).criteria_on(dt.date(2026, 4, 1)).measure.document == "miit-2026-news"
+    # the unit's assessment under the revised text decides, tier by tier up the ladder
+    assessed = criteria.scalar(ladder, dt.date(2026, 4, 1), {**facts, "srdi_2026_assessed_tier": "srdi_sme"}, policies)
+    assert {c: r.status for c, r in assessed.items()} == {
+        "innovative_sme": "eligible", "srdi_sme": "eligible", "little_giant": "ineligible"}
+
+
 @pytest.mark.parametrize("change, field", [
     (("上年度研发费用总额不低于100万元}", "凭空编造的门槛}"), "quote"),
     (("rd_expense >= 1000000", "rd_expense / 2 >= 1"), "expr"),
