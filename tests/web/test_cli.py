@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -93,10 +94,17 @@ def test_demo_without_serve_says_how_to_get_back_in_and_claims_no_batch(tmp_path
     assert first.returncode == 0, first.stderr
     assert "zhida users passwd" in first.stdout
     assert "后台启动" not in first.stdout and "未启动批量匹配" in first.stdout
+    # example data went through the mechanisms: tasks drafted from the seeds and confirmed, products in
+    drafted = re.search(r"督办：5 份文件起草并确认 (\d+) 项任务", first.stdout)
+    assert drafted and int(drafted.group(1)) > 100, first.stdout
+    assert "金融产品 3 个（新增 3）" in first.stdout
     again = subprocess.run([*run, "demo", "--count", "30", "--no-serve"], capture_output=True, text=True, env=env,
                            timeout=600)
     assert again.returncode == 0, again.stderr
     assert "密码未改" in again.stdout and "zhida users passwd admin" in again.stdout
+    # … and a second run changes nothing
+    assert "起草并确认 0 项任务" in again.stdout and "金融产品 3 个（新增 0）" in again.stdout
+    assert "示例项目 新增 0" in again.stdout and "新增 0 行" in again.stdout
 
 
 def test_users_add_region_as_code_or_name_means_the_same(tmp_path):

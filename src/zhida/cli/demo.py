@@ -1,7 +1,9 @@
 """`zhida demo`: a fresh store to a running platform in one command (what `make run` calls).
 
 Upgrades the database, ingests the seed documents, generates a synthetic population into the
-store (skipped when enough enterprises are there), creates demo accounts (passwords printed),
+store (skipped when enough enterprises are there), puts example data through every mechanism
+(``zhida.demo``: 督办 tasks, monitoring, projects and parcels, financial products),
+creates demo accounts (passwords printed),
 starts the batch match in the background and serves http://127.0.0.1:8000. With --no-serve
 it prepares the store only (no batch: nothing would keep it running) and says what to run next.
 """
@@ -48,26 +50,31 @@ def demo(
     started = time.perf_counter()
     web_app = create_app(database_url)  # opening the store upgrades its schema
     store = web_app.state.store
-    out.print(f"[1/5] 数据库已就绪（{store.dialect}）")
+    out.print(f"[1/6] 数据库已就绪（{store.dialect}）")
     results = ingest_paths(store, [config.sources_dir()])
-    out.print(f"[2/5] 政策种子：{len(results)} 份文件（" + "、".join(sorted({r.status for r in results})) + "）")
+    out.print(f"[2/6] 政策种子：{len(results)} 份文件（" + "、".join(sorted({r.status for r in results})) + "）")
     with store.sessions() as session:
         have = session.scalar(select(func.count(Enterprise.id))) or 0
     if have < count:
         population = generate(count, seed, dt.date.fromisoformat(AS_OF))
         stored, skipped = store_population(population, store)
-        out.print(f"[3/5] 合成企业：新增 {stored:,} 家（已有 {skipped:,} 家），评估日 {AS_OF}")
+        out.print(f"[3/6] 合成企业：新增 {stored:,} 家（已有 {skipped:,} 家），评估日 {AS_OF}")
     else:
-        out.print(f"[3/5] 合成企业：企业库已有 {have:,} 家，未再生成")
+        out.print(f"[3/6] 合成企业：企业库已有 {have:,} 家，未再生成")
+    from zhida.demo import seed_mechanisms
+
+    out.print("[4/6] 示例数据（经各机制的导入与流程，可重复运行）：")
+    for line in seed_mechanisms(store, dt.date.fromisoformat(AS_OF), dt.datetime.now(dt.UTC)):
+        out.print(f"      {line}")
     accounts = _accounts(web_app)
-    out.print("[4/5] 演示账户：")
+    out.print("[5/6] 演示账户：")
     for username, role, password, scope in accounts:
         out.print(f"      {username:<12} {role:<6} 密码 {password:<16} {scope}")
     if serve:
         job = web_app.state.jobs.start_batch(store, web_app.state.as_of, "demo")
-        out.print(f"[5/5] 批量匹配已在后台启动（任务 {job.id}），进度见“精准推送”页或 GET /api/v1/jobs/{job.id}")
+        out.print(f"[6/6] 批量匹配已在后台启动（任务 {job.id}），进度见“精准推送”页或 GET /api/v1/jobs/{job.id}")
     else:
-        out.print(f"[5/5] 未启动批量匹配（--no-serve）：运行 zhida batch --as-of {AS_OF}，"
+        out.print(f"[6/6] 未启动批量匹配（--no-serve）：运行 zhida batch --as-of {AS_OF}，"
                   "或启动 Web 平台后在“精准推送”页启动")
     out.print(f"准备用时 {time.perf_counter() - started:.0f} 秒。")
     if serve:
