@@ -210,3 +210,32 @@ def test_issued_document_with_its_title_on_two_lines():
     assert shape == [("1", "section"), ("1.1", "measure")]
     assert doc.preamble.text == "为促进发展，制定本措施。"
     assert doc.metadata.extra["attachment_title"] == "某市关于促进中小企业高质量发展的若干措施"
+
+
+_FIELD_MEASURES = (
+    "某市高校毕业生创业补贴\n"
+    "1、一次性创业资助\n补贴条件：\n（1）初创企业登记注册满6个月；\n（2）申请时未被列入经营异常名录。\n"
+    "补贴标准：10000元。\n"
+    "2、创业带动就业补贴\n补贴条件：\n（1）初创企业招用员工；\n（2）吸纳同一劳动者的不能再次申领。\n"
+    "补贴对象：符合条件的用人单位。\n补贴期限：一次性。\n补贴标准：按每人2000元给予补贴。\n"
+)
+
+
+def test_field_lines_after_the_last_measure_belong_to_it():
+    """A measure written as fields (补贴条件/补贴对象/补贴标准): the last one's fields after its
+    items are its own text, as the earlier measures' are, not the document's closing."""
+    doc = parse_text(_FIELD_MEASURES, name="t.txt")
+    assert doc.closing is None
+    assert doc.clause("1.2").text.endswith("补贴标准：10000元。")
+    last = doc.clause("2.2")
+    assert last.text.endswith("补贴标准：按每人2000元给予补贴。")
+    assert [(str(a.value), a.role) for a in last.amounts] == [("2000", "per_unit")]
+
+
+def test_other_lines_after_the_last_measure_are_still_the_closing():
+    doc = parse_text(_FIELD_MEASURES + "本通知自2025年1月1日起施行。\n", name="t.txt")
+    assert doc.closing is not None and doc.closing.text == "本通知自2025年1月1日起施行。"
+    doc = parse_text(_FIELD_MEASURES.replace("补贴对象：", "适用对象："), name="t.txt")
+    assert doc.closing is None or "补贴标准" not in doc.closing.text
+    unseen = parse_text(_FIELD_MEASURES + "联系电话：12345。\n", name="t.txt")  # a field no measure has
+    assert unseen.closing is not None and unseen.closing.text == "联系电话：12345。"

@@ -10,6 +10,10 @@ A gold file (YAML, beside its document) says what a careful reader finds in the 
     units:   [[art5, 县商务局], …]                 # responsible units: clause id, unit
     amounts: [[art8, "1000000", cap], …]          # sums of money: clause id, yuan, role
     dates:   [[art30, 2019-07-01], …]             # days the text states: clause id, ISO date
+    sha256:  …                                    # optional: the document file's digest (held-out
+                                                  # documents are kept outside the repository)
+    written_on: 2018-11-16                        # optional: the 成文日期 under the signature, which
+                                                  # the reader keeps as metadata, not as a clause's date
 
 Clause ids ``preamble`` and ``closing`` name the unnumbered text before/after the numbered body.
 A document's tree is exact when its leaf ids are the gold ones, in order. Units, amounts and
@@ -25,10 +29,13 @@ What counts (the gold follows these rules, written by reading each text):
 - dates: every day the text states (year, month and day; a year taken from the context when the
   text leaves it out: '7月17日'); a year or month alone ('到2022年', '2020年年底前') is no day.
   A mention found by the parser counts only when its text states a day.
+  The date under the signature (成文日期) and a print line's date ('…2023年8月9日印发') are the
+  document's metadata (written_on, issued_on), not a clause's date.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -54,6 +61,8 @@ class Gold:
     amounts: Counter
     dates: Counter
     source: str = ""
+    sha256: str = ""  # of the document file, when it is kept outside the repository (held-out set)
+    written_on: str = ""  # the signature's date (metadata.written_on), when the gold states it
 
 
 @dataclass
@@ -88,6 +97,7 @@ class DocumentScore:
     found_leaves: int
     fields: dict[str, Score] = field(default_factory=dict)
     misses: dict[str, list] = field(default_factory=dict)  # field → [("missed"|"extra", item)]
+    written_on: bool | None = None  # the signature's date read into metadata (None: the gold states none)
 
 
 def expand(ids: list[str]) -> list[str]:
@@ -115,6 +125,8 @@ def load_gold(path: Path) -> Gold:
             amounts=Counter((str(c), _decimal(v), str(r)) for c, v, r in data.get("amounts") or []),
             dates=Counter((str(c), str(d)) for c, d in data.get("dates") or []),
             source=str(data.get("source", "")),
+            sha256=str(data.get("sha256") or ""),
+            written_on=str(data.get("written_on") or ""),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"{where}: bad gold ({exc})") from exc
@@ -150,6 +162,9 @@ def leaves(doc: ParsedDocument) -> list[str]:
 def score(doc: ParsedDocument, gold: Gold) -> DocumentScore:
     got = found_items(doc)
     result = DocumentScore(gold.file, gold.level, leaves(doc) == gold.leaves, len(gold.leaves), len(leaves(doc)))
+    if gold.written_on:
+        found = doc.metadata.written_on
+        result.written_on = found is not None and found.isoformat() == gold.written_on
     for name in FIELDS:
         want: Counter = getattr(gold, name)
         have = got[name]
@@ -166,3 +181,23 @@ def total(scores: list[DocumentScore]) -> dict[str, Score]:
         for name in FIELDS:
             sums[name].add(one.fields[name])
     return sums
+
+
+def evaluate_folder(gold_dir: Path, docs: Path | None = None) -> tuple[list[DocumentScore], list[tuple[str, str]]]:
+    """Score every gold file of ``gold_dir`` whose document is at hand (in ``docs``, else beside the
+    gold). Returns the scores and the (file, reason) of documents not scored: missing, or not the
+    file the gold was written for (its sha256 differs)."""
+    from zhida.documents.pipeline import parse_file
+
+    scores, unavailable = [], []
+    for gold_path in sorted(Path(gold_dir).glob("*.yaml")):
+        gold = load_gold(gold_path)
+        path = Path(docs or gold_dir) / gold.file
+        if not path.exists():
+            unavailable.append((gold.file, "missing"))
+            continue
+        if gold.sha256 and hashlib.sha256(path.read_bytes()).hexdigest() != gold.sha256:
+            unavailable.append((gold.file, "sha256 differs from the gold's"))
+            continue
+        scores.append(score(parse_file(path), gold))
+    return scores, unavailable

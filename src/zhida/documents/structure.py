@@ -35,6 +35,9 @@ _CLOSING_START = re.compile(
     r"|.{0,40}(负责解释|起施行|起实施|起执行|有效期))"
 )
 
+# 'Ｘ：…' lines of a measure written as fields (补贴条件：…, 补贴标准：10000元。)
+_FIELD_LINE = re.compile(r"^\s*([\u4e00-\u9fff]{2,8})[：:]")
+
 STRUCTURAL_KIND = {"part": "part", "chapter": "chapter", "jie": "section", "article": "article",
                    "paragraph": "paragraph"}  # fmt: skip
 ID_PREFIX = {"part": "part", "chapter": "ch", "jie": "sec", "article": "art", "paragraph": "p"}
@@ -162,6 +165,11 @@ def _tree(paragraphs: list[MappedText], first: int, end: int) -> _Tree:
     closing: list[MappedText] = []
     trailing: list[int] = []
     in_closing = False
+    # field names that lines inside the body start with: the same field after the last clause
+    # ('补贴标准：…' of the last measure) still belongs to it, not to the closing
+    fields = {m.group(1) for i in range(first, last_label) if i not in accepted
+              for m in [_FIELD_LINE.match(texts[i])] if m}
+    fields_until = 0
     for i in range(first, end):
         para = paragraphs[i]
         label = accepted.get(i)
@@ -182,6 +190,12 @@ def _tree(paragraphs: list[MappedText], first: int, end: int) -> _Tree:
                 and not (i > last_label and (in_closing or _CLOSING_START.match(_simple(para.text))))):
             stack[stack.index(article) + 1 :] = [_next_paragraph(article, para)]
             continue
+        if i > last_label and not in_closing:
+            if i >= fields_until:
+                fields_until = _field_run(texts, i, end, fields)
+            if i < fields_until:  # the last measure's own '补贴标准：…' lines
+                stack[-1].paragraphs.append(para)
+                continue
         if i > last_label:
             owner = stack[-1]
             if not in_closing and _is_heading_only(owner):
@@ -198,6 +212,17 @@ def _tree(paragraphs: list[MappedText], first: int, end: int) -> _Tree:
             continue
         stack[-1].paragraphs.append(para)
     return _Tree(roots, closing, trailing)
+
+
+def _field_run(texts: list[str], i: int, end: int, fields: set[str]) -> int:
+    """Where the last measure's own field lines after the last clause end: the run of field lines
+    from texts[i] up to the last one whose field the body's measures have (i when none has)."""
+    last = i
+    while i < end and (m := _FIELD_LINE.match(texts[i])):
+        i += 1
+        if m.group(1) in fields:
+            last = i
+    return last
 
 
 def _article_after_items(stack: list[_Node]) -> _Node | None:

@@ -62,8 +62,9 @@ _UNIT_AFTER = re.compile(
 # Words of 每…/…/X that say how often, not per what: kept apart as ``Amount.period``.
 _PERIODS = frozenset({"年", "月"})
 _UNIT_BEFORE = re.compile(
-    r"(?:每(?:满[0-9０-９一二三四五六七八九十百千万]+)?(?:个|家|户|位|名|台|项|辆)?|单(?:个|家|户|台|辆)?)"
-    r"(?P<unit>企业|项目|商户|品种|立方米|平方米|公顷|千瓦时|千瓦|人次|人|户|家|台|年|项|辆|吨|亩|件|月|头|只|间|块|套|批次)"
+    r"(?:每(?:[\u4e00-\u9fff]{0,3}?满[0-9０-９一二三四五六七八九十百千万]+|增加[0-9０-９一二两三四五六七八九十]+)?"
+    r"(?:个|家|户|位|名|台|项|辆)?|单(?:个|家|户|台|辆)?)"
+    r"(?P<unit>企业|项目|商户|品种|立方米|平方米|公顷|千瓦时|千瓦|人次|人|户|家|台|年|项(?!冠军)|辆|吨|亩|件|月|头|只|间|块|套|批次)"
 )
 
 _ABOVE = re.compile(r"\s*(?:[（(]含[^（）()]{0,4}[）)])?\s*(?:及|或)?以\s?上")  # 300万元(含税)以 上
@@ -76,6 +77,12 @@ _TOTAL_BEFORE = re.compile(
 # a fine or penalty band: '处五万元以上十万元以下的罚款' bounds the sum itself (floor, cap)
 _PENALTY_BAND = re.compile(r"\s*(?:[（(]含[）)])?\s*(?:及|或)?以上\s*$")
 _PENALTY_AFTER = re.compile(r"\s*(?:[（(]含[）)])?\s*(?:及|或)?以下\s*的?\s*(?:罚款|罚金|赔偿金|违约金)")
+_BELOW_OF_BENEFICIARY = re.compile(
+    r"\s*(?:[（(]含[^（）()]{0,4}[）)])?\s*(?:及|或)?(?:以\s?下|以\s?内)\s*的\s*[^，。；、]{0,8}?"
+    r"(?:企业|主体|农户|个体工商户|家庭|人员|项目单位)"
+)
+# '在80000元限额内': the sum is the limit of what is given
+_LIMIT_AFTER = re.compile(r"\s*(?:的)?\s*(?:限额|额度)(?:以)?内")
 # a range followed by 的 (and the beneficiary) is a condition: '5000万元至1亿元的，给予…'
 _CONDITION_AFTER = re.compile(r"\s*(?:[（(]含[）)])?\s*的\s*(?:企业|项目|单位)?\s*$")
 # words that split one award into parts: 分三年拨付, 首期, 第二年, 其余, 验收后
@@ -87,9 +94,11 @@ _INSTALMENT = re.compile(
 _SENTENCE_BREAK = re.compile(r"[。；;！!？?\n]")
 _CAP_AFTER = re.compile(r"\s*(?:为上限|为限|封顶)")
 _GIVE = re.compile(r"给予|予以")
-_CAP = re.compile(r"最高|不超过|不高于|不多于|上限|封顶|至多|最多")
-_FLOOR = re.compile(r"不低于|不少于|至少|最低")
-_MIN = re.compile(r"(?<!不)超过|达到|(?<!不)高于|大于|突破")
+# A8 '不能超过', '不得超过' bound like 不超过; A10 '准入限额…49952元' is a limit;
+# A6 最低 in 最低生活保障 / 最低工资 names a standard, it bounds nothing
+_CAP = re.compile(r"最高|不(?:能|得|应|可|宜)?超过|不高于|不多于|上限|限额|封顶|至多|最多")
+_FLOOR = re.compile(r"不低于|不少于|至少|最低(?!生活|工资)")
+_MIN = re.compile(r"(?<!不)(?<!不能)(?<!不得)(?<!不应)(?<!不可)(?<!不宜)超过|达到|(?<!不)高于|大于|突破")
 _MAX = re.compile(r"(?<!不)低于|不足|少于|小于")
 _BENEFIT = re.compile(r"给予|予以|奖励|补贴|补助|资助|支持|扶持|贴息|奖补|补偿|奖金|返还|退还|发放|扩岗")
 _PROPERTY = re.compile(
@@ -221,7 +230,13 @@ def classify(left: str, right: str, per_unit: bool = False, is_range: bool = Fal
     if _ABOVE.match(right):
         return "threshold_min"
     if _BELOW.match(right):
+        if _PENALTY_AFTER.match(right):
+            return "cap"  # 处10万元以下的罚款
+        if _BELOW_OF_BENEFICIARY.match(right):
+            return "threshold_max"  # 单户担保金额500万元及以下的小微企业
         return "threshold_max" if property_bound or not _benefit_near(left, right) else "cap"
+    if _LIMIT_AFTER.match(right):
+        return "threshold_max" if property_bound else "cap"  # 在80000元限额内据实扣除
     if _CAP_AFTER.match(right):
         return "threshold_max" if property_bound else "cap"  # 每家企业以新台币二十五万元为上限
     if _TOTAL_AFTER.search(right) and not _CAP.search(left) and not _FLOOR.search(left):

@@ -40,6 +40,11 @@ _ORG_START = re.compile(r"^(市|区|省|县|北京|国家|人民银行|人行|�
 _SENTENCE_CLOSE = re.compile(r"\s*(?:[。；;，,.!！?？\n]|$)")
 # '（…等按职责分工负责）', '（…分别负责）', '（…牵头）': a bracket that says it names who is responsible
 _DUTY_SUFFIX = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位)?)?(?:按(?:照)?(?:职责)?(?:分工)?|依(?:职责)?|分别|共同|负责)?(?:负责|牵头负责|落实|牵头)$")
+# '（…负责。列第一位者为牵头单位，下同）', '（…负责，排在第一位的部门为牵头部门，下同）': the note
+# after 负责 says how to read every such bracket; it names no unit
+_LEAD_NOTE = re.compile(r"(?<=负责)\s*[。，,；;]\s*[^。，,；;]{0,20}(?:牵头|主办)(?:单位|部门)[^。；;]{0,6}$")
+# pieces that name no particular organ: '会同有关部门负责', '…等有关部门和单位负责'
+_GENERIC_PIECE = re.compile(r"^(?:和|及|与)?(?:有关|相关)?(?:部门|单位|方面)(?:和|及|与)?(?:单位|部门)?$")
 # '由县商务局负责…', '由市财政局会同市税务局组织实施': units named in running text
 _DUTY_VERB = (r"(?:(?:按(?:照)?)?(?:职责)?(?:分工)?(?:负责|牵头|组织实施|统筹|承担|具体实施|审核|认定|受理|兑现|拨付|核定"
               r"|确定|制定|(?:统一)?(?:归口)?管理))")
@@ -61,11 +66,13 @@ def extract_units(text: str) -> list[ResponsibleUnits]:
     since = 0
     for match in _BRACKET.finditer(text):
         labelled = match.group("label") is not None
-        body = match.group("body").strip()
+        body = _LEAD_NOTE.sub("", match.group("body").strip())
         duty = _DUTY_SUFFIX.search(body) if not labelled else None
         if duty is not None:
             body = body[: duty.start()]
         units = split_units(body)
+        if duty is not None:
+            units = [unit for unit in units if not _GENERIC_PIECE.match(unit)]
         if not units:
             continue
         if duty is not None:
@@ -73,8 +80,8 @@ def extract_units(text: str) -> list[ResponsibleUnits]:
                 continue
         elif not labelled and not (_closes_sentence(text, match.end()) and all(map(_looks_like_unit, units))):
             continue
-        if not labelled and len(units) == 1 and match.start() and text[match.start() - 1] == units[0][-1]:
-            continue  # 人才联络站（海外人才工作站）: another name for the thing just named, not who does it
+        if not labelled and duty is None and len(units) == 1 and _names_just_before(text, match.start(), units[0]):
+            continue  # 人才联络站（海外人才工作站）, 镇人民政府（街道办事处）: another name, not who does it
         found.append(ResponsibleUnits(
             text=match.group(0), units=units, labelled=labelled, start=match.start(), end=match.end(),
             sentence_start=_skip_joints(text, since, match.start()), sentence_end=match.start(),
@@ -83,6 +90,12 @@ def extract_units(text: str) -> list[ResponsibleUnits]:
     found.extend(_running_text_units(text, [(u.start, u.end) for u in found]))
     found.sort(key=lambda u: u.start)
     return found
+
+
+def _names_just_before(text: str, start: int, unit: str) -> bool:
+    """The bracket follows a name it stands beside (an organ or a thing of the same kind)."""
+    before = text[max(0, start - 12) : start]
+    return bool(before) and (before[-1] == unit[-1] or bool(_ORGAN_END.search(before)))
 
 
 def _running_text_units(text: str, taken: list[tuple[int, int]]) -> list[ResponsibleUnits]:
@@ -136,7 +149,7 @@ def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
 def _names_a_unit(piece: str) -> bool:
     """A piece of a bracket that says it names who is responsible: a name, not a clause."""
     return (2 <= len(piece) <= 40 and not re.search(r"[0-9０-９%％。；;：:]", piece)
-            and not piece.startswith(("由", "请", "要", "应", "须")) and not _NOT_ORGAN.search(piece)
+            and not re.match(r"由|请|要|应(?!急)|须", piece) and not _NOT_ORGAN.search(piece)
             and not _BAD_START.search(piece))
 
 
@@ -161,6 +174,7 @@ def split_units(body: str) -> list[str]:
             head, _, tail = piece.partition("等")
             # '自然资源部等部门和各地区' → 自然资源部, 各地区 (the '部门和' closes the list before it)
             tail = re.sub(r"^(?:有关|相关)?(?:部门|单位)(?:和|及|与)(?=.)", "", tail)
+            tail = re.sub(r"^(?:和|及|以及)(?=各)", "", tail)  # 农业农村部等和各有关省级人民政府
             units.extend(part for part in (head, tail) if part)
         elif piece:
             units.append(piece)
