@@ -112,8 +112,8 @@ def main(argv: list[str]) -> str:
              "run on them (sources and rules in its README.md). The documents are kept outside the repository; "
              f"{len(held)} were at hand for this run."
              + (f" Not scored: {', '.join(f'{f} ({why})' for f, why in unavailable)}." if unavailable else ""),
-             "Since the first run the reader was improved on the failure classes it showed, so these figures are "
-             "in-sample now; the blind first-run figures are in the history below.", "",
+             "After the first run of each batch the reader was improved on the failure classes it showed, so these "
+             "figures are in-sample; the blind figures of each batch are in the history below.", "",
              *report(held), "",
              "### Development corpus (tests/documents/fixtures/corpus)", "",
              "Gold written by reading each text before the reader was run on it; the reader was then improved on "

@@ -239,3 +239,24 @@ def test_other_lines_after_the_last_measure_are_still_the_closing():
     assert doc.closing is None or "补贴标准" not in doc.closing.text
     unseen = parse_text(_FIELD_MEASURES + "联系电话：12345。\n", name="t.txt")  # a field no measure has
     assert unseen.closing is not None and unseen.closing.text == "联系电话：12345。"
+
+
+def test_paragraphs_after_a_nested_list_or_under_a_heading_item_are_no_new_paragraph():
+    """An article's 款 follows its own items; a paragraph after a list nested in an item stays with
+    that item, paragraphs under a heading-only item are its body, and after a 款 the article's next
+    item is the article's, not the 款's (h19, 穗医保规字〔2024〕1号)."""
+    text = ("某市长期护理保险试行办法\n"
+            "第一条 评估费用按以下标准执行：\n（一）失能评估费用\n"
+            "纳入支付范围的费用标准为每人每次200元，支付比例如下：\n1. 二级以上的由基金支付；\n"
+            "2. 其他情形由申请人支付。\n申请复评的，复评费用由申请人承担。\n"
+            "（二）延续护理评估费用\n符合条件的，费用标准为每人每次100元。\n不符合条件的，不予支付。\n"
+            "第二条 有下列情形之一的，终止待遇：\n（一）死亡；\n（二）迁出。\n因住院暂停的，出院后恢复。\n"
+            "第三条 待遇分为两类：\n（一）机构护理；\n（二）居家护理。\n居家护理分为：\n1. 甲类；\n2. 乙类。\n"
+            "未按上述规定执行的，不予支付。\n")
+    doc = parse_text(text, name="t.txt")
+    leaves = [c.id for c in doc.walk() if not c.children]
+    assert leaves == ["art1.1.1", "art1.1.2", "art1.2", "art2.1", "art2.2", "art2.p2",
+                      "art3.1", "art3.2", "art3.p2.1", "art3.p2.2", "art3.p3"]
+    assert doc.clause("art1.1.2").text.endswith("申请复评的，复评费用由申请人承担。")
+    assert doc.clause("art1.2").text.endswith("不符合条件的，不予支付。")
+    assert [(str(a.value), a.role) for a in doc.clause("art1.2").amounts] == [("100", "per_unit")]

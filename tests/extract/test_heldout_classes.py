@@ -79,3 +79,40 @@ def roles(text):
 )
 def test_amount_roles_of_the_heldout_set(text, expected):
     assert roles(text) == expected
+
+
+# second held-out batch (h17–h19): labelled '负责部门' lists with another field after them, a verb in a
+# running-text '由…管理' phrase, one bound over parallel subjects
+
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        ("（负责部门：人力资源社会保障部、住房城乡建设部、商务部；适用范围：所有自贸试验区，以下除标注适用于特定"
+         "自贸试验区的措施外，适用范围均为所有自贸试验区）", [["人力资源社会保障部", "住房城乡建设部", "商务部"]]),
+        ("（负责部门：人民银行等部门，适用范围：浙江自贸试验区）", [["人民银行"]]),
+        ("（负责部门：海关总署）", [["海关总署"]]),
+        ("（牵头单位：市发展改革委，配合单位：市委组织部、市人力资源和社会保障局，各区、县级市）",
+         [["市发展改革委", "市委组织部", "市人力资源和社会保障局", "各区、县级市"]]),
+        ("长护险由医保经办机构进行经办管理，负责参保登记。", []),
+    ],
+)
+def test_labelled_lists_and_running_text_of_the_second_batch(text, units):
+    assert [u.units for u in extract_units(text)] == units
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("纳入支付范围的费用限额标准为职工参保人员每人每天105元、居民参保人员每人每天50元；",
+         [("105", "cap"), ("50", "cap")]),
+        ("费用限额标准为职工参保人员每人每天120元（其中床位费不高于每人每天35元），居民参保人员每人每天60元；",
+         [("120", "cap"), ("35", "cap"), ("60", "cap")]),
+        ("基金最高支付限额为职工参保人员每人每月1,000元、居民参保人员每人每月500元",
+         [("1000", "cap"), ("500", "cap")]),
+        # a sum per another period, or with a word of its own, keeps its role
+        ("每人最高补贴500元，每人每年补贴200元", [("500", "cap"), ("200", "per_unit")]),
+        ("补贴标准为每人每月300元，每人每月发放交通补贴100元", [("300", "per_unit"), ("100", "per_unit")]),
+    ],
+)
+def test_one_bound_over_parallel_subjects(text, expected):
+    assert roles(text) == expected

@@ -178,6 +178,8 @@ def _tree(paragraphs: list[MappedText], first: int, end: int) -> _Tree:
             styles = [n.label.style for n in stack]
             if label.style in styles:
                 del stack[styles.index(label.style) :]
+            elif stack and stack[-1].label.style == "paragraph" and _has_items_of(stack[-1].parent, label.style):
+                del stack[-1]  # after a 款, the article's next item: （二） follows （一）, it is no item of the 款
             if stack:
                 node.parent = stack[-1]
                 stack[-1].children.append(node)
@@ -226,11 +228,25 @@ def _field_run(texts: list[str], i: int, end: int, fields: set[str]) -> int:
 
 
 def _article_after_items(stack: list[_Node]) -> _Node | None:
-    """The article whose items (or 款) the stack is in: where an unlabelled paragraph is a new 款."""
+    """The article whose own items (or 款) the stack has just closed: where an unlabelled paragraph is
+    a new 款 (after the article's items or a 款's items). Not after a list nested in an item (the
+    paragraph goes on that item), nor inside an item
+    whose first line is only a heading ('（二）延续护理评估费用' and the paragraphs under it)."""
     articles = [node for node in stack if node.label.style == "article"]
     if not articles or stack[-1] is articles[-1]:
         return None
-    return articles[-1]
+    article = articles[-1]
+    last = stack[-1]
+    holder = last.parent
+    if last.label.style != "paragraph" and (
+            not (holder is article or (holder is not None and holder.label.style == "paragraph"))
+            or _is_heading_only(last)):
+        return None
+    return article
+
+
+def _has_items_of(article: _Node | None, style: str) -> bool:
+    return article is not None and any(child.label.style == style for child in article.children)
 
 
 def _next_paragraph(article: _Node, para: MappedText) -> _Node:

@@ -206,6 +206,8 @@ def _assign_roles(text: str, amounts: list[Amount], tiers: set[int] = frozenset(
             amount.period = amount.period or _last_per(left, periods=True)
             per_unit = amount.unit is not None or amount.period is not None
             amount.role = classify(left, right, per_unit=per_unit, is_range=amount.upper is not None)
+            if _parallel_bound(text, previous, amount, left):
+                amount.role = previous.role  # 限额为职工每人每天105元、居民每人每天50元: one bound, two subjects
             if amount.unit is None and amount.role == "per_unit" and _TOTAL_BEFORE.search(left) and not _GIVE.search(left):
                 amount.role = "total"  # 县财政每年安排引导资金1000万元: a yearly budget is a programme total
             if amount.start in tiers or (amount.upper is not None and _CONDITION_AFTER.match(right)):
@@ -222,6 +224,21 @@ def _assign_roles(text: str, amounts: list[Amount], tiers: set[int] = frozenset(
         elif amount.role in ("exact", "cap", "per_unit", "floor"):
             award = amount
         previous = amount
+
+
+_ROLE_CUE = re.compile("|".join(p.pattern for p in (_CAP, _FLOOR, _MIN, _MAX, _BENEFIT, _TOTAL_BEFORE)))
+_PARALLEL_GAP = re.compile(r"^[^，,、；;。]{0,12}[）)]?\s*[、，,]")
+
+
+def _parallel_bound(text: str, previous: Amount | None, amount: Amount, left: str) -> bool:
+    """The same bound goes on to a parallel subject: '…职工参保人员每人每天105元、居民参保人员每人每天
+    50元' — a sum per the same unit and period after 、/， whose own phrase has no role word."""
+    if previous is None or previous.role not in ("cap", "floor", "threshold_max", "threshold_min"):
+        return False
+    if amount.role != "per_unit" or (amount.unit, amount.period) != (previous.unit, previous.period):
+        return False
+    gap = text[previous.end : amount.start]
+    return len(gap) <= 30 and bool(_PARALLEL_GAP.match(gap)) and not _ROLE_CUE.search(left)
 
 
 def classify(left: str, right: str, per_unit: bool = False, is_range: bool = False) -> str:

@@ -24,7 +24,7 @@ import re
 
 from zhida.documents.model import ResponsibleUnits
 
-_LABEL = r"责任单位|责任部门|牵头单位|牵头部门|主责单位|责任主体|配合单位|实施单位|负责单位"
+_LABEL = r"责任单位|责任部门|牵头单位|牵头部门|主责单位|责任主体|配合单位|实施单位|负责单位|负责部门"
 # One level of nested brackets is allowed inside: （区住房城乡建设委（区房管局））
 _INNER = r"(?:[^()（）]|[（(][^()（）]*[）)]){1,400}?"
 _BRACKET = re.compile(
@@ -43,6 +43,8 @@ _DUTY_SUFFIX = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位)?)?(?:按(?
 # '（…负责。列第一位者为牵头单位，下同）', '（…负责，排在第一位的部门为牵头部门，下同）': the note
 # after 负责 says how to read every such bracket; it names no unit
 _LEAD_NOTE = re.compile(r"(?<=负责)\s*[。，,；;]\s*[^。，,；;]{0,20}(?:牵头|主办)(?:单位|部门)[^。；;]{0,6}$")
+# another field after a labelled list: '（负责部门：商务部；适用范围：所有自贸试验区）'
+_OTHER_FIELD = re.compile(rf"[；;，,。]\s*(?!(?:{_LABEL}))[\u4e00-\u9fff]{{2,6}}[：:]")
 # pieces that name no particular organ: '会同有关部门负责', '…等有关部门和单位负责'
 _GENERIC_PIECE = re.compile(r"^(?:和|及|与)?(?:有关|相关)?(?:部门|单位|方面)(?:和|及|与)?(?:单位|部门)?$")
 # '由县商务局负责…', '由市财政局会同市税务局组织实施': units named in running text
@@ -56,7 +58,7 @@ _ORGAN_END = re.compile(
     r"(局|委|办|厅|署|(?<!内|全|总|东|西|南|北|中|干)部|政府|管委会|委员会|办公室|中心|分局|海关|人民银行|支行|分行|领导小组)$"
 )
 _BAD_START = re.compile(r"^[由经对向该本其此]")  # '由…', '该中心': not a name
-_NOT_ORGAN = re.compile(r"申报|申请|企业|项目单位|用人单位|承办|第三方|机构自|个人|本人|实施主体|主体")
+_NOT_ORGAN = re.compile(r"申报|申请|企业|项目单位|用人单位|承办|第三方|机构自|个人|本人|实施主体|主体|进行|开展")
 # a ministry of the State Council named alone: 商务部, 税务总局, 国家发展改革委
 _MINISTRY = re.compile(r"(部|总局|署|委员会|发展改革委|国资委|卫生健康委|网信办)$")
 
@@ -67,11 +69,13 @@ def extract_units(text: str) -> list[ResponsibleUnits]:
     for match in _BRACKET.finditer(text):
         labelled = match.group("label") is not None
         body = _LEAD_NOTE.sub("", match.group("body").strip())
+        if labelled and (other := _OTHER_FIELD.search(body)):
+            body = body[: other.start()]
         duty = _DUTY_SUFFIX.search(body) if not labelled else None
         if duty is not None:
             body = body[: duty.start()]
         units = split_units(body)
-        if duty is not None:
+        if duty is not None or labelled:
             units = [unit for unit in units if not _GENERIC_PIECE.match(unit)]
         if not units:
             continue
