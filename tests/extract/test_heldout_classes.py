@@ -116,3 +116,16 @@ def test_labelled_lists_and_running_text_of_the_second_batch(text, units):
 )
 def test_one_bound_over_parallel_subjects(text, expected):
     assert roles(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        ("由同级人民政府审核机构进行审核。", []),  # a relative class of organs (third batch, h21)
+        ("由县级以上人民政府负责。", []),
+        ("由各区负责本辖区内的审核。", [["各区"]]),
+        ("由市人民政府制定。", [["市人民政府"]]),
+    ],
+)
+def test_running_text_names_one_organ_not_a_class(text, units):
+    assert [u.units for u in extract_units(text)] == units

@@ -117,6 +117,8 @@ def _running_text_units(text: str, taken: list[tuple[int, int]]) -> list[Respons
             continue
         if subject and not all(_named_organ(unit) for unit in units):
             continue
+        if any(_CLASS_OF_ORGANS.search(unit) for unit in units):
+            continue  # '由同级人民政府审核机构进行审核', '由县级以上人民政府…': a class of organs, not one
         taken.append((match.start("body"), match.end()))
         sentence_start, sentence_end = _sentence_around(text, match.start(), match.end())
         found.append(ResponsibleUnits(
