@@ -86,11 +86,11 @@ Verify = Callable[[Request, Response], bool]
 
 async def run(host: str, port: int, jobs: Sequence[Sequence[Request]], *, connections: int = 50,
               time_limit: float = 300, verify: Verify | None = None, verify_every: int = 50,
-              expect: frozenset[int] = frozenset({200})) -> Load:
+              expect: frozenset[int] = frozenset({200}), pause: Callable[[], float] | None = None) -> Load:
     """Run ``jobs`` over ``connections`` keep-alive connections: each connection takes the next job
     and sends its requests one after the other (a job's steps are ordered: edit, then re-check).
     ``verify(request, response)`` is asked for every ``verify_every``-th job's responses; a False
-    answer counts as an error."""
+    answer counts as an error. ``pause()``: the seconds a user thinks after each answer (None: none)."""
     load = Load()
     pending = iter(enumerate(jobs))
     deadline = time.perf_counter() + time_limit
@@ -128,6 +128,8 @@ async def run(host: str, port: int, jobs: Sequence[Sequence[Request]], *, connec
                 load.latencies_ms.setdefault(req.kind, []).append((time.perf_counter() - start) * 1000)
                 if response is not None:
                     load.statuses[response.status] = load.statuses.get(response.status, 0) + 1
+                if pause is not None:
+                    await asyncio.sleep(pause())
         if writer is not None:
             writer.close()
 

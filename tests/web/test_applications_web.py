@@ -65,6 +65,10 @@ def test_from_checkup_to_paid_over_the_api(server, people):
     assert people["staff"].get(f"/api/v1/applications/{a['id']}").status_code == 404  # another unit: not seen
     assert people["ent_a"].get(f"/api/v1/applications/{a['id']}").status_code == 404
     a = step(reviewer, a, "accept").json()
+    # the answer to a transition is lean: the new state, version and what this account may do next
+    assert a["state"] == "reviewing" and a["state_label"] == "审核中" and a["due_day"]
+    assert {x["name"] for x in a["actions"]} >= {"approve", "request_correction", "refuse"}
+    assert "steps" not in a and "used_facts" not in a and "files" not in a
     stale = step(reviewer, {**a, "version": a["version"] - 1}, "approve")
     assert stale.status_code == 409
     more = step(reviewer, a, "approve", amount="280000.01")

@@ -14,9 +14,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import bindparam, event, insert, select, update
 from sqlalchemy.orm import Session
 
 GENESIS = "0" * 64
@@ -47,8 +48,24 @@ _HEAD = "zhida.audit.head"  # session.info key: the newest hash this transaction
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget_head(session: Session, transaction) -> None:
-    """A transaction (or a savepoint) ended: the hash remembered may have been rolled back."""
-    session.info.pop(_HEAD, None)
+    """The transaction or a savepoint ended: the hash remembered may have been rolled back. (Not
+    the inner "subtransaction" every flush opens: a failed flush fails the whole transaction.)"""
+    if transaction.nested or transaction.parent is None:
+        session.info.pop(_HEAD, None)
+
+
+@lru_cache(maxsize=1)
+def _statements():
+    """The four statements of an append, built once (Core, with bound parameters): building and
+    keying a statement per call cost more than running it."""
+    from zhida.audit.tables import AuditEntry
+    from zhida.web.tables import AuditHead
+
+    log, head = AuditEntry.__table__, AuditHead.__table__
+    return (update(head).where(head.c.id == 1).values(last_id=head.c.last_id).returning(head.c.last_hash),
+            insert(log).returning(log.c.id),
+            update(log).where(log.c.id == bindparam("entry_id")).values(hash=bindparam("entry_hash")),
+            update(head).where(head.c.id == 1).values(last_id=bindparam("entry_id"), last_hash=bindparam("entry_hash")))
 
 
 def append(session: Session, entry) -> None:
@@ -57,26 +74,22 @@ def append(session: Session, entry) -> None:
     The head row is written first: that takes the lock (PostgreSQL row lock, SQLite write lock)
     so concurrent appends from any process chain one after another, never both after the same.
     The lock is held to the end of the transaction, so later appends of the same transaction
-    chain to the hash remembered in the session (forgotten when any savepoint ends) instead of
-    reading the head again; the entry is written with Core statements (INSERT … RETURNING id,
-    then its hash, which covers the id), not through the unit of work."""
-    from zhida.audit.tables import AuditEntry
-    from zhida.web.tables import AuditHead
-
+    chain to the hash remembered in the session (forgotten when the transaction or any savepoint
+    ends) instead of reading the head again; the entry is written with Core statements (INSERT …
+    RETURNING id, then its hash, which covers the id), not through the unit of work."""
+    lock_head, insert_entry, set_hash, move_head = _statements()
     session.flush()  # the change being audited is written before its entry
+    connection = session.connection()
     last_hash = session.info.get(_HEAD)
     if last_hash is None:
-        last_hash = session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_id=AuditHead.last_id)
-                                    .returning(AuditHead.last_hash)).scalar_one()
+        last_hash = connection.execute(lock_head).scalar_one()
     entry.prev_hash = last_hash
     fields = {name: getattr(entry, name) for name in FIELDS if name != "id"}
-    entry.id = session.execute(insert(AuditEntry).values(**fields, prev_hash=last_hash)
-                               .returning(AuditEntry.id)).scalar_one()
+    entry.id = connection.execute(insert_entry, {**fields, "prev_hash": last_hash}).scalar_one()
     entry.hash = entry_hash(_fields(entry), last_hash)
-    session.execute(update(AuditEntry).where(AuditEntry.id == entry.id).values(hash=entry.hash)
-                    .execution_options(synchronize_session=False))
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_id=entry.id, last_hash=entry.hash)
-                    .execution_options(synchronize_session=False))
+    moved = {"entry_id": entry.id, "entry_hash": entry.hash}
+    connection.execute(set_hash, moved)
+    connection.execute(move_head, moved)
     session.info[_HEAD] = entry.hash
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -70,6 +71,13 @@ def _chunks(items: list, size: int = CHUNK):
         yield items[at:at + size]
 
 
+@lru_cache(maxsize=4)
+def _insert_one(dialect_insert):
+    table = Message.__table__
+    return (dialect_insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(table.c.id, table.c.dedupe_key))
+
+
 def _insert_keyed(session: Session, rows: list[dict]) -> dict[str, int]:
     """dedupe_key → id of the rows newly inserted (a key already there is skipped, not an error)."""
     if session.get_bind().dialect.name == "postgresql":
@@ -77,6 +85,9 @@ def _insert_keyed(session: Session, rows: list[dict]) -> dict[str, int]:
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
     made: dict[str, int] = {}
+    if len(rows) == 1:  # one message (a workflow step's): a statement built once, bound to this row
+        found = session.connection().execute(_insert_one(dialect_insert), rows[0])
+        return {key: mid for mid, key in found}
     for chunk in _chunks(rows):
         statement = (dialect_insert(Message).values(chunk).on_conflict_do_nothing(index_elements=["dedupe_key"])
                      .returning(Message.id, Message.dedupe_key))
@@ -137,7 +148,7 @@ def _address(session: Session, written: list[tuple[int, Notice]], at: datetime) 
     for chunk in _chunks(rows):
         session.execute(insert(MessageRecipient), chunk)
     every = list(dict.fromkeys(r for _, n in written for r in n.recipients))
-    users = [u for u in addressing.accounts(session, every) if u.email]
+    users = addressing.accounts(session, every, with_email=True)
     if not users:
         return
     by_user_id = {str(u.id): u for u in users}

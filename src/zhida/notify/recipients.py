@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from zhida.errors import ZhidaError
@@ -53,23 +53,23 @@ def addresses_of(reader) -> list[tuple[str, str]]:
     return own
 
 
-def accounts(session: Session, recipients: list[Recipient]) -> list:
-    """Active accounts the recipients stand for (each once), for e-mail."""
+def accounts(session: Session, recipients: list[Recipient], *, with_email: bool = False) -> list:
+    """Active accounts the recipients stand for (each once; ``with_email``: only those with an
+    e-mail address), in one query."""
     from zhida.web.tables import User
 
     ids = {int(r.key) for r in recipients if r.kind == USER}
     usccs = {r.key for r in recipients if r.kind == ENTERPRISE}
     units = {r.key for r in recipients if r.kind == UNIT}
-    found: dict[int, User] = {}
-    if ids:
-        for user in session.scalars(select(User).where(User.id.in_(ids), User.active.is_(True))):
-            found[user.id] = user
-    if usccs:
-        query = select(User).where(User.role == "enterprise", User.uscc.in_(usccs), User.active.is_(True))
-        for user in session.scalars(query):
-            found[user.id] = user
-    if units:
-        for user in session.scalars(select(User).where(User.role == "staff", User.active.is_(True))):
-            if units.intersection(user.units or ()):
-                found[user.id] = user
+    reach = ([User.id.in_(ids)] if ids else []) + \
+        ([and_(User.role == "enterprise", User.uscc.in_(usccs))] if usccs else []) + \
+        ([User.role == "staff"] if units else [])  # a unit's staff: their JSON list of units, read below
+    if not reach:
+        return []
+    query = select(User).where(User.active.is_(True), or_(*reach))
+    if with_email:
+        query = query.where(User.email.is_not(None), User.email != "")
+    found = {u.id: u for u in session.scalars(query)
+             if u.id in ids or (u.role == "enterprise" and u.uscc in usccs)
+             or (u.role == "staff" and units.intersection(u.units or ()))}
     return [found[key] for key in sorted(found)]

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from zhida import config
 from zhida.errors import ZhidaError
+from zhida.store.writer_lock import WriterLock
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 T = TypeVar("T")
@@ -97,6 +98,11 @@ class Store:
     engine: Engine
     sessions: sessionmaker[Session]
     upgraded_from: str | None = None  # set when opening ran migrations: the revision it found ("" if none)
+    writer: WriterLock | None = None  # SQLite: writers of ``retrying`` wait in line (store.writer_lock)
+
+    def __post_init__(self) -> None:
+        if self.writer is None and self.dialect == "sqlite":
+            self.writer = WriterLock(self.engine.url.database)
 
     @property
     def dialect(self) -> str:
@@ -117,7 +123,8 @@ class Store:
                 if self.dialect != "sqlite":
                     with self.transaction() as session:
                         return work(session)
-                with self.engine.connect().execution_options(zhida_immediate=True) as connection, \
+                with self.writer.held(), \
+                        self.engine.connect().execution_options(zhida_immediate=True) as connection, \
                         Session(bind=connection, expire_on_commit=False) as session, session.begin():
                     return work(session)
             except OperationalError as exc:

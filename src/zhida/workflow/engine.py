@@ -78,16 +78,23 @@ def case_json(case: WorkflowCase, workflow: Workflow) -> dict[str, Any]:
             "due_estimated": case.due_estimated, "closed": case.closed}
 
 
-def _enter(case: WorkflowCase, workflow: Workflow, state: str, now: datetime, deadline: datetime | None) -> None:
+def _entered(workflow: Workflow, state: str, now: datetime, deadline: datetime | None) -> dict[str, Any]:
+    """The case's columns once it enters ``state`` at ``now`` (its step's deadline: given, or the
+    state's limit in working days)."""
     spec = workflow.states[state]
-    case.state, case.entered_at, case.escalated_at, case.closed = state, now, None, spec.final
+    values = {"state": state, "entered_at": now, "escalated_at": None, "closed": spec.final,
+              "due_at": None, "due_estimated": False}
     if deadline is not None:
-        case.due_at, case.due_estimated = deadline, False
+        values["due_at"] = deadline
     elif spec.limit is not None and not spec.final:
         due = add_working_days(now, spec.limit)
-        case.due_at, case.due_estimated = due.at, due.estimated
-    else:
-        case.due_at, case.due_estimated = None, False
+        values["due_at"], values["due_estimated"] = due.at, due.estimated
+    return values
+
+
+def _enter(case: WorkflowCase, workflow: Workflow, state: str, now: datetime, deadline: datetime | None) -> None:
+    for name, value in _entered(workflow, state, now, deadline).items():
+        setattr(case, name, value)
 
 
 def start(session: Session, workflow: Workflow, *, subject_type: str, subject_id: str, actor: Actor,
@@ -139,15 +146,17 @@ def fire(session: Session, workflow: Workflow, case: WorkflowCase, transition: s
         raise ZhidaError("deadline", f"{spec.label}须给出{NEEDS['deadline']}")
     seen = case.version if expected_version is None else expected_version
     before = {"state": case.state, "version": case.version, "unit": case.unit}
-    new_unit = unit if unit is not None else case.unit
+    # one UPDATE, only if nobody moved the case since ``seen`` (the version is the guard)
+    values = {"version": seen + 1, "unit": unit if unit is not None else case.unit,
+              **_entered(workflow, spec.target, now, _aware(deadline))}
     changed = session.execute(
         update(WorkflowCase).where(WorkflowCase.id == case.id, WorkflowCase.version == seen)
-        .values(version=seen + 1).execution_options(synchronize_session=False)).rowcount
+        .values(**values).execution_options(synchronize_session=False)).rowcount
     if changed != 1:
         session.refresh(case)
         raise StaleCase(where, f"此事项已被他人处理（现为“{workflow.label_of(case.state)}”），请刷新后重试")
-    case.version, case.unit = seen + 1, new_unit
-    _enter(case, workflow, spec.target, now, _aware(deadline))
+    for name, value in values.items():
+        set_committed_value(case, name, value)  # what the UPDATE wrote, without a second write
     step = WorkflowStep(case_id=case.id, transition=transition, from_state=before["state"], to_state=spec.target,
                         role=",".join(sorted(spec.roles & actor.roles)), actor=actor.name, actor_id=actor.user_id,
                         at=now, reason=reason, data=data)
@@ -182,12 +191,9 @@ def start_many(session: Session, workflow: Workflow, *, subject_type: str, subje
         raise ValueError("data must have one entry per subject")
     if not subject_ids:
         return []
-    probe = WorkflowCase()
-    _enter(probe, workflow, workflow.initial, now, None)
+    entered = _entered(workflow, workflow.initial, now, None)
     rows = [{"workflow": workflow.name, "subject_type": subject_type, "subject_id": str(subject_id), "version": 1,
-             "unit": unit, "created_at": now, "state": probe.state, "entered_at": now, "escalated_at": None,
-             "closed": probe.closed, "due_at": probe.due_at, "due_estimated": probe.due_estimated}
-            for subject_id in subject_ids]
+             "unit": unit, "created_at": now, **entered} for subject_id in subject_ids]
     cases: list[WorkflowCase] = []
     for chunk in _chunks(rows):
         made = insert(WorkflowCase).returning(WorkflowCase, sort_by_parameter_order=True)
@@ -201,7 +207,7 @@ def start_many(session: Session, workflow: Workflow, *, subject_type: str, subje
     entity, entity_id = about or (subject_type, "批量")
     audit.record(session, actor=actor.name, actor_id=actor.user_id, action="workflow_start_many",
                  entity=entity, entity_id=entity_id, before=None,
-                 after={"workflow": workflow.name, "state": probe.state, "count": len(cases),
+                 after={"workflow": workflow.name, "state": entered["state"], "count": len(cases),
                         "cases": [[c.id, c.subject_id] for c in cases]})
     _mirror(session, workflow, cases)
     return cases
@@ -241,10 +247,7 @@ def fire_many(session: Session, workflow: Workflow, cases: list[WorkflowCase], t
             if version != seen[case_id]:
                 case = next(c for c in cases if c.id == case_id)
                 raise StaleCase(f"{case.subject_type} {case.subject_id}", "此事项已被他人处理，请刷新后重试")
-    probe = WorkflowCase()
-    _enter(probe, workflow, spec.target, now, _aware(deadline))
-    values = {"state": probe.state, "entered_at": now, "escalated_at": None, "closed": probe.closed,
-              "due_at": probe.due_at, "due_estimated": probe.due_estimated}
+    values = _entered(workflow, spec.target, now, _aware(deadline))
     for chunk in _chunks(list(seen)):
         session.execute(update(WorkflowCase).where(WorkflowCase.id.in_(chunk))
                         .values(version=WorkflowCase.version + 1, **values)

@@ -61,6 +61,21 @@ def _aware(instant: datetime | None) -> datetime | None:
     return instant.replace(tzinfo=UTC) if instant is not None and instant.tzinfo is None else instant
 
 
+def now_at(application: Application, case, person) -> Progress:
+    """The step the application is in and what ``person`` may take next, from the case alone (no
+    history read: the answer to a transition)."""
+    due = _aware(case.due_at)
+    text = NEXT.get(case.state)
+    actor = roles.actor_of(person, application)
+    return Progress(
+        state=case.state, state_label=WORKFLOW.label_of(case.state), version=case.version, closed=case.closed,
+        due_day=last_day(due).isoformat() if due else None, due_estimated=case.due_estimated,
+        overdue=False, escalated=case.escalated_at is not None, days_in_step=0,
+        next_text=text.format(unit=application.unit, payer=application.payer_unit) if text else None,
+        actions=[{"name": t.name, "label": t.label, "needs": list(t.needs)}
+                 for t in available(WORKFLOW, case, actor) if "system" not in t.roles])
+
+
 def of(session: Session, application: Application, person, now: datetime) -> Progress:
     case = case_of(session, application)
     steps = []
@@ -74,15 +89,9 @@ def of(session: Session, application: Application, person, now: datetime) -> Pro
     for i, state in enumerate(ROAD):
         road.append({"state": state, "label": WORKFLOW.label_of(state), "current": state == case.state,
                      "done": (i < position) if position is not None else WORKFLOW.label_of(state) in visited})
+    seen = now_at(application, case, person)
     due = _aware(case.due_at)
-    text = NEXT.get(case.state)
-    actor = roles.actor_of(person, application)
-    return Progress(
-        state=case.state, state_label=WORKFLOW.label_of(case.state), version=case.version, closed=case.closed,
-        due_day=last_day(due).isoformat() if due else None, due_estimated=case.due_estimated,
-        overdue=due is not None and due <= now, escalated=case.escalated_at is not None,
-        days_in_step=working_days_between(_aware(case.entered_at), now),
-        next_text=text.format(unit=application.unit, payer=application.payer_unit) if text else None,
-        road=road, steps=steps,
-        actions=[{"name": t.name, "label": t.label, "needs": list(t.needs)}
-                 for t in available(WORKFLOW, case, actor) if "system" not in t.roles])
+    seen.overdue = due is not None and due <= now
+    seen.days_in_step = working_days_between(_aware(case.entered_at), now)
+    seen.road, seen.steps = road, steps
+    return seen

@@ -204,10 +204,19 @@ def close_of(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0, 0), BEIJING).astimezone(UTC)  # SQLite keeps UTC
 
 
+def judge(application: Application, policies) -> rules_check.RuleOutcome:
+    """The measure's rule on the application's frozen facts — what an approval stands on. The facts,
+    the measure and the date never change once the application started, so the outcome may be
+    computed before the approval's transaction (``act(…, judged=)``)."""
+    return rules_check.evaluate(policies.measures[application.measure_id], application.facts,
+                                application.as_of, policies)
+
+
 def act(session: Session, application: Application, person, transition: str, *, now: datetime, policies,
         expected_version: int | None = None, reason: str | None = None, deadline: date | None = None,
-        amount=None, reference: str | None = None):
-    """Take ``transition`` as ``person``; NotAllowed / StaleCase / ZhidaError change nothing."""
+        amount=None, reference: str | None = None, judged: rules_check.RuleOutcome | None = None):
+    """Take ``transition`` as ``person``; NotAllowed / StaleCase / ZhidaError change nothing.
+    ``judged``: ``judge(application, policies)`` computed by the caller beforehand (else here)."""
     case = case_of(session, application)
     actor = roles.actor_of(person, application)
     reason = (reason or "").strip() or None
@@ -230,8 +239,7 @@ def act(session: Session, application: Application, person, transition: str, *, 
         data["deadline"] = deadline.isoformat()
     approved = outcome = None
     if transition == "approve":
-        outcome = rules_check.evaluate(policies.measures[application.measure_id], application.facts,
-                                       application.as_of, policies)
+        outcome = judged if judged is not None else judge(application, policies)
         if outcome.status != "eligible":
             raise ZhidaError("approve", "按冻结的企业信息，该政策规则已不成立，不能审核通过")
         rule = _cents(outcome.amount)

@@ -56,8 +56,24 @@ class FileOut(BaseModel):
     uploaded_at: datetime
 
 
-class ApplicationOut(BaseModel):
+# A transition's answer: where the application is now and what the account may do next (the
+# steps, files and frozen facts: GET /api/v1/applications/{id}, ApplicationOut).
+class TransitionOut(BaseModel):
     id: int
+    state: str
+    state_label: str
+    version: int
+    closed: bool
+    due_day: str | None = Field(description="本环节办理期限（最后一个工作日，北京时间）")
+    due_estimated: bool
+    next_step: str | None
+    actions: list[dict[str, Any]] = Field(description="当前账户可执行的流转")
+    rule_amount: str | None = Field(description="规则按冻结信息算出的金额（元）")
+    approved_amount: str | None
+    record_id: int | None
+
+
+class ApplicationOut(TransitionOut):  # the whole detail
     uscc: str
     enterprise_name: str | None
     measure_id: str
@@ -68,21 +84,11 @@ class ApplicationOut(BaseModel):
     payer_unit: str
     as_of: date
     period: str
-    state: str
-    state_label: str
-    version: int
-    closed: bool
-    due_day: str | None = Field(description="本环节办理期限（最后一个工作日，北京时间）")
-    due_estimated: bool
     overdue: bool
     escalated: bool = Field(description="已转督办")
     days_in_step: int = Field(description="本环节已用工作日")
-    next_step: str | None
     road: list[dict[str, Any]]
     steps: list[dict[str, Any]]
-    actions: list[dict[str, Any]] = Field(description="当前账户可执行的流转")
-    rule_amount: str | None = Field(description="规则按冻结信息算出的金额（元）")
-    approved_amount: str | None
     rule_amount_text: str
     approved_amount_text: str | None
     reduction_reason: str | None
@@ -93,7 +99,6 @@ class ApplicationOut(BaseModel):
     payment_reference: str | None
     paid_at: datetime | None
     created_at: datetime
-    record_id: int | None
     roles: list[str]
 
 
@@ -226,8 +231,9 @@ def declare(request: Request, application_id: RowId, body: DeclarationIn,
     return ops.declare(request, principal, application_id, body.declared, body.expected_version)
 
 
-@router.post("/{application_id}/transitions", response_model=ApplicationOut, responses=WRITE_ERRORS,
-             summary="流转：提交、受理、补正、审核通过（可核减，不得多于规则）、公示、拨付、撤回、追回……")
+@router.post("/{application_id}/transitions", response_model=TransitionOut, responses=WRITE_ERRORS,
+             summary="流转：提交、受理、补正、审核通过（可核减，不得多于规则）、公示、拨付、撤回、追回……；"
+                     "答复为流转后的状态、版本与可执行的流转（详情另取）")
 def transition(request: Request, application_id: RowId, body: TransitionIn,
                principal: Principal = Depends(require("applications", "write"))):
     return ops.act(request, principal, application_id, body.transition, expected_version=body.expected_version,

@@ -29,10 +29,15 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def run(request: Request, work: Callable[[Any], T]) -> T:
-    """``work(session)`` in one transaction; the workflow's refusals as web errors."""
+def run(request: Request, work: Callable[[Any], T], *, writes: bool = True) -> T:
+    """``work(session)`` in one transaction (``writes=False``: a read, which on SQLite does not wait
+    in the writers' line); the workflow's refusals as web errors."""
+    store = request.app.state.store
     try:
-        return request.app.state.store.retrying(work)
+        if not writes:
+            with store.transaction() as session:
+                return work(session)
+        return store.retrying(work)
     except NotAllowed as exc:
         raise Forbidden(exc.reason) from None
     except StaleCase as exc:
@@ -132,15 +137,37 @@ def show(request: Request, principal: Principal, application_id: int) -> dict:
     return run(request, work)
 
 
+def moved(application: Application, case, principal: Principal) -> dict:
+    """What a transition's answer carries: where the application is now and what the viewer may do
+    next — read from the rows the transition already holds (no history, files or frozen facts read
+    back; the page and the client fetch the detail when they show it)."""
+    seen = progress.now_at(application, case, principal)
+    return {"id": application.id, "state": seen.state, "state_label": seen.state_label, "version": seen.version,
+            "closed": seen.closed, "due_day": seen.due_day, "due_estimated": seen.due_estimated,
+            "next_step": seen.next_text, "actions": seen.actions,
+            "rule_amount": money_text(application.rule_amount),
+            "approved_amount": money_text(application.approved_amount), "record_id": application.record_id}
+
+
 def act(request: Request, principal: Principal, application_id: int, transition: str, *, expected_version: int | None,
         reason: str | None = None, deadline: date | None = None, amount: str | None = None,
         reference: str | None = None) -> dict:
+    """Take the transition; the answer is ``moved`` (the lean state, not the whole detail). An
+    approval's rule is evaluated on the frozen facts first, in a read of its own, so that the
+    writing transaction (one at a time on SQLite) does not hold the database while it runs."""
+    policies = load_default_policies()
+    judged = None
+    if transition == "approve":
+        judged = run(request, lambda session: service.judge(load(session, principal, application_id), policies),
+                     writes=False)
+
     def work(session):
         application = load(session, principal, application_id)
-        service.act(session, application, principal, transition, now=now(), policies=load_default_policies(),
+        case = service.case_of(session, application)  # held: the session keeps only weak references
+        service.act(session, application, principal, transition, now=now(), policies=policies,
                     expected_version=expected_version, reason=reason, deadline=deadline, amount=amount,
-                    reference=reference)
-        return detail(session, principal, application, now())
+                    reference=reference, judged=judged)
+        return moved(application, case, principal)
 
     return run(request, work)
 
