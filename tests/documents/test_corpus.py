@@ -42,6 +42,7 @@ def test_the_reader_keeps_its_recorded_figures(scores):
     assert exact >= 30
     assert sums["units"].f1 >= 0.99
     assert sums["amounts"].f1 >= 0.98
+    assert sums["dates"].f1 >= 0.95
 
 
 def test_gold_documents_of_the_failure_classes_are_read_right(scores):

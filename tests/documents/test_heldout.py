@@ -17,7 +17,7 @@ GOLD = sorted(HELDOUT.glob("*.yaml"))
 
 def test_fifteen_documents_with_sources_and_digests():
     golds = [load_gold(path) for path in GOLD]
-    assert len(golds) >= 22
+    assert len(golds) >= 23
     assert {gold.level for gold in golds} == {"national", "province", "city", "county"}
     for gold in golds:
         assert gold.leaves, gold.file
@@ -43,4 +43,4 @@ def test_the_reader_keeps_its_heldout_figures():
     assert all(s.written_on is not False for s in scores)  # the signature's date, read into metadata
 
 
-FLOORS = {"exact": 22, "units": 0.99, "amounts": 0.99}
+FLOORS = {"exact": 23, "units": 0.99, "amounts": 0.99}

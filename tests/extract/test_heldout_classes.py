@@ -129,3 +129,20 @@ def test_one_bound_over_parallel_subjects(text, expected):
 )
 def test_running_text_names_one_organ_not_a_class(text, units):
     assert [u.units for u in extract_units(text)] == units
+
+
+def _days(text, year=2018):
+    from zhida.documents.extract.dates import extract_dates
+
+    return [(m.kind, m.on, m.start_date, m.end_date) for m in extract_dates(text, context_year=year)]
+
+
+def test_a_recurring_or_relative_day_takes_no_year_from_the_document():
+    """'每年1月31日前' recurs every year and '当年1月1日至12月31日' is the reader's own year: neither is a
+    day of the document's year (fourth held-out batch, h23); a day without a year otherwise takes it."""
+    from datetime import date
+
+    assert _days("地方各级行政执法机关应当于每年1月31日前公开本机关上年度数据") == [("deadline", None, None, None)]
+    assert _days("毕业时间为当年1月1日至12月31日") == [("period", None, None, None)]
+    assert _days("2022年起，当年12月31日前完成")[1] == ("deadline", None, None, date(2022, 12, 31))
+    assert _days("请于6月30日前报送") == [("deadline", None, None, date(2018, 6, 30))]

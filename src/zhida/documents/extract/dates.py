@@ -88,10 +88,24 @@ def extract_dates(text: str, context_year: int | None = None) -> list[DateMentio
     return mentions
 
 
+# '每年1月31日前' recurs every year; '当年1月1日至12月31日' (no year named before it) is a year the
+# reader of the text supplies: neither is a day of the document's year
+_EVERY_YEAR = re.compile(r"(?:每年|每一年|逐年)(?:的)?\s*$")
+_THAT_YEAR = re.compile(r"当年(?:的)?\s*$")
+_RANGE_JOINT_ONLY = re.compile(r"\s*(?:至|到|-|－|~|～|—)\s*")
+
+
 def _atoms(text: str, context_year: int | None):
     last_year: int | None = None
+    yearless_end = -1  # where the last atom read without a year ended: its range end is yearless too
     for match in _ATOM.finditer(text):
-        atom = _atom(match, last_year if last_year is not None else context_year)
+        before = text[max(0, match.start() - 4) : match.start()]
+        fallback = last_year if last_year is not None else context_year
+        if (_EVERY_YEAR.search(before) or (last_year is None and _THAT_YEAR.search(before))
+                or (yearless_end >= 0 and _RANGE_JOINT_ONLY.fullmatch(text[yearless_end : match.start()]))):
+            fallback = None
+            yearless_end = match.end()
+        atom = _atom(match, fallback)
         if atom is None:
             continue
         if match.group("y") or match.group("iy"):
