@@ -15,7 +15,7 @@ HELDOUT = Path(__file__).parent / "fixtures" / "heldout"
 GOLD = sorted(HELDOUT.glob("*.yaml"))
 
 
-def test_fifteen_documents_with_sources_and_digests():
+def test_gold_documents_with_sources_and_digests():
     golds = [load_gold(path) for path in GOLD]
     assert len(golds) >= 23
     assert {gold.level for gold in golds} == {"national", "province", "city", "county"}
