@@ -9,8 +9,9 @@ the measured step, both cores):
   floor  — DuckDB scanning those input columns and writing a result of the same size (the
            engine's results.parquet re-written by DuckDB: same rows, columns, compression) —
            what reading the inputs and writing the output cost on this machine, side by side;
-  engine — the compiled rules over the Parquet input, results written to Parquet (the batch; long
-           layout, one row per (enterprise, measure) pair that is not not_applicable);
+  engine — the compiled rules over the Parquet input, results written to Parquet (the batch; packed
+           layout, zhida.batch.packed: one row per enterprise, one integer per measure holding
+           status and masks, and the money columns);
   run    — the whole `zhida batch` run (engine + totals + manifest + atomic rename; no push
            lists, no store), as `run_batch(..., pushlists=False, store_url=False)`.
 The population is generated once (``zhida generate``) and cached under $ZHIDA_HOME/bench.
@@ -155,7 +156,8 @@ def main(argv: list[str]) -> str:
         out_size = (work / "results.parquet").stat().st_size + (work / "enterprises.parquet").stat().st_size
         import pyarrow.parquet as pq
 
-        stored = pq.read_metadata(work / "results.parquet").num_rows
+        meta = pq.read_metadata(work / "results.parquet")
+        stored, stored_columns = meta.num_rows, meta.num_columns
     finally:
         shutil.rmtree(work, ignore_errors=True)
     pairs = engine["rows"] * engine["measures"]
@@ -168,8 +170,9 @@ def main(argv: list[str]) -> str:
     lines = [
         f"{engine['rows']:,} enterprises × {engine['measures']} measures = {pairs:,} pairs; input "
         f"{facts.stat().st_size / 1e6:.0f} MB Parquet ({'generated in %.1f s' % generated if generated else 'cached'}); "
-        f"results {out_size / 1e6:.0f} MB Parquet, long layout: {stored:,} rows, one per pair that is not "
-        f"not_applicable (status code, amount, upper, failing and unknown masks) + one identity row per enterprise. "
+        f"results {out_size / 1e6:.0f} MB Parquet, packed layout: {stored:,} rows × {stored_columns} columns (uscc, "
+        f"per measure one integer holding status and failing / unknown / open masks, the money columns of the "
+        f"measures with amounts) + one identity row per enterprise. "
         f"DuckDB threads = {args.threads}.",
         "",
         "| measurement | wall (s) | CPU (s) | load (1 min) | peak RSS (MB) | target |",

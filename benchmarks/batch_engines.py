@@ -3,7 +3,7 @@
     python -m benchmarks.run --only batch_engines [--engines-count 200000] [--seed 1] [--pg-url URL]
 
 Same population (``zhida generate``, cached under $ZHIDA_HOME/bench), all measures, the engine's
-``run`` (Parquet in → long results + identity file out), each in a fresh child process. The
+``run`` (Parquet in → packed results + identity file out), each in a fresh child process. The
 standalone cluster (zhida.batch.spark_cluster: a master and two workers, 1 core and 1 GB each,
 on this machine) is started before its run and not timed. CPU: the Python process and what it
 waited for cannot see the JVMs' (Spark's executors, PostgreSQL's backend), so the CPU column is
@@ -92,7 +92,7 @@ def main(argv: list[str]) -> str:
         shutil.rmtree(work, ignore_errors=True)
     n = rows[0][1]["rows"]
     lines = [f"{n:,} enterprises × {rows[0][1]['measures']} measures, all engines on the same generated population "
-             f"({facts.name}), engine `run` only (Parquet in → long results + identity file).", "",
+             f"({facts.name}), engine `run` only (Parquet in → packed results + identity file).", "",
              "| engine | wall (s) | busy CPU, whole machine (s) | load (1 min, before → after) | pairs/s |",
              "|---|---|---|---|---|"]
     labels = {"duckdb": "DuckDB (threads 2)", "postgres": "PostgreSQL (local server, COPY in, cursor out)",

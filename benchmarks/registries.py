@@ -8,7 +8,7 @@ Candidates: the 优质中小企业梯度培育 ladder (three tiers, 2022 criteri
 read only) with the ladder's indicator facts added once (a copy under this benchmark's own
 directory) and 50,000 members to leave out; timed: the candidate list in one DuckDB pass over the
 facts (registries.scan: the criteria compiled and the candidate test in one query, an Arrow table),
-then the members' verdicts (动态管理), and once the general path (engine run → long results →
+then the members' verdicts (动态管理), and once the general path (engine run → packed results →
 candidate query) for comparison under the same load. Wall and CPU seconds, load average.
 Pages: a SQLite store with 50,000 memberships over three years and 2,000 open proposals, served by
 `zhida serve` (one worker); a keeping unit's staff member asks each page sequentially.
@@ -106,12 +106,12 @@ def candidates_bench(population: Path, work: Path, before: bool = True) -> str:
                      f"({len(verdicts):,} verdicts) | {len(found):,} "
                      f"({', '.join(f'{reg.tier_label(k)} {counts.get(k, 0):,}' for k in TIERS)}) | {_load()} | "
                      f"≤ 10 s {'✅' if w1 - w0 <= 10 else '❌'} |")
-    if before:  # the general path (any engine: long results written, then joined), for comparison under the same load
+    if before:  # the general path (any engine: results written, then joined), for comparison under the same load
         w0, c0 = time.perf_counter(), _cpu_seconds()
         run = criteria.execute(reg, AS_OF, facts, policies, DuckDBEngine(), work / "run-long")
         table = candidates.table(reg, run, members)
         w1, c1 = time.perf_counter(), _cpu_seconds()
-        lines.append(f"| engine run + long results (criteria.execute + candidates.table; PostgreSQL/Spark path) | 1 | "
+        lines.append(f"| engine run + packed results (criteria.execute + candidates.table; PostgreSQL/Spark path) | 1 | "
                      f"{w1 - w0:.2f} | {c1 - c0:.1f} | — | {table.num_rows:,} | {_load()} | — |")
     return (f"Population: 2,000,000 enterprises ({facts.name}; indicators added once in {prepared:.1f} s), "
             f"50,000 of them members (a third per tier). DuckDB, default threads (2 cores). CPU = user + system "

@@ -30,7 +30,7 @@ def pairs(run):
     ids = [m["id"] for m in run.manifest["measures"]]
     area = {r["uscc"]: (r["region_code"], r["special_zone"], r["industry_code"])
             for r in pq.read_table(run.enterprises).to_pylist()}
-    return [{**r, "measure_id": ids[r["measure"]], "area": area[r["uscc"]]} for r in pq.read_table(run.results).to_pylist()]
+    return [{**r, "measure_id": ids[r["measure"]], "area": area[r["uscc"]]} for r in run.pairs().to_pylist()]
 
 
 def test_the_run_writes_its_cubes(run):

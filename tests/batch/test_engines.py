@@ -7,7 +7,8 @@ import shutil
 import pyarrow.parquet as pq
 import pytest
 
-from zhida.batch.engines import PAIR_COLUMNS, STATUS_NAMES, DuckDBEngine, PostgresEngine, SparkEngine
+from zhida.batch.engines import STATUS_NAMES, DuckDBEngine, PostgresEngine, SparkEngine
+from zhida.batch.packed import PAIR_COLUMNS, read_pairs
 from zhida.enterprises.facts import profile_to_facts
 from zhida.enterprises.generate import row_to_profile
 from zhida.matching.evaluator import compiled, evaluate_measure, new_evaluator
@@ -18,11 +19,20 @@ from .conftest import AS_OF
 
 
 def _run(engine, policies, population, out):
-    """Long results, sorted by (uscc, measure); the identity file is written next to them."""
+    """The long rows of the packed results, sorted by (uscc, measure); the identity file is written
+    next to them."""
     out.parent.mkdir(parents=True, exist_ok=True)
     result = engine.run(policies, list(policies.measures.values()), AS_OF, population, out)
     assert result.rows == pq.read_metadata(population).num_rows  # rows = enterprises, not pairs
-    return pq.read_table(out).sort_by([("uscc", "ascending"), ("measure", "ascending")])
+    packed = pq.read_table(out) if out.is_file() else pq.ParquetDataset(out).read()
+    assert packed.num_rows == result.rows  # one row per enterprise
+    return read_pairs(out, list(policies.measures.values())).sort_by([("uscc", "ascending"), ("measure", "ascending")])
+
+
+def _packed(out):
+    """The packed file itself (every column, as stored), sorted by uscc."""
+    table = pq.read_table(out) if out.is_file() else pq.ParquetDataset(out).read()
+    return table.sort_by("uscc")
 
 
 def as_wide(results, measures) -> dict[str, dict]:
@@ -166,6 +176,10 @@ def test_three_engines_give_identical_results(policies, population, tmp_path, pg
         assert other.num_rows == duck.num_rows, name
         for column in duck.column_names:
             assert other.column(column).to_pylist() == duck.column(column).to_pylist(), (name, column)
+        stored, expected = _packed(tmp_path / name / "results.parquet"), _packed(tmp_path / "duck" / "results.parquet")
+        assert stored.column_names == expected.column_names, name  # the same packed layout, column for column
+        for column in expected.column_names:
+            assert stored.column(column).to_pylist() == expected.column(column).to_pylist(), (name, column)
         ids = pq.read_table(tmp_path / name / "enterprises.parquet").sort_by("uscc")
         assert ids.to_pylist() == pq.read_table(tmp_path / "duck" / "enterprises.parquet").sort_by("uscc").to_pylist()
     assert {1, 2, 3} == set(duck.column("status").to_pylist())

@@ -10,6 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from zhida.batch.engines import STATUS_NAMES, DuckDBEngine, PostgresEngine, SparkEngine
+from zhida.batch.packed import read_pairs
 from zhida.enterprises.facts import profiles_to_table
 from zhida.enterprises.profile import EnterpriseProfile, Judgement
 from zhida.matching.match import match_enterprise
@@ -55,7 +56,7 @@ def _check(engine, policies, judged, out: Path) -> None:
     shutil.rmtree(out.parent, ignore_errors=True)
     out.parent.mkdir(parents=True)
     engine.run(policies, measures, AS_OF, path, out)
-    rows = {(r["uscc"], r["measure"]): r for r in pq.read_table(out).to_pylist()}
+    rows = {(r["uscc"], r["measure"]): r for r in read_pairs(out, measures).to_pylist()}
     for profile in profiles:
         for i, (m, ref) in enumerate(zip(measures, match_enterprise(profile, AS_OF, policies=policies))):
             got = rows.get((profile.uscc, i))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pyarrow.parquet as pq
 import pytest
 
 from zhida.batch.engines import STATUS_CODES
@@ -25,7 +24,7 @@ def run(policies, population, tmp_path_factory):
 def _eligible(run) -> dict[str, dict[str, Decimal | None]]:
     ids = [m["id"] for m in run.manifest["measures"]]
     out: dict[str, dict] = {}
-    for r in pq.read_table(run.results).to_pylist():
+    for r in run.pairs().to_pylist():
         if r["status"] == STATUS_CODES["eligible"]:
             out.setdefault(ids[r["measure"]], {})[r["uscc"]] = r["amount"]
     return out

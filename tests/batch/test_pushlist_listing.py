@@ -30,7 +30,7 @@ def _pairs(run, district=None):
     ids = [m["id"] for m in run.manifest["measures"]]
     regions = {r["uscc"]: (r["region_code"], r["special_zone"]) for r in pq.read_table(run.enterprises).to_pylist()}
     out: dict[str, list[dict]] = {}
-    for r in pq.read_table(run.results).to_pylist():
+    for r in run.pairs().to_pylist():
         if r["status"] == STATUS_CODES["eligible"] and (district is None or district in regions[r["uscc"]]):
             out.setdefault(ids[r["measure"]], []).append(r)
     return out, regions

@@ -116,9 +116,9 @@ def eligible_rows(run, district: str | None = None, unit: str | None = None):
     if not wanted:
         return
     where, params = _eligible_where(wanted, district, None)
-    con = connect()  # results are long (one row per pair); identity columns joined from enterprises.parquet
+    con = connect()  # eligible pairs of the packed results; identity columns joined from enterprises.parquet
     cur = con.execute(f"SELECT r.measure, r.uscc, e.name, e.region_code, e.special_zone, e.industry_code, r.amount, "
-                      f"r.upper FROM {_joined(run)} WHERE {where} ORDER BY r.measure, r.amount DESC NULLS LAST, r.uscc",
+                      f"r.upper FROM {_joined(con, run, wanted)} WHERE {where} ORDER BY r.measure, r.amount DESC NULLS LAST, r.uscc",
                       params)
     while rows := cur.fetchmany(50_000):
         for i, uscc, name, region, zone, industry, amount, high in rows:

@@ -47,7 +47,7 @@ def test_generate_batch_and_read_the_push_list_back(home, tmp_path, policies):
 
     [run] = complete_runs(tmp_path / "runs")
     assert not list((tmp_path / "runs").glob(".*partial"))
-    results = pq.read_table(run.results)
+    results = run.pairs()
     assert pq.read_table(run.enterprises).num_rows == 5000 == run.manifest["enterprises"]
     assert {m["id"] for m in run.manifest["measures"]} == set(policies.measures)
     ids = [m["id"] for m in run.manifest["measures"]]
@@ -56,7 +56,7 @@ def test_generate_batch_and_read_the_push_list_back(home, tmp_path, policies):
     book = openpyxl.load_workbook(run.path / "pushlists" / "110105_朝阳区.xlsx", read_only=True)
     assert book.sheetnames[0] == "汇总" and len(book.sheetnames) > 3
     amounts = {}  # (uscc, measure) → amount in the results file
-    for r in results.to_pylist():  # long layout: one row per applicable pair
+    for r in results.to_pylist():  # one row per applicable pair
         if r["status"] == STATUS_CODES["eligible"]:
             amounts[(r["uscc"], ids[r["measure"]])] = r["amount"]
     # per-measure totals add up to the enterprises (not_applicable = the pairs not stored)
@@ -111,7 +111,7 @@ def test_shared_benefit_is_counted_once(tmp_path, policies, population):
 
     outcome = run_batch(AS_OF, tmp_path / "runs", input_path=population, store_url=False, pushlists=False)
     run = outcome.run
-    results = pq.read_table(run.results).to_pylist()
+    results = run.pairs().to_pylist()
     ids = [m["id"] for m in run.manifest["measures"]]
     eligible = {}  # (uscc, measure id) → amount of every eligible pair
     for r in results:

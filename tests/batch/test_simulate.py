@@ -36,12 +36,13 @@ def test_lower_threshold_admits_exactly_the_enterprises_between(policies, popula
     gainers = {m["uscc"] for m in sim.movers}
     # expected from the baseline batch: failing only on the 500万元 condition, with 300万 < value ≤ 500万
     from zhida.batch.engines import STATUS_CODES, DuckDBEngine
+    from zhida.batch.packed import read_pairs
 
     out = population.parent / "baseline" / "results.parquet"
     out.parent.mkdir(exist_ok=True)
     if not out.exists():
         DuckDBEngine().run(policies, [policies.measure(mid)], AS_OF, population, out)
-    results = pq.read_table(out).to_pylist()  # long layout: this one measure is index 0
+    results = read_pairs(out, [policies.measure(mid)]).to_pylist()  # this one measure is index 0
     facts = {r["uscc"]: r for r in pq.read_table(population).to_pylist()}
     ids = [c.id for c in policies.measure(mid).conditions]
     bit = 1 << ids.index(cond)

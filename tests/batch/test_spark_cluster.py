@@ -19,7 +19,7 @@ AS_OF = dt.date(2022, 12, 31)
 
 
 def _pairs(run) -> list[dict]:
-    return sorted(pq.read_table(run.results).to_pylist(), key=lambda r: (r["uscc"], r["measure"]))
+    return sorted(run.pairs().to_pylist(), key=lambda r: (r["uscc"], r["measure"]))
 
 
 def _measures(policies) -> list[str]:

@@ -4,10 +4,10 @@ the other period figures included."""
 
 from __future__ import annotations
 
-import pyarrow.parquet as pq
 from sqlalchemy import select
 
 from zhida.batch.engines import STATUS_NAMES, DuckDBEngine
+from zhida.batch.packed import read_pairs
 from zhida.enterprises.generate import generate, store_population, write_parquet
 from zhida.enterprises.profile import EnterpriseProfile
 from zhida.enterprises.tables import Enterprise
@@ -39,7 +39,7 @@ def test_stored_generated_profiles_check_up_as_their_batch_rows(policies, tmp_pa
     measures = list(policies.measures.values())
     out = tmp_path / "results.parquet"
     DuckDBEngine().run(policies, measures, AS_OF, facts, out)
-    rows = {(r["uscc"], r["measure"]): r for r in pq.read_table(out).to_pylist()}
+    rows = {(r["uscc"], r["measure"]): r for r in read_pairs(out, measures).to_pylist()}
     period_decided = 0
     for profile in profiles:
         for i, (m, ref) in enumerate(zip(measures, match_enterprise(profile, AS_OF, policies=policies))):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import select
 
@@ -48,7 +47,7 @@ def job(tmp_path_factory):
 def _pairs(result) -> dict[tuple[str, str], tuple[str, Decimal | None]]:
     ids = [m["id"] for m in result.run.manifest["measures"]]
     return {(r["uscc"], ids[r["measure"]]): (STATUS_NAMES[r["status"]], r["amount"])
-            for r in pq.read_table(result.parquet).to_pylist()}
+            for r in result.run.pairs().to_pylist()}
 
 
 def test_job_results_equal_match_enterprise(job):

@@ -1,6 +1,6 @@
 """The district/unit dashboard's figures, aggregated once per batch run (at batch time).
 
-A run's results are one row per (enterprise, measure) pair; a dashboard question — per measure
+A run's results hold every (enterprise, measure) pair (packed.py); a dashboard question — per measure
 in a district, per district for a unit, per industry — only needs sums over small groups. So the
 run writes three small Parquet files beside its results, grouped by measure (or benefit) ×
 district × zone × GB/T 4754 大类, and every page reads those (``zhida.batch.dashboard``):
@@ -26,6 +26,7 @@ import os
 from pathlib import Path
 
 from zhida.batch.engines import STATUS_CODES
+from zhida.batch.packed import pairs_sql
 from zhida.batch.summary import best_per_benefit, connect, counted_items
 
 MEASURES = "dashboard_measures.parquet"
@@ -116,7 +117,7 @@ def write(run, out_dir: Path | None = None, policies=None) -> list[Path]:
                 f"AS grp FROM ({_groups(run.enterprises_glob(), con)})")
     con.execute(f"CREATE TEMP TABLE mid AS SELECT * FROM (VALUES {ids}) t(measure, id)")
     eligible, undetermined = STATUS_CODES["eligible"], STATUS_CODES["undetermined"]
-    items = counted_items(results, measures, f"r.status = {eligible}")
+    items = counted_items(con, results, measures)
     empty = "SELECT NULL::VARCHAR AS uscc, NULL::VARCHAR AS benefit, FALSE AS draft, NULL::INTEGER AS id, " \
             "NULL::VARCHAR AS bucket, NULL::DECIMAL(20,2) AS value, FALSE AS floor WHERE FALSE"
     con.execute(f"CREATE TEMP TABLE i AS {items or empty}")
@@ -124,13 +125,14 @@ def write(run, out_dir: Path | None = None, policies=None) -> list[Path]:
     # its groups and (eligible ones) its bucket: the one pass over the results all cubes read,
     # grouped at the finest level the cubes need (n pairs, their money, how many of it vague), so
     # that 2,000,000 enterprises' tens of millions of pairs are never held (or spilled) as rows
+    pairs = pairs_sql(con, results, measures, (eligible, undetermined),
+                      [i for i, m in enumerate(measures) if m["enterprise_benefit"]], ("uscc", "measure", "status", "unknown"))
     con.execute(f"CREATE TEMP TABLE p AS SELECT mid.id AS measure, f.*, k.region_code, k.zone, k.street, k.division "
                 f"FROM (SELECT r.measure AS idx, r.status, "
                 f"CASE WHEN r.status = {undetermined} THEN r.unknown ELSE 0 END AS unknown, g.grp, i.bucket, "
                 f"count(*) AS n, sum(i.value) AS value, count(*) FILTER (i.value IS NULL OR i.floor) AS vague "
-                f"FROM read_parquet({_q(results)}) r JOIN g ON g.uscc = r.uscc "
+                f"FROM {pairs} r JOIN g ON g.uscc = r.uscc "
                 f"LEFT JOIN i ON i.uscc = r.uscc AND i.id = r.measure AND NOT i.draft "
-                f"WHERE r.status IN ({eligible}, {undetermined}) AND r.measure IN (SELECT measure FROM mid) "
                 f"GROUP BY ALL) f JOIN mid ON mid.measure = f.idx "
                 f"JOIN (SELECT DISTINCT grp, region_code, zone, street, division FROM g) k ON k.grp = f.grp")
     # a benefit only one counted measure gives is its own best: only the others are grouped

@@ -1,21 +1,16 @@
 """Where the compiled rules run: DuckDB in-process (default), PostgreSQL, Apache Spark.
 
 Every engine reads the same input (a Parquet file of catalogue facts, one row per enterprise,
-keyed by ``uscc``; see ``zhida generate``), runs the same staged query (staged.py) in its SQL
-dialect and writes the same LONG result layout (``PAIR_COLUMNS``): one row per (enterprise,
-measure) pair that is NOT not_applicable — ``uscc``, ``measure`` (index into the measure list /
-manifest), ``status`` (``STATUS_CODES``), ``amount`` and ``upper`` (DECIMAL(20,2)), ``failing``
-and ``unknown`` (bitmasks, bit i = the measure's i-th condition), ``open`` (bit k = the result
-still depends on the measure's k-th open criterion: 待认定 in the totals) and ``least``
-(DECIMAL(20,2): an amount that is a sum of parts, unknown, with some parts known — their sum,
-a floor; ``zhida.rules.totals``). An absent pair is
-not_applicable. Why long: the wide layout (one row per enterprise, ~580 columns) made writing
-dominate the run; most pairs are not_applicable and now cost nothing. The identity columns
-(``uscc`` + ``CARRY``) go once per enterprise to a second file (``enterprises_out``).
-DuckDB and PostgreSQL write Parquet files; Spark writes Parquet directories (part files).
-How the wide row becomes pairs differs (the values do not): DuckDB packs each measure's status
-and masks into one integer that numpy unpacks (packed.py), PostgreSQL unpacks rows in Python,
-Spark explodes per-measure structs.
+keyed by ``uscc``; see ``zhida generate``), runs the same staged query (staged.py, ``packed``)
+in its SQL dialect and writes the same result layout (packed.py): one row per enterprise,
+``uscc``, per measure one integer ``p{i}`` holding status (``STATUS_CODES``; 0 = not
+applicable) and the failing / unknown / open bitmasks, and the money columns ``amount{i}``,
+``upper{i}``, ``least{i}`` (DECIMAL(20,2)) of the measures that have them. Readers get long
+pairs, counts and sums through packed.py. Why packed: the long layout (one row per applicable
+pair, 127 M rows at 2,000,000 enterprises) cost more to build and write than the rules; most
+pairs are not applicable. The identity columns (``uscc`` + ``CARRY``) go once per enterprise
+to a second file (``enterprises_out``). DuckDB and PostgreSQL write Parquet files; Spark writes
+Parquet directories (part files).
 """
 
 from __future__ import annotations
@@ -43,11 +38,6 @@ ENTERPRISES = "enterprises.parquet"  # default name of the identity file, next t
 Progress = Callable[[float], None]  # fraction done, 0..1
 STATUS_CODES = {"eligible": 1, "ineligible": 2, "undetermined": 3}  # not_applicable (0): no row
 STATUS_NAMES = {v: k for k, v in STATUS_CODES.items()}
-PAIR_COLUMNS = ("uscc", "measure", "status", "amount", "upper", "failing", "unknown", "open", "least")
-PAIR_SCHEMA = pa.schema([("uscc", pa.string()), ("measure", pa.int16()), ("status", pa.int8()),
-                         ("amount", pa.decimal128(20, 2)), ("upper", pa.decimal128(20, 2)),
-                         ("failing", pa.int64()), ("unknown", pa.int64()), ("open", pa.int64()),
-                         ("least", pa.decimal128(20, 2))])
 
 
 @dataclass
@@ -64,42 +54,6 @@ def result_names(compiled: CompiledQuery, carry: tuple[str, ...] = CARRY) -> dic
         for part, alias in cols.items():
             names[alias] = f"{mid}:{part}"
     return names
-
-
-def pair_structs(compiled: CompiledQuery, quote: str, struct) -> list[str]:
-    """Per measure, one struct of the pair columns from the staged query compiled with status codes
-    (status NULL = not_applicable).
-
-    ``struct`` formats ``(name, expr)`` items: DuckDB ``{'a': x}``, Spark ``named_struct('a', x)``.
-    """
-    out = []
-    for i, (mid, cols) in enumerate(compiled.columns.items()):
-        status = quote + cols["status"] + quote  # compiled with status_codes=True
-        upper = quote + cols["upper"] + quote if "upper" in cols else "NULL"
-        items = [("measure", f"CAST({i} AS SMALLINT)"), ("status", f"CAST({status} AS TINYINT)"),
-                 ("amount", f"CAST({quote}{cols['amount']}{quote} AS DECIMAL(20,2))"),
-                 ("upper", f"CAST({upper} AS DECIMAL(20,2))"),
-                 ("failing", f"CAST({quote}{cols['failing']}{quote} AS BIGINT)"),
-                 ("unknown", f"CAST({quote}{cols['unknown']}{quote} AS BIGINT)"),
-                 ("open", f"CAST({quote + cols['open'] + quote if 'open' in cols else 0} AS BIGINT)"),
-                 ("least", f"CAST({quote + cols['least'] + quote if 'least' in cols else 'NULL'} AS DECIMAL(20,2))")]
-        out.append(struct(items))
-    return out
-
-
-def wide_sql(results: str, enterprises: str, measure_ids: list[str]) -> str:
-    """DuckDB SELECT giving the former wide layout (one row per enterprise; ``<id>:status`` as names,
-    ``:amount``, ``:upper``, ``:failing``, ``:unknown``) from long results, for readers that want it.
-    ``results`` / ``enterprises``: paths or globs for read_parquet; absent pairs → not_applicable."""
-    names = "CASE r.status " + "".join(f"WHEN {v} THEN '{k}' " for k, v in STATUS_CODES.items()) + "END"
-    cols = [f"e.{KEY}"]
-    for i, mid in enumerate(measure_ids):
-        q = mid.replace('"', '""')
-        cols.append(f"coalesce(any_value({names}) FILTER (r.measure = {i}), 'not_applicable') AS \"{q}:status\"")
-        cols += [f"any_value(r.{p}) FILTER (r.measure = {i}) AS \"{q}:{p}\""
-                 for p in ("amount", "upper", "failing", "unknown", "open", "least")]
-    return (f"SELECT {', '.join(cols)} FROM read_parquet('{results}') r RIGHT JOIN read_parquet('{enterprises}') e "
-            f"ON r.{KEY} = e.{KEY} GROUP BY e.{KEY}")
 
 
 def input_columns(path: Path) -> list[str]:
@@ -141,10 +95,11 @@ class Engine:
     name = "?"
 
     def compile(self, policies, measures, as_of: date, carry: tuple[str, ...], status_codes: bool = False,
-                judged: tuple[str, ...] = ()) -> CompiledQuery:
-        """``judged``: open criterion ids read from the input's ``open__<id>`` columns."""
+                judged: tuple[str, ...] = (), layout: bool = False) -> CompiledQuery:
+        """``judged``: open criterion ids read from the input's ``open__<id>`` columns; ``layout``:
+        the packed result layout (packed.py) instead of the per-measure status and mask columns."""
         return STAGED[self.dialect](policies, judgements=judged).compile(
-            measures, FACTS_VIEW, as_of, key=KEY, carry=carry, status_codes=status_codes)
+            measures, FACTS_VIEW, as_of, key=KEY, carry=carry, status_codes=status_codes, packed=layout)
 
     def run(self, policies, measures, as_of: date, input_path: Path, out: Path,
             progress: Progress | None = None) -> EngineResult:
@@ -162,8 +117,6 @@ def _missing_fact_selects(policies, present: list[str], quote: str = '"') -> lis
 
 class DuckDBEngine(Engine):
     name = dialect = "duckdb"
-
-    stream_buffer = "256MB"  # wide rows DuckDB computes ahead while numpy unpacks the previous batch
 
     def __init__(self, threads: int | None = None, memory_limit: str | None = None):
         self.threads, self.memory_limit = threads, memory_limit
@@ -205,30 +158,12 @@ class DuckDBEngine(Engine):
         try:
             present = self.facts_view(con, policies, input_path, as_of)
             carry = _carry(present)
-            compiled = self.compile(policies, measures, as_of, (), status_codes=True,
+            compiled = self.compile(policies, measures, as_of, (), layout=True,
                                     judged=judged_in_input(input_path, present, measures))
             ident = ", ".join(f'"{c}"' for c in (KEY, *carry))
             rows = int(con.execute(f"COPY (SELECT {ident} FROM {FACTS_VIEW}) TO '{_lit(enterprises_out)}' "
                                    f"(FORMAT parquet, COMPRESSION zstd)").fetchone()[0])
-            pack = packed.packing(compiled)
-            if pack is None:  # a measure with more conditions than 63 bits hold: structs, unnested
-                structs = pair_structs(compiled, '"', lambda items: "{" + ", ".join(f"'{k}': {v}" for k, v in items) + "}")
-                pairs = f"list_filter([{', '.join(structs)}], lambda p: p.status IS NOT NULL)"
-                sql = (f'COPY (SELECT "{KEY}" AS uscc, unnest({pairs}, recursive := true) FROM ({compiled.sql})) '
-                       f"TO '{_lit(out)}' (FORMAT parquet, COMPRESSION zstd)")
-                _with_progress(con, sql, progress)
-            else:  # one packed integer per measure, unpacked by numpy (packed.py)
-                sql, money = packed.packed_sql(compiled, pack, KEY)
-                con.execute(f"SET streaming_buffer_size = '{self.stream_buffer}'")
-                reader = con.sql(sql).to_arrow_reader(packed.BATCH_ROWS)
-                done = [0]
-
-                def advance(count: int) -> None:
-                    done[0] += count
-                    if progress:
-                        progress(min(done[0] / max(rows, 1), 1.0))
-
-                packed.write_long(reader, pack, money, PAIR_SCHEMA, out, advance)
+            _with_progress(con, f"COPY ({compiled.sql}) TO '{_lit(out)}' (FORMAT parquet, COMPRESSION zstd)", progress)
         finally:
             con.close()
         return EngineResult(rows, time.perf_counter() - started, out)
@@ -292,8 +227,7 @@ class PostgresEngine(Engine):
         present = input_columns(input_path)
         carry = _carry(present)
         judged = judged_in_input(input_path, present, measures)
-        compiled = self.compile(policies, measures, as_of, carry, status_codes=True, judged=judged)
-        parts = list(compiled.columns.values())
+        compiled = self.compile(policies, measures, as_of, carry, judged=judged, layout=True)
         backend = STAGED["postgres"](policies)
         ddl = backend.create_table(FACTS_VIEW, key=KEY, judgements=judged).replace(
             "CREATE TABLE", "CREATE TEMPORARY TABLE", 1)
@@ -336,29 +270,19 @@ class PostgresEngine(Engine):
             with conn.cursor(name="zhida_batch") as cur:  # server-side cursor: results streamed
                 cur.itersize = self.chunk
                 cur.execute(compiled.sql)
-                writer = pq.ParquetWriter(out, PAIR_SCHEMA, compression="zstd")
+                # the packed layout (packed.py), typed as DuckDB writes it
+                schema = packed.result_schema(compiled, KEY)
+                names = [d.name for d in cur.description]
+                writer = pq.ParquetWriter(out, schema, compression="zstd")
                 identity = pq.ParquetWriter(enterprises_out, pa.schema([(c, pa.string()) for c in ident]),
                                             compression="zstd")
                 try:
                     while batch := cur.fetchmany(self.chunk):
-                        at = {d.name: i for i, d in enumerate(cur.description)}
-                        pairs = []  # the wide row → one pair per applicable measure, as DuckDB does
-                        for r in batch:
-                            for i, cols in enumerate(parts):
-                                status = r[at[cols["status"]]]
-                                if status is None:
-                                    continue
-                                pairs.append((r[at[KEY]], i, status, r[at[cols["amount"]]],
-                                              r[at[cols["upper"]]] if "upper" in cols else None,
-                                              r[at[cols["failing"]]], r[at[cols["unknown"]]],
-                                              r[at[cols["open"]]] if "open" in cols else 0,
-                                              r[at[cols["least"]]] if "least" in cols else None))
+                        columns = list(zip(*batch))
                         writer.write_table(pa.Table.from_arrays(
-                            [pa.array(list(col) if pairs else [], type=f.type)
-                             for col, f in zip(zip(*pairs) if pairs else [()] * len(PAIR_SCHEMA), PAIR_SCHEMA)],
-                            schema=PAIR_SCHEMA))
+                            [pa.array(columns[names.index(f.name)], type=f.type) for f in schema], schema=schema))
                         identity.write_table(pa.Table.from_arrays(
-                            [pa.array([r[at[c]] for r in batch], type=pa.string()) for c in ident],
+                            [pa.array(columns[names.index(c)], type=pa.string()) for c in ident],
                             schema=identity.schema))
                         rows += len(batch)
                         if progress:

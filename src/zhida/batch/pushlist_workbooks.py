@@ -47,8 +47,9 @@ def write(run, out_dir: Path, district: str | None, unit: str | None) -> list[Pa
     written: list[Path] = []
     try:
         con.register("lists", _lists_table(lists, measures, units, strings))
-        where, params = pl._eligible_where(sorted({i for i, *_ in lists}), district, None)
-        joined = f"{pl._joined(run)} JOIN lists l ON l.measure = r.measure"
+        wanted = sorted({i for i, *_ in lists})
+        where, params = pl._eligible_where(wanted, district, None)
+        joined = f"{pl._joined(con, run, wanted)} JOIN lists l ON l.measure = r.measure"
         area = ("CASE WHEN e.special_zone IS NOT NULL AND e.special_zone NOT IN ('', 'none') THEN e.special_zone "
                 "ELSE coalesce(nullif(e.region_code, ''), 'unknown') END")
         counts: dict[str, dict[int, tuple]] = defaultdict(dict)  # area → list → (rows, amount sum, amounts)

@@ -86,11 +86,9 @@ def industry_clause(code: str) -> tuple[str, list]:
 
 
 def _eligible_where(measures: list[int], district: str | None, industry: str | None) -> tuple[str, list]:
-    """WHERE over results ``r`` joined with enterprises ``e``: eligible pairs of these measures,
+    """WHERE over eligible pairs ``r`` (``_joined``) joined with enterprises ``e``: these measures,
     in a district (its code, or a special zone's) and an industry (``industry_clause``)."""
-    from zhida.batch.engines import STATUS_CODES
-
-    where = f"r.status = {STATUS_CODES['eligible']} AND r.measure IN ({', '.join(map(str, measures))})"
+    where = f"r.measure IN ({', '.join(map(str, measures))})"
     params: list = []
     if district:
         where += " AND (e.region_code = ? OR e.special_zone = ?)"
@@ -102,9 +100,14 @@ def _eligible_where(measures: list[int], district: str | None, industry: str | N
     return where, params
 
 
-def _joined(run) -> str:
-    results, enterprises = (g.replace("'", "''") for g in (run.results_glob(), run.enterprises_glob()))
-    return f"read_parquet('{results}') r JOIN read_parquet('{enterprises}') e ON e.uscc = r.uscc"
+def _joined(con, run, measures: list[int]) -> str:
+    """The eligible pairs of these measures (indexes) ``r`` joined with their enterprises ``e``."""
+    from zhida.batch.engines import STATUS_CODES
+    from zhida.batch.packed import pairs_sql
+
+    pairs = pairs_sql(con, run.results_glob(), run.manifest["measures"], (STATUS_CODES["eligible"],), measures)
+    enterprises = run.enterprises_glob().replace("'", "''")
+    return f"{pairs} r JOIN read_parquet('{enterprises}') e ON e.uscc = r.uscc"
 
 
 def measure_lists(run, measure_ids: list[str], district: str | None = None, industry: str | None = None,
@@ -124,10 +127,11 @@ def measure_lists(run, measure_ids: list[str], district: str | None = None, indu
     if limit:
         window.append(f"n <= {int(offset) + int(limit)}")
     cap = ("WHERE " + " AND ".join(window)) if window else ""
-    rows = connect().execute(
+    con = connect()
+    rows = con.execute(
         f"SELECT * FROM (SELECT r.measure, r.uscc, e.name, e.region_code, e.special_zone, e.industry_code, r.amount, "
         f"r.upper, r.least, r.open, row_number() OVER w AS n, count(*) OVER (PARTITION BY r.measure) AS hits, "
-        f"sum(r.amount) OVER (PARTITION BY r.measure) AS total FROM {_joined(run)} WHERE {where} "
+        f"sum(r.amount) OVER (PARTITION BY r.measure) AS total FROM {_joined(con, run, wanted)} WHERE {where} "
         f"WINDOW w AS (PARTITION BY r.measure ORDER BY r.amount DESC NULLS LAST, r.uscc)) {cap} ORDER BY measure, n",
         params).fetchall()
     ids = [m["id"] for m in run.manifest["measures"]]
@@ -152,10 +156,11 @@ def measure_figures(run, measure_ids: list[str], district: str | None = None,
         return {}
     where, params = _eligible_where(wanted, district, industry)
     decided = "r.open = 0 AND r.amount IS NOT NULL"
-    rows = connect().execute(
+    con = connect()
+    rows = con.execute(
         f"SELECT r.measure, count(*), count(*) FILTER ({decided}), sum(r.amount) FILTER ({decided}), "
         f"sum(coalesce(r.upper, r.amount)) FILTER ({decided}), sum(coalesce(r.amount, r.least)) FILTER (NOT ({decided})) "
-        f"FROM {_joined(run)} WHERE {where} GROUP BY r.measure", params).fetchall()
+        f"FROM {_joined(con, run, wanted)} WHERE {where} GROUP BY r.measure", params).fetchall()
     ids = [m["id"] for m in run.manifest["measures"]]
     return {ids[i]: {"count": int(n), "decided": int(d), "amount": amount, "upper": upper, "pending": int(n) - int(d),
                      "pending_known": known}

@@ -1,7 +1,7 @@
 """`zhida batch`: every enterprise × every measure in one pass, as a run that is complete or absent.
 
-A run is a directory ``<out>/<run key>/`` holding ``results.parquet`` (engines.py long layout:
-one row per applicable (enterprise, measure) pair), ``enterprises.parquet`` (identity columns),
+A run is a directory ``<out>/<run key>/`` holding ``results.parquet`` (packed.py: one row
+per enterprise, one integer per measure), ``enterprises.parquet`` (identity columns),
 ``manifest.json`` (measures, condition bit order, totals; ``"status": "complete"``) and
 ``pushlists/`` (XLSX). It is built under ``<out>/.<run key>.partial/`` and renamed into place
 only when everything is written; the store's run row goes ``running`` → ``complete`` after
@@ -50,6 +50,12 @@ class Run:
     @property
     def enterprises(self) -> Path:
         return self.path / ENTERPRISES
+
+    def pairs(self, columns=None):
+        """The long rows of every applicable pair (packed.read_pairs): an Arrow table."""
+        from zhida.batch.packed import read_pairs
+
+        return read_pairs(self.results, self.manifest["measures"], columns)
 
     def results_glob(self) -> str:
         """What DuckDB's read_parquet needs: the file, or the part files of a Spark directory."""
@@ -150,9 +156,11 @@ def run_batch(as_of: dt.date, out_dir: Path, *, input_path: Path | None = None, 
             "status": "complete", "key": key, "as_of": as_of.isoformat(), "engine": engine.name,
             "facts": str(facts_final), "enterprises": result.rows, "engine_seconds": round(result.seconds, 3),
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "layout": "long: results.parquet has one row per (uscc, measure) pair that is not not_applicable "
-                      "(absent pair = not_applicable); measure = index into measures; failing/unknown bit i = "
-                      "conditions[i]; enterprises.parquet: uscc and identity columns",
+            "layout": "packed: results.parquet has one row per enterprise: uscc, per measure i (index into "
+                      "measures) p{i} = 0 (not_applicable) or status | failing << 2 | unknown << (2 + C) | "
+                      "open << (2 + 2C), C = len(conditions), failing/unknown bit k = conditions[k], open bit k = "
+                      "open_criteria[k]; amount{i}, upper{i}, least{i} where the measure has them "
+                      "(zhida.batch.packed); enterprises.parquet: uscc and identity columns",
             "status_codes": {name: code for name, code in STATUS_CODES.items()},
             "measures": [measure_entry(m, policies, compiled_conditions[m.id], as_of) for m in measures],
         }

@@ -81,7 +81,7 @@ def _judged(frame, measures) -> tuple[str, ...]:
 
 def run_spark(engine, policies, measures, as_of: date, input_path: str, out: str, progress=None,
               enterprises_out: str | None = None) -> int:
-    from zhida.batch.engines import CARRY, FACTS_VIEW, KEY, pair_structs
+    from zhida.batch.engines import CARRY, FACTS_VIEW, KEY
 
     spark = session(engine.master, engine.conf)
     frame = facts_frame(spark, policies, input_path, as_of)
@@ -91,12 +91,8 @@ def run_spark(engine, policies, measures, as_of: date, input_path: str, out: str
         raise DataError(input_path, "no 'uscc' column: expected the facts layout of `zhida generate`")
     frame.createOrReplaceTempView(FACTS_VIEW)
     carry = tuple(c for c in CARRY if c in frame.columns)
-    compiled = engine.compile(policies, measures, as_of, (), status_codes=True, judged=_judged(frame, measures))
-    spark.sql(compiled.sql).createOrReplaceTempView("zhida_wide")
-    # the long layout, as DuckDB: per measure a struct, not_applicable ones dropped, exploded
-    structs = pair_structs(compiled, "`", lambda items: "named_struct(" + ", ".join(f"'{k}', {v}" for k, v in items) + ")")
-    result = spark.sql(f"SELECT `{KEY}` AS uscc, inline(filter(array({', '.join(structs)}), p -> p.status IS NOT NULL)) "
-                       "FROM zhida_wide")
+    compiled = engine.compile(policies, measures, as_of, (), judged=_judged(frame, measures), layout=True)
+    result = spark.sql(compiled.sql)  # the packed layout (packed.py), as DuckDB writes it
     if progress:
         progress(0.05)
     if enterprises_out:

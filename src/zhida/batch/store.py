@@ -83,9 +83,13 @@ def eligible_pairs(run):
     from zhida.batch.engines import STATUS_CODES
     from zhida.batch.summary import connect
 
+    from zhida.batch.packed import pairs_sql
+
     ids = [m["id"] for m in run.manifest["measures"]]
-    cur = connect().execute(f"SELECT measure, uscc, amount FROM read_parquet('{run.results_glob()}') "
-                            f"WHERE status = {STATUS_CODES['eligible']} ORDER BY measure, uscc")
+    con = connect()
+    pairs = pairs_sql(con, run.results_glob(), run.manifest["measures"], (STATUS_CODES["eligible"],),
+                      columns=("measure", "uscc", "amount"))
+    cur = con.execute(f"SELECT measure, uscc, amount FROM {pairs} ORDER BY measure, uscc")
     while rows := cur.fetchmany(CHUNK):
         yield [{"measure_id": ids[i], "uscc": u, "status": "eligible", "amount": amount, "failing": None}
                for i, u, amount in rows]

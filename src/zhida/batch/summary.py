@@ -1,4 +1,4 @@
-"""Totals of a batch run, read from its Parquet results (long layout, engines.py) with DuckDB.
+"""Totals of a batch run, read from its Parquet results (packed layout, packed.py) with DuckDB.
 
 Money stays exact: DuckDB sums DECIMAL(20,2) as DECIMAL(38,2); totals leave as strings in JSON.
 A benefit shared by several measures (same ``benefit`` id: 留抵退税 restated by three documents)
@@ -11,6 +11,7 @@ from collections import Counter
 from decimal import Decimal
 
 from zhida.batch.engines import STATUS_CODES
+from zhida.batch.packed import counts_sql, pairs_sql
 from zhida.rules.totals import BUCKETS, GROUP_ZH, KIND_BUCKET, LABEL_ZH
 
 
@@ -44,18 +45,16 @@ def _money(value) -> str | None:
 def measure_totals(run, con=None) -> list[dict]:
     """Per measure: enterprises in each status; amount total and count over eligible rows.
 
-    The results hold applicable pairs only: not_applicable = enterprises − the other three.
+    not_applicable = enterprises − the other three. One scan of the packed columns.
     """
     con = con or connect()
-    codes = {v: k for k, v in STATUS_CODES.items()}
+    sql, names = counts_sql(run.results_glob(), run.manifest["measures"])
     counts: dict[int, dict] = {}
-    for measure, status, n, total, known in con.execute(
-            f"SELECT measure, status, count(*), sum(amount), count(amount) FROM read_parquet('{run.results_glob()}') "
-            "GROUP BY ALL").fetchall():
-        entry = counts.setdefault(int(measure), {})
-        entry[codes[int(status)]] = int(n)
-        if codes[int(status)] == "eligible":
-            entry["amount"] = (total, int(known))
+    for (measure, part), value in zip(names, con.execute(sql).fetchone()):
+        counts.setdefault(measure, {})[part] = value
+    for entry in counts.values():
+        if entry.get("eligible") and entry.get("amount_count"):
+            entry["amount"] = (entry["amount_sum"], int(entry["amount_count"]))
     out = []
     for i, m in enumerate(run.manifest["measures"]):
         got = counts.get(i, {})
@@ -91,9 +90,11 @@ def overall_totals(run, con=None) -> dict:
         codes = {b: n for n, b in enumerate(groups)}
         values = ", ".join(f"({i}, {codes[b]}, {str(len(group) > 1).upper()})"
                            for b, group in groups.items() for i in _indexes(measures, group))
-        eligible = (f"SELECT r.uscc, m.b, m.multi, r.amount FROM read_parquet('{results}') r "
-                    f"JOIN (VALUES {values}) m(measure, b, multi) ON r.measure = m.measure "
-                    f"WHERE r.status = {STATUS_CODES['eligible']}")
+        pairs = pairs_sql(con, results, measures, (STATUS_CODES["eligible"],),
+                          [i for group in groups.values() for i in _indexes(measures, group)],
+                          ("uscc", "measure", "amount"))
+        eligible = (f"SELECT r.uscc, m.b, m.multi, r.amount FROM {pairs} r "
+                    f"JOIN (VALUES {values}) m(measure, b, multi) ON r.measure = m.measure")
         reached = con.execute(f"SELECT count(DISTINCT uscc) FROM ({eligible})").fetchone()[0]
         # per enterprise and benefit: the largest known amount among its eligible measures (once);
         # a benefit of one measure has one row per enterprise already (no grouping by enterprise)
@@ -135,10 +136,8 @@ def split_totals(results: str, measures: list[dict], con=None, usccs: list[str] 
     out = {b: {"label": LABEL_ZH[b], "group": GROUP_ZH[b], "total": "0.00", "benefits": 0, "amount_unknown": 0}
            for b in BUCKETS}
     out["draft"] = {"label": LABEL_ZH["draft"], "benefits": 0}
-    where = f"r.status = {STATUS_CODES['eligible']}"
-    if usccs is not None:
-        where += " AND r.uscc IN (" + ", ".join(_lit(u) for u in usccs) + ")"
-    items = counted_items(results, measures, where)
+    where = None if usccs is None else "uscc IN (" + ", ".join(_lit(u) for u in usccs) + ")"
+    items = counted_items(con, results, measures, where)
     if items is None:
         return out
     # a final version counts; a draft is listed apart only where no final measure gives the benefit
@@ -163,8 +162,12 @@ BEST_KEY = (f"(((({RANK} * 2 + floor::INT)::HUGEINT << 71) + ((1::HUGEINT << 70)
             f"CAST(coalesce(value, -1) * 100 AS HUGEINT))) << 16 | id)")
 
 
-def counted_items(results: str, measures: list[dict], where: str) -> str | None:
-    """SQL: one row per result of ``read_parquet(results) r`` matching ``where`` of a measure whose
+ITEM_COLUMNS = ("uscc", "measure", "amount", "upper", "open", "least")
+
+
+def counted_items(con, results: str, measures: list[dict], where: str | None = None) -> str | None:
+    """SQL: one row per eligible result (``where``: a further filter on the results' columns, as
+    ``pairs_sql``) of a measure whose
     money counts (enterprise benefit, in force at the run's date, in CNY): uscc, benefit, draft, id
     (the measure index), bucket (``zhida.rules.totals.bucket``), value (the amount counted: a
     range's upper end for 最高可达, a sum's known part as a floor) and floor; also b (the benefit
@@ -192,8 +195,8 @@ def counted_items(results: str, measures: list[dict], where: str) -> str | None:
         f"CASE WHEN bucket = 'up_to' AND akind = 'range' AND upper IS NOT NULL THEN upper "
         f"ELSE coalesce(amount, least) END AS value, (amount IS NULL AND least IS NOT NULL) AS floor "
         f"FROM (SELECT r.uscc, r.amount, r.upper, r.least, m.*, {bucket} AS bucket "
-        f"FROM read_parquet('{results}') r JOIN (VALUES {values}) m(id, benefit, b, multi, tax, akind, draft) "
-        f"ON r.measure = m.id WHERE {where})")
+        f"FROM {pairs_sql(con, results, measures, (STATUS_CODES['eligible'],), [r[0] for r in rows], ITEM_COLUMNS, where)} r "
+        f"JOIN (VALUES {values}) m(id, benefit, b, multi, tax, akind, draft) ON r.measure = m.id)")
 
 
 def best_per_benefit(items: str) -> str:

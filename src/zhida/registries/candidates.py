@@ -1,6 +1,6 @@
 """Candidates: who meets a registry's criteria now and is not on the list (for a ladder: not yet at
 that tier), computed by batch over the population — on DuckDB one query straight over the facts
-(registries.scan); on another engine, one DuckDB query over that engine's long results — then
+(registries.scan); on another engine, one DuckDB query over that engine's packed results — then
 proposed for the keeping unit's review. The list stays an Arrow table (``CandidateList``): rows
 become Python objects only when read."""
 
@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from zhida.batch.packed import pairs_sql
 from zhida.registries import criteria
 from zhida.registries.definition import Registry
 
@@ -40,9 +41,10 @@ def table(reg: Registry, run: criteria.Run, members: dict[str, str]) -> pa.Table
     try:
         cols = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{run.identity}')").fetchall()}
         pick = ", ".join(f"e.{c}" if c in cols else f"NULL AS {c}" for c in ("name", "region_code", "industry_code"))
-        sql = (f"WITH best AS (SELECT r.uscc, r.measure, r.open FROM read_parquet('{run.results}') r "
+        pairs = pairs_sql(con, run.results, run.measures, (1,), columns=("uscc", "measure", "open"))
+        sql = (f"WITH best AS (SELECT r.uscc, r.measure, r.open FROM {pairs} r "
                "JOIN tiers t ON r.measure = t.measure LEFT JOIN held h ON h.uscc = r.uscc "
-               "WHERE r.status = 1 AND (h.uscc IS NULL OR t.rank > h.rank) "
+               "WHERE h.uscc IS NULL OR t.rank > h.rank "
                "QUALIFY row_number() OVER (PARTITION BY r.uscc ORDER BY t.rank DESC) = 1) "
                f"SELECT b.uscc, {pick}, b.measure, b.open FROM best b "
                f"JOIN read_parquet('{run.identity}') e ON e.uscc = b.uscc ORDER BY b.uscc")

@@ -1,7 +1,7 @@
 """A registry's criteria over a population, on a batch engine (DuckDB by default; PostgreSQL and
 Spark give the same answers): per enterprise and tier the status, and the conditions that fail or
 cannot be decided (their labels: the reasons a candidate or a flag shows) and the open criteria
-the keeping unit still decides. The engine's long results stay in Parquet; only the rows asked
+the keeping unit still decides. The engine's packed results stay in Parquet; only the rows asked
 for (candidates, members) are read back into Python."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from zhida.batch.engines import STATUS_NAMES, DuckDBEngine, Engine
+from zhida.batch.packed import pairs_sql
 from zhida.registries.definition import Criteria, Registry, Tier
 
 
@@ -30,12 +31,16 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Run:
-    """One engine run: its long results (uscc, measure = index into ``tiers``, status, masks) and
+    """One engine run: its packed results (batch/packed.py; measure i = ``tiers[i]``) and
     the identity file (uscc, name, region_code, industry_code …)."""
 
     results: Path
     identity: Path
     tiers: tuple[tuple[Tier, Criteria], ...]
+
+    @property
+    def measures(self) -> list:
+        return [c.measure for _, c in self.tiers]
 
     def verdict(self, uscc: str, measure: int, status: int, failing, unknown, opened) -> Verdict:
         tier, c = self.tiers[measure]
@@ -49,11 +54,13 @@ class Run:
 
         con = duckdb.connect()
         try:
-            sql = f"SELECT uscc, measure, status, failing, unknown, open FROM read_parquet('{self.results}') r"
+            where = None
             if usccs is not None:
                 wanted = pa.table({"uscc": pa.array(usccs, pa.string())})  # noqa: F841 - read by DuckDB
-                sql += " WHERE uscc IN (SELECT uscc FROM wanted)"
-            rows = con.execute(sql).fetchall()
+                where = "uscc IN (SELECT uscc FROM wanted)"
+            pairs = pairs_sql(con, self.results, self.measures, columns=("uscc", "measure", "status", "failing",
+                                                                     "unknown", "open"), where=where)
+            rows = con.execute(f"SELECT * FROM {pairs}").fetchall()
         finally:
             con.close()
         return [self.verdict(*r) for r in rows]

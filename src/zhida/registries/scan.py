@@ -1,7 +1,7 @@
 """One DuckDB pass over the facts for a registry: the candidate list, and the members' verdicts.
 
-The general path (criteria.execute) runs the criteria on any batch engine, writes the long results
-(one row per enterprise × tier) and an identity file, and then joins them: over 2,000,000
+The general path (criteria.execute) runs the criteria on any batch engine, writes its results
+(batch/packed.py) and an identity file, and then joins them: over 2,000,000
 enterprises that writing and re-reading was most of the time. Here the same compiled criteria
 (only this registry's tiers, through the same staged compiler, so the same answers) are read by
 DuckDB straight from the facts Parquet — projection pushdown reads only the columns the criteria,
@@ -60,7 +60,7 @@ class Scan:
 
     def candidates(self) -> pa.Table:
         """uscc, name, region_code, industry_code, measure (index into ``tiers``), open — the same
-        rows as candidates.table over the long results, in no particular order (sorting 1.2 million
+        rows as candidates.table over the engine's results, in no particular order (sorting 1.2 million
         rows by USCC cost a third of the query: CandidateList.first sorts only what is shown)."""
         return self.con.sql(self.candidates_sql()).to_arrow_table()
 

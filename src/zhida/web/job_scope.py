@@ -73,23 +73,25 @@ def district_counts(run, code: str) -> tuple[int, dict[str, dict[str, int]]]:
     if found is not None:
         return found
     from zhida.batch.engines import STATUS_CODES
+    from zhida.batch.packed import counts_sql
     from zhida.batch.summary import connect
 
-    names = {v: k for k, v in STATUS_CODES.items()}
-    results, enterprises = (g.replace("'", "''") for g in (run.results_glob(), run.enterprises_glob()))
+    enterprises = run.enterprises_glob().replace("'", "''")
+    sql, names = counts_sql(run.results_glob(), run.manifest["measures"],
+                            join=f"JOIN read_parquet('{enterprises}') e ON e.uscc = r.uscc",
+                            where="e.region_code = ? OR e.special_zone = ?")
     con = connect()
     try:
         total = con.execute(f"SELECT count(*) FROM read_parquet('{enterprises}') e "
                             "WHERE e.region_code = ? OR e.special_zone = ?", [code, code]).fetchone()[0]
-        rows = con.execute(f"SELECT r.measure, r.status, count(*) FROM read_parquet('{results}') r "
-                           f"JOIN read_parquet('{enterprises}') e ON e.uscc = r.uscc "
-                           "WHERE e.region_code = ? OR e.special_zone = ? GROUP BY ALL", [code, code]).fetchall()
+        row = con.execute(sql, [code, code]).fetchone()
     finally:
         con.close()
     ids = [m["id"] for m in run.manifest["measures"]]
     counts = {m: {s: 0 for s in STATUS_CODES} for m in ids}
-    for measure, status, n in rows:
-        counts[ids[int(measure)]][names[int(status)]] = int(n)
+    for (measure, part), n in zip(names, row):
+        if part in STATUS_CODES:
+            counts[ids[measure]][part] = int(n)
     found = (int(total), counts)
     with _COUNTS_LOCK:
         if len(_COUNTS) >= _COUNTS_SIZE:
