@@ -90,13 +90,16 @@ async def run(host: str, port: int, jobs: Sequence[Sequence[Request]], *, connec
     """Run ``jobs`` over ``connections`` keep-alive connections: each connection takes the next job
     and sends its requests one after the other (a job's steps are ordered: edit, then re-check).
     ``verify(request, response)`` is asked for every ``verify_every``-th job's responses; a False
-    answer counts as an error. ``pause()``: the seconds a user thinks after each answer (None: none)."""
+    answer counts as an error. ``pause()``: the seconds a user thinks after each answer, and before
+    its first request (None: no pause)."""
     load = Load()
     pending = iter(enumerate(jobs))
     deadline = time.perf_counter() + time_limit
 
     async def connection() -> None:
         reader = writer = None
+        if pause is not None:  # users who think do not all send their first request at the same instant
+            await asyncio.sleep(pause())
         for index, job in pending:
             if time.perf_counter() > deadline:
                 break
