@@ -117,3 +117,28 @@ def test_concurrent_fact_edits_all_succeed_on_sqlite(seeded, clients):
     for t in threads:
         t.join(timeout=120)
     assert statuses == [200] * len(usccs)  # was: "database is locked" (500) when two edits overlapped
+
+
+def test_brief_checkup_is_the_full_one_without_reasons_and_near_misses(seeded, clients, server):
+    """?explain=false: the same report less each result's reasons and near_miss, memoized apart
+    (the full report's bytes unchanged), and answered before routing once memoized."""
+    admin = clients["admin"]
+    full = admin.get(CHECKUP.format(USCC_A), headers={"Accept-Encoding": "identity"})
+    brief = admin.get(CHECKUP.format(USCC_A), params={"explain": "false"}, headers={"Accept-Encoding": "identity"})
+    assert brief.status_code == 200 and brief.headers["etag"] != full.headers["etag"]
+    whole, short = full.json(), brief.json()
+    assert any(r["reasons"] for r in whole["results"]) and any(r["near_miss"] for r in whole["results"])
+    for r in whole["results"]:
+        del r["reasons"], r["near_miss"]
+    assert short == whole  # summary and every other field identical, keys in the same order
+    assert list(short["results"][0]) == list(whole["results"][0])
+    fast = MemoizedCheckups(app=None, state=server.app.state)
+    status, _, body = fast._answer(_scope(admin, USCC_A, b"explain=false", accept_encoding="identity"), USCC_A)
+    assert status == 200 and body == brief.content
+    status, _, body = fast._answer(_scope(admin, USCC_A, b"explain=true", accept_encoding="identity"), USCC_A)
+    assert status == 200 and body == full.content
+    assert fast._answer(_scope(admin, USCC_A, b"explain=no"), USCC_A) is None  # left to the route's parser
+    assert admin.get(CHECKUP.format(USCC_A), params={"explain": "maybe"}).status_code == 422
+    again = admin.get(CHECKUP.format(USCC_A), headers={"Accept-Encoding": "identity"})
+    assert again.content == full.content == _compute(enterprise_data.get(server.app.state.store, USCC_A),
+                                                     server.app.state.as_of).report_bytes

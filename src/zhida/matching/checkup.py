@@ -174,11 +174,18 @@ class CheckupCache:
                 self._items.popitem(last=False)
 
 
-def run(enterprise: CheckedEnterprise, as_of: date, cache: CheckupCache | None = None) -> Checkup:
-    key = (enterprise.uscc, enterprise.revision, as_of)
+def run(enterprise: CheckedEnterprise, as_of: date, cache: CheckupCache | None = None,
+        explain: bool = True) -> Checkup:
+    """The checkup of ``enterprise`` on ``as_of``; ``explain=False``: the brief one (statuses, amounts,
+    missing facts, sources; no reasons or near-misses — docs/match-json.md), memoized apart."""
+    key = memo_key(enterprise.uscc, enterprise.revision, as_of, explain)
     if cache is None:
-        return _compute(enterprise, as_of)
-    return cache.get_or_compute(key, lambda: _compute(enterprise, as_of))
+        return _compute(enterprise, as_of, explain)
+    return cache.get_or_compute(key, lambda: _compute(enterprise, as_of, explain))
+
+
+def memo_key(uscc: str, revision: str, as_of: date, explain: bool = True) -> tuple:
+    return (uscc, revision, as_of) if explain else (uscc, revision, as_of, "brief")
 
 
 # Engine runs at once per process. The engine is pure Python (CPU-bound under the GIL): a second
@@ -188,10 +195,10 @@ def run(enterprise: CheckedEnterprise, as_of: date, cache: CheckupCache | None =
 ENGINE_SLOTS = threading.BoundedSemaphore(1)
 
 
-def _compute(enterprise: CheckedEnterprise, as_of: date) -> Checkup:
+def _compute(enterprise: CheckedEnterprise, as_of: date, explain: bool = True) -> Checkup:
     policies = load_default_policies()
     with ENGINE_SLOTS:
-        results = match_enterprise(enterprise.profile, as_of, policies=policies)
+        results = match_enterprise(enterprise.profile, as_of, policies=policies, explain=explain)
         # orjson: ~10x faster than json.dumps on a 230 KB report, the same bytes except that floats
         # below 1e-4 are written without an exponent (5e-05 → 0.00005; the same JSON number).
         report = report_bytes(results, as_of, policies, enterprise=enterprise.summary())

@@ -89,6 +89,7 @@ class MatchResult:
     enterprise_benefit: bool = True
     kind: str = ""  # the measure's kind (cash_subsidy, tax_deduction, deferral …): its totals bucket
     draft: bool = False  # the source is a draft (征求意见稿): labelled, never counted in totals
+    explained: bool = True  # False: a brief result (match_enterprise explain=False), no reasons or near-misses
 
 
 def load_default_policies():
@@ -109,13 +110,18 @@ _POLICIES_LOCK = threading.Lock()
 
 
 def match_enterprise(profile_or_facts, as_of: date, measures: list[Measure] | None = None,
-                     policies=None, near_misses: bool = True) -> list[MatchResult]:
+                     policies=None, near_misses: bool = True, explain: bool = True) -> list[MatchResult]:
     """Every measure (or those given) → one explained result, in the measures' order.
-    ``near_misses=False``: no near-miss search (the 政策计算器 shows none; it is a third of the work)."""
+    ``near_misses=False``: no near-miss search (the 政策计算器 shows none; it is a third of the work).
+    ``explain=False``: no reasons and no near-misses at all (``reasons`` and ``near_miss`` empty, the
+    result's ``explained`` False): status, period, amount, missing facts, open criteria and sources
+    only — the same as an explained result's — at a fraction of the cost (the brief checkup)."""
     policies = policies or load_default_policies()
     token = LABEL_AS_OF.set(as_of)  # reasons name yearly facts' periods ("2021年营业收入")
     wanted = _NEAR_MISSES.set(near_misses)
     try:
+        if not explain:
+            return _match_brief(profile_or_facts, as_of, measures, policies)
         return _match(profile_or_facts, as_of, measures, policies)
     finally:
         _NEAR_MISSES.reset(wanted)
@@ -134,23 +140,13 @@ def _match(profile_or_facts, as_of: date, measures, policies) -> list[MatchResul
     out = []
     for m in measures:
         c = compiled(m, policies)
-        candidates = [(None, base)]
-        if c.events and events is not None:
-            found = [(i, e) for i, e in events if e.type in c.events]
-            if found:
-                candidates = []
-                for i, e in found:
-                    if i not in per_event:
-                        per_event[i] = base.fork(_event_facts(e, policies))
-                    candidates.append((i, per_event[i]))
+        candidates = _candidates(c, base, events, per_event, policies)
         key = _result_key(c, base, as_of, policies) if candidates[0][0] is None else None
         if key is not None and (found := memo.get(key)) is not None and found[0] is m:
             out.append(_fresh(found[1], policies))
             continue
         results = [(i, ev, evaluate_measure(c, ev)) for i, ev in candidates]
-        # best event: status first, then the larger amount, then the fewest failing conditions
-        best = min(results, key=lambda r: (_RANK[r[2].status], -(r[2].amount or 0),
-                                           sum(v is False for v in r[2].conditions)))
+        best = _best(results)
         with wording(m):  # an open criterion reads as this measure words it
             result = _explain(c, best[1], best[2], as_of, policies)
         if key is not None and result.status != "not_applicable":  # those are cheap (_not_applicable)
@@ -159,13 +155,57 @@ def _match(profile_or_facts, as_of: date, measures, policies) -> list[MatchResul
             memo[key] = (m, result)
             result = _fresh(result, policies)
         if best[0] is not None:
-            views = [EventView(events_by_index(events, i).type, i, events_by_index(events, i).date, r.status, r.amount)
-                     for i, _, r in results]
-            result.events = views
-            result.event = next(v for v in views if v.index == best[0])
-            result.__dict__.pop("_shared", None)  # no longer the shared result's copy
+            _with_events(result, best[0], results, events)
         out.append(result)
     return out
+
+
+def _match_brief(profile_or_facts, as_of: date, measures, policies) -> list[MatchResult]:
+    """As _match without reasons and near-misses: nothing is worded, nothing shared (evaluating a
+    measure costs less than computing the key its result would be shared under)."""
+    measures = list(policies.measures.values()) if measures is None else measures
+    rows, events = _rows(profile_or_facts, as_of, policies)
+    base = new_evaluator(rows[None], as_of, policies, strict=events is None)
+    per_event: dict[int, object] = {}
+    out = []
+    for m in measures:
+        c = compiled(m, policies)
+        results = [(i, ev, evaluate_measure(c, ev)) for i, ev in _candidates(c, base, events, per_event, policies)]
+        best = _best(results)
+        with wording(m):
+            result = _brief(c, best[2], as_of, policies)
+        if best[0] is not None:
+            _with_events(result, best[0], results, events)
+        out.append(result)
+    return out
+
+
+def _candidates(c, base, events, per_event: dict, policies) -> list[tuple]:
+    """(event index or None, evaluator) to evaluate the measure on: one per event of a type it reads."""
+    if c.events and events is not None:
+        found = [(i, e) for i, e in events if e.type in c.events]
+        if found:
+            candidates = []
+            for i, e in found:
+                if i not in per_event:
+                    per_event[i] = base.fork(_event_facts(e, policies))
+                candidates.append((i, per_event[i]))
+            return candidates
+    return [(None, base)]
+
+
+def _best(results: list[tuple]) -> tuple:
+    """The best event: status first, then the larger amount, then the fewest failing conditions."""
+    return min(results, key=lambda r: (_RANK[r[2].status], -(r[2].amount or 0),
+                                       sum(v is False for v in r[2].conditions)))
+
+
+def _with_events(result: MatchResult, best: int, results: list[tuple], events) -> None:
+    views = [EventView(events_by_index(events, i).type, i, events_by_index(events, i).date, r.status, r.amount)
+             for i, _, r in results]
+    result.events = views
+    result.event = next(v for v in views if v.index == best)
+    result.__dict__.pop("_shared", None)  # no longer the shared result's copy
 
 
 # --- results shared by enterprises with the same facts ------------------------------------------
@@ -302,17 +342,26 @@ def _explained(c, ev, r: Evaluated, as_of: date, policies) -> MatchResult:
         from zhida.rules.evaluate import period_reason
 
         reasons.append(Reason("period", False, period_reason(period, m), m.period.changed_by.quote))
+    result = _brief(c, r, as_of, policies)
+    result.reasons, result.explained = reasons, True
+    if r.status != "not_applicable" and _NEAR_MISSES.get():
+        result.near_miss = near_miss(c, ev, traces, r.status, r.missing, policies,
+                                     (r.jurisdiction, r.beneficiary, [f for f in r.missing if f in _APPLICABILITY_FACTS]))
+    return result
+
+
+def _brief(c, r: Evaluated, as_of: date, policies) -> MatchResult:
+    """_explained's result without reasons and near-misses (every other field the same)."""
+    m = c.measure
     return MatchResult(
         measure_id=m.id, title=m.title, benefit=m.benefit, document=m.document, status=r.status,
-        period=period, amount=_amount_view(m, r, policies), reasons=reasons,
+        period=m.period.label(as_of), amount=_amount_view(m, r, policies), reasons=[],
         missing=list(r.missing),
         open_criteria=[{"id": o.id, "label": o.label, "quote": o.quote} for o in m.open_criteria
                        if f"open.{o.id}" in r.opened],
-        near_miss=near_miss(c, ev, traces, r.status, r.missing, policies,
-                            (r.jurisdiction, r.beneficiary, [f for f in r.missing if f in _APPLICABILITY_FACTS]))
-        if r.status != "not_applicable" and _NEAR_MISSES.get() else [],
-        sources=_sources(m, policies), application=m.application, responsible_units=list(m.responsible_units),
-        enterprise_benefit=m.enterprise_benefit, kind=m.kind, draft=is_draft(m, policies),
+        near_miss=[], sources=_sources(m, policies), application=m.application,
+        responsible_units=list(m.responsible_units), enterprise_benefit=m.enterprise_benefit, kind=m.kind,
+        draft=is_draft(m, policies), explained=False,
     )
 
 

@@ -70,6 +70,8 @@ def result_json(r: MatchResult, policies) -> dict:
         "responsible_units": r.responsible_units,
         "enterprise_benefit": r.enterprise_benefit,
     }
+    if not r.explained:  # a brief result (match_enterprise explain=False): no reasons, no near-misses
+        del out["reasons"], out["near_miss"]
     if r.event is not None:
         out["event"] = _event(r.event)
         out["events"] = [_event(e) for e in r.events]

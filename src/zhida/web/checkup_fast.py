@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl
 from starlette.requests import cookie_parser
 
 from zhida.errors import DataError
+from zhida.matching.checkup import memo_key
 from zhida.web import auth, checkup_http, enterprise_data
 from zhida.web.deps import check_enterprise_scope, needs_region, principal_from
 from zhida.web.as_of import in_range
@@ -49,7 +50,8 @@ class MemoizedCheckups:
 
     def _answer(self, scope, raw_uscc: str):
         """(status, headers, body), or None to leave the request to the API route."""
-        as_of = _as_of(scope.get("query_string", b""), self.state.as_of)
+        query = scope.get("query_string", b"")
+        as_of, explain = _as_of(query, self.state.as_of), _explain(query)
         cookie = accept = if_none_match = None
         for name, value in scope["headers"]:
             if name == b"cookie":
@@ -59,7 +61,7 @@ class MemoizedCheckups:
             elif name == b"if-none-match":
                 if_none_match = value
         token = cookie_parser(cookie.decode("latin-1")).get(SESSION_COOKIE) if cookie else None
-        user = auth.memoized_session_user(self.state.store, token) if token and as_of else None
+        user = auth.memoized_session_user(self.state.store, token) if token and as_of and explain is not None else None
         if user is None:
             return None
         principal = principal_from(user)
@@ -71,10 +73,21 @@ class MemoizedCheckups:
         except (DataError, WebError):
             return None
         revision = enterprise_data.revision(self.state.store, uscc)
-        checkup = self.state.checkups.get((uscc, revision, as_of)) if revision is not None else None
+        checkup = self.state.checkups.get(memo_key(uscc, revision, as_of, explain)) if revision is not None else None
         if checkup is None:
             return None
         return checkup_http.answer(checkup_http.representations(checkup), accept, if_none_match)
+
+
+def _explain(query: bytes) -> bool | None:
+    """The ``explain`` the route would read (true when absent); None when only the route can judge it
+    (anything but one plain true/false)."""
+    if b"explain" not in query:
+        return True
+    values = [v for k, v in parse_qsl(query.decode("latin-1"), keep_blank_values=True) if k == "explain"]
+    if not values:
+        return True
+    return {"true": True, "false": False}.get(values[0]) if len(values) == 1 else None
 
 
 def _as_of(query: bytes, default: date) -> date | None:

@@ -47,20 +47,22 @@ def load(request: Request, uscc: str) -> enterprise_data.StoredEnterprise:
     return found
 
 
-def memoized_checkup(request: Request, uscc: str, as_of: date | None = None) -> checkup.Checkup | None:
+def memoized_checkup(request: Request, uscc: str, as_of: date | None = None,
+                     explain: bool = True) -> checkup.Checkup | None:
     """The memoized checkup of the enterprise's current profile, or None: one narrow indexed query
-    for the profile revision, no profile loading (cheap enough to ask from the event loop)."""
+    for the profile revision, no profile loading (cheap enough to ask from the event loop).
+    ``explain=False``: the brief checkup (no reasons, no near-misses), memoized apart."""
     revision = enterprise_data.revision(request.app.state.store, uscc)
     if revision is None:
         return None
-    return request.app.state.checkups.get((uscc, revision, as_of_of(request, as_of)))
+    return request.app.state.checkups.get(checkup.memo_key(uscc, revision, as_of_of(request, as_of), explain))
 
 
-def run_checkup(request: Request, uscc: str, as_of: date | None = None) -> checkup.Checkup:
-    found = memoized_checkup(request, uscc, as_of)
+def run_checkup(request: Request, uscc: str, as_of: date | None = None, explain: bool = True) -> checkup.Checkup:
+    found = memoized_checkup(request, uscc, as_of, explain)
     if found is not None:
         return found
-    return checkup.run(load(request, uscc), as_of_of(request, as_of), request.app.state.checkups)
+    return checkup.run(load(request, uscc), as_of_of(request, as_of), request.app.state.checkups, explain)
 
 
 def supply_fact(request: Request, principal: Principal, uscc: str, fact: str, raw_value: str,

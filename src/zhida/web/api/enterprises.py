@@ -88,15 +88,17 @@ def get_enterprise(request: Request, response: Response,
 @router.get("/{uscc}/checkup", response_model=CheckupReport, responses=LOOKUP_ERRORS,
             summary="政策体检：每项措施的结果、金额、理由、缺失事实、差一点与原文依据")
 async def get_checkup(request: Request, as_of: date | None = AS_OF,
+                      explain: bool = Query(True, description="false：简要体检（各项措施的结果、金额、缺失事实与依据，"
+                                                               "不含理由 reasons 与差一点 near_miss；计算量约为完整体检的几分之一）"),
                       access: tuple[Principal, str] = Depends(enterprise_access("checkup", "read"))):
     # Sent from prepared bytes (checkup_http: gzip when accepted, ETag, 304 on If-None-Match). A
     # memoized checkup is usually answered before routing (checkup_fast); this route answers the
     # rest: the first checkup of a profile revision, a staff user limited to a region, a session
     # not memoized yet.
     _, uscc = access
-    checkup = enterprise_ops.memoized_checkup(request, uscc, as_of)
+    checkup = enterprise_ops.memoized_checkup(request, uscc, as_of, explain)
     if checkup is None:  # the engine runs in a thread, once however many clients ask at once
-        checkup = await to_thread.run_sync(_prepared_checkup, request, uscc, as_of,
+        checkup = await to_thread.run_sync(_prepared_checkup, request, uscc, as_of, explain,
                                            limiter=enterprise_ops.engine_requests(request.app.state))
     status, headers, body = checkup_http.answer(checkup_http.representations(checkup), request.headers.get("accept-encoding"),
                                                 request.headers.get("if-none-match"))
@@ -106,8 +108,8 @@ async def get_checkup(request: Request, as_of: date | None = AS_OF,
     return response
 
 
-def _prepared_checkup(request: Request, uscc: str, as_of: date | None):
-    checkup = enterprise_ops.run_checkup(request, uscc, as_of)
+def _prepared_checkup(request: Request, uscc: str, as_of: date | None, explain: bool = True):
+    checkup = enterprise_ops.run_checkup(request, uscc, as_of, explain)
     checkup_http.representations(checkup)  # compressed here, in the thread, not on the event loop
     return checkup
 
