@@ -21,6 +21,7 @@ from datetime import date
 from decimal import Decimal
 
 from zhida.drafting import lexicon as lexicon_mod
+from zhida.drafting import tiers
 from zhida.drafting.messages import field_zh
 from zhida.drafting.source import ClauseText, DocText
 from zhida.rules.benefit_spans import _UNITS as _UNIT_LIST
@@ -43,6 +44,7 @@ KIND_CUES: list[tuple[str, re.Pattern]] = [(k, re.compile(p)) for k, p in (
     ("qualification", "白名单|资源库|储备库|培育库|认定|准入|纳入"),
 )]
 MONEY_KINDS = ("cash_subsidy", "reward", "loan_interest_subsidy")
+HEAD_CHARS = 800  # of the text, read for the jurisdiction when issuer and title name none (as 督办 does)
 _SEGMENT = re.compile(r"[^，,、：:；;。（）()]+")
 _OBJECT = re.compile(r"^(?:\s*\d+\s*[.．、])?\s*(?:[（(][一二三四五六七八九十\d]+[）)])?\s*(?:对|对于)(?P<who>[^，,。；;]{2,60}?)的[，,]")
 _APPLY_EXEMPT = re.compile(r"免申即享|即申即享|免于申报|无需申请|无需申报")
@@ -105,12 +107,21 @@ def draft_document(doc: DocText, policies, today: date | None = None) -> list[Dr
         if not clause.leaf:
             continue
         text = clause.text
-        for i, ((a, b), sentence) in enumerate(zip(sentence_spans(text), sentences(text))):
+        spans, simple = sentence_spans(text), [_simplified(s, doc) for s in sentences(text)]
+        i = 0
+        while i < len(spans):
             # is_benefit's own test, on text already simplified once (OpenCC is most of the time)
-            if not CUES.search(_simplified(sentence, doc)) or is_heading(i, sentence):
+            if not CUES.search(simple[i]) or is_heading(i, simple[i]):
+                i += 1
                 continue
+            last = i  # the rows of a tier table split by '；' are one benefit
+            while (last + 1 < len(spans) and CUES.search(simple[last + 1])
+                   and tiers.continues(simple[last], simple[last + 1])):
+                last += 1
+            a, b = spans[i][0], spans[last][1]
             where = (len(squash(text[:a])), len(squash(text[:b])))
             out.append(_draft(ctx, clause, parents, i, _quotable(text[a:b]), where))
+            i = last + 1
     return out
 
 
@@ -161,9 +172,14 @@ def _draft(ctx: _Ctx, clause: ClauseText, parents: dict, index: int, sentence: s
     _object_condition(ctx, sentence, simple, qualified, conditions, criteria)
     for cond in qualified:
         conditions.append(cond)
+    table = tiers.table(items)
+    tiered = _tier_table(ctx, sentence, simple, table, conditions, criteria) if table else None
+    if table:  # the bands are read as one table, not one condition each
+        items = {**items, "amounts": [a for a in items["amounts"] if a not in table.items],
+                 "percentages": [p for p in items["percentages"] if p not in table.items]}
     _threshold_conditions(ctx, sentence, simple, items, conditions, criteria)
     _open_words(ctx, sentence, simple, conditions, criteria)
-    amount, amount_open = _amount(ctx, kind, sentence, simple, items)
+    amount, amount_open = tiered if tiered else _amount(ctx, kind, sentence, simple, items)
     open_fields += amount_open
     if conditions:
         m["conditions"] = _unique_ids(conditions)
@@ -249,28 +265,23 @@ def _original_span(doc: DocText, clause: ClauseText, sentence: str) -> tuple[int
 # --- fields ----------------------------------------------------------------------------
 
 def _jurisdiction(doc: DocText) -> tuple[list[str] | None, str | None]:
-    """GB/T 2260 code (or zone) of the issuer, else of a place named at the head of the title."""
+    """The issuer's special zone or division (all of China, ``regions.jurisdiction_of``), else the
+    one the title names, else (a copy without an issuer line) the one the head of the text names."""
+    from zhida.documents.citation import simplified
     from zhida.enterprises import regions
 
-    for text in (doc.issuer, doc.title):
+    head = () if doc.issuer else (doc.original[:HEAD_CHARS],)  # an issuer naming no place: national
+    for text in (doc.issuer, doc.title, *head):
         if not text:
             continue
-        text = squash(text)
-        for zone in regions.zones().values():
-            if any(a and a in text for a in (zone.name, *zone.aliases) if len(a) >= 4):
-                return [f"zone:{zone.code}"], text
-        best = None
-        for d in regions.divisions().values():
-            at = text.find(d.name)
-            if at >= 0 and (best is None or _depth(d.code) > _depth(best.code)):
-                best = d
-        if best is not None:
-            return [best.code], text
+        text = simplified(squash(text))
+        zone = regions.zone_named(text)
+        if zone is not None:
+            return [f"zone:{zone}"], text
+        code = regions.jurisdiction_of(text)
+        if code is not None:
+            return [code], text
     return None, doc.issuer or None
-
-
-def _depth(code: str) -> int:
-    return 0 if code.endswith("0000") else 1 if code.endswith("00") else 2
 
 
 def _doc_period(doc: DocText) -> dict | None:
@@ -441,6 +452,37 @@ def _threshold_conditions(ctx: _Ctx, sentence: str, simple: str, items: dict, co
             _add_open(criteria, conditions, "threshold", f"{seg}（事实未对应到目录）", seg)
 
 
+def _tier_table(ctx: _Ctx, sentence: str, simple: str, table, conditions: list,
+                criteria: list) -> tuple[dict, list[dict]]:
+    """A tier table (``zhida.drafting.tiers``) as the amount — CASE WHEN band THEN sum … END, or
+    base × CASE … THEN rate … END — with the union of its bands as the condition; the amount stays
+    open when the catalogue has no fact for what the bands bound (or for the rates' base)."""
+    flat = squash(simple)
+    first = table.bands[0]
+    quote, band_quote = _items_quote(sentence, table.items), _items_quote(sentence, table.bands)
+    fact = ctx.lex.numeric_fact(flat[max(0, first["_at"] - 24):first["_at"]])
+    fact = fact[1] if fact and ctx.policies.catalogue.facts[fact[1]].type == "money" else None
+    bounds = tiers.bands(table, flat, _operator) if fact else []
+    base = _rate_base(ctx, simple, table.values[0]) if table.rates else None
+    rows = "；".join(f"{b['text']}→{v['text']}" for b, v in zip(table.bands, table.values))
+    if not bounds:
+        _add_open(criteria, conditions, "threshold", f"{band_quote}（事实未对应到目录）", band_quote)
+        return {"kind": "not_stated", "unit": "元", "quote": quote}, [
+            {"field": "amount.expr", "reason": f"分档（{rows}）的依据未对应到事实"}]
+    conditions.append({"id": f"{fact.replace('.', '_')}_tiers", "label": band_quote, "quote": band_quote,
+                       "expr": " OR ".join(f"({b.sql(fact, _money_literal)})" for b in bounds)})
+    if table.rates and not base:
+        return {"kind": "not_stated", "unit": "元", "quote": quote}, [
+            {"field": "amount.expr", "reason": f"分档比例（{rows}）的基数未对应到事实"}]
+    value = (lambda v: _number(Decimal(str(v["value"])) / 100)) if table.rates else \
+        (lambda v: _money_literal(v["value"]))
+    cases = " ".join(f"WHEN {b.sql(fact, _money_literal)} THEN {value(v)}" for b, v in zip(bounds, table.values))
+    expr = f"CASE {cases} END"
+    most = any(v["role"] == "cap" for v in table.values) or _MOST.search(squash(quote))
+    return {"kind": "maximum" if most else "exact", "expr": f"{base} * {expr}" if base else expr, "unit": "元",
+            "quote": quote}, []
+
+
 def _operator(before: str, after: str, role: str) -> str | None:
     for words, op in _AFTER_OPS:
         if after.startswith(words):
@@ -571,6 +613,17 @@ def _rate_base(ctx: _Ctx, simple: str, rate: dict) -> str | None:
             if head.startswith(phrase) and ctx.policies.catalogue.facts[name].type == "money":
                 return name
     return None
+
+
+def _items_quote(sentence: str, items: list[dict]) -> str:
+    """The part of the sentence from the first to the last of ``items`` (placed by ``_at``, so a
+    number that occurs twice is taken where the item is), widened to whole pieces."""
+    places = [i for i, ch in enumerate(sentence) if not ch.isspace()]  # squashed offset → sentence offset
+    a = min(places[i["_at"]] for i in items)
+    b = max(places[i["_at"] + len(squash(i["text"])) - 1] + 1 for i in items)
+    a = max(sentence.rfind(c, 0, a) for c in "，,；;。：:") + 1
+    ends = [e for e in (sentence.find(c, b) for c in "，,；;。") if e >= 0]
+    return sentence[a:min(ends) if ends else len(sentence)].strip()
 
 
 def _span_quote(sentence: str, texts: list[str]) -> str:

@@ -190,6 +190,15 @@ def mentioned(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+def zone_named(text: str) -> str | None:
+    """The special zone a text names by its name or an alias of four characters or more (经开区 is
+    too short to be read in running text), else None."""
+    for zone in zones().values():
+        if any(a and len(a) >= 4 and a in text for a in (zone.name, *zone.aliases)):
+            return zone.code
+    return None
+
+
 def jurisdiction_of(text: str) -> str | None:
     """The division a document speaks for: the first one its heading names (北京市…, 中共广州市委…)."""
     found = mentioned(text)
