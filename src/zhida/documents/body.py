@@ -43,8 +43,11 @@ class BodyLocation:
     title_end: int | None = None  # the paragraph after the body's title (a title may take two lines)
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    return _SPACES.sub("", text)
 
 
 def is_prose(text: str) -> bool:

@@ -97,13 +97,19 @@ def to_chinese(number: int) -> str:
     return digits[hundreds] + "百" + tail
 
 
+# every pattern above starts with one of these characters: any other first character is no label
+_FIRST = frozenset("第（(" + "一二三四五六七八九十百千零〇○两" + "0123456789０１２３４５６７８９" + CIRCLED)
+
+
 def find_label(paragraph: str) -> Label | None:
     """The numbering label at the very start of ``paragraph`` (already stripped), if any."""
+    if not paragraph or paragraph[0] not in _FIRST:
+        return None
     for style, pattern in _PATTERNS:
         m = pattern.match(paragraph)
         if not m:
             continue
-        raw = re.sub(r"[ \u3000]", "", m.group(1))
+        raw = m.group(1).replace(" ", "").replace("\u3000", "")
         number = CIRCLED.index(raw) + 1 if style == "circled" else (int(raw) if raw[0].isdigit() else cn_to_int(raw))
         if not number:
             continue

@@ -46,7 +46,7 @@ def parse_source(source: SourceText) -> ParsedDocument:
         tree.location,
         tree.closing.text if tree.closing else None,
     )
-    script = detect_script(cleaned.text().text)
+    script = detect_script("\n".join(p.text for p in cleaned.paragraphs))  # cleaned.text()'s text, unmapped
     year = _context_year(meta)
     clauses = [c for top in tree.clauses for c in top.walk()]
     for clause in [*clauses, tree.preamble, tree.closing]:

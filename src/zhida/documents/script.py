@@ -39,7 +39,11 @@ def _converter(config: str) -> opencc.OpenCC:
 
 def detect_script(text: str) -> Script:
     """Count characters only one script writes; a small minority of the other is noise."""
-    to_simple = _converter("t2s").convert(text)
+    return _script_of(text, _converter("t2s").convert(text))
+
+
+def _script_of(text: str, to_simple: str) -> Script:
+    """``detect_script`` given the char-level simplified form of ``text`` (made once, used twice)."""
     to_trad = _converter("s2t").convert(text)
     if len(to_simple) != len(text) or len(to_trad) != len(text):  # pragma: no cover - t2s/s2t keep length
         to_simple, to_trad = to_simple[: len(text)], to_trad[: len(text)]
@@ -53,9 +57,8 @@ def detect_script(text: str) -> Script:
     return "mixed"
 
 
-def _char_level(text: str) -> MappedText:
-    """t2s output mapped to ``text`` (t2s is nearly always length-preserving)."""
-    converted = _converter("t2s").convert(text)
+def _char_level(text: str, converted: str) -> MappedText:
+    """t2s output (``converted``) mapped to ``text`` (t2s is nearly always length-preserving)."""
     if len(converted) == len(text):
         return MappedText(converted, tuple(range(len(text))), tuple(range(1, len(text) + 1)))
     return _align(text, converted, MappedText.identity(text))
@@ -100,9 +103,10 @@ def _protected_spans(simple: str) -> list[tuple[int, int]]:
 
 def to_simplified(text: str) -> tuple[str, MappedText]:
     """Simplified form of ``text`` and a map from each of its characters into ``text``."""
-    if detect_script(text) == "simplified":
+    converted = _converter("t2s").convert(text)
+    if _script_of(text, converted) == "simplified":
         return text, MappedText.identity(text)
-    base = _char_level(text)
+    base = _char_level(text, converted)
     parts: list[MappedText] = []
     cursor = 0
 

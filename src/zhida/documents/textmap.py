@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from itertools import chain
+from operator import itemgetter, sub
 from typing import Iterable
 
 
@@ -39,6 +40,8 @@ class MappedText:
     @classmethod
     def concat(cls, parts: Iterable[MappedText]) -> MappedText:
         parts = list(parts)
+        if len(parts) == 1:
+            return parts[0]  # immutable: nothing to copy
         return cls(
             "".join(p.text for p in parts),
             tuple(chain.from_iterable(p.starts for p in parts)),
@@ -97,6 +100,15 @@ class MappedText:
     def remap(self, inner: MappedText) -> MappedText:
         """``inner`` has offsets into ``self.text``; return it with offsets into self's original."""
         own_starts, own_ends = self.starts, self.ends
+        if not inner.starts:
+            return MappedText(inner.text, (), ())
+        if list(map(sub, inner.ends, inner.starts)).count(1) == len(inner.starts):
+            # one character for one throughout (what conversion nearly always gives): look them up in C
+            pick = itemgetter(*inner.starts)
+            starts, ends = pick(own_starts), pick(own_ends)
+            if len(inner.starts) == 1:
+                starts, ends = (starts,), (ends,)
+            return MappedText(inner.text, starts, ends)
         starts, ends = [], []
         for s, e in zip(inner.starts, inner.ends):
             if e == s + 1:  # one character for one: the common case, no span to compute

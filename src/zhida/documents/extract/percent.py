@@ -43,7 +43,13 @@ _BELOW = re.compile(r"\s*(?:及|或)?以下")
 _WITHIN = re.compile(r"\s*(?:以内|之内|为限|为上限)")  # 以计划总经费百分之五十为限
 
 
+# what every match needs (a % sign, 百分之/个百分点, or a digit before a ratio sign): most clauses have none
+_NEEDED = re.compile(r"[%％]|百分|[0-9０-９]\s*[:：比]")
+
+
 def extract_percentages(text: str) -> list[Percentage]:
+    if not _NEEDED.search(text):
+        return []
     items: list[Percentage] = []
     for match in _PATTERNS.finditer(text):
         item = _from_match(match, text)

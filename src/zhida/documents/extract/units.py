@@ -168,19 +168,26 @@ def _is_organ(piece: str) -> bool:
     return bool(_ORGAN_END.search(piece)) and not piece.endswith("部门") and not re.search(r"[0-9０-９%％]", piece)
 
 
+_INNER_LABEL = re.compile(rf"(?:{_LABEL})\s*[：:]")
+_SPACES = re.compile(r"\s+")
+_LEADING_AND = re.compile(r"^(?:和|及|以及)")
+_CLOSING_LIST = re.compile(r"^(?:有关|相关)?(?:部门|单位)(?:和|及|与)(?=.)")
+_AND_BEFORE_EACH = re.compile(r"^(?:和|及|以及)(?=各)")
+
+
 def split_units(body: str) -> list[str]:
     """'市工信局、市发改委会同市直有关单位' → ['市工信局', '市发改委', '市直有关单位']."""
     units = []
-    body = re.sub(rf"(?:{_LABEL})\s*[：:]", "、", body)  # （牵头单位：…；配合单位：…）
+    body = _INNER_LABEL.sub("、", body)  # （牵头单位：…；配合单位：…）
     for piece in _split_outside_brackets(body):
-        piece = re.sub(r"\s+", "", piece)
-        piece = re.sub(r"^(?:和|及|以及)", "", piece)
-        piece = re.sub(r"等$", "", piece)
+        piece = _SPACES.sub("", piece)
+        piece = _LEADING_AND.sub("", piece)
+        piece = piece[:-1] if piece.endswith("等") else piece
         if "等" in piece:  # 市发展改革委等相关单位 → 市发展改革委, 相关单位
             head, _, tail = piece.partition("等")
             # '自然资源部等部门和各地区' → 自然资源部, 各地区 (the '部门和' closes the list before it)
-            tail = re.sub(r"^(?:有关|相关)?(?:部门|单位)(?:和|及|与)(?=.)", "", tail)
-            tail = re.sub(r"^(?:和|及|以及)(?=各)", "", tail)  # 农业农村部等和各有关省级人民政府
+            tail = _CLOSING_LIST.sub("", tail)
+            tail = _AND_BEFORE_EACH.sub("", tail)  # 农业农村部等和各有关省级人民政府
             units.extend(part for part in (head, tail) if part)
         elif piece:
             units.append(piece)
@@ -204,6 +211,8 @@ def _join_levels(units: list[str]) -> list[str]:
 
 def _split_outside_brackets(body: str) -> list[str]:
     """Split on separators, but not inside a nested bracket: 各县（市、区）人民政府."""
+    if "（" not in body and "(" not in body:
+        return _SPLIT.split(body)  # no bracket: every separator splits (the loop below, in C)
     pieces, depth, last = [], 0, 0
     position = 0
     while position < len(body):
