@@ -70,10 +70,10 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Policy files or directories (txt, md, docx, pdf, html).")],
     draft: Annotated[bool, typer.Option("--draft", help="Also draft the measures of new and updated documents "
                                                         "(zhida drafts make).")] = False,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Processes reading files in parallel "
+                                                "(default: every core when there are many files).")] = None,
 ) -> None:
     """Parse documents and store them; a changed file becomes a new version of its document."""
-    from zhida.documents.pipeline import parse_file  # the reading stages, loaded only when needed
-
     store = _open()
     files = expand_paths(paths)
     failures: list[str] = []
@@ -87,16 +87,15 @@ def ingest(
                     failures.append(result.error)
                 progress.advance(task)
 
-            results = ingest_paths(store, files, parse=parse_file, on_result=advance)
+            results = ingest_paths(store, files, on_result=advance, workers=workers, draft=draft)
     finally:
         store.close()
     for line in failures:
         err.print(f"[red]failed:[/red] {line}", markup=True)
     _summary(results)
-    if draft:
-        from zhida.cli.drafts import draft_keys
-
-        draft_keys([r.key for r in results if r.status in ("new", "updated")])
+    for result in results if draft else ():
+        if result.drafts is not None:
+            out.print(f"{result.key}: {result.drafts} 条草稿")
     if failures:
         raise typer.Exit(1)
 

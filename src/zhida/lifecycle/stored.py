@@ -24,17 +24,26 @@ from zhida.store.schema import ClauseRow, Document, DocumentVersion
 
 def record(session: Session, version_id: int, parsed: ParsedDocument) -> int:
     """Store the version's links in the caller's (the ingest's) transaction."""
-    return _insert(session, version_id, extract_links(parsed))
+    return insert_rows(session, version_id, link_rows(extract_links(parsed)))
+
+
+def link_rows(links: list[Link]) -> list[dict]:
+    """The document_links rows of ``links``, without their version (read before storing: at ingest
+    by the reading workers, ``zhida.store.ingest.prepare``)."""
+    return [{"kind": link.kind, "target_number": link.target_number, "target_title": link.target_title,
+             "number_key": number_key(link.target_number), "title_key": title_key(link.target_title),
+             "quote": link.quote, "start": link.start, "end": link.end, "clause_id": link.clause_id,
+             "on": link.on, "basis": link.basis} for link in links]
+
+
+def insert_rows(session: Session, version_id: int, rows: list[dict]) -> int:
+    if rows:
+        session.execute(insert(DocumentLink.__table__), [{**row, "version_id": version_id} for row in rows])
+    return len(rows)
 
 
 def _insert(session: Session, version_id: int, links: list[Link]) -> int:
-    rows = [{"version_id": version_id, "kind": link.kind, "target_number": link.target_number,
-             "target_title": link.target_title, "number_key": number_key(link.target_number),
-             "title_key": title_key(link.target_title), "quote": link.quote, "start": link.start, "end": link.end,
-             "clause_id": link.clause_id, "on": link.on, "basis": link.basis} for link in links]
-    if rows:
-        session.execute(insert(DocumentLink.__table__), rows)
-    return len(rows)
+    return insert_rows(session, version_id, link_rows(links))
 
 
 def relink(store: Store) -> int:

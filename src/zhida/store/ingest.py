@@ -14,13 +14,15 @@ from pathlib import Path
 from typing import Literal
 
 import psycopg
-from sqlalchemy import JSON, insert, select
+from sqlalchemy import column as sql_column
+from sqlalchemy import func, insert, select, update
+from sqlalchemy import table as sql_table
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from zhida.documents.model import ParsedDocument
 from zhida.errors import IngestError, ZhidaError
-from zhida.store import search_sync
+from zhida.store import parallel, search_sync
 from zhida.store.database import Store, json_dumps
 from zhida.store.jsonable import jsonable
 from zhida.store.schema import ClauseRow, Document, DocumentVersion
@@ -29,6 +31,7 @@ Status = Literal["new", "updated", "unchanged", "failed"]
 SOURCE_SUFFIXES = {".txt", ".md", ".docx", ".pdf", ".html", ".htm"}  # picked up from directories
 INDEX_EVERY = 200  # documents stored between search index catch-ups while ingesting many
 EXTRACTION_FIELDS = ("responsible_units", "amounts", "percentages", "dates", "beneficiaries", "references")
+JSON_COLUMNS = ("labels", "extraction")  # of the clauses table
 
 
 @dataclass
@@ -39,56 +42,29 @@ class IngestResult:
     version: int | None = None
     clauses: int = 0
     error: str | None = None  # one line "where: reason" when failed
+    drafts: int | None = None  # measures drafted with it (ingest_paths(draft=True))
 
 
 def document_key(source_name: str) -> str:
     return Path(source_name).stem
 
 
-def ingest_document(
-    store: Store, parsed: ParsedDocument, key: str | None = None, *, update_index: bool = True
-) -> IngestResult:
-    """Store one parsed document in a single transaction; IngestError leaves nothing written.
+@dataclass
+class Prepared:
+    """A parsed document as the store writes it (``prepare``): plain rows, the clauses' JSON already
+    text — what a reading worker hands to the storing process (cheap to pickle, nothing left to
+    convert there)."""
 
-    Then the search index catches up, unless ``update_index`` is False (a caller storing many
-    documents does that once in a while: each index commit costs a few milliseconds); a search
-    catches up anyway.
-    """
-    key = key or document_key(parsed.source_name)
-    try:
-        with store.transaction() as session:
-            result = _write(session, parsed, key)
-    except IntegrityError as exc:
-        raise IngestError(parsed.source_name, f"store rejected the document ({_constraint_reason(exc)})") from exc
-    if update_index and result.status != "unchanged":
-        search_sync.catch_up(store)
-    return result
+    source_name: str
+    sha256: str
+    version: dict  # document_versions columns but document_id, version, clause_count, ingested_at
+    clauses: list[dict]  # clauses rows without version_id; labels and extraction as JSON text
+    links: list[dict]  # document_links rows without version_id (zhida.lifecycle.stored)
 
 
-def _write(session: Session, parsed: ParsedDocument, key: str) -> IngestResult:
-    document = session.scalars(select(Document).where(Document.key == key).with_for_update()).one_or_none()
-    now = datetime.now(timezone.utc)
-    previous: DocumentVersion | None = None
-    if document is None:
-        document = Document(key=key, current_version=1, created_at=now)
-        session.add(document)
-        session.flush()
-        number, status = 1, "new"
-    else:
-        previous = session.scalars(
-            select(DocumentVersion).where(
-                DocumentVersion.document_id == document.id, DocumentVersion.version == document.current_version
-            )
-        ).one()
-        if previous.sha256 == parsed.sha256:
-            return IngestResult(parsed.source_name, key, "unchanged", previous.version, previous.clause_count)
-        number = session.scalar(
-            select(DocumentVersion.version)
-            .where(DocumentVersion.document_id == document.id)
-            .order_by(DocumentVersion.version.desc())
-            .limit(1)
-        ) + 1
-        status = "updated"
+def prepare(parsed: ParsedDocument) -> Prepared:
+    from zhida.lifecycle import stored as document_links  # here: lifecycle reads the store's catalog
+    from zhida.lifecycle.links import extract_links
 
     tree = {
         "preamble": jsonable(parsed.preamble),
@@ -96,52 +72,100 @@ def _write(session: Session, parsed: ParsedDocument, key: str) -> IngestResult:
         "closing": jsonable(parsed.closing),
     }
     rows = list(_clause_rows(tree))
-    version = DocumentVersion(
-        document_id=document.id,
-        version=number,
-        sha256=parsed.sha256,
-        source_name=parsed.source_name,
-        source_format=parsed.source_format,
-        encoding=parsed.encoding,
-        script=parsed.script,
-        title=parsed.metadata.title,
-        doc_number=parsed.metadata.doc_number,
-        issuer=parsed.metadata.issuer,
-        original=parsed.original,
-        metadata_json=jsonable(parsed.metadata),
-        clause_count=len(rows),
-        ingested_at=now,
-    )
-    session.add(version)
-    session.flush()
+    for row in rows:
+        for name in JSON_COLUMNS:
+            row[name] = json_dumps(row[name])
+    version = {
+        "sha256": parsed.sha256, "source_name": parsed.source_name, "source_format": parsed.source_format,
+        "encoding": parsed.encoding, "script": parsed.script, "title": parsed.metadata.title,
+        "doc_number": parsed.metadata.doc_number, "issuer": parsed.metadata.issuer, "original": parsed.original,
+        "metadata_json": jsonable(parsed.metadata),
+    }
+    return Prepared(parsed.source_name, parsed.sha256, version, rows,
+                    document_links.link_rows(extract_links(parsed)))
 
-    if rows:
-        for row in rows:
-            row["version_id"] = version.id
-        _insert_clauses(session, rows)
-    from zhida.lifecycle import stored as document_links  # here: lifecycle reads the store's catalog
 
-    document_links.record(session, version.id, parsed)
-    search_sync.record(session, added=version.id, removed=previous.id if previous else None)
-    document.current_version = number
-    return IngestResult(parsed.source_name, key, status, number, len(rows))
+def ingest_document(
+    store: Store, parsed: ParsedDocument | Prepared, key: str | None = None, *, update_index: bool = True,
+    then: Callable[[Session, IngestResult], None] | None = None,
+) -> IngestResult:
+    """Store one parsed (or prepared) document in a single transaction; IngestError leaves nothing
+    written.
+
+    Then the search index catches up, unless ``update_index`` is False (a caller storing many
+    documents does that once in a while: each index commit costs a few milliseconds); a search
+    catches up anyway. ``then(session, result)`` runs in the same transaction after a new or
+    changed version is written (its drafts, ``zhida ingest --draft``).
+    """
+    prepared = parsed if isinstance(parsed, Prepared) else prepare(parsed)
+    key = key or document_key(prepared.source_name)
+    try:
+        with store.transaction() as session:
+            result = _write(session, prepared, key)
+            if then is not None and result.status != "unchanged":
+                then(session, result)
+    except IntegrityError as exc:
+        raise IngestError(prepared.source_name, f"store rejected the document ({_constraint_reason(exc)})") from exc
+    if update_index and result.status != "unchanged":
+        search_sync.catch_up(store)
+    return result
+
+
+def _write(session: Session, prepared: Prepared, key: str) -> IngestResult:
+    """Core statements, not the ORM: a document is a handful of inserts, written thousands of times."""
+    from zhida.lifecycle import stored as document_links
+
+    connection = session.connection()
+    documents, versions = Document.__table__, DocumentVersion.__table__
+    document = connection.execute(
+        select(documents.c.id, documents.c.current_version).where(documents.c.key == key).with_for_update()
+    ).one_or_none()
+    now = datetime.now(timezone.utc)
+    previous: int | None = None
+    if document is None:
+        document_id = connection.execute(
+            insert(documents).values(key=key, current_version=1, created_at=now)).inserted_primary_key[0]
+        number, status = 1, "new"
+    else:
+        document_id = document.id
+        current = connection.execute(
+            select(versions.c.id, versions.c.sha256, versions.c.clause_count).where(
+                versions.c.document_id == document_id, versions.c.version == document.current_version)
+        ).one()
+        if current.sha256 == prepared.sha256:
+            return IngestResult(prepared.source_name, key, "unchanged", document.current_version, current.clause_count)
+        previous = current.id
+        number = connection.execute(select(func.max(versions.c.version))
+                                    .where(versions.c.document_id == document_id)).scalar_one() + 1
+        status = "updated"
+    version_id = connection.execute(insert(versions).values(
+        document_id=document_id, version=number, clause_count=len(prepared.clauses), ingested_at=now,
+        **prepared.version)).inserted_primary_key[0]
+    if prepared.clauses:
+        _insert_clauses(session, [{**row, "version_id": version_id} for row in prepared.clauses])
+    document_links.insert_rows(session, version_id, prepared.links)
+    search_sync.record(session, added=version_id, removed=previous)
+    if status == "updated":
+        connection.execute(update(documents).where(documents.c.id == document_id).values(current_version=number))
+    return IngestResult(prepared.source_name, key, status, number, len(prepared.clauses))
 
 
 def _insert_clauses(session: Session, rows: list[dict]) -> None:
-    table = ClauseRow.__table__
+    """Rows whose JSON columns are already text (``prepare``)."""
     connection = session.connection()
+    names = list(rows[0])
     if connection.dialect.name != "postgresql":
-        connection.execute(insert(table), rows)  # executemany of one prepared statement
+        # untyped columns: the JSON text goes in as it is (what the JSON type would have written)
+        plain = sql_table(ClauseRow.__tablename__, *(sql_column(name) for name in names))
+        connection.execute(insert(plain), rows)  # executemany of one prepared statement
         return
     # COPY: one stream instead of a statement per clause (~3x faster on PostgreSQL).
-    names = list(rows[0])
     quote = connection.dialect.identifier_preparer.quote
-    as_json = {column.name for column in table.columns if isinstance(column.type, JSON)}
-    statement = f"COPY {table.name} ({', '.join(map(quote, names))}) FROM STDIN"
+    statement = f"COPY {ClauseRow.__tablename__} ({', '.join(map(quote, names))}) FROM STDIN"
     try:
         with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:
-                copy.write_row([json_dumps(row[name]) if name in as_json else row[name] for name in names])
+                copy.write_row([row[name] for name in names])
     except psycopg.IntegrityError as exc:  # raw driver call: wrap as SQLAlchemy would
         raise IntegrityError(statement, None, exc) from exc
 
@@ -218,32 +242,38 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def _parse_one(parse: Callable[[Path], ParsedDocument], path: Path) -> ParsedDocument:
-    if not path.exists():
-        raise IngestError(str(path), "no such file or directory")
-    try:
-        return parse(path)
-    except ZhidaError:
-        raise
-    except Exception as exc:  # a reader bug on one file must not stop a batch of thousands
-        first = (str(exc).strip().splitlines() or [""])[0]
-        raise IngestError(str(path), f"internal error while reading ({type(exc).__name__}: {first})") from exc
-
-
 def ingest_paths(
     store: Store,
     paths: Iterable[str | Path],
     parse: Callable[[Path], ParsedDocument] | None = None,
     on_result: Callable[[IngestResult], None] | None = None,
+    workers: int | None = None,
+    draft: bool = False,
+    cpu: dict | None = None,
 ) -> list[IngestResult]:
-    """Parse and store every file; a bad file is reported as 'failed' and does not stop the rest."""
-    if parse is None:
-        from zhida.documents.pipeline import parse_file as parse
+    """Parse and store every file; a bad file is reported as 'failed' and does not stop the rest.
+
+    Without ``parse`` the files are read by the reading pipeline in ``workers`` processes (default:
+    every core when there are many files, ``zhida.store.parallel``); storing is here, one
+    transaction per document. ``draft``: the measures of each new or changed version are drafted
+    (by the reading workers) and stored in its transaction (``zhida.drafting``). ``cpu``: CPU seconds
+    of reading and drafting, added up wherever they ran (``parallel.parsed``)."""
     results = []
-    for number, path in enumerate(expand_paths(paths), start=1):
+    files = expand_paths(paths)
+    now = datetime.now(timezone.utc)
+    for number, (path, parsed, drafted) in enumerate(parallel.parsed(files, parse, workers, draft, cpu), start=1):
         key = document_key(path.name)
+
+        def with_drafts(session: Session, result: IngestResult, rows=drafted) -> None:
+            from zhida.drafting import drafts
+
+            result.drafts = drafts.store(session, result.key, result.version, rows, now, actor="cli:ingest")
+
         try:
-            result = ingest_document(store, _parse_one(parse, path), key, update_index=False)
+            if isinstance(parsed, ZhidaError):
+                raise parsed
+            result = ingest_document(store, parsed, key, update_index=False,
+                                     then=with_drafts if drafted is not None else None)
             result.path = str(path)
         except ZhidaError as exc:
             # One line that names the file, whatever part of it the error points at.
