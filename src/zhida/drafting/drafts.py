@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from zhida import audit
 from zhida.drafting import rulebook, source, validate, yamlform
@@ -44,17 +44,30 @@ def make(session, key: str, policies, now: datetime, actor: str = "zhida", actor
                                                          RuleDraft.document_version == doc.version).limit(1))
     if existing is not None:
         return 0
-    drafts = draft_document(doc, policies, now.date())
+    return store(session, key, doc.version, rows(draft_document(doc, policies, now.date())), now, actor, actor_id)
+
+
+def rows(drafts: list) -> list[dict]:
+    """A document's drafts (``draft_document``) as rule_drafts rows without document, version and
+    times: what a reading worker hands to the process that stores (``zhida ingest --draft``)."""
+    out = []
     for position, d in enumerate(drafts):
         text = yamlform.dump_measure(d.measure)
-        session.add(RuleDraft(document=key, document_version=doc.version, measure_id=d.id, position=position,
-                              clause_id=d.clause, sentence=d.sentence, start=d.start, end=d.end, drafted_yaml=text,
-                              yaml=text, cases_yaml="", open_fields=d.open_fields, status="drafted", revision=1,
-                              updated_by=None, created_at=now, updated_at=now))
-    session.flush()
+        out.append({"measure_id": d.id, "position": position, "clause_id": d.clause, "sentence": d.sentence,
+                    "start": d.start, "end": d.end, "drafted_yaml": text, "yaml": text, "cases_yaml": "",
+                    "open_fields": d.open_fields, "status": "drafted", "revision": 1, "updated_by": None})
+    return out
+
+
+def store(session, key: str, version: int, drafted: list[dict], now: datetime, actor: str = "zhida",
+          actor_id: int | None = None) -> int:
+    """Write ``rows`` as the drafts of version ``version`` of ``key``, with their audit entry."""
+    if drafted:
+        session.execute(insert(RuleDraft), [{**row, "document": key, "document_version": version, "created_at": now,
+                                             "updated_at": now} for row in drafted])
     audit.record(session, actor=actor, actor_id=actor_id, action="rule_draft", entity="rule_draft", entity_id=key,
-                 before=None, after={"version": doc.version, "drafts": len(drafts)})
-    return len(drafts)
+                 before=None, after={"version": version, "drafts": len(drafted)})
+    return len(drafted)
 
 
 def make_all(session, policies, now: datetime, keys: list[str] | None = None) -> dict[str, int]:
