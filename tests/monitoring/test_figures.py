@@ -79,8 +79,15 @@ def test_key_enterprises_from_registries_profiles_and_by_hand(loaded):
         s.add(Enterprise(uscc=uscc(3), name="丙公司", region_code="110108", industry_code="C3520", entity_type="enterprise",
                          schema_version="1", profile_json={"uscc": uscc(3), "figures": {"2025": {"above_designated_size": True}}},
                          created_at=NOW))
+        # not 规上 in 2025: false, another year only, a string or a number in place of the boolean
+        for n, figures_ in ((5, {"2025": {"above_designated_size": False}}), (6, {"2023": {"above_designated_size": True}}),
+                            (7, {"2025": {"above_designated_size": "true"}}), (8, {"2025": {"above_designated_size": 1}})):
+            s.add(Enterprise(uscc=uscc(n), name=f"企业{n}", region_code="110108", industry_code="C3520",
+                             entity_type="enterprise", schema_version="1",
+                             profile_json={"uscc": uscc(n), "figures": figures_}, created_at=NOW))
     with loaded.sessions() as s:
         listed = keys.current(s, date(2026, 2, 28))
+        assert keys.current(s, date(2026, 2, 28), among={uscc(3), uscc(5)}).usccs == {uscc(3)}
     assert listed.usccs == {uscc(1), uscc(3)}
     assert "朝阳区重点企业“白名单”" in listed.why[uscc(1)] and listed.why[uscc(3)] == ["规上工业（2025年）"]
     with loaded.sessions.begin() as s:

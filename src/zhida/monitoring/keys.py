@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Text, select
 from sqlalchemy.orm import Session
 
 from zhida import audit, config
@@ -34,24 +34,29 @@ def sources() -> Sources:
     return Sources(tuple(str(r) for r in raw.get("registries") or ()), bool(raw.get("above_designated_size")))
 
 
+def _is_json_true(session: Session, document, path: tuple[str, ...]):
+    """SQL: the JSON value at ``path`` of ``document`` is the literal ``true`` (not 1, not "是")."""
+    from sqlalchemy import cast, func, literal
+    from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+
+    if session.get_bind().dialect.name == "postgresql":
+        return document.op("#>")(cast(literal(list(path)), ARRAY(Text))) == cast(literal("true"), JSONB)
+    return func.json_type(document, "$." + ".".join(f'"{p}"' for p in path)) == "true"
+
+
 def _above_size(session: Session, year: int, among: set[str] | None) -> set[str]:
-    """Stored enterprises whose profile says 规上工业 for ``year`` (unknown → not on the list)."""
+    """Stored enterprises whose profile says 规上工业 for ``year`` (unknown → not on the list),
+    found by the database (the JSON path tested in SQL): only the listed USCCs come back."""
     from zhida.enterprises.tables import Enterprise
 
-    q = select(Enterprise.uscc, Enterprise.profile_json)
-    out = set()
-    if among is not None:
-        found = []
-        ordered = sorted(among)
-        for i in range(0, len(ordered), 500):
-            found += session.execute(q.where(Enterprise.uscc.in_(ordered[i:i + 500]))).all()
-    else:
-        found = session.execute(q).all()
-    for uscc, profile in found:
-        figures = (profile or {}).get("figures") or {}
-        year_figures = figures.get(str(year)) or figures.get(year) or {}
-        if year_figures.get(ABOVE_SIZE) is True:
-            out.add(uscc)
+    q = select(Enterprise.uscc).where(_is_json_true(session, Enterprise.profile_json,
+                                                     ("figures", str(year), ABOVE_SIZE)))
+    if among is None or len(among) > 5000:  # one scan beats thousands of IN lists
+        found = set(session.scalars(q))
+        return found if among is None else found & among
+    ordered, out = sorted(among), set()
+    for i in range(0, len(ordered), 500):
+        out.update(session.scalars(q.where(Enterprise.uscc.in_(ordered[i:i + 500]))))
     return out
 
 
