@@ -229,7 +229,10 @@ def counts_sql(results: str | Path, measures, join: str = "", where: str = "") -
             names += [(i, name) for name in ("eligible", "ineligible", "undetermined", "amount_sum", "amount_count")]
             continue
         for code, name in ((1, "eligible"), (2, "ineligible"), (3, "undetermined")):
-            cols.append(f"count(*) FILTER ({s} = {code})")
+            # count_if, not count(*) FILTER: DuckDB evaluates ~500 FILTER clauses one selection
+            # each (4.5 s over 200,000 enterprises × 161 measures), count_if in one pass (0.11 s);
+            # coalesce: count_if over no rows (a district without enterprises) is NULL
+            cols.append(f"coalesce(count_if({s} = {code}), 0)")
             names.append((i, name))
         if f"amount{i}" in money:
             cols += [f"sum(amount{i})", f"count(amount{i})"]
