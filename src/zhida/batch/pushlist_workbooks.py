@@ -67,17 +67,14 @@ def write(run, out_dir: Path, district: str | None, unit: str | None) -> list[Pa
                                              "cells": [_shared(strings, c) + _shared(strings, pl.industry_name(c))
                                                        for c in codes]}))
         no_industry = xs.EMPTY + _shared(strings, pl.industry_name(None))
-        relation = con.sql(_query(joined, where, area, no_industry), params=params)
-        for batch in relation.to_arrow_reader(BATCH):
-            for start, end in _segments(batch):
-                a, rank = (batch.column(i)[start].as_py() for i in range(2))
-                if book is None or book.area != a:
-                    if book is not None:
-                        written.append(book.close())
-                    book = None
-                    book = _AreaBook(out_dir, a, lists, counts[a], measures, run, strings)
-                book.add(units[rank], batch.slice(start, end - start))
-        if book is not None:
+        # one ordered query per area: ordering every area's rows at once (each carrying its XML)
+        # ran out of DuckDB's 1 GB at 2,000,000 enterprises; an area's share is what is sorted now
+        for a in sorted(counts):
+            relation = con.sql(_query(joined, f"{where} AND {area} = ?", area, no_industry), params=[*params, a])
+            book = _AreaBook(out_dir, a, lists, counts[a], measures, run, strings)
+            for batch in relation.to_arrow_reader(BATCH):
+                for start, end in _segments(batch):
+                    book.add(units[batch.column(1)[start].as_py()], batch.slice(start, end - start))
             written.append(book.close())
             book = None
     finally:
