@@ -89,3 +89,42 @@ def test_the_monthly_analysis_is_edited_and_its_pdf_read_back(server, browser):
     page.get_by_role("button", name="发布").click()
     expect(page.locator("#analysis-state")).to_contain_text("已发布")
     expect(page.locator("#analysis-text")).to_contain_text(edited)
+
+
+def test_staff_see_the_resumption_after_a_holiday(server, browser):
+    """2024 春节 (2月10日至17日; 2月18日 周日 上班): the 朝阳区 staff follow the nav to 节假日开复工,
+    pick the holiday, see their district's rows per working day, the 复工率 chart and USCC_A not
+    resumed on the 3rd working day."""
+    rows = ["统一社会信用代码,日期,开复工"]
+    for day, a in (("2024-02-18", "否"), ("2024-02-19", "否"), ("2024-02-20", "否"), ("2024-02-21", "是")):
+        rows += [f"{USCC_A},{day},{a}", f"{USCC_B},{day},是"]
+    ind = (f"统一社会信用代码,月份,所在区,行业代码,工业总产值\n{USCC_A},2024-01,朝阳区,C3511,10\n"
+           f"{USCC_B},2024-01,海淀区,C3911,10\n").encode()
+    with server.app.state.store.transaction() as s:
+        assert import_file(s, ind, source_name="b-res-i.csv", actor="t").ok
+        assert import_file(s, "\n".join(rows).encode(), source_name="b-res.csv", actor="t").ok
+    page = _page(browser, server, "staff")
+    page.goto(server.url + "/monitoring")
+    page.locator("#mon-nav").get_by_role("link", name="节假日开复工").click()
+    expect(page).to_have_url(re.compile(r"/monitoring/resumption$"))
+    page.get_by_label("节假日").select_option("2024-spring_festival")
+    page.locator("#res-filter").get_by_role("button", name="查看").click()
+    expect(page.locator("h1")).to_contain_text("2024年春节")
+    table = page.locator("#res-districts")
+    first = table.locator("tr[data-day='2024-02-18'][data-key='110105']")
+    expect(first).to_contain_text("朝阳区")
+    expect(first.locator(".rate")).to_have_text("0.00%")
+    expect(table.locator("tr[data-day='2024-02-21'][data-key='110105'] .rate")).to_have_text("100.00%")
+    expect(table.locator("tr[data-day='2024-02-22'][data-key='110105'] .rate")).to_have_text("—")
+    expect(table.locator("tr[data-key='110108']")).to_have_count(0)  # 海淀区 is not theirs
+    expect(page.locator("#chart-resumption canvas, #chart-resumption svg").first).to_be_visible()
+    expect(page.locator(f"#res-not-resumed tr[data-uscc='{USCC_A}']")).to_be_visible()
+    expect(page.locator("#res-not-resumed")).not_to_contain_text(USCC_B)
+    page.screenshot(path=SHOTS / "83-monitoring-resumption.png", full_page=True)
+    with page.expect_download() as info:
+        page.locator("#res-xlsx").click()
+    from openpyxl import load_workbook
+
+    assert info.value.suggested_filename == "resumption-2024-spring_festival-110105.xlsx"
+    book = load_workbook(io.BytesIO(open(info.value.path(), "rb").read()))
+    assert [r[0] for r in book["第3个工作日未复工企业"].iter_rows(min_row=2, values_only=True)] == [USCC_A]

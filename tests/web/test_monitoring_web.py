@@ -165,3 +165,71 @@ def test_monitoring_pages(clients, analysed, data):
     assert own.status_code == 200 and "150.00" in own.text
     other = clients["ent_a"].get(f"/monitoring/enterprises/{USCC_B}")
     assert other.status_code == 404
+
+
+@pytest.fixture(scope="module")
+def resumed(server):
+    """2025's 国庆节、中秋节 (10月1日至8日; 10月11日 周六 上班): USCC_A (朝阳区) back on the 4th
+    working day, USCC_B (海淀区) on the 1st; nobody reports on the 5th."""
+    store = server.app.state.store
+    ind = (f"统一社会信用代码,月份,所在区,行业代码,工业总产值\n{USCC_A},2025-09,朝阳区,C3511,10\n"
+           f"{USCC_B},2025-09,海淀区,C3911,10\n").encode()
+    rows = ["统一社会信用代码,日期,开复工"]
+    for day, a in (("2025-10-09", "否"), ("2025-10-10", "否"), ("2025-10-11", "否"), ("2025-10-13", "是")):
+        rows += [f"{USCC_A},{day},{a}", f"{USCC_B},{day},是"]
+    with store.sessions.begin() as s:
+        assert import_file(s, ind, source_name="res-i.csv", actor="t").ok
+        assert import_file(s, "\n".join(rows).encode(), source_name="res.csv", actor="t").ok
+    return "2025-national_day"
+
+
+def test_resumption_api_by_role(clients, resumed):
+    path = f"/api/v1/indicators/resumption?holiday={resumed}"
+    admin = clients["admin"].get(path)
+    assert admin.status_code == 200, admin.text
+    body = admin.json()
+    assert body["holiday"]["label"] == "2025年国庆节、中秋节" and body["third_day"] == "2025-10-11"
+    assert [d["day"] for d in body["days"]] == ["2025-10-09", "2025-10-10", "2025-10-11", "2025-10-13", "2025-10-14"]
+    assert [(d["total"]["reported"], d["total"]["resumed"], d["total"]["rate"]) for d in body["days"]] == [
+        (2, 1, "50.00"), (2, 1, "50.00"), (2, 1, "50.00"), (2, 2, "100.00"), (0, 0, None)]
+    assert [x["uscc"] for x in body["not_resumed"]] == [USCC_A]
+    assert resumed in {h["key"] for h in body["holidays"]}
+    staff = clients["staff"].get(path + "&region=110108").json()  # 朝阳区 staff: their own, whatever asked
+    assert staff["scope"] == "110105"
+    assert [(d["total"]["reported"], d["total"]["rate"]) for d in staff["days"]] == [
+        (1, "0.00"), (1, "0.00"), (1, "0.00"), (1, "100.00"), (0, None)]
+    assert [c["label"] for c in staff["days"][0]["districts"]] == ["朝阳区"]
+    haidian = clients["staff_units"].get(path + "&region=110108").json()
+    assert haidian["scope"] == "110108" and haidian["not_resumed"] == [] and haidian["days"][0]["total"]["rate"] == "100.00"
+    assert clients["ent_a"].get(path).status_code == 403
+    assert clients["admin"].get("/api/v1/indicators/resumption?holiday=2025-重阳节").status_code == 422
+    paths = clients["admin"].get("/api/openapi.json").json()["paths"]
+    assert "节假日" in paths["/api/v1/indicators/resumption"]["get"]["summary"]
+
+
+def test_resumption_page_and_xlsx(clients, resumed):
+    from datetime import date
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    page = clients["staff"].get(f"/monitoring/resumption?holiday={resumed}")
+    assert page.status_code == 200 and 'id="chart-resumption"' in page.text and "2025年国庆节、中秋节" in page.text
+    table = page.text.split('id="res-districts"')[1].split("</table>")[0]
+    assert "朝阳区" in table and "海淀区" not in table and "—" in table
+    assert 'href="/monitoring/resumption"' in clients["staff"].get("/monitoring").text
+    assert clients["ent_a"].get("/monitoring/resumption").status_code == 403
+    got = clients["admin"].get(f"/monitoring/resumption.xlsx?holiday={resumed}")
+    assert got.status_code == 200 and got.headers["content-type"].startswith("application/vnd.openxml")
+    book = load_workbook(BytesIO(got.content))
+    assert book.sheetnames == ["分区复工情况", "分行业复工情况", "第3个工作日未复工企业"]
+    rows = [list(r) for r in book["分区复工情况"].iter_rows(values_only=True)]
+    assert rows[0] == ["日期", "第几个工作日", "所在区", "应报企业数", "已报企业数", "已复工", "未复工", "复工率（%）"]
+    first = [r for r in rows[1:] if r[1] == 1]
+    assert [r[2:] for r in first] == [["合计", 2, 2, 1, 1, 50], ["朝阳区", 1, 1, 0, 1, 0], ["海淀区", 1, 1, 1, 0, 100]]
+    assert first[0][0].date() == date(2025, 10, 9)
+    fifth = [r for r in rows[1:] if r[1] == 5]
+    assert fifth[0][2:] == ["合计", 2, 0, 0, 0, None]  # nobody reported: empty, not 0
+    listed = [list(r) for r in book["第3个工作日未复工企业"].iter_rows(values_only=True)]
+    assert listed[0][:3] == ["统一社会信用代码", "企业名称", "所在区"] and [r[0] for r in listed[1:]] == [USCC_A]
+    assert listed[1][2] == "朝阳区"

@@ -65,6 +65,7 @@ API_FAMILIES = [
     ("/api/v1/rules/xz2022.first-set-equipment-subsidy/versions", OFFICIALS),
     ("/api/v1/indicators/figures", OFFICIALS),  # by district and industry (district staff: their own)
     ("/api/v1/indicators/prices", OFFICIALS),
+    ("/api/v1/indicators/resumption", OFFICIALS),  # 节假日开复工 (district staff: their own)
     ("/api/v1/analyses", OFFICIALS),  # 工业经济运行分析
 ]
 PAGE_FAMILIES = [
@@ -108,6 +109,7 @@ PAGE_FAMILIES = [
     ("/monitoring/alerts", OFFICIALS),  # rows of the staff's units
     ("/monitoring/analyses", OFFICIALS),
     ("/monitoring/key-enterprises", OFFICIALS),
+    ("/monitoring/resumption", OFFICIALS),  # 节假日开复工 (district staff: their own)
     ("/monitoring/evaluations", ALL),  # own USCC / own district / all
     (f"/monitoring/enterprises/{USCC_A}", ALL),  # own USCC / own district / all
 ]

@@ -75,6 +75,22 @@ def indicator_file(enterprises: list[tuple[str, str, str]], months: list[str], s
     return out.getvalue().encode("utf-8")
 
 
+def resumption_file(usccs: list[str], days: list[date], seed: int = 2023) -> bytes:
+    """开复工 reports for ``days`` (a holiday's first working days): most enterprises back on the
+    1st or 2nd day, a few later, some not within the days; about one report in twenty missing."""
+    rng = random.Random(seed)
+    out = io.StringIO()
+    put = csv.writer(out)
+    put.writerow(["统一社会信用代码", "日期", "开复工"])
+    for uscc in usccs:
+        back = rng.choices(range(1, len(days) + 2), weights=[60, 20, 8, 4, 3, 5][:len(days) + 1])[0]
+        for i, day in enumerate(days, 1):
+            if rng.random() < 0.05:
+                continue
+            put.writerow([uscc, day.isoformat(), "是" if i >= back else "否"])
+    return out.getvalue().encode("utf-8")
+
+
 def monitoring(store, as_of: date, now: datetime) -> str:
     from zhida.enterprises.regions import name_of
     from zhida.enterprises.tables import Enterprise
@@ -89,11 +105,21 @@ def monitoring(store, as_of: date, now: datetime) -> str:
         result = indicators.import_file(session, data, source_name="演示统计月报.csv", actor=ACTOR)
     if not result.ok:
         return f"运行监测：演示统计文件未导入（{len(result.rejects)} 行有误）"
+    from zhida.monitoring import resumption
+
+    # the latest holiday whose working days are all past, so the 开复工 page has a holiday to show
+    past = [h for y in (as_of.year - 1, as_of.year) for h in resumption.holidays(y) if h.working_days()[-1] <= as_of]
+    holiday = past[-1] if past else None
+    if holiday is not None:
+        with store.transaction() as session:
+            resumed = indicators.import_file(session, resumption_file([u for u, _, _ in rows], holiday.working_days()),
+                                             source_name="演示节后开复工.csv", actor=ACTOR)
     with store.transaction() as session:
         fired = alerts.run(session, months[-1], actor=ACTOR, now=now)
         analysis.generate(session, alerts.DeskActor(None, ACTOR, "admin", ()), months[-1], now=now)
     return (f"运行监测：{len(rows)} 家制造业企业 {months[0]}至{months[-1]} 指标（新增 {result.added} 行）；"
-            f"{months[-1]} 预警 {fired.fired} 条（新 {fired.new}，转接诉即办）；运行分析草稿已生成")
+            f"{months[-1]} 预警 {fired.fired} 条（新 {fired.new}，转接诉即办）；运行分析草稿已生成"
+            + (f"；{holiday.label}后开复工 {resumed.added} 条" if holiday is not None else ""))
 
 
 PROJECTS = [

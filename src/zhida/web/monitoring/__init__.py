@@ -1,5 +1,5 @@
 """运行监测 on the web: REST under /api/v1/indicators, /api/v1/alerts, /api/v1/evaluations,
-/api/v1/analyses (``api``), pages under /monitoring (``pages``), the monthly analysis as XLSX and
+/api/v1/analyses, /api/v1/indicators/resumption (``api``), pages under /monitoring (``pages``), the monthly analysis as XLSX and
 A4 PDF (``reports``, figures drawn by ``charts``) — thin over zhida.monitoring (row scope in
 zhida.monitoring.views, who may edit in zhida.monitoring.analysis)."""
 

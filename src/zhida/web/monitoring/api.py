@@ -183,3 +183,40 @@ def analysis_xlsx(request: Request, analysis_id: ID, principal: Principal = Depe
 @router.get("/api/v1/analyses/{analysis_id}/report.pdf", responses=LOOKUP_ERRORS, summary="运行分析（A4 PDF）")
 def analysis_pdf(request: Request, analysis_id: ID, principal: Principal = Depends(require("analysis", "read"))) -> Response:
     return _export(request, principal, analysis_id, "pdf")
+
+
+def resumption_json(report, holidays) -> dict[str, Any]:
+    def count(c) -> dict[str, Any]:
+        return {"key": c.key, "label": c.label, "expected": c.expected, "reported": c.reported, "resumed": c.resumed,
+                "not_resumed": c.not_resumed, "rate": _dec(c.rate)}
+
+    return {"holidays": [{"key": h.key, "label": h.label} for h in holidays],
+            "holiday": None if report is None else {
+                "key": report.holiday.key, "label": report.holiday.label,
+                "first_off": report.holiday.first_off.isoformat(), "last_off": report.holiday.last_off.isoformat()},
+            "scope": None if report is None else report.scope,
+            "days": [] if report is None else [
+                {"day": d.day.isoformat(), "index": d.index, "total": count(d.total),
+                 "districts": [count(c) for c in d.districts], "industries": [count(c) for c in d.industries]}
+                for d in report.days],
+            "third_day": report.third_day.isoformat() if report and report.third_day else None,
+            "rule": report.rule_label if report else None,
+            "not_resumed": [] if report is None else report.not_resumed}
+
+
+@router.get("/api/v1/indicators/resumption", responses=READ_ERRORS,
+            summary="节假日后前N个工作日开复工情况（分区、分行业复工率；第3个工作日未复工企业；区级人员看本区）")
+def resumption(request: Request,
+               holiday: str | None = Query(None, pattern=r"^(?:19|20|21)\d{2}-[A-Za-z_\u4e00-\u9fff、]{1,40}$",
+                                           description="节假日：年份-名称，如 2026-春节、2026-national_day；缺省为有数据的最近一个"),
+               region: str | None = Query(None, max_length=12, description="区代码；区级人员只看本区"),
+               days: int = Query(5, ge=1, le=20, description="节后工作日数（调休上班日计入）"),
+               principal: Principal = Depends(require("monitoring", "read"))) -> dict[str, Any]:
+    from zhida.monitoring import resumption as domain
+
+    def run(session):
+        picked, have = domain.chosen(session, holiday)
+        found = domain.report(session, principal, picked, region=region, n=days) if picked else None
+        return resumption_json(found, have)
+
+    return read(request, run)

@@ -84,3 +84,21 @@ def analysis(f: dict) -> list[tuple[str, dict]]:
     if p:
         out.append(("prices", p))
     return out
+
+
+def resumption(report) -> dict:
+    """复工率 (%) over the holiday's working days: the scope's total and, city-wide, each district."""
+    days = [f"{d.day.isoformat()}（第{d.index}个工作日）" for d in report.days]
+    series = [{"name": "合计", "type": "line", "data": [_s(d.total.rate) for d in report.days]}]
+    if not report.scope:
+        keys = sorted({c.key for d in report.days for c in d.districts})
+        for key in keys:
+            points = [next((c for c in d.districts if c.key == key), None) for d in report.days]
+            label = next(c.label for c in points if c is not None)
+            series.append({"name": label, "type": "line", "data": [_s(c.rate) if c else None for c in points]})
+    return {"title": _title(f"{report.holiday.label}后复工率"), "textStyle": FONT, "tooltip": {"trigger": "axis"},
+            "legend": {"bottom": 0, "type": "scroll"},
+            "grid": {"top": 40, "bottom": 50, "left": 50, "right": 30, "containLabel": True},
+            "xAxis": {"type": "category", "data": days},
+            "yAxis": {"type": "value", "name": "复工率%", "min": 0, "max": 100},
+            "series": series}

@@ -3,7 +3,8 @@
 /monitoring/enterprises/{uscc} (one enterprise's indicators over time), /monitoring/alerts (each
 alert → its desk request; closed with a note), /monitoring/evaluations (亩均 grades),
 /monitoring/analyses (the monthly 工业经济运行分析: generate, edit the text, release, XLSX/PDF),
-/monitoring/key-enterprises (the key-enterprise list, hand-kept)."""
+/monitoring/key-enterprises (the key-enterprise list, hand-kept), /monitoring/resumption (开复工 in
+the working days after a holiday, by district and industry; XLSX at /monitoring/resumption.xlsx)."""
 
 from __future__ import annotations
 
@@ -169,3 +170,47 @@ def keep_page(request: Request, uscc: str = Form(..., max_length=18), action: st
 
     work(request, run)
     return _back("/monitoring/key-enterprises")
+
+
+HOLIDAY_RE = r"^(?:19|20|21)\d{2}-[A-Za-z_\u4e00-\u9fff、]{1,40}$|^$"
+
+
+def resumption_context(session, principal, holiday: str, region: str, days: int) -> dict:
+    from zhida.monitoring import resumption
+
+    picked, have = resumption.chosen(session, holiday or None)
+    found = resumption.report(session, principal, picked, region=region, n=days) if picked else None
+    return {"report": found, "holidays": have, "picked": picked, "regions": views.regions(session, principal),
+            "scope": views.region_scope(principal, region), "days": days}
+
+
+@router.get("/monitoring/resumption")
+def resumption_page(request: Request, holiday: str = Query("", pattern=HOLIDAY_RE),
+                    region: str = Query("", max_length=12), days: int = Query(5, ge=1, le=20),
+                    principal: Principal = Depends(officials)):
+    found = read(request, lambda s: resumption_context(s, principal, holiday, region, days))
+    report = found["report"]
+    return render(request, "monitoring/resumption.html", {
+        "title": "节假日开复工监测", **found, "chart": charts.resumption(report) if report else None,
+    }, active="monitoring")
+
+
+@router.get("/monitoring/resumption.xlsx")
+def resumption_xlsx(request: Request, holiday: str = Query("", pattern=HOLIDAY_RE),
+                    region: str = Query("", max_length=12), days: int = Query(5, ge=1, le=20),
+                    principal: Principal = Depends(officials)):
+    from fastapi.responses import Response
+
+    from zhida import audit
+    from zhida.web.errors import NotFound
+    from zhida.web.monitoring import reports
+
+    report = read(request, lambda s: resumption_context(s, principal, holiday, region, days))["report"]
+    if report is None:
+        raise NotFound("暂无开复工报送数据", field="holiday")
+    audit.event(request.app.state.store, actor=principal.username, actor_id=principal.user_id, action="export",
+                entity="mon_resumption", entity_id=report.holiday.key,
+                detail=f"导出节假日开复工情况（XLSX，{report.holiday.label}，{report.scope or '全市'}）")
+    name = f"resumption-{report.holiday.key}-{report.scope or 'city'}.xlsx"
+    return Response(reports.resumption_xlsx(report), media_type=reports.XLSX,
+                    headers={"Content-Disposition": f"attachment; filename={name}"})

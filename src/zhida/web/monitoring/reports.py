@@ -58,3 +58,28 @@ def pdf_bytes(row, env) -> bytes:
         figures=[(fid, option["title"]["text"], svg) for (fid, option), svg in zip(figures, svgs)],
         generated=datetime.now(UTC).astimezone().strftime("%Y-%m-%d %H:%M"))
     return HTML(string=html, url_fetcher=_no_network).write_pdf()
+
+
+RESUMPTION_HEADER = ["日期", "第几个工作日", "所在区", "应报企业数", "已报企业数", "已复工", "未复工", "复工率（%）"]
+
+
+def resumption_rows(report, by: str = "districts") -> list[list]:
+    """Per working day: the scope's total first, then each district (or industry); 复工率 empty
+    when nobody reported."""
+    out = []
+    for d in report.days:
+        for c in [d.total, *getattr(d, by)]:
+            out.append([d.day, d.index, c.label, c.expected, c.reported, c.resumed, c.not_resumed, c.rate])
+    return out
+
+
+def resumption_xlsx(report) -> bytes:
+    book = Workbook()
+    _sheet(book, "分区复工情况", RESUMPTION_HEADER, resumption_rows(report), [12, 12, 16, 12, 12, 10, 10, 12])
+    _sheet(book, "分行业复工情况", ["行业" if h == "所在区" else h for h in RESUMPTION_HEADER],
+           resumption_rows(report, "industries"), [12, 12, 30, 12, 12, 10, 10, 12])
+    third = report.third_day.isoformat() if report.third_day else "—"
+    _sheet(book, "第3个工作日未复工企业", ["统一社会信用代码", "企业名称", "所在区", "行业", "日期"],
+           [[x["uscc"], x["name"], x["district_label"], x["industry_label"], third] for x in report.not_resumed],
+           [22, 36, 14, 30, 12])
+    return _save(book)
