@@ -69,14 +69,15 @@ def test_each_reject_reason_is_reported_and_valid_rows_stored(tmp_path, store):
     result = import_file(path, store, batch_size=4)
     assert (result.rows_read, result.stored, result.rejected_rows) == (10, 2, 8)
     reasons = {int(r["row"]): (r["field"], r["value"], r["reason"]) for r in read_report(result.report)}
-    assert "check character" in reasons[3][2]
-    assert "18 characters" in reasons[4][2]
-    assert "not allowed" in reasons[5][2]
-    assert reasons[6][:2] == ("所属区", "火星区") and "unknown region" in reasons[6][2]
-    assert reasons[7][:2] == ("行业代码", "C99") and "大类" in reasons[7][2]
-    assert reasons[8][:2] == ("从业人员", "八人") and "not a number" in reasons[8][2]
-    assert "duplicate in file" in reasons[9][2] and "row 2" in reasons[9][2]
-    assert "non-negative" in reasons[11][2]
+    expected_check = uscc.check_char(bad_check[:17])
+    assert reasons[3][2] == f"统一社会信用代码“{bad_check}”校验位错误（应为 {expected_check}）"
+    assert reasons[4][2] == "统一社会信用代码“9111010512345”应为18位，实际为13位"
+    assert reasons[5][2] == f"统一社会信用代码“{good[:5] + 'I' + good[6:]}”含非法字符: I"
+    assert reasons[6] == ("所属区", "火星区", "所属区“火星区”不是已知的地区名称")
+    assert reasons[7] == ("行业代码", "C99", "行业代码“C99”不是 GB/T 4754-2017 行业代码（没有大类 99）")
+    assert reasons[8] == ("从业人员", "八人", "从业人员“八人”不是数字")
+    assert reasons[9] == ("uscc", good, "统一社会信用代码与本文件第 2 行重复（文件内重复，未导入）")
+    assert reasons[11] == ("从业人员", "-3", "从业人员“-3”不是非负整数（人数）")
     profiles = stored(store)
     assert set(profiles) == {good, good2}
     # '营业收入(万元)' 12.5 → 125000 yuan, exactly; thousands separators read, not misread
@@ -88,7 +89,7 @@ def test_each_reject_reason_is_reported_and_valid_rows_stored(tmp_path, store):
 
 def test_duplicate_against_the_store_and_reimport_does_not_duplicate(tmp_path, store):
     first = write_csv(tmp_path / "a.csv", [[code(1), "甲", "朝阳区", "L72", "8", "1", "2021"]])
-    import_file(first, store)
+    first_import = import_file(first, store).import_id
     again = import_file(first, store)
     assert again.already_imported
     second = write_csv(tmp_path / "b.csv", [[code(1), "甲(新)", "朝阳区", "L72", "9", "2", "2021"],
@@ -96,7 +97,8 @@ def test_duplicate_against_the_store_and_reimport_does_not_duplicate(tmp_path, s
     result = import_file(second, store)
     assert (result.stored, result.rejected_rows) == (1, 1)
     [reject] = read_report(result.report)
-    assert reject["row"] == "2" and "duplicate in store" in reject["reason"] and "row 2" in reject["reason"]
+    assert (reject["row"], reject["field"]) == ("2", "uscc")
+    assert reject["reason"] == f"统一社会信用代码已在库中（导入记录 #{first_import}、第 2 行），未重复导入"
     with store.transaction() as session:
         assert session.scalar(select(func.count()).select_from(Enterprise)) == 2
 
@@ -115,11 +117,14 @@ def test_missing_year_and_unknown_unit_are_reported(tmp_path, store):
     path = write_csv(tmp_path / "y.csv", [[code(1), "甲", "朝阳区", "L72", "8"]], header=HEADER[:5])
     result = import_file(path, store)
     [reject] = read_report(result.report)
-    assert reject["field"] == "从业人员" and "no year" in reject["reason"]
+    assert reject["field"] == "从业人员"
+    assert reject["reason"] == "从业人员：缺少年度（请加“年度”列、在表头前写“2021年”，或在列映射文件中写 year:）"
     bad_unit = write_csv(tmp_path / "u.csv", [[code(2), "乙", "朝阳区", "L72", "8"]],
                          header=HEADER[:4] + ["营业收入(万美元)"])
-    with pytest.raises(DataError, match="unknown money unit"):
+    with pytest.raises(DataError) as error:
         import_file(bad_unit, store)
+    assert error.value.where == str(bad_unit)
+    assert error.value.reason == "列“营业收入(万美元)”的金额单位“万美元”无法识别（可用：元、千元、万元、百万元、亿元）"
 
 
 def test_xlsx_written_by_openpyxl_is_read_with_numeric_cells(tmp_path, store):
@@ -156,7 +161,7 @@ def test_malformed_xlsx_is_a_one_line_error(tmp_path, monkeypatch, capsys, datab
     assert exit_info.value.code == 2
     message = capsys.readouterr().err.strip()
     assert len(message.splitlines()) == 1
-    assert str(path) in message and "not a readable XLSX" in message
+    assert message == f"error: {path}: 不是有效的 XLSX 工作簿（文件损坏或并非 Excel 文件）"
 
 
 def test_resume_after_an_interrupted_import(tmp_path, store):
@@ -188,6 +193,6 @@ def test_resume_after_an_interrupted_import(tmp_path, store):
     assert (result.rows_read, result.stored, result.rejected_rows) == (9, 7, 2)
     assert set(stored(store)) == {code(n) for n in range(1, 8)}
     reasons = {r["row"]: r["reason"] for r in read_report(result.report)}
-    assert "18 characters" in reasons["5"]
-    assert "duplicate in file" in reasons["10"] and "row 2" in reasons["10"]
+    assert reasons["5"] == "统一社会信用代码“bad”应为18位，实际为3位"
+    assert reasons["10"] == "统一社会信用代码与本文件第 2 行重复（文件内重复，未导入）"
     assert import_file(path, store, resume=True).already_imported

@@ -70,13 +70,13 @@ def test_events_in_focus_and_one_row_per_event():
 def test_catalogue_checked_extensions_and_exact_money():
     base = {"uscc": uscc.make("9", "1", "110105", "MA01AB3C"), "name": "甲", "region_code": "110105",
             "industry_code": "L72", "entity_type": "enterprise"}
-    with pytest.raises(ValidationError, match="not a fact in the catalogue"):
+    with pytest.raises(ValidationError, match="“no_such_fact”不是事实目录中的事实"):
         EnterpriseProfile.model_validate({**base, "other_facts": {"no_such_fact": 1}})
-    with pytest.raises(ValidationError, match="no attribute"):
+    with pytest.raises(ValidationError, match="事件 loan 在事实目录中没有属性“x”"):
         EnterpriseProfile.model_validate({**base, "events": [{"type": "loan", "date": "2022-01-01", "x": 1}]})
     with pytest.raises(ValidationError, match="2 decimal places"):
         EnterpriseProfile.model_validate({**base, "figures": {"2021": {"revenue": "1.234"}}})
-    with pytest.raises(ValidationError, match="check character"):
+    with pytest.raises(ValidationError, match="校验位错误"):
         EnterpriseProfile.model_validate({**base, "uscc": base["uscc"][:17] + "0"})
     exact = EnterpriseProfile.model_validate_json(
         '{"uscc": "%s", "name": "甲", "region_code": "110105", "industry_code": "L72", '

@@ -44,12 +44,12 @@ def test_full_names_and_ambiguous_bare_names():
     assert regions.full_name("440112") == "广东省广州市黄埔区"
     assert regions.full_name("110105") == "北京市朝阳区"
     assert regions.full_name("bda") == "北京经济技术开发区"
-    with pytest.raises(KeyError, match="ambiguous region name 鼓楼区.*请写明所属省市"):
+    with pytest.raises(KeyError, match="“鼓楼区”有重名.*请写明所属省市"):
         regions.resolve("鼓楼区")
     assert regions.resolve("南京市鼓楼区").region_code == "320106"
-    with pytest.raises(KeyError, match="unknown region name 火星区"):
+    with pytest.raises(KeyError, match="“火星区”不是已知的地区名称"):
         regions.resolve("火星区")
-    with pytest.raises(KeyError, match="unknown GB/T 2260 region code 999999"):
+    with pytest.raises(KeyError, match="“999999”不是已知的 GB/T 2260 行政区划代码"):
         regions.resolve("999999")
 
 

@@ -222,5 +222,5 @@ def test_profile_judgements_change_results(policies):
         {**XINZHOU, "judgements": {"open.reward_rate": {"met": False, "by": "市工信局", "on": "2022-12-01"}}}).judgements})
     closed = match(judged, AS_OF, measure, policies=policies)[0]
     assert closed.status == "ineligible" and closed.open_criteria == []
-    with pytest.raises(ValueError, match="open criterion id"):
+    with pytest.raises(ValueError, match="“Bad Id”不是未量化标准的标识"):
         EnterpriseProfile.model_validate({**XINZHOU, "judgements": {"Bad Id": {"met": True, "by": "x"}}})

@@ -19,8 +19,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from zhida.enterprises import industries, regions, uscc
-from zhida.enterprises.profile import EnterpriseProfile
+from zhida.enterprises import industries, regions, uscc, validation_reasons
+from zhida.enterprises.profile import SIZE_WORDS, EnterpriseProfile, value_reason
+from zhida.enterprises.validation_reasons import quoted, sentence
 from zhida.errors import DataError
 
 IDENTITY_FIELDS = {
@@ -126,9 +127,11 @@ def load_mapping(path: Path | None) -> dict:
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
-        raise DataError(str(path), f"cannot read the mapping ({str(exc).splitlines()[0]})") from None
+        where = f"（第 {exc.problem_mark.line + 1} 行附近）" if getattr(exc, "problem_mark", None) else ""
+        raise DataError(str(path), f"无法读取列映射文件{where}：" + ("不是有效的 YAML" if isinstance(exc, yaml.YAMLError)
+                                                                 else "文件不存在或无法打开")) from None
     if not isinstance(data, dict) or not isinstance(data.get("columns", {}), dict):
-        raise DataError(str(path), "a mapping is a YAML mapping with `columns: {header: field}` and optional `year:`")
+        raise DataError(str(path), "列映射文件应为 YAML 映射：`columns: {表头: 字段}`，可选 `year:`")
     return data
 
 
@@ -150,7 +153,7 @@ def plan_columns(headers: list[Any], mapping: dict) -> tuple[list[Column], list[
             continue
         key = (c.kind, c.target, c.year)
         if key in seen:
-            raise DataError(f"column '{c.header}'", f"says the same as column '{seen[key]}'")
+            raise DataError(f"列“{c.header}”", f"列“{c.header}”与列“{seen[key]}”是同一字段、同一期间，只能保留一列")
         seen[key] = c.header
     return plan, warnings
 
@@ -162,7 +165,7 @@ def _plan_one(index: int, header: str, explicit) -> Column:
         year = spec.get("year")
         column = _plan_one(index, field if unit is None else f"{field}({unit})", None)
         if column.kind == "ignored":
-            raise DataError(f"mapping for '{header}'", f"unknown field {field!r}")
+            raise DataError(f"列映射“{header}”", f"列映射中“{header}”对应的字段“{field}”无法识别")
         return Column(index, header, column.kind, column.target, column.factor, year or column.year)
     if header.lower() in SIZE_HEADERS or header in SIZE_HEADERS:
         return Column(index, header, "size")
@@ -191,11 +194,11 @@ def _plan_one(index: int, header: str, explicit) -> Column:
         year = int(period.key) if period.kind == "year" else period.key
     if (target := _lookup(name, MONEY_FIGURES)) is not None:
         if unit is not None and unit not in MONEY_UNITS:
-            raise DataError(f"column '{header}'", f"unknown money unit {unit!r} (元, 千元, 万元, 百万元, 亿元)")
+            raise DataError(f"列“{header}”", _unknown_unit(header, unit))
         return Column(index, header, "money", target, MONEY_UNITS[unit or "元"], year)
     if (target := _lookup(name, COUNT_FIGURES)) is not None:
         if unit not in (None, "人"):
-            raise DataError(f"column '{header}'", f"unit {unit!r} for a head count (only 人)")
+            raise DataError(f"列“{header}”", f"列“{header}”的单位“{unit}”不适用于人数（只能是“人”）")
         return Column(index, header, "count", target, Decimal(1), year)
     if (target := _lookup(name, FLAG_FIGURES)) is not None:
         return Column(index, header, "flag", target, Decimal(1), year)
@@ -204,10 +207,14 @@ def _plan_one(index: int, header: str, explicit) -> Column:
         factor = Decimal(1)
         if fact.type == "money":
             if unit is not None and unit not in MONEY_UNITS:
-                raise DataError(f"column '{header}'", f"unknown money unit {unit!r} (元, 千元, 万元, 百万元, 亿元)")
+                raise DataError(f"列“{header}”", _unknown_unit(header, unit))
             factor = MONEY_UNITS[unit or "元"]
         return Column(index, header, "catalogue", fact.name, factor, year)
     return Column(index, header, "ignored")
+
+
+def _unknown_unit(header: str, unit: str) -> str:
+    return f"列“{header}”的金额单位“{unit}”无法识别（可用：元、千元、万元、百万元、亿元）"
 
 
 def _catalogue_fact(name: str):
@@ -226,7 +233,7 @@ def _catalogue_fact(name: str):
 # --- cells -------------------------------------------------------------------------------------
 
 class CellError(ValueError):
-    pass
+    """Why a cell is refused, in Chinese: “值”不是… (or a sentence); the column's name goes before it."""
 
 
 def blank(value: Any) -> bool:
@@ -241,7 +248,7 @@ def text(value: Any) -> str:
 
 def number(value: Any) -> Decimal:
     if isinstance(value, bool):
-        raise CellError("not a number")
+        raise CellError(f"{quoted(value)}不是数字")
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
@@ -251,9 +258,9 @@ def number(value: Any) -> Decimal:
         try:
             result = Decimal(cleaned)
         except InvalidOperation:
-            raise CellError("not a number") from None
+            raise CellError(f"{quoted(value)}不是数字") from None
     if not result.is_finite():
-        raise CellError("not a finite number")
+        raise CellError(f"{quoted(value)}不是有限的数字")
     return result
 
 
@@ -263,7 +270,7 @@ def boolean(value: Any) -> bool:
         return True
     if key in FALSE:
         return False
-    raise CellError("not yes/no (是/否)")
+    raise CellError(f"{quoted(text(value))}不是“是/否”")
 
 
 def day(value: Any) -> dt.date:
@@ -274,11 +281,11 @@ def day(value: Any) -> dt.date:
     raw = text(value)
     match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", raw)
     if not match:
-        raise CellError("not a date (YYYY-MM-DD)")
+        raise CellError(f"{quoted(raw)}不是日期（应为 YYYY-MM-DD）")
     try:
         return dt.date(*(int(g) for g in match.groups()))
     except ValueError:
-        raise CellError("not a calendar date") from None
+        raise CellError(f"{quoted(raw)}不是有效的日期（没有这一天）") from None
 
 
 def _code(value: Any, table: dict[str, str], allowed: tuple[str, ...]) -> str:
@@ -287,7 +294,7 @@ def _code(value: Any, table: dict[str, str], allowed: tuple[str, ...]) -> str:
         return raw
     if raw in table:
         return table[raw]
-    raise CellError(f"not one of {', '.join(allowed)} or {', '.join(sorted(table))}")
+    raise CellError(f"{quoted(raw)}不是可选值（可填：{'、'.join(table)}）")
 
 
 # --- a row -------------------------------------------------------------------------------------
@@ -312,21 +319,25 @@ def row_to_profile(cells: list[Any], plan: list[Column], default_year: int | Non
             try:
                 value = number(cell(c))
                 if value != value.to_integral_value() or not 1949 <= value <= 2100:
-                    raise CellError("not a year")
+                    raise CellError("not a year")  # worded for the user below
                 year = int(value)
-            except CellError as exc:
-                errors.append((c.header, text(cell(c)), str(exc)))
+            except CellError:
+                errors.append((c.header, text(cell(c)), f"{c.header}{quoted(text(cell(c)))}不是年份（1949–2100）"))
     for c in plan:
         value = cell(c)
         if c.kind in ("ignored", "year") or blank(value):
             continue
         if c.kind == "size":  # a declared class, used only where the figures cannot decide (300号)
+            if text(value) not in SIZE_WORDS and text(value) not in SIZE_WORDS.values():
+                errors.append((c.header, text(value), f"{c.header}{quoted(text(value))}不是可选值"
+                                                      "（可填：大型、中型、小型、微型）"))
+                continue
             data["declared_size"] = {"size_class": text(value), "source": f"导入表格“{c.header}”列"}
             continue
         try:
             _read(c, value, data, figures, quals, year)
         except CellError as exc:
-            errors.append((c.header, text(value), str(exc)))
+            errors.append((c.header, text(value), sentence(c.header, str(exc))))
     _require(data, plan, errors)
     if errors:
         return None, errors
@@ -340,13 +351,19 @@ def row_to_profile(cells: list[Any], plan: list[Column], default_year: int | Non
     try:
         return EnterpriseProfile.model_validate(data), []
     except ValidationError as exc:
-        return None, [(".".join(str(p) for p in e["loc"]) or "row", _short(e.get("input")), e["msg"])
-                      for e in exc.errors()]
+        return None, validation_reasons.rejects(exc, _short, "row")
 
 
 def _short(value: Any) -> str:
     value = "" if value is None else str(value)
     return value if len(value) <= 80 else value[:77] + "…"
+
+
+NO_YEAR = "缺少年度（请加“年度”列、在表头前写“2021年”，或在列映射文件中写 year:）"
+
+
+def _finer_than_fen(value: Any, yuan: Decimal) -> str:
+    return f"{quoted(text(value))}折合 {yuan.normalize():f} 元，细于 1 分（单位是否有误？）"
 
 
 def _read(c: Column, value: Any, data: dict, figures: dict, quals: dict, year: int | None) -> None:
@@ -355,18 +372,18 @@ def _read(c: Column, value: Any, data: dict, figures: dict, quals: dict, year: i
     elif c.kind in ("money", "count", "flag"):
         when = c.year or year
         if when is None:
-            raise CellError("no year for this figure: add a 年度 column, a 'YYYY年' header prefix, or year: in the mapping")
+            raise CellError(NO_YEAR)
         if c.kind == "money":
             amount = number(value) * c.factor
             if amount != amount.quantize(Decimal("0.01")):
-                raise CellError(f"{amount} yuan is finer than a fen: wrong unit?")
+                raise CellError(_finer_than_fen(value, amount))
             if amount < 0 and c.target != "taxable_income":
-                raise CellError("negative amount")
+                raise CellError(f"{quoted(text(value))}为负数，金额不能为负")
             figures.setdefault(when, {})[c.target] = amount.quantize(Decimal("0.01"))
         elif c.kind == "count":
             count = number(value)
             if count != count.to_integral_value() or count < 0:
-                raise CellError("not a whole, non-negative number of people")
+                raise CellError(f"{quoted(text(value))}不是非负整数（人数）")
             figures.setdefault(when, {})[c.target] = int(count)
         else:
             figures.setdefault(when, {})[c.target] = boolean(value)
@@ -376,7 +393,7 @@ def _read(c: Column, value: Any, data: dict, figures: dict, quals: dict, year: i
             quals.setdefault(c.target, {})["level"] = LEVELS[raw]
         elif raw in ("national", "provincial", "municipal"):
             quals.setdefault(c.target, {})["level"] = raw
-        elif not boolean(value):
+        elif not _held(raw):
             quals.setdefault(c.target, {})["held"] = False
         else:
             quals.setdefault(c.target, {})
@@ -388,10 +405,17 @@ def _read(c: Column, value: Any, data: dict, figures: dict, quals: dict, year: i
         try:
             parsed = json.loads(text(value))
         except json.JSONDecodeError as exc:
-            raise CellError(f"not JSON ({exc.msg})") from None
+            raise CellError(f"不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列附近有语法错误）") from None
         if not isinstance(parsed, list):
-            raise CellError("must be a JSON list")
+            raise CellError("应为 JSON 列表（[…]）")
         data[c.target] = parsed
+
+
+def _held(raw: str) -> bool:
+    try:
+        return boolean(raw)
+    except CellError:
+        raise CellError(f"{quoted(raw)}不是“是/否”或认定层级（国家级、省级、市级、地市级）") from None
 
 
 def _read_catalogue(c: Column, value: Any, data: dict, figures: dict, year: int | None) -> None:
@@ -402,7 +426,7 @@ def _read_catalogue(c: Column, value: Any, data: dict, figures: dict, year: int 
     if fact.type == "money":
         parsed = number(value) * c.factor
         if parsed != parsed.quantize(Decimal("0.01")):
-            raise CellError(f"{parsed} yuan is finer than a fen: wrong unit?")
+            raise CellError(_finer_than_fen(value, parsed))
     elif fact.type == "boolean":
         parsed = boolean(value)
     elif fact.type == "date":
@@ -413,12 +437,12 @@ def _read_catalogue(c: Column, value: Any, data: dict, figures: dict, year: int 
         parsed = text(value)
     try:
         parsed = catalogue().check_value(fact.name, parsed)
-    except RuleError as exc:
-        raise CellError(exc.reason) from None
+    except RuleError:
+        raise CellError(value_reason(fact, text(value))) from None
     if fact.temporal == "yearly":
         when = c.year or year
         if when is None:
-            raise CellError("no year for this figure: add a 年度 column, a 'YYYY年' header prefix, or year: in the mapping")
+            raise CellError(NO_YEAR)
         figures.setdefault(when, {}).setdefault("other", {})[fact.name] = parsed
     else:
         data.setdefault("other_facts", {})[fact.name] = parsed
@@ -429,7 +453,7 @@ def _field(target: str, value: Any) -> Any:
         try:
             return uscc.validate(text(value))
         except uscc.USCCError as exc:
-            raise CellError(f"invalid USCC: {exc}") from None
+            raise CellError(f"{quoted(text(value))}{exc.why}") from None
     if target == "region_code":
         try:
             regions.resolve(text(value))
@@ -469,7 +493,8 @@ def _require(data: dict, plan: list[Column], errors: list[Reject]) -> None:
     for field, label in (("uscc", "统一社会信用代码"), ("name", "企业名称"), ("region_code", "所属区"),
                          ("industry_code", "行业代码")):
         if field not in data and not any(e[0] == _header_of(plan, field) for e in errors):
-            errors.append((_header_of(plan, field) or label, "", "missing (required)"))
+            name = _header_of(plan, field) or label
+            errors.append((name, "", f"{name}为必填项：本行为空或文件中没有这一列"))
 
 
 def _header_of(plan: list[Column], field: str) -> str | None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from zhida.errors import DataError
 
 CHUNK = 1 << 20
+NOT_XLSX = "不是有效的 XLSX 工作簿（文件损坏或并非 Excel 文件）"
 REPORT_CHARS = 200  # a reject report keeps this many characters of a value
 _ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
 
@@ -42,7 +43,7 @@ class Limits:
             try:
                 return int(text) if text else default
             except ValueError:
-                raise DataError(name, f"{text!r} is not a whole number") from None
+                raise DataError(name, f"环境变量 {name} 应为整数，现为“{text}”") from None
 
         base = cls()
         return cls(number("ZHIDA_IMPORT_MAX_ROWS", base.max_rows),
@@ -76,14 +77,13 @@ def check_xlsx(path: Path, limits: Limits | None = None) -> int:
             if sheet is not None:
                 rows, longest = _scan(archive, sheet, count_rows=True)
                 if rows > limits.max_rows + 1:  # + the header
-                    raise DataError(str(path), f"{rows - 1:,} data rows, above the limit of {limits.max_rows:,} "
-                                    f"(行数超过上限)")
+                    raise DataError(str(path), too_many_rows(rows - 1, limits.max_rows))
                 _check_cell(path, longest, limits)
             if "xl/sharedStrings.xml" in names:
                 _check_cell(path, _scan(archive, "xl/sharedStrings.xml")[1], limits)
             return max(rows - 1, 0)
     except zipfile.BadZipFile as exc:
-        raise DataError(str(path), f"not a readable XLSX workbook (BadZipFile: {exc})") from None
+        raise DataError(str(path), NOT_XLSX) from None
 
 
 def check_zip_directory(path: Path, limits: Limits | None = None) -> None:
@@ -92,21 +92,20 @@ def check_zip_directory(path: Path, limits: Limits | None = None) -> None:
         with zipfile.ZipFile(path) as archive:
             _check_directory(path, archive, limits or Limits.from_env())
     except zipfile.BadZipFile as exc:
-        raise DataError(str(path), f"not a readable XLSX workbook (BadZipFile: {exc})") from None
+        raise DataError(str(path), NOT_XLSX) from None
 
 
 def _check_directory(path: Path, archive: zipfile.ZipFile, limits: Limits) -> list[zipfile.ZipInfo]:
     members = archive.infolist()
     total = sum(m.file_size for m in members)
     if total > limits.max_uncompressed:
-        raise DataError(str(path), f"uncompressed content is {total >> 20:,} MB, above the limit of "
-                        f"{limits.max_uncompressed >> 20:,} MB (解压后过大)")
+        raise DataError(str(path), f"解压后过大：内容共 {total >> 20:,} MB，超过上限 {limits.max_uncompressed >> 20:,} MB")
     for m in members:
         if m.file_size > RATIO_FLOOR and m.file_size > limits.max_ratio * max(m.compress_size, 1):
-            raise DataError(str(path), f"member {m.filename} expands {m.file_size // max(m.compress_size, 1):,}"
-                            f" times when uncompressed (压缩炸弹?)")
+            raise DataError(str(path), f"疑似压缩炸弹：其中的 {m.filename} 解压后膨胀 "
+                                       f"{m.file_size // max(m.compress_size, 1):,} 倍")
     if "xl/workbook.xml" not in {m.filename for m in members}:
-        raise DataError(str(path), "not a readable XLSX workbook (no xl/workbook.xml)")
+        raise DataError(str(path), NOT_XLSX)
     return members
 
 
@@ -119,15 +118,19 @@ def check_csv(path: Path, limits: Limits | None = None) -> int:
         for chunk in iter(lambda: handle.read(CHUNK), b""):
             lines += chunk.count(b"\n")
     if lines > limits.max_rows + 1:
-        raise DataError(str(path), f"about {lines - 1:,} data rows, above the limit of {limits.max_rows:,} (行数超过上限)")
+        raise DataError(str(path), too_many_rows(lines - 1, limits.max_rows, "行数据", about=True))
     return max(lines - 1, 0)
 
 
 def _check_cell(path: Path, longest_bytes: int, limits: Limits) -> None:
     # XML text runs hold UTF-8: at most 4 bytes a character (a Chinese character takes 3).
     if longest_bytes > 4 * limits.max_cell_chars:
-        raise DataError(str(path), f"a cell holds about {longest_bytes:,} bytes of text, above the limit of "
-                        f"{limits.max_cell_chars:,} characters (单元格内容过长)")
+        raise DataError(str(path), f"单元格内容过长（约 {longest_bytes:,} 字节文本，超过 {limits.max_cell_chars:,} 个字符）")
+
+
+def too_many_rows(count: int | None, limit: int, unit: str = "行数据", about: bool = False) -> str:
+    counted = "" if count is None else f"：{'约' if about else '共'} {count:,} {unit}"
+    return f"行数超过上限{counted}，上限 {limit:,} {unit}"
 
 
 def _first_sheet(names: set[str]) -> str | None:
@@ -157,19 +160,3 @@ def _scan(archive: zipfile.ZipFile, name: str, count_rows: bool = False) -> tupl
                 longest = max(longest, max(map(len, chunk[first:last].split(b"<"))))
             run = len(chunk) - last - 1
     return rows, max(longest, run)
-
-
-def reason_zh(reason: str) -> str:
-    """A file check's reason as one Chinese line for the user (the checks word some in English)."""
-    if "not a readable XLSX" in reason:
-        return "不是有效的 XLSX 工作簿（文件损坏或并非 Excel 文件）"
-    if "not UTF-8 or GB18030" in reason:
-        return "CSV 文件编码无法识别（请使用 UTF-8 或 GB18030）"
-    if "empty" in reason:
-        return "文件为空或第一个工作表为空"
-    for marker in ("解压后过大", "压缩炸弹", "行数超过上限", "单元格内容过长"):
-        if marker in reason:
-            return f"{marker}（{reason}）"
-    if "not valid JSON" in reason:
-        return "不是有效的 JSON（企业画像：一个对象、对象列表或每行一个对象）"
-    return reason

@@ -20,13 +20,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from zhida.enterprises import columns, file_checks
+from zhida.enterprises import columns, file_checks, validation_reasons
 from zhida.enterprises.profile import EnterpriseProfile
 from zhida.errors import DataError
 
 TABLE_TYPES = (".csv", ".txt", ".xlsx", ".xlsm")
 JSON_TYPES = (".json", ".jsonl", ".ndjson")
-Reject = tuple[str, Any, str]  # (field, value, reason)
+Reject = tuple[str, Any, str]  # (field, value, reason: one Chinese line)
+NO_FILE = "文件不存在"
+EMPTY = "文件为空"
 
 
 @dataclass
@@ -43,20 +45,23 @@ def open_source(path: Path, mapping: dict, limits: file_checks.Limits) -> Source
     path = Path(path)
     suffix = path.suffix.lower()
     if not path.is_file():
-        raise DataError(str(path), "no such file")
+        raise DataError(str(path), NO_FILE)
     if suffix in JSON_TYPES:
         return Source(_json_items(path, limits), lambda item: profile_from_json(item, limits))
     if suffix not in TABLE_TYPES:
-        raise DataError(str(path), f"unsupported file type {suffix or '(none)'}: use .csv, .xlsx or .json")
+        raise DataError(str(path), _unsupported(suffix, ".csv、.xlsx 或 .json"))
     header, rows, total = _read_table(path, limits)
-    plan, warnings = columns.plan_columns(header, mapping)
+    try:
+        plan, warnings = columns.plan_columns(header, mapping)
+    except DataError as exc:  # a header problem: the file is what cannot be imported
+        raise DataError(str(path), exc.reason) from None
     default_year = mapping.get("year")
     headers = [str(h) if h is not None else "" for h in header]
 
     def convert(cells: list[Any]):
-        too_long = [(headers[i] if i < len(headers) else f"column {i + 1}", c,  # cut when stored
-                     f"cell longer than {limits.max_cell_chars:,} characters")
-                    for i, c in enumerate(cells) if isinstance(c, str) and len(c) > limits.max_cell_chars]
+        too_long = [(name, c, f"{name}：单元格内容过长（超过 {limits.max_cell_chars:,} 个字符）")  # cut when stored
+                    for i, c in enumerate(cells) if isinstance(c, str) and len(c) > limits.max_cell_chars
+                    for name in [headers[i] if i < len(headers) else f"column {i + 1}"]]
         if too_long:
             return None, too_long
         return columns.row_to_profile(cells, plan, default_year)
@@ -74,14 +79,14 @@ def read_rows(path: Path, limits: file_checks.Limits | None = None) -> tuple[lis
 def _read_table(path: Path, limits: file_checks.Limits):
     suffix = path.suffix.lower()
     if not path.is_file():
-        raise DataError(str(path), "no such file")
+        raise DataError(str(path), NO_FILE)
     if suffix in (".xlsx", ".xlsm"):
         total = file_checks.check_xlsx(path, limits)
         return (*_read_xlsx(path), total)
     if suffix in (".csv", ".txt"):
         total = file_checks.check_csv(path, limits)
         return (*_read_csv(path, limits), total)
-    raise DataError(str(path), f"unsupported file type {suffix or '(none)'}: use .csv or .xlsx")
+    raise DataError(str(path), _unsupported(suffix, ".csv 或 .xlsx"))
 
 
 def _read_xlsx(path: Path):
@@ -90,13 +95,13 @@ def _read_xlsx(path: Path):
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)  # streamed row by row
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise DataError(str(path), f"not a readable XLSX workbook ({type(exc).__name__}: {exc})") from None
+        raise DataError(str(path), file_checks.NOT_XLSX) from None
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, None)
     if header is None:
         workbook.close()
-        raise DataError(str(path), "the first sheet is empty")
+        raise DataError(str(path), "第一个工作表为空（没有表头行）")
 
     def data():
         try:
@@ -120,7 +125,7 @@ def _encoding(path: Path) -> str:
             return encoding
         except UnicodeDecodeError:
             continue
-    raise DataError(str(path), "not UTF-8 or GB18030 text")
+    raise DataError(str(path), "CSV 文件编码无法识别（请使用 UTF-8 或 GB18030）")
 
 
 def _read_csv(path: Path, limits: file_checks.Limits):
@@ -133,10 +138,10 @@ def _read_csv(path: Path, limits: file_checks.Limits):
         header = next(reader, None)
     except csv.Error as exc:
         handle.close()
-        raise DataError(str(path), f"not a readable CSV file ({exc})") from None
+        raise DataError(str(path), f"不是可读的 CSV 文件：表头行{_csv_fault(exc)}") from None
     if header is None:
         handle.close()
-        raise DataError(str(path), "empty file")
+        raise DataError(str(path), EMPTY)
 
     def data():
         with handle:
@@ -144,9 +149,21 @@ def _read_csv(path: Path, limits: file_checks.Limits):
                 for row in reader:
                     yield list(row)
             except csv.Error as exc:
-                raise DataError(str(path), f"line {reader.line_num}: {exc}") from None
+                raise DataError(str(path), f"第 {reader.line_num} 行：{_csv_fault(exc)}") from None
 
     return header, data()
+
+
+def _csv_fault(exc: csv.Error) -> str:
+    """What the csv module found wrong, in Chinese (it says it in English, by these words)."""
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return f"单元格内容过长（超过 {csv.field_size_limit():,} 个字符）"
+    return "CSV 格式错误（引号未配对或引号后缺少逗号）"
+
+
+def _unsupported(suffix: str, allowed: str) -> str:
+    return f"不支持的文件类型 {suffix or '（无扩展名）'}：请使用 {allowed} 文件"
 
 
 # --- JSON profiles -----------------------------------------------------------------------------
@@ -160,16 +177,18 @@ def _json_items(path: Path, limits: file_checks.Limits) -> Iterator[tuple[int, A
                 first_line = line.strip()
                 break
     if not first_line:
-        raise DataError(str(path), "empty file")
+        raise DataError(str(path), EMPTY)
     if first_line.startswith("{") and _is_object(first_line):
         return _json_lines(path, limits)
     try:
         document = json.loads(path.read_text(encoding="utf-8-sig"), parse_float=Decimal)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataError(str(path), f"not valid JSON ({exc})") from None
+    except UnicodeDecodeError:
+        raise DataError(str(path), "JSON 文件不是 UTF-8 编码") from None
+    except json.JSONDecodeError as exc:
+        raise DataError(str(path), f"{_json_fault(exc)}（企业画像：一个对象、对象列表或每行一个对象）") from None
     items = document if isinstance(document, list) else [document]
     if len(items) > limits.max_rows:
-        raise DataError(str(path), f"{len(items):,} profiles, above the limit of {limits.max_rows:,} (行数超过上限)")
+        raise DataError(str(path), file_checks.too_many_rows(len(items), limits.max_rows, "个企业画像"))
     return iter(enumerate(items, start=1))
 
 
@@ -188,11 +207,11 @@ def _json_lines(path: Path, limits: file_checks.Limits) -> Iterator[tuple[int, A
                 continue
             count += 1
             if count > limits.max_rows:
-                raise DataError(str(path), f"more than {limits.max_rows:,} profiles (行数超过上限)")
+                raise DataError(str(path), file_checks.too_many_rows(None, limits.max_rows, "个企业画像"))
             try:
                 yield line_no, json.loads(line, parse_float=Decimal)
             except json.JSONDecodeError as exc:
-                yield line_no, _Unreadable(line, str(exc))
+                yield line_no, _Unreadable(line, _json_fault(exc))
 
 
 @dataclass
@@ -203,18 +222,21 @@ class _Unreadable:
 
 def profile_from_json(item: Any, limits: file_checks.Limits) -> tuple[EnterpriseProfile | None, list[Reject]]:
     if isinstance(item, _Unreadable):
-        return None, [("(line)", item.text.strip(), f"not valid JSON ({item.reason})")]
+        return None, [("(line)", item.text.strip(), item.reason)]
     if not isinstance(item, dict):
         return None, [("(item)", json.dumps(item, ensure_ascii=False, default=str),
-                       "not a JSON object (one enterprise profile per object)")]
+                       "不是 JSON 对象（每个企业画像应为一个对象 {…}）")]
     long_text = _longest_text(item)
     if long_text > limits.max_cell_chars:
-        return None, [("(item)", None, f"a value longer than {limits.max_cell_chars:,} characters")]
+        return None, [("(item)", None, f"有取值过长（超过 {limits.max_cell_chars:,} 个字符）")]
     try:
         return EnterpriseProfile.model_validate(item), []
     except ValidationError as exc:
-        return None, [(".".join(str(p) for p in e["loc"]) or "(item)", _text(e.get("input")), e["msg"])
-                      for e in exc.errors(include_url=False)]
+        return None, validation_reasons.rejects(exc, _text, "(item)")
+
+
+def _json_fault(exc: json.JSONDecodeError) -> str:
+    return f"不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列附近有语法错误）"
 
 
 def _longest_text(value: Any) -> int:
@@ -240,6 +262,6 @@ def precheck(path: Path) -> None:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in TABLE_TYPES + JSON_TYPES:
-        raise DataError(str(path), f"unsupported file type {suffix or '(none)'}: use .csv, .xlsx or .json")
+        raise DataError(str(path), _unsupported(suffix, ".csv、.xlsx 或 .json"))
     if suffix in (".xlsx", ".xlsm"):
         file_checks.check_zip_directory(path)

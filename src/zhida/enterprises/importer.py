@@ -158,8 +158,8 @@ def _started(session, path: Path, sha: str, resume: bool, batch_size: int, name:
         return previous
     if previous is not None and previous.status in ("running", "interrupted"):
         if not resume:
-            raise DataError(str(path), f"import #{previous.id} of this file was interrupted after "
-                            f"{previous.batches_committed} batch(es); add --resume to continue it")
+            raise DataError(str(path), f"此文件的导入 #{previous.id} 在第 {previous.batches_committed} 批后中断："
+                                       "加 --resume 从中断处继续")
         previous.status, previous.job_id = "running", job_id or previous.job_id
         return previous
     record = EnterpriseImport(source_name=name[:1024], source_sha256=sha, batch_size=batch_size,
@@ -195,7 +195,7 @@ def _commit_batch(store: Store, import_id: int, batch_no: int, batch: list[tuple
         if profile is not None:
             first = seen.get(profile.uscc) or batch_seen.get(profile.uscc)
             if first is not None:
-                errors = [("uscc", profile.uscc, f"duplicate in file: same USCC as row {first}")]
+                errors = [("uscc", profile.uscc, f"统一社会信用代码与本文件第 {first} 行重复（文件内重复，未导入）")]
             else:
                 batch_seen[profile.uscc] = row_no
                 valid.append((row_no, profile))
@@ -214,8 +214,7 @@ def _commit_batch(store: Store, import_id: int, batch_no: int, batch: list[tuple
             if profile.uscc in existing:
                 other_import, other_row = existing[profile.uscc]
                 rejects.append({"import_id": import_id, "row": row_no, "field": "uscc", "value": profile.uscc,
-                                "reason": f"duplicate in store: already imported (import #{other_import}, "
-                                          f"row {other_row})"})
+                                "reason": already_stored(other_import, other_row)})
                 dropped.append(profile.uscc)
                 continue
             fresh.append((row_no, profile))
@@ -236,6 +235,12 @@ def _commit_batch(store: Store, import_id: int, batch_no: int, batch: list[tuple
         del batch_seen[code]
     seen.update(batch_seen)  # only after the commit: a failed batch leaves no trace
     return totals
+
+
+def already_stored(import_id: int | None, row: int | None) -> str:
+    where = "、".join(part for part in (f"导入记录 #{import_id}" if import_id is not None else "",
+                                        f"第 {row} 行" if row is not None else "") if part)
+    return f"统一社会信用代码已在库中{f'（{where}）' if where else ''}，未重复导入"
 
 
 def _existing(session, usccs: list[str]) -> dict[str, tuple[int | None, int | None]]:

@@ -43,22 +43,23 @@ def _by_name() -> dict[str, str]:
 
 
 def normalize(text: str) -> str:
-    """Any accepted spelling → canonical code; KeyError with a reason if unknown."""
+    """Any accepted spelling → canonical code; KeyError if unknown, its reason in Chinese and
+    starting with the quoted input (a caller puts the field's name before it)."""
     value = "".join(str(text).split()).upper()
     if value in _by_name():
         return _by_name()[value]
     match = _CODE.match(value)
     if not value or not match:
-        raise KeyError(f"not a GB/T 4754-2017 code: {text!r} (门类 letter A-T + up to 4 digits)")
+        raise KeyError(f"“{text}”不是 GB/T 4754-2017 行业代码（门类字母 A–T 加至多 4 位数字）")
     letter, digits = match.group(1), match.group(2) or ""
     if not digits:
         return letter
     division = digits[:2]
     expected = section_of_division().get(division)
     if expected is None or division not in _data()["divisions"]:
-        raise KeyError(f"unknown GB/T 4754-2017 大类 {division}")
+        raise KeyError(f"“{text}”不是 GB/T 4754-2017 行业代码（没有大类 {division}）")
     if letter and letter != expected:
-        raise KeyError(f"大类 {division} belongs to 门类 {expected}, not {letter}")
+        raise KeyError(f"“{text}”不是 GB/T 4754-2017 行业代码（大类 {division} 属于门类 {expected}，不是 {letter}）")
     return expected + digits
 
 

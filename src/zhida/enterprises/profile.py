@@ -174,11 +174,11 @@ class CatalogueEvent(BaseModel):
 
         cat = catalogue()
         if self.type not in cat.events:
-            raise ValueError(f"unknown event type {self.type!r} (not in the fact catalogue)")
+            raise ValueError(f"“{self.type}”不是事实目录中的事件类型")
         for name, value in (self.model_extra or {}).items():
             fact = cat.get(f"{self.type}.{name}")
             if fact is None:
-                raise ValueError(f"event {self.type} has no attribute {name!r} in the fact catalogue")
+                raise ValueError(f"事件 {self.type} 在事实目录中没有属性“{name}”")
             setattr(self, name, _coerce(fact.name, value))
         return self
 
@@ -205,8 +205,27 @@ def _coerce(name: str, value: Any) -> Any:
 
     try:
         return catalogue().check_value(name, value)
-    except RuleError as exc:
-        raise ValueError(str(exc)) from None
+    except RuleError:
+        raise ValueError(value_reason(catalogue().get(name), value)) from None
+
+
+def value_reason(fact, value: Any) -> str:
+    """Why ``value`` does not fit catalogue fact ``fact``, in Chinese (starting with the value)."""
+    shown = value if isinstance(value, str) else str(value)
+    if fact is None:
+        return f"“{shown}”：不是事实目录中的事实"
+    if fact.type == "code" and fact.values:
+        labels = dict(fact.value_labels)
+        choices = "、".join(f"{c}（{labels[c]}）" if c in labels else c for c in fact.values)
+        return f"“{shown}”不是可选值（可填代码：{choices}）"
+    if fact.pattern:
+        return f"“{shown}”格式不符（应匹配 {fact.pattern}）"
+    kind = {"money": "金额（元）", "integer": "整数", "decimal": "数字", "percent": "数字（百分比）",
+            "boolean": "是/否", "date": "日期（YYYY-MM-DD）"}.get(fact.type, "有效值")
+    return f"“{shown}”应为{kind}"
+
+
+_TEMPORAL_ZH = {"yearly": "按年", "point_in_time": "时点", "period": "按期间", "event": "事件"}
 
 
 def _catalogue_values(values: dict[str, Any], temporal: str) -> dict[str, Any]:
@@ -218,9 +237,10 @@ def _catalogue_values(values: dict[str, Any], temporal: str) -> dict[str, Any]:
     for name, value in values.items():
         fact = catalogue().get(name)
         if fact is None or fact.event:
-            raise ValueError(f"{name!r} is not a fact in the catalogue")
+            raise ValueError(f"“{name}”不是事实目录中的事实")
         if fact.temporal != temporal:
-            raise ValueError(f"{name} is a {fact.temporal} fact, not {temporal}")
+            raise ValueError(f"“{name}”是{_TEMPORAL_ZH.get(fact.temporal, fact.temporal)}事实，"
+                             f"不能写在{_TEMPORAL_ZH.get(temporal, temporal)}事实中")
         checked[name] = _coerce(name, value)
     return checked
 
@@ -268,7 +288,7 @@ class EnterpriseProfile(_Strict):
         for key, judged in value.items():  # (None and {} both: nothing judged)
             ident = str(key).removeprefix("open.")
             if not re.fullmatch(r"[a-z][a-z0-9_]*", ident):
-                raise ValueError(f"judgements: {key!r} is not an open criterion id (lower_snake_case, e.g. rd_standard)")
+                raise ValueError(f"“{key}”不是未量化标准的标识（小写字母、数字和下划线，如 rd_standard）")
             out[ident] = judged
         return out
 
@@ -298,10 +318,10 @@ class EnterpriseProfile(_Strict):
             try:
                 period = parse_period(key)
             except ValueError as exc:
-                raise ValueError(f"figures: {exc}") from None
+                raise ValueError(str(exc)) from None
             canonical = int(period.key) if period.kind == "year" else period.key
             if canonical in out:
-                raise ValueError(f"figures: 期间 {key!r} 重复（即 {period.key}）")
+                raise ValueError(f"期间“{key}”重复（即 {period.key}）")
             out[canonical] = figures
         return out
 
@@ -316,7 +336,7 @@ class EnterpriseProfile(_Strict):
         try:
             return uscc.validate(value)
         except uscc.USCCError as exc:
-            raise ValueError(f"统一社会信用代码 {value}: {exc}") from None
+            raise ValueError(f"“{value}”{exc.why}") from None
 
     @field_validator("region_code")
     @classmethod

@@ -239,19 +239,20 @@ def is_known_code(code: str) -> bool:
 
 
 def resolve(text: str) -> Location:
-    """A code or a Chinese name → Location; KeyError with a reason if unknown or ambiguous."""
+    """A code or a Chinese name → Location; KeyError if unknown or ambiguous, its reason in
+    Chinese and starting with the quoted input (a caller puts the field's name before it)."""
     value = "".join(str(text).split())
     if value.isdigit():
         if value in divisions():
             return Location(value, None)
-        raise KeyError(f"unknown GB/T 2260 region code {value}")
+        raise KeyError(f"“{value}”不是已知的 GB/T 2260 行政区划代码")
     table, ambiguous = _names()
     location = table.get(value) or table.get(value.upper())
     if location is None:
         if value in ambiguous:
             places = "、".join(full_name(c) for c in ambiguous[value][:4])
-            raise KeyError(f"ambiguous region name {value}（{places}…）: 请写明所属省市，如 {full_name(ambiguous[value][0])}")
-        raise KeyError(f"unknown region name {value}")
+            raise KeyError(f"“{value}”有重名（{places}…）：请写明所属省市，如 {full_name(ambiguous[value][0])}")
+        raise KeyError(f"“{value}”不是已知的地区名称")
     return location
 
 
@@ -259,7 +260,7 @@ def zone_code(text: str) -> str:
     """A special zone's name or code → the zone's own code; KeyError with a reason otherwise."""
     location = resolve(text)
     if location.zone_code is None:
-        raise KeyError(f"{text} is a division, not a special zone")
+        raise KeyError(f"“{text}”是行政区，不是功能区")
     return location.zone_code
 
 

@@ -41,6 +41,11 @@ class USCCError(ValueError):
         self.zh = zh
         super().__init__(message)
 
+    @property
+    def why(self) -> str:
+        """The Chinese reason without the field's name (统一社会信用代码“X”校验位错误 reads on)."""
+        return self.zh.removeprefix("统一社会信用代码")
+
 
 def normalize(code: str) -> str:
     """Strip blanks and upper-case (people type lower case and spaces; the code itself has none)."""

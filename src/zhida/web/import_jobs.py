@@ -42,8 +42,6 @@ def uploads_dir() -> Path:
 
 async def start(store, principal: Principal, upload: UploadFile) -> Job:
     """Save, check and start importing ``upload``; the job (queued)."""
-    from zhida.enterprises.file_checks import reason_zh
-
     name = Path(upload.filename or "").name
     suffix = Path(name).suffix.lower()
     if suffix not in UPLOAD_TYPES:
@@ -67,7 +65,7 @@ async def start(store, principal: Principal, upload: UploadFile) -> Job:
         try:
             await to_thread.run_sync(precheck, path)
         except DataError as exc:
-            raise Invalid(f"文件 {name} 无法导入：{reason_zh(exc.reason)}", field="file") from None
+            raise Invalid(f"文件 {name} 无法导入：{exc.reason}", field="file") from None
         job = Job(job_id, "import", {"file": name, "upload": str(path), "principal": _principal(principal)},
                   principal.username, stage="排队中")
         await to_thread.run_sync(create, store, job, principal.user_id)  # may wait for a busy SQLite

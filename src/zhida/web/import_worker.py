@@ -102,10 +102,8 @@ def _exit_with(parent: int) -> None:
 
 def _message(exc: BaseException, name: str) -> str:
     from zhida.errors import DataError
-    from zhida.enterprises.file_checks import reason_zh
-
     if isinstance(exc, DataError):
-        return f"文件 {name} 无法导入：{reason_zh(exc.reason)}"
+        return f"文件 {name} 无法导入：{exc.reason}"
     return user_message(exc, f"导入 {name} ")
 
 
