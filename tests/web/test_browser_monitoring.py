@@ -128,3 +128,22 @@ def test_staff_see_the_resumption_after_a_holiday(server, browser):
     assert info.value.suggested_filename == "resumption-2024-spring_festival-110105.xlsx"
     book = load_workbook(io.BytesIO(open(info.value.path(), "rb").read()))
     assert [r[0] for r in book["第3个工作日未复工企业"].iter_rows(min_row=2, values_only=True)] == [USCC_A]
+
+
+def test_the_parks_page_shows_parks_and_a_chart(server, browser):
+    """The 朝阳区 staff open 重点园区 from the overview: their district's parks, a drawn chart."""
+    csv = ("统一社会信用代码,月份,所在区,所在园区,工业总产值\n"
+           f"{USCC_A},2035-05,朝阳区,电子城科技园,321.00\n{USCC_B},2035-05,海淀区,中关村软件园,99.00\n").encode()
+    with server.app.state.store.transaction() as s:
+        assert import_file(s, csv, source_name="browser-parks.csv", actor="t").ok
+    page = _page(browser, server, "staff")
+    page.goto(server.url + "/monitoring?month=2035-05")
+    page.locator("#mon-nav").get_by_role("link", name="重点园区").click()
+    expect(page).to_have_url(re.compile(r"/monitoring/parks$"))
+    page.get_by_label("月份").fill("2035-05")
+    page.get_by_role("button", name="查看").click()
+    row = page.locator("#mon-parks tr[data-park='电子城科技园']")
+    expect(row).to_contain_text("321.00")
+    expect(page.locator("#mon-parks")).not_to_contain_text("中关村软件园")  # 海淀区: not theirs
+    expect(page.locator("#chart-parks canvas, #chart-parks svg").first).to_be_visible()
+    page.screenshot(path=SHOTS / "84-monitoring-parks.png", full_page=True)

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from .conftest import USCC_A, USCC_B
+from .conftest import USCC_A, USCC_B, make_uscc
 from zhida.monitoring.indicators import import_file
 from zhida.monitoring.tables import MonAlert, MonEvaluation
 
@@ -233,3 +233,69 @@ def test_resumption_page_and_xlsx(clients, resumed):
     listed = [list(r) for r in book["第3个工作日未复工企业"].iter_rows(values_only=True)]
     assert listed[0][:3] == ["统一社会信用代码", "企业名称", "所在区"] and [r[0] for r in listed[1:]] == [USCC_A]
     assert listed[1][2] == "朝阳区"
+
+
+PARK_MONTH = "2034-04"
+USCC_C = make_uscc("91110105MA03PARK1")  # 电子城科技园, new this year (not in 同比)
+USCC_D = make_uscc("91110105MA04PARK2")  # 朝阳区, no park stated
+
+
+@pytest.fixture(scope="module")
+def parked(server):
+    """April 2034 of four enterprises in two parks of two districts (and one without a park)."""
+    csv = ("统一社会信用代码,月份,所在区,所在园区,行业代码,工业总产值,用工人数\n"
+           f"{USCC_A},2033-04,朝阳区,电子城科技园,C35,100.00,10\n{USCC_A},2034-03,朝阳区,电子城科技园,C35,50.00,10\n"
+           f"{USCC_A},{PARK_MONTH},朝阳区,电子城科技园,C35,120.00,12\n{USCC_C},{PARK_MONTH},朝阳区, 电子城科技园 ,C35,30.50,5\n"
+           f"{USCC_B},2033-04,海淀区,中关村软件园,C39,80,40\n{USCC_B},{PARK_MONTH},海淀区,中关村软件园,C39,60,40\n"
+           f"{USCC_D},{PARK_MONTH},朝阳区,,C39,10,\n").encode()
+    with server.app.state.store.sessions.begin() as s:
+        assert import_file(s, csv, source_name="parks.csv", actor="t").ok
+
+
+def test_parks_api_scoped_with_figures(clients, parked):
+    path = f"/api/v1/indicators/parks?month={PARK_MONTH}"
+    city = clients["staff_units"].get(path)
+    assert city.status_code == 200, city.text
+    rows = {(p["region_label"], p["park"]): p for p in city.json()["parks"]}
+    assert set(rows) == {("朝阳区", "电子城科技园"), ("海淀区", "中关村软件园"), ("朝阳区", None)}
+    dz = rows[("朝阳区", "电子城科技园")]
+    assert dz["reporting"] == 2 and dz["value__output_value"] == "150.50"
+    assert dz["yoy__output_value"] == "20.0"  # 同口径: A alone (120 vs 100); C has no April 2033
+    assert dz["cumulative__output_value"] == "200.50" and dz["cumulative_yoy__output_value"] == "20.0"
+    assert dz["value__employees"] == "17" and dz["value__revenue"] is None and dz["yoy__revenue"] is None
+    assert rows[("海淀区", "中关村软件园")]["yoy__output_value"] == "-25.0"
+    assert rows[("朝阳区", None)]["label"] == "未填园区" and rows[("朝阳区", None)]["value__employees"] is None
+    own = clients["staff"].get(path + "&region=110108").json()  # district staff: 朝阳区 whatever is asked
+    assert own["scope"] == "110105" and {p["park"] for p in own["parks"]} == {"电子城科技园", None}
+    listed = clients["staff"].get(path + "&park=电子城科技园").json()
+    assert {e["key"]: e["value__output_value"] for e in listed["enterprises"]} == {USCC_A: "120.00", USCC_C: "30.50"}
+    assert clients["staff"].get(path + "&park=中关村软件园").json()["enterprises"] == []  # 海淀区's park: hidden
+    assert clients["ent_a"].get(path).status_code == 403
+    assert clients["ent_a"].get(f"/monitoring/parks?month={PARK_MONTH}").status_code == 403
+    assert clients["ent_a"].get(f"/monitoring/parks.xlsx?month={PARK_MONTH}").status_code == 403
+    spec = clients["admin"].get("/api/openapi.json").json()["paths"]["/api/v1/indicators/parks"]["get"]
+    assert "园区" in spec["summary"]
+
+
+def test_parks_page_and_xlsx(clients, parked):
+    import io
+
+    from openpyxl import load_workbook
+
+    page = clients["staff"].get(f"/monitoring/parks?month={PARK_MONTH}")
+    assert page.status_code == 200 and 'id="chart-parks"' in page.text and "/static/vendor/echarts.min.js" in page.text
+    table = page.text.split('id="mon-parks"')[1].split("</table>")[0]
+    assert "电子城科技园" in table and "150.50" in table and "中关村软件园" not in table
+    assert 'href="/monitoring/parks"' in clients["staff"].get(f"/monitoring?month={PARK_MONTH}").text
+    book = load_workbook(io.BytesIO(clients["staff_units"].get(f"/monitoring/parks.xlsx?month={PARK_MONTH}").content))
+    sheet = list(book["分园区"].iter_rows(values_only=True))
+    assert sheet[0][:5] == ("园区", "所在区", "报送企业数", "工业总产值（万元）当月", "工业总产值（万元）同比（%）")
+    got = {(r[0], r[1]): r for r in sheet[1:]}
+    assert set(got) == {("电子城科技园", "朝阳区"), ("中关村软件园", "海淀区"), ("未填园区", "朝阳区")}
+    assert got[("电子城科技园", "朝阳区")][2] == 2 and Decimal(str(got[("电子城科技园", "朝阳区")][3])) == Decimal("150.50")
+    assert Decimal(str(got[("中关村软件园", "海淀区")][4])) == Decimal("-25.0")
+    assert got[("未填园区", "朝阳区")][6] is None  # no 累计同比 base: empty, not 0
+    own = load_workbook(io.BytesIO(clients["staff"].get(
+        f"/monitoring/parks.xlsx?month={PARK_MONTH}&park=电子城科技园").content))
+    assert [r[0] for r in own["分园区"].iter_rows(min_row=2, values_only=True)] == ["电子城科技园", "未填园区"]
+    assert {r[0] for r in own["园区企业"].iter_rows(min_row=2, values_only=True)} == {USCC_A, USCC_C}

@@ -64,6 +64,7 @@ API_FAMILIES = [
     ("/api/v1/rule-drafts?document=003_4b22abcac525f172", OFFICIALS),
     ("/api/v1/rules/xz2022.first-set-equipment-subsidy/versions", OFFICIALS),
     ("/api/v1/indicators/figures", OFFICIALS),  # by district and industry (district staff: their own)
+    ("/api/v1/indicators/parks", OFFICIALS),  # by park (district staff: their own district's)
     ("/api/v1/indicators/prices", OFFICIALS),
     ("/api/v1/indicators/resumption", OFFICIALS),  # 节假日开复工 (district staff: their own)
     ("/api/v1/analyses", OFFICIALS),  # 工业经济运行分析
@@ -106,6 +107,7 @@ PAGE_FAMILIES = [
     ("/rules/drafts", OFFICIALS),  # 措施草稿审核
     ("/rules/drafts/001_17557c858a299f6c", OFFICIALS),
     ("/monitoring", OFFICIALS),  # 运行监测: figures by district, industry, key enterprises
+    ("/monitoring/parks", OFFICIALS),  # 重点园区 (district staff: their own district's)
     ("/monitoring/alerts", OFFICIALS),  # rows of the staff's units
     ("/monitoring/analyses", OFFICIALS),
     ("/monitoring/key-enterprises", OFFICIALS),

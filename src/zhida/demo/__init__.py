@@ -6,8 +6,9 @@ is idempotent, so running the demo again changes nothing.
 
 - 督办: the tasks of the stored seed documents drafted from their text and confirmed by the office;
 - 运行监测: thirteen months of indicators for a sample of the stored enterprises (derived from their
-  synthetic profile, some falling sharply), imported as a statistics file; the alert rules run on the
-  last month (fired alerts become 接诉即办 requests) and the month's analysis is drafted;
+  synthetic profile, some falling sharply, most in a named park of their district), imported as a
+  statistics file; the alert rules run on the last month (fired alerts become 接诉即办 requests) and
+  the month's analysis is drafted;
 - 项目库 / 产业地图: example projects of 朝阳区 and parcels with admission standards;
 - 融资对接: financial products of the declared lenders.
 

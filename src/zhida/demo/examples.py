@@ -50,15 +50,33 @@ def _months(as_of: date) -> list[str]:
     return out
 
 
+# a few parks per district (重点园区运行情况); an enterprise of a district not listed is in none
+PARKS = {
+    "东城区": ["中关村东城园"], "西城区": ["中关村西城园"],
+    "朝阳区": ["中关村朝阳园", "北京电子城科技园", "金盏国际合作服务区"],
+    "海淀区": ["中关村科技园区海淀园", "中关村软件园", "永丰产业基地"],
+    "丰台区": ["中关村丰台园", "丽泽金融商务区"], "石景山区": ["中关村石景山园"], "门头沟区": ["中关村门头沟园"],
+    "房山区": ["中关村房山园", "北京高端制造业基地"], "通州区": ["中关村通州园", "光机电一体化产业基地"],
+    "顺义区": ["中关村顺义园", "天竺综合保税区"], "昌平区": ["中关村昌平园", "未来科学城"],
+    "大兴区": ["北京经济技术开发区", "中关村大兴生物医药产业基地"], "怀柔区": ["怀柔科学城", "雁栖经济开发区"],
+    "平谷区": ["中关村平谷园", "马坊工业园区"], "密云区": ["中关村密云园", "密云经济开发区"],
+    "延庆区": ["中关村延庆园", "八达岭经济开发区"],
+}
+
+
 def indicator_file(enterprises: list[tuple[str, str, str]], months: list[str], seed: int = 2022) -> bytes:
     """A statistics file (the columns an import reads) for ``(uscc, region name, industry)`` rows:
     a steady trend with noise, one enterprise in eight falling sharply in the last month, a few
-    months not reported."""
+    months not reported; four in five in one of their district's parks."""
     rng = random.Random(seed)
+    parks = random.Random(seed + 1)  # its own draws, so the figures stay those of earlier demos
     out = io.StringIO()
     put = csv.writer(out)
-    put.writerow(["统一社会信用代码", "月份", "所在区", "行业代码", "工业总产值", "营业收入", "用电量", "用工人数", "在手订单"])
+    put.writerow(["统一社会信用代码", "月份", "所在区", "所在园区", "行业代码", "工业总产值", "营业收入", "用电量", "用工人数",
+                  "在手订单"])
     for uscc, region, industry in enterprises:
+        choices = PARKS.get(region)
+        park = parks.choice(choices) if choices and parks.random() < 0.8 else ""
         base = Decimal(rng.randint(200, 20000))
         workers = rng.randint(20, 800)
         falls = rng.random() < 0.125
@@ -69,7 +87,7 @@ def indicator_file(enterprises: list[tuple[str, str, str]], months: list[str], s
             if falls and i == len(months) - 1:
                 trend *= Decimal("0.6")
             output = (base * trend).quantize(Decimal("0.01"))
-            put.writerow([uscc, month, region, industry, output, (output * Decimal("1.08")).quantize(Decimal("0.01")),
+            put.writerow([uscc, month, region, park, industry, output, (output * Decimal("1.08")).quantize(Decimal("0.01")),
                           (base / 12 * trend).quantize(Decimal("0.01")), workers if not (falls and i == 12) else workers * 3 // 4,
                           (output * 2).quantize(Decimal("0.01"))])
     return out.getvalue().encode("utf-8")

@@ -37,14 +37,19 @@ def _cents(column, series: str):
     return cast(func.round(column * 100), BigInteger)
 
 
-def rows_query(months: list[str], region: str | None = None, usccs: list[str] | None = None, by_uscc: bool = False):
-    """The grouping query (SQLAlchemy Core): per month × district × industry (or per enterprise),
-    the count reporting and, per series, the sum, and the 同口径 sums of this year and last year."""
+def rows_query(months: list[str], region: str | None = None, usccs: list[str] | None = None, by_uscc: bool = False,
+               by_park: bool = False):
+    """The grouping query (SQLAlchemy Core): per month × district × industry (or per enterprise ×
+    industry, or per district × park), the count reporting and, per series, the sum, and the 同口径
+    sums of this year and last year."""
     c, p = aliased(MonIndicator, name="c"), aliased(MonIndicator, name="p")
     year_before = cast(cast(func.substr(c.month, 1, 4), Integer) - 1, String) + func.substr(c.month, 5)
     industry = func.substr(c.industry_code, 1, 3).label("industry")
-    keys = [c.month.label("month"), (c.uscc if by_uscc else c.region_code).label("region" if not by_uscc else "uscc"),
-            industry]
+    if by_park:
+        keys = [c.month.label("month"), c.region_code.label("region"), c.park.label("park")]
+    else:
+        keys = [c.month.label("month"),
+                (c.uscc if by_uscc else c.region_code).label("region" if not by_uscc else "uscc"), industry]
     columns = [*keys, func.count().label("reporting")]
     for s in SERIES:
         cur, prev = getattr(c, s), getattr(p, s)
@@ -198,6 +203,20 @@ def enterprise_lines(session: Session, month: str, usccs: list[str]) -> list[Lin
         for row in session.execute(q):
             accs.setdefault(row.uscc, _Acc()).add(row, row.month == month, True)
     return sorted((a.line(u, u) for u, a in accs.items()), key=lambda x: -(x.value["output_value"] or 0))
+
+
+def year_to_month(month: str) -> list[str]:
+    """January … ``month`` of its year (the months a cumulative 1月至当月 value sums)."""
+    return [shift(month, -i) for i in range(month_index(month), -1, -1)]
+
+
+def lines_by(rows, month: str, key) -> dict:
+    """Lines of ``rows_query`` rows of January … ``month``, one per ``key(row)``: this month's
+    values and 同比, the cumulative values and their 同比 (``Line.key``/``label`` left to the caller)."""
+    accs: dict = {}
+    for row in rows:
+        accs.setdefault(key(row), _Acc()).add(row, row.month == month, True)
+    return {k: a.line("", "") for k, a in accs.items()}
 
 
 def month_index(month: str) -> int:

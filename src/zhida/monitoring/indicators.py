@@ -27,6 +27,7 @@ from zhida.monitoring.tables import MonImport, MonIndicator, MonResumption
 # header → (field, kind, Chinese label)
 INDICATOR_COLUMNS = {
     "统一社会信用代码": "uscc", "月份": "month", "所在区": "region_code", "行业代码": "industry_code",
+    "所在园区": "park", "园区": "park",
     "工业总产值": "output_value", "工业产值": "output_value", "营业收入": "revenue", "用电量": "electricity",
     "用工人数": "employees", "在手订单": "orders", "订单": "orders", "日期": "day", "开复工": "resumed",
     "是否复工": "resumed",
@@ -35,6 +36,7 @@ METRICS = {"output_value": "工业总产值", "revenue": "营业收入", "electr
            "orders": "在手订单"}
 YES = {"是", "已复工", "已开工", "复工", "1", "true", "TRUE", "Y", "y"}
 NO = {"否", "未复工", "未开工", "0", "false", "FALSE", "N", "n"}
+PARK_MAX = 64  # characters of a park's name (mon_indicators.park)
 MONTH = re.compile(r"^(\d{4})[-/年.](\d{1,2})月?$")
 
 
@@ -144,6 +146,15 @@ def _number(value, label: str, integer: bool = False):
     return number.quantize(Decimal("0.01"))
 
 
+def _park(value) -> str | None:
+    """A park's name, trimmed (inner runs of spaces made one, so 中关村  软件园 and 中关村 软件园
+    are the same park); blank = not stated."""
+    text = " ".join(str(value or "").split())
+    if len(text) > PARK_MAX:
+        raise ValueError(f"所在园区“{text[:20]}…”超过 {PARK_MAX} 个字符")
+    return text or None
+
+
 def _parse(n: int, row: dict, kind: str) -> dict:
     uscc = str(row.get("uscc") or "").strip().upper()
     if not is_valid(uscc):
@@ -158,6 +169,7 @@ def _parse(n: int, row: dict, kind: str) -> dict:
         text = str(row.get(name) or "").strip()
         out[name] = text or None
     out["region_code"] = region(out["region_code"])
+    out["park"] = _park(row.get("park"))
     for name, label in METRICS.items():
         out[name] = _number(row.get(name), label, integer=name == "employees")
     if all(out[name] is None for name in METRICS):

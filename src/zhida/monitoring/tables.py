@@ -1,6 +1,7 @@
 """Tables of monitoring (migration ``1500_monitoring``).
 
-``mon_indicators``: one row per enterprise and month (NULL = not reported, never 0);
+``mon_indicators``: one row per enterprise and month (NULL = not reported, never 0), with the park
+(园区) it reported under (``1640_monitoring_parks``);
 ``mon_resumptions``: 开复工 status of an enterprise on a given day; ``mon_imports``: each statistics
 file imported (its digest, counts); ``mon_alerts``: one row per rule, enterprise and month (a re-run
 finds it again and changes nothing), with the desk request it became and the closing note;
@@ -27,6 +28,7 @@ class MonIndicator(Base):
     month: Mapped[str] = mapped_column(String(7), index=True)  # YYYY-MM
     region_code: Mapped[str | None] = mapped_column(String(12), index=True)
     industry_code: Mapped[str | None] = mapped_column(String(8))
+    park: Mapped[str | None] = mapped_column(String(64), index=True)  # 所在园区, trimmed name
     output_value: Mapped[Decimal | None] = mapped_column(Numeric(20, 2))  # 万元
     revenue: Mapped[Decimal | None] = mapped_column(Numeric(20, 2))  # 万元
     electricity: Mapped[Decimal | None] = mapped_column(Numeric(20, 2))  # 万千瓦时

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from fastapi.responses import Response
 
 from zhida import audit
-from zhida.monitoring import alerts as alert_runs, analysis, prices, views
+from zhida.monitoring import alerts as alert_runs, analysis, parks, prices, views
 from zhida.web.deps import Principal, require
 from zhida.web.domain import now as clock
 from zhida.web.domain import read, work
@@ -91,6 +91,18 @@ def indicator_figures(request: Request, month: str | None = MONTH, region: str |
     def run(session):
         chosen = month or views.latest_month(session) or clock().strftime("%Y-%m")
         return analysis.build_figures(session, chosen, views.region_scope(principal, region))
+
+    return read(request, run)
+
+
+@router.get("/api/v1/indicators/parks", responses=READ_ERRORS,
+            summary="某月分园区运行情况（报送企业数、产值、营收、用电、用工的当月、同比、累计；区级人员看本区）")
+def indicator_parks(request: Request, month: str | None = MONTH, region: str | None = Query(None, max_length=12),
+                    park: str | None = Query(None, max_length=64, description="园区名称：列出该园区的企业"),
+                    principal: Principal = Depends(require("monitoring", "read"))) -> dict[str, Any]:
+    def run(session):
+        chosen = month or views.latest_month(session) or clock().strftime("%Y-%m")
+        return parks.figures_json(session, principal, chosen, region, park)
 
     return read(request, run)
 

@@ -37,6 +37,20 @@ def by_industry(f: dict) -> dict:
             "series": [{"name": "工业总产值（万元）", "type": "bar", "data": [_num(r["value__output_value"]) for r in rows]}]}
 
 
+def by_park(f: dict) -> dict:
+    """产值 per named park (zhida.monitoring.parks.figures_json), the largest first."""
+    rows = [r for r in f["parks"] if r["park"]][:20]
+    label = (lambda r: r["label"]) if f["scope"] else (lambda r: f"{r['label']}（{r['region_label']}）")
+    return {"title": _title(f"分园区：当月工业总产值（{f['month']}）"), "textStyle": FONT,
+            "tooltip": {"trigger": "axis"}, "legend": {"bottom": 0},
+            "grid": {"top": 40, "bottom": 70, "left": 60, "right": 50, "containLabel": True},
+            "xAxis": {"type": "category", "data": [label(r) for r in rows], "axisLabel": {"rotate": 30, "interval": 0}},
+            "yAxis": [{"type": "value", "name": "万元"}, {"type": "value", "name": "同比%"}],
+            "series": [{"name": "工业总产值（万元）", "type": "bar", "data": [_num(r["value__output_value"]) for r in rows]},
+                       {"name": "同比（%）", "type": "line", "yAxisIndex": 1,
+                        "data": [_num(r["yoy__output_value"]) for r in rows]}]}
+
+
 def trend(f: dict) -> dict:
     points = f["trend"]
     return {"title": _title("近13个月工业总产值与同比"), "textStyle": FONT, "tooltip": {"trigger": "axis"},

@@ -1,5 +1,6 @@
 """Pages of 运行监测 for the economy bureau, the units and enterprises — thin over zhida.monitoring:
 /monitoring (a month's figures by district and industry, trend and prices, ECharts),
+/monitoring/parks (the same per park, with a park's enterprises; .xlsx the table),
 /monitoring/enterprises/{uscc} (one enterprise's indicators over time), /monitoring/alerts (each
 alert → its desk request; closed with a note), /monitoring/evaluations (亩均 grades),
 /monitoring/analyses (the monthly 工业经济运行分析: generate, edit the text, release, XLSX/PDF),
@@ -8,10 +9,13 @@ the working days after a holiday, by district and industry; XLSX at /monitoring/
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import RedirectResponse
+from urllib.parse import urlencode
 
-from zhida.monitoring import alerts as alert_runs, analysis, keys, views
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from zhida import audit
+from zhida.monitoring import alerts as alert_runs, analysis, keys, parks, views
 from zhida.monitoring.prices import COMMODITIES
 from zhida.workflow import NotAllowed
 from zhida.web.deps import Principal, require
@@ -46,6 +50,42 @@ def overview_page(request: Request, month: str = Query("", pattern=MONTH_RE + "|
                                               ("industries", charts.by_industry(f))]
         + ([("prices", charts.prices(f))] if f["prices"] else []),
     }, active="monitoring")
+
+
+def _parks(request: Request, principal: Principal, month: str, region: str, park: str) -> dict:
+    def run(session):
+        chosen = month or views.latest_month(session) or clock().strftime("%Y-%m")
+        return {"f": parks.figures_json(session, principal, chosen, region, park or None),
+                "regions": views.regions(session, principal)}
+
+    return read(request, run)
+
+
+PARK = Query("", max_length=64)
+
+
+@router.get("/monitoring/parks")
+def parks_page(request: Request, month: str = Query("", pattern=MONTH_RE + "|^$"), region: str = Query("", max_length=12),
+               park: str = PARK, principal: Principal = Depends(officials)):
+    found = _parks(request, principal, month, region, park)
+    f = found["f"]
+    query = urlencode({k: v for k, v in (("month", f["month"]), ("region", f["scope"]), ("park", park)) if v})
+    return render(request, "monitoring/parks.html", {
+        "title": "重点园区运行情况", **found, "chart": charts.by_park(f), "query": query,
+    }, active="monitoring")
+
+
+@router.get("/monitoring/parks.xlsx")
+def parks_xlsx(request: Request, month: str = Query("", pattern=MONTH_RE + "|^$"), region: str = Query("", max_length=12),
+               park: str = PARK, principal: Principal = Depends(officials)):
+    from zhida.web.monitoring import reports
+
+    f = _parks(request, principal, month, region, park)["f"]
+    audit.event(request.app.state.store, actor=principal.username, actor_id=principal.user_id, action="export",
+                entity="mon_parks", entity_id=f["month"],
+                detail=f"导出重点园区运行情况（XLSX，{f['month']}，{f['scope_label']}）")
+    return Response(reports.parks_xlsx(f), media_type=reports.XLSX,
+                    headers={"Content-Disposition": f"attachment; filename=parks-{f['month']}-{f['scope'] or 'city'}.xlsx"})
 
 
 @router.get("/monitoring/enterprises/{uscc}")

@@ -83,3 +83,23 @@ def resumption_xlsx(report) -> bytes:
            [[x["uscc"], x["name"], x["district_label"], x["industry_label"], third] for x in report.not_resumed],
            [22, 36, 14, 30, 12])
     return _save(book)
+
+
+PARK_SERIES = TABLE_SERIES + [("employees", "用工人数（人）")]
+
+
+def _figures(line: dict) -> list:
+    return [_d(line[f"{k}__{s}"]) for s, _ in PARK_SERIES for k, _ in COLUMNS]
+
+
+def parks_xlsx(f: dict) -> bytes:
+    """The parks table of zhida.monitoring.parks.figures_json (and the named park's enterprises)."""
+    book = Workbook()
+    series = [f"{label}{col}" for _, label in PARK_SERIES for _, col in COLUMNS]
+    widths = [24, 10, 10] + [14] * len(series)
+    _sheet(book, "分园区", ["园区", "所在区", "报送企业数"] + series,
+           [[p["label"], p["region_label"], p["reporting"]] + _figures(p) for p in f["parks"]], widths)
+    if "enterprises" in f:
+        _sheet(book, "园区企业", ["统一社会信用代码", "企业"] + series,
+               [[x["key"], x["label"]] + _figures(x) for x in f["enterprises"]], [22, 30] + [14] * len(series))
+    return _save(book)
