@@ -26,7 +26,7 @@ import os
 from pathlib import Path
 
 from zhida.batch.engines import STATUS_CODES
-from zhida.batch.packed import pairs_sql
+from zhida.batch.packed import is_long, pairs_sql
 from zhida.batch.summary import best_per_benefit, connect, counted_items
 
 MEASURES = "dashboard_measures.parquet"
@@ -99,22 +99,44 @@ def condition_facts(manifest_measure: dict, policies) -> dict[str, int]:
     return masks
 
 
-def write(run, out_dir: Path | None = None, policies=None) -> list[Path]:
+def write(run, out_dir: Path | None = None, policies=None, via_pairs: bool | None = None) -> list[Path]:
     """Write the cubes of ``run`` into ``out_dir`` (default: the run's directory), each through a
-    temporary name so a reader sees a whole file or none."""
+    temporary name so a reader sees a whole file or none. Aggregated wide from the packed columns
+    (``dashboard_wide``); ``via_pairs``: from the unpacked pairs instead (a run of the former long
+    layout always — and the tests, as the reference the wide figures must equal)."""
     from zhida.matching.match import load_default_policies
 
     policies = policies or load_default_policies()
     out_dir = Path(out_dir or run.path)
     con = connect()
+    # each enterprise's groups, also as one small integer (grouping by it is far cheaper than by four strings)
+    con.execute(f"CREATE TEMP TABLE g AS SELECT *, dense_rank() OVER (ORDER BY region_code, zone, street, division) "
+                f"AS grp FROM ({_groups(run.enterprises_glob(), con)})")
+    written = []
+
+    def copy(select: str, name: str) -> None:
+        target = out_dir / name
+        part = out_dir / f".{name}.part"
+        con.execute(f"COPY ({select}) TO {_q(str(part))} (FORMAT parquet, COMPRESSION zstd)")
+        os.replace(part, target)
+        written.append(target)
+
+    if via_pairs or (via_pairs is None and is_long(run.results_glob())):
+        _write_from_pairs(con, run, policies, copy)
+    else:
+        from zhida.batch.dashboard_wide import write_wide
+
+        write_wide(con, run, policies, copy)
+    con.close()
+    return written
+
+
+def _write_from_pairs(con, run, policies, copy) -> None:
     measures = run.manifest["measures"]
     results = run.results_glob()
     ids = ", ".join(f"({i}, {_q(m['id'])})" for i, m in enumerate(measures) if m["enterprise_benefit"])
     if not ids:
         ids = "(-1, '')"
-    # each enterprise's groups, also as one small integer (grouping by it is far cheaper than by four strings)
-    con.execute(f"CREATE TEMP TABLE g AS SELECT *, dense_rank() OVER (ORDER BY region_code, zone, street, division) "
-                f"AS grp FROM ({_groups(run.enterprises_glob(), con)})")
     con.execute(f"CREATE TEMP TABLE mid AS SELECT * FROM (VALUES {ids}) t(measure, id)")
     eligible, undetermined = STATUS_CODES["eligible"], STATUS_CODES["undetermined"]
     items = counted_items(con, results, measures)
@@ -138,15 +160,6 @@ def write(run, out_dir: Path | None = None, policies=None) -> list[Path]:
     # a benefit only one counted measure gives is its own best: only the others are grouped
     con.execute(f"CREATE TEMP TABLE best AS SELECT uscc, benefit, draft, bucket, value, floor FROM i "
                 f"WHERE NOT multi UNION ALL {best_per_benefit('SELECT * FROM i WHERE multi')}")
-    written = []
-
-    def copy(select: str, name: str) -> None:
-        target = out_dir / name
-        part = out_dir / f".{name}.part"
-        con.execute(f"COPY ({select}) TO {_q(str(part))} (FORMAT parquet, COMPRESSION zstd)")
-        os.replace(part, target)
-        written.append(target)
-
     for finest, measures_file, benefits_file in (("division", MEASURES, BENEFITS),
                                                  ("street", STREET_MEASURES, STREET_BENEFITS)):
         copy(f"SELECT i.measure, i.region_code, i.zone, i.{finest}, "
@@ -171,8 +184,6 @@ def write(run, out_dir: Path | None = None, policies=None) -> list[Path]:
     copy("SELECT g.region_code, g.zone, g.street, g.division, count(*) AS enterprises, count(r.uscc) AS reached FROM g "
          "LEFT JOIN (SELECT DISTINCT uscc FROM i WHERE NOT draft AND bucket IS NOT NULL) r ON r.uscc = g.uscc "
          "GROUP BY ALL", ENTERPRISES)
-    con.close()
-    return written
 
 
 def _fact_label(name: str, policies) -> str:
