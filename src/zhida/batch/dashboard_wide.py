@@ -1,7 +1,8 @@
-"""The dashboard cubes (``dashboard_cube``) of a packed run, aggregated wide: one scan of the results
-joined with each enterprise's group (``g``), one row per group holding every measure's and
-benefit's figures (``wide.Wide``), summed up to the cubes' two levels (× 大类, × 街道) and only
-then turned into the cubes' long rows — groups are few (≈1,700 at 200,000 enterprises), pairs many.
+"""The dashboard cubes (``dashboard_cube``) of a packed run, aggregated wide: per cube level
+(district × zone × 大类, with the facts undetermined enterprises miss; district × zone × 街道) one
+scan of the results joined with each enterprise's group, one row per group holding every measure's
+and benefit's figures (``wide.Wide``), only then turned into the cubes' long rows — groups are few
+(1,156 and 545 at 200,000 enterprises), pairs many (7.5 M eligible or undetermined).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def money_figures(buckets: dict[str, tuple[str, str, str]]) -> list[str]:
 
 def _long(table: str, keys: list[str], rows: list[tuple[list[str], list[str]]], names: list[str],
           labels: list[str], counts: set[str], keep: str, order: list[str] | None = None) -> str:
-    """The long rows of a summed wide table: per entry of ``rows`` (label literals, figure SQL)
+    """The long rows of a wide table (one row per group): per entry of ``rows`` (label literals, figure SQL)
     one row per group, the figures named ``names`` (``counts`` cast to BIGINT), kept where ``keep``;
     columns in ``order`` (default: labels, keys, figures)."""
     def branch(literals: list[str], figures: list[str]) -> str:
