@@ -34,3 +34,12 @@ def test_nothing_ends_before_today():
     policies = load_policies()
     last = max(m.period.last_day for m in policies.measures.values() if m.period.last_day)
     assert [e for e in upcoming(policies, last + dt.timedelta(days=1), 90) if e.kind == "period"] == []
+
+
+def test_horizon_past_the_calendar_end_stops_at_its_last_day():
+    policies = load_policies()
+    assert upcoming(policies, dt.date.max, 3650) == []
+    # the latest period end, asked from 10 days before with a horizon running past 9999-12-31
+    last = max(m.period.last_day for m in policies.measures.values() if m.period.last_day)
+    near = upcoming(policies, last - dt.timedelta(days=10), (dt.date.max - last).days + 11)
+    assert last in {e.on for e in near if e.kind == "period"}

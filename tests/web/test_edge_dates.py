@@ -47,3 +47,15 @@ def test_near_miss_search_survives_the_date_limits(server, seeded, day):
     enterprise = enterprise_data.get(server.app.state.store, USCC_A)
     result = checkup.run(enterprise, day)  # no OverflowError from a date ± 1 day at the limits
     assert result.as_of == day and result.report["results"]
+
+
+@pytest.mark.parametrize("path", ["/policies/expiring", "/api/v1/expiring"])
+def test_expiring_from_the_calendar_end_lists_nothing_rather_than_failing(seeded, clients, path):
+    # found by the examiner's walk: ?as_of=9999-12-31 (+90 days) was an OverflowError → 500
+    response = clients["staff"].get(path, params={"as_of": "9999-12-31", "days": 90})
+    assert response.status_code == 200, response.text[:300]
+    if path.startswith("/api"):
+        assert response.json() == {}
+    else:
+        assert "自 9999-12-31 起 90 天内：共 0 项" in response.text
+    assert clients["staff"].get(path, params={"as_of": "2022-12-01", "days": 90}).status_code == 200

@@ -34,7 +34,8 @@ def upcoming(policies, today: date, days: int) -> list[Ending]:
     """Every period end and window close in [today, today + days], soonest first."""
     from zhida.notify.windows import of_measure
 
-    horizon = today + timedelta(days=days)
+    # the horizon stops at the calendar's last day: "within 3650 days" of 9999-12-01 is not an error
+    horizon = today + timedelta(days=min(days, (date.max - today).days))
     out: list[Ending] = []
     for measure in policies.measures.values():
         units = tuple(measure.responsible_units) or (NO_UNIT,)
