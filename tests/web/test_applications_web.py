@@ -158,3 +158,18 @@ def test_the_queue_export_streams_its_chunks_in_order_with_exact_amounts_and_dat
     assert rows[1][11] == 123456789012.35 and rows[2][11] is None and rows[3][11] == 0.01  # unknown: empty, not 0
     assert rows[1][12].date().isoformat() == "2026-06-01" and rows[1][13].date().isoformat() == "2026-06-04"
     assert sheets["按政策汇总"][1][:2] == ["首台套", 3]
+
+
+@pytest.mark.parametrize("month", ["0001-01", "9999-12", "1948-12", "2101-01"])
+@pytest.mark.parametrize("kind", ["xlsx", "pdf"])
+def test_a_month_off_the_calendar_is_a_chinese_422(people, month, kind):
+    # found by the examiner's walk: 0001-01 and 9999-12 overflowed the calendar (500)
+    response = people["admin"].get(f"/api/v1/applications/report.{kind}", params={"month": month})
+    assert response.status_code == 422, response.text[:300]
+    error = response.json()["error"]
+    assert error["field"] == "month" and month in error["message"] and "超出支持范围" in error["message"]
+
+
+def test_the_month_range_limits_themselves_are_answered(people):
+    assert people["admin"].get("/api/v1/applications/report.xlsx", params={"month": "1949-01"}).status_code == 200
+    assert people["admin"].get("/api/v1/applications/report.xlsx", params={"month": "2100-12"}).status_code == 200

@@ -206,6 +206,8 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
         first = date(year, number, 1)
     except (ValueError, TypeError):
         raise ZhidaError("month", f"月份“{month}”应写作 年-月，如 2026-12") from None
+    if not 1949 <= year <= 2100:  # 0001-01 or 9999-12 overflowed the calendar (a 500 before)
+        raise ZhidaError("month", f"月份“{month}”超出支持范围（1949-01 至 2100-12）")
     following = date(year + number // 12, number % 12 + 1, 1)
     return (datetime.combine(first, time(0), BEIJING).astimezone(UTC),
             datetime.combine(following, time(0), BEIJING).astimezone(UTC))

@@ -13,7 +13,7 @@ from zhida.projects import agency, coverage, imports, library, parcels, shoutan
 from zhida.projects.roles import is_city, visible
 from zhida.projects.tables import Project
 from zhida.web.deps import Principal, require
-from zhida.web.ids import RowId
+from zhida.web.ids import MAX_ROW_ID, RowId
 from zhida.web.errors import LOOKUP_ERRORS, READ_ERRORS, WRITE_ERRORS, Forbidden
 from zhida.web.projects.common import local, now, read, today, work
 from zhida.web.projects.views import project_json
@@ -158,7 +158,7 @@ SHOUTAN_Q = Query(None, pattern="^(lead|pushed|negotiating|landed|closed)$")
 def api_list(request: Request, region: str | None = Query(None, max_length=32), stage: str | None = STAGE_Q,
              shoutan_state: str | None = SHOUTAN_Q, flagged: bool = False, q: str | None = Query(None, max_length=64),
              page: int = Query(1, ge=1, le=100_000), per_page: int = Query(20, ge=1, le=100),
-             after: int | None = Query(None, ge=1, description="键集分页：该项目编号之后（更早登记）的一页；见 next_after"),
+             after: int | None = Query(None, ge=1, le=MAX_ROW_ID, description="键集分页：该项目编号之后（更早登记）的一页；见 next_after"),
              principal: Principal = Depends(reader)) -> dict[str, Any]:
     return read(request, lambda s: list_projects(s, principal, region=region, stage=stage, shoutan_state=shoutan_state,
                                                  flagged=flagged, q=q, page=page, per_page=per_page, after=after))

@@ -11,7 +11,7 @@ from zhida.enterprises import regions
 from zhida.projects import library, parcels, shoutan
 from zhida.projects.roles import is_city
 from zhida.web.deps import Principal, require
-from zhida.web.ids import RowId
+from zhida.web.ids import MAX_ROW_ID, RowId
 from zhida.web.errors import Forbidden
 from zhida.web.pages.common import render
 from zhida.web.projects.api import count, detail, list_projects, shoutan_step
@@ -33,7 +33,7 @@ def districts() -> list[tuple[str, str]]:
 @router.get("/projects")
 def projects_home(request: Request, stage: str = Query("", max_length=16), shoutan_state: str = Query("", max_length=16),
                   flagged: bool = False, q: str = Query("", max_length=64), page: int = Query(1, ge=1, le=100_000),
-                  after: int | None = Query(None, ge=1), principal: Principal = Depends(require("projects", "read"))):
+                  after: int | None = Query(None, ge=1, le=MAX_ROW_ID), principal: Principal = Depends(require("projects", "read"))):
     stage = stage if stage in library.STAGES else ""
     shoutan_state = shoutan_state if shoutan_state in SHOUTAN_FILTERS else ""
 
