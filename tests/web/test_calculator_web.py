@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlparse
 
+import pytest
 from sqlalchemy import func, select
 
 from zhida.web.tables import AuditEntry, WebSession
@@ -128,3 +129,16 @@ def test_access_log_keeps_the_path_not_the_answers(server):  # the app installs 
                               ("1.2.3.4:5", "GET", "/policies?q=x", "1.1", 200), None)
     assert QuietAnswers().filter(other) and "/policies?q=x" in other.getMessage()
     assert any(isinstance(f, QuietAnswers) for f in logging.getLogger("uvicorn.access").filters)
+
+
+@pytest.mark.parametrize("answer", ["Infinity", "-Infinity", "inf", "NaN"])
+def test_an_infinite_whole_number_is_one_chinese_line_not_a_500(anonymous, answer):
+    # found by the examiner's walk: 用工人数 = Infinity reached int() (OverflowError → 500)
+    body = anonymous.post("/api/v1/calculator", json={"as_of": AS_OF, "answers": {
+        "entity_type": "enterprise", "region_code": "110105", "employees": answer}, "ask": "employees"})
+    assert body.status_code == 200, body.text[:300]
+    errors = body.json()["errors"]
+    assert [e["fact"] for e in errors] == ["employees"] and "整数" in errors[0]["message"]
+    page = anonymous.get("/calculator", params={"as_of": AS_OF, "a.entity_type": "enterprise",
+                                                "a.region_code": "110105", "a.employees": answer})
+    assert page.status_code == 200 and "整数" in page.text

@@ -36,6 +36,8 @@ def coerce(fact, value):
         return number
     if ftype == "integer":
         number = _decimal(name, value)
+        if not number.is_finite():  # int(Decimal('Infinity')) raised OverflowError (a 500 in the calculator)
+            raise RuleError(name, f"{value!r} is not a finite number")
         if number != number.to_integral_value():
             raise RuleError(name, f"{value!r} is not a whole number")
         return int(number)
