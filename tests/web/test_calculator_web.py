@@ -142,3 +142,25 @@ def test_an_infinite_whole_number_is_one_chinese_line_not_a_500(anonymous, answe
     page = anonymous.get("/calculator", params={"as_of": AS_OF, "a.entity_type": "enterprise",
                                                 "a.region_code": "110105", "a.employees": answer})
     assert page.status_code == 200 and "整数" in page.text
+
+
+@pytest.mark.parametrize("answer", ["1e400", "-1e30", "NaN", "很多"])
+def test_an_absurd_amount_is_one_chinese_line_without_english(anonymous, answer):
+    # found by the examiner's walk: 资产总额 = 1e400 failed later in the money text (500), and
+    # NaN showed the catalogue's English reason ("'NaN' is not a finite number") on the page
+    page = anonymous.get("/calculator", params={"as_of": AS_OF, "a.entity_type": "enterprise",
+                                                "a.region_code": "110105", "a.total_assets": answer})
+    assert page.status_code == 200, page.text[:300]
+    lines = re.findall(r"应为金额[^<]*|数值过大[^<]*", page.text)
+    assert lines == (["数值过大，超出可处理的范围，请核对"] if "e" in answer
+                     else [f"应为金额（元），“{answer}”不符合"])
+    assert "is not" not in page.text
+    api = anonymous.post("/api/v1/calculator", json={"as_of": AS_OF, "answers": {
+        "entity_type": "enterprise", "region_code": "110105", "total_assets": answer}, "ask": "total_assets"})
+    assert api.status_code == 200 and [e["message"] for e in api.json()["errors"]] == lines
+
+
+def test_a_large_but_real_amount_is_kept(anonymous):
+    page = anonymous.get("/calculator", params={"as_of": AS_OF, "a.entity_type": "enterprise",
+                                                "a.region_code": "110105", "a.total_assets": "500000000000"})
+    assert page.status_code == 200 and "资产总额：5000亿元" in page.text

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from zhida.enterprises.facts import THIS_YEAR_FACTS, catalogue
@@ -83,21 +84,29 @@ def parse_value(name: str, raw: str) -> Any:
     if fact.type == "percent":  # the form takes 35 for 35%; the catalogue stores 0.35
         text = text.rstrip("%").strip()
         try:
-            from decimal import Decimal, InvalidOperation
+            from decimal import InvalidOperation
 
             return catalogue().check_value(name, Decimal(text.replace(",", "")) / 100)
         except (InvalidOperation, RuleError):
             raise DataError(name, f"“{text}”不是百分数") from None
     try:
-        return catalogue().check_value(name, text)
-    except RuleError as exc:
-        raise DataError(name, _reason_zh(fact, exc.reason)) from None
+        value = catalogue().check_value(name, text)
+    except RuleError:
+        raise DataError(name, _reason_zh(fact, text)) from None
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and abs(value) >= TOO_LARGE:
+        raise DataError(name, "数值过大，超出可处理的范围，请核对")
+    return value
 
 
-def _reason_zh(fact, reason: str) -> str:
+# 1e400 passed as a finite number and then failed in every later step (money text, totals): a 500
+TOO_LARGE = Decimal(10) ** 18
+
+
+def _reason_zh(fact, text: str) -> str:
+    """One Chinese line; the catalogue's English reason stays out of the page."""
     kind = {"money": "金额（元）", "integer": "整数", "decimal": "数字", "boolean": "是/否", "date": "日期 YYYY-MM-DD",
             "code": "列表中的选项"}.get(fact.type, "有效值")
-    return f"应为{kind}（{reason}）"
+    return f"应为{kind}，“{text}”不符合"
 
 
 def supply(profile: EnterpriseProfile, name: str, value: Any, as_of: dt.date) -> EnterpriseProfile:
