@@ -130,3 +130,25 @@ def test_pages_render_for_office_and_unit(server, clients, office, task_ids):
     openapi = clients["admin"].get("/api/openapi.json").json()["paths"]
     assert {"/api/v1/tasks", "/api/v1/tasks/{task_id}/reports", "/api/v1/tasks/report.xlsx"} <= set(openapi)
     assert json.dumps(openapi["/api/v1/tasks/{task_id}/reports"])  # documented
+
+
+@pytest.mark.parametrize("deadline", ["9999-12-31", "0001-01-01", "2101-01-01"])
+def test_a_deadline_off_the_calendar_is_a_chinese_422_and_nothing_changes(office, task_ids, deadline):
+    # found by the examiner's walk: 9999-12-31 overflowed the due time (500) on the task page's form
+    task = _task(office, task_ids, "8")
+    edited = office.patch(f"/api/v1/tasks/{task['id']}", json={"deadline": deadline})
+    assert edited.status_code == 422, edited.text[:300]
+    error = edited.json()["error"]
+    assert error["field"] == "deadline" and deadline in error["message"] and "超出支持范围" in error["message"]
+    after = office.get(f"/api/v1/tasks/{task['id']}").json()
+    assert after["deadline"] == task["deadline"] and after["version"] == task["version"]
+    page = office.post(f"/supervision/tasks/{task['id']}/edit", data={
+        "title": task["title"], "lead": "、".join(task["lead"]), "deadline": deadline, "version": task["version"],
+        "csrf_token": office.headers["X-CSRF-Token"]})
+    assert page.status_code == 422 and "超出支持范围" in page.text
+
+
+def test_a_deadline_at_the_range_end_is_kept(office, task_ids):
+    task = _task(office, task_ids, "9")
+    edited = office.patch(f"/api/v1/tasks/{task['id']}", json={"deadline": "2100-12-31"})
+    assert edited.status_code == 200 and edited.json()["deadline"] == "2100-12-31"
