@@ -120,3 +120,14 @@ def test_comment_answer_publish_and_outcome(store):
         assert shown["建议把房租补贴上限提高到20万元"]["change_zh"] == "修改"
         assert ["insert", "2"] in shown["建议把房租补贴上限提高到20万元"]["segments"]
         assert shown["希望增加线上办理"]["change_zh"] == "删除"
+
+
+@pytest.mark.parametrize("closes", [date(9999, 12, 31), date(2101, 1, 1)])
+def test_a_closing_date_off_the_calendar_is_refused_and_nothing_is_opened(store, closes):
+    # found by the examiner's walk: 9999-12-31 overflowed the publication due date (500) after
+    # counting 2.9 million days one by one
+    with pytest.raises(ZhidaError, match=f"日期 {closes.isoformat()} 超出支持范围") as refused:
+        _open(store, closes=closes)
+    assert refused.value.where == "closes_on"
+    with store.transaction() as s:
+        assert service.listing(s) == []

@@ -59,3 +59,18 @@ def test_expiring_from_the_calendar_end_lists_nothing_rather_than_failing(seeded
     else:
         assert "自 9999-12-31 起 90 天内：共 0 项" in response.text
     assert clients["staff"].get(path, params={"as_of": "2022-12-01", "days": 90}).status_code == 200
+
+
+def test_opening_a_consultation_until_9999_is_a_chinese_422(server, clients):
+    # found by the examiner's walk: closes_on=9999-12-31 on the 政策征集 form was a 500
+    client = clients["staff"]
+    response = client.post("/consultations", data={
+        "document": "000", "unit": "市经济和信息化局", "opens_on": "2026-12-07", "closes_on": "9999-12-31",
+        "csrf_token": client.headers["X-CSRF-Token"]})
+    assert response.status_code == 422, response.text[:300]
+    assert "日期 9999-12-31 超出支持范围" in response.text
+    assert "9999-12-31" not in client.get("/consultations").text  # nothing was opened
+    fine = client.post("/consultations", data={
+        "document": "000", "unit": "市经济和信息化局", "opens_on": "2026-12-07", "closes_on": "2026-12-31",
+        "csrf_token": client.headers["X-CSRF-Token"]}, follow_redirects=False)
+    assert fine.status_code == 303  # the same form with a real closing date opens it
