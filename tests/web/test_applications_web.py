@@ -69,6 +69,11 @@ def test_from_checkup_to_paid_over_the_api(server, people):
     assert a["state"] == "reviewing" and a["state_label"] == "审核中" and a["due_day"]
     assert {x["name"] for x in a["actions"]} >= {"approve", "request_correction", "refuse"}
     assert "steps" not in a and "used_facts" not in a and "files" not in a
+    # found by the examiner's walk: a 补正期限 of 9999-12-31 overflowed its close instant (500)
+    far = step(reviewer, a, "request_correction", deadline="9999-12-31")
+    assert far.status_code == 422 and far.json()["error"]["field"] == "deadline"
+    assert far.json()["error"]["message"] == "补正期限 9999-12-31 超出支持范围（至 2100-12-31）"
+    assert reviewer.get(f"/api/v1/applications/{a['id']}").json()["version"] == a["version"]  # nothing changed
     stale = step(reviewer, {**a, "version": a["version"] - 1}, "approve")
     assert stale.status_code == 409
     more = step(reviewer, a, "approve", amount="280000.01")
