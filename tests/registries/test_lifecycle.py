@@ -272,3 +272,18 @@ def test_figures_are_kept_with_their_time_and_recomputed_after_a_change(store):
     after_leave, _ = figures_cache.current(store, reg, AS_OF)
     assert after_leave.tiers == {"member": 1} and after_leave.progress[0]["share"] == "25%"
     assert after_leave.conversion[0]["start"] == 0  # nobody was listed a year before
+
+
+@pytest.mark.parametrize("on", [dt.date(9999, 12, 31), dt.date(2101, 1, 1), dt.date(1, 1, 1)])
+def test_an_entry_date_off_the_calendar_is_refused_and_nothing_is_entered(store, on):
+    # found by the examiner's walk: 9999-12-31 + a 3-year validity raised ValueError (a 500)
+    reg = registries()["srdi-ladder"]
+    (a,) = _pick(store, 1)
+    with store.transaction() as s, pytest.raises(ZhidaError, match="超出支持范围") as refused:
+        membership.enter(s, reg, uscc=a, name="", tier=None, on=on, way="recommendation", actor="市经济和信息化局")
+    assert refused.value.where == "on"
+    with store.transaction() as s:
+        assert membership.current(s, reg.name, a, dt.date(2100, 12, 31)) is None
+        row, changed = membership.enter(s, reg, uscc=a, name="", tier=None, on=dt.date(2100, 12, 31),
+                                        way="recommendation", actor="市经济和信息化局")
+    assert changed and row.valid_to == dt.date(2103, 12, 30)

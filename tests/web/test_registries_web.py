@@ -45,6 +45,11 @@ def test_registries_api(server, clients):
     no_reason = admin.post("/api/v1/registries/cy-high-growth/proposals/decisions",
                            json={"ids": [pid], "decision": "reject"})
     assert no_reason.status_code == 422 and no_reason.json()["error"]["field"] == "reason"
+    # found by the examiner's walk: 9999-12-31 + the 3-year validity left the calendar (500)
+    far = admin.post("/api/v1/registries/cy-high-growth/proposals/decisions",
+                     json={"ids": [pid], "decision": "accept", "on": "9999-12-31"})
+    assert far.status_code == 422 and far.json()["error"]["field"] == "on"
+    assert "入库日期 9999-12-31 超出支持范围" in far.json()["error"]["message"]
     ok = admin.post("/api/v1/registries/cy-high-growth/proposals/decisions",
                     json={"ids": [pid], "decision": "accept", "on": "2022-10-01"})
     assert ok.status_code == 200 and ok.json()["decided"] == 1
