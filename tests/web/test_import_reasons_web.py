@@ -52,3 +52,20 @@ def test_a_file_refused_whole_says_why_in_chinese(server, clients):
     assert failed["status"] == "failed"
     assert failed["error"] == ("文件 单位.csv 无法导入：列“营业收入(万美元)”的金额单位“万美元”无法识别"
                                "（可用：元、千元、万元、百万元、亿元）")
+
+
+def test_an_absurd_number_is_a_rejected_row_not_a_stored_value(server, clients):
+    # found by the examiner's walk: 1e400 or 10^20 was stored, and then the enterprise's pages
+    # failed when reading it (a 500 on every visit)
+    admin = clients["admin"]
+    rows = [row(1, BASE + 5000, **{"营业收入(万元)": "1e400"}), row(2, BASE + 5000, **{"从业人员": "99999999999999999999"}),
+            row(3, BASE + 5000, **{"从业人员": "120"})]
+    job = finished_import(admin, admin.post("/api/v1/enterprises/import",
+                                            files={"file": ("过大.csv", csv_text(rows).encode("utf-8"))}))
+    assert job["status"] == "completed", job
+    assert (job["summary"]["stored"], job["summary"]["rejected_rows"]) == (1, 2)
+    report = admin.get(f"/api/v1/enterprises/imports/{job['summary']['import_id']}/rejects")
+    reasons = [r["reason"] for r in csv.DictReader(io.StringIO(report.content.decode("utf-8-sig")))]
+    assert len(reasons) == 2 and all("数值过大，超出可处理的范围" in r for r in reasons), reasons
+    assert admin.get(f"/enterprises/{code(BASE + 5003)}").status_code == 200
+    assert admin.get(f"/enterprises/{code(BASE + 5001)}").status_code == 404

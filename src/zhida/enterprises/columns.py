@@ -246,6 +246,9 @@ def text(value: Any) -> str:
     return str(value).strip()
 
 
+TOO_LARGE = Decimal(10) ** 18
+
+
 def number(value: Any) -> Decimal:
     if isinstance(value, bool):
         raise CellError(f"{quoted(value)}不是数字")
@@ -261,6 +264,8 @@ def number(value: Any) -> Decimal:
             raise CellError(f"{quoted(value)}不是数字") from None
     if not result.is_finite():
         raise CellError(f"{quoted(value)}不是有限的数字")
+    if abs(result) >= TOO_LARGE:  # 1e400 was stored, then every page reading it failed (a 500)
+        raise CellError(f"{quoted(value)}数值过大，超出可处理的范围")
     return result
 
 
