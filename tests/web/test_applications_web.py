@@ -72,7 +72,7 @@ def test_from_checkup_to_paid_over_the_api(server, people):
     # found by the examiner's walk: a 补正期限 of 9999-12-31 overflowed its close instant (500)
     far = step(reviewer, a, "request_correction", deadline="9999-12-31")
     assert far.status_code == 422 and far.json()["error"]["field"] == "deadline"
-    assert far.json()["error"]["message"] == "补正期限 9999-12-31 超出支持范围（至 2100-12-31）"
+    assert far.json()["error"]["message"] == "补正期限 9999-12-31 超出支持范围（1949-10-01 至 2100-12-31）"
     assert reviewer.get(f"/api/v1/applications/{a['id']}").json()["version"] == a["version"]  # nothing changed
     stale = step(reviewer, {**a, "version": a["version"] - 1}, "approve")
     assert stale.status_code == 409

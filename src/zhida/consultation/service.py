@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zhida import audit, workflow
+from zhida.dates import supported
 from zhida.consultation.tables import Consultation, ConsultationComment
 from zhida.errors import NotFoundOrHidden, ZhidaError
 from zhida.store.catalog import resolve
@@ -62,7 +63,6 @@ class Person:
         return self.role == "admin" or (self.role == "staff" and consultation.unit in self.units)
 
 
-DATE_RANGE = (date(1949, 10, 1), date(2100, 12, 31))
 
 def end_of(day: date) -> datetime:
     """The last instant of a Beijing calendar day, in UTC: a period 'until 12月31日' includes that day."""
@@ -79,8 +79,7 @@ def open_consultation(session: Session, *, document: str, unit: str, opens_on: d
         raise NotAllowed("unit", "只有起草单位的工作人员可以发起征集")
     minimum = int(rules()["min_period_working_days"])
     for field, day in (("opens_on", opens_on), ("closes_on", closes_on)):  # 9999-12-31 overflowed (a 500)
-        if not DATE_RANGE[0] <= day <= DATE_RANGE[1]:
-            raise ZhidaError(field, f"日期 {day.isoformat()} 超出支持范围（1949-10-01 至 2100-12-31）")
+        supported(day, field, "日期")
     if closes_on < opens_on:
         raise ZhidaError("closes_on", "截止日期早于开始日期")
     days = sum(is_workday(opens_on + timedelta(days=n))[0] for n in range((closes_on - opens_on).days + 1))

@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from zhida import audit
+from zhida.dates import supported
 from zhida.enterprises.tables import Enterprise
 from zhida.errors import ZhidaError
 from zhida.registries import figures_cache
@@ -33,7 +34,6 @@ def current(session: Session, registry: str, uscc: str, on: date) -> Membership 
     return session.scalars(query.order_by(Membership.valid_from.desc())).first()
 
 
-ON_RANGE = (date(1949, 10, 1), date(2100, 12, 31))
 
 
 def _valid_to(reg: Registry, start: date) -> date | None:
@@ -54,8 +54,7 @@ def enter(session: Session, reg: Registry, *, uscc: str, name: str, tier: str | 
     tier moves: the old stay ends the day before. Already there at that tier: unchanged."""
     if way not in WAYS:
         raise ZhidaError("way", f"入库方式“{way}”无效")
-    if not ON_RANGE[0] <= on <= ON_RANGE[1]:  # 9999-12-31 + 有效期 3 年 left the calendar (ValueError → 500)
-        raise ZhidaError("on", f"入库日期 {on.isoformat()} 超出支持范围（1949-10-01 至 2100-12-31）")
+    supported(on, "on", "入库日期")  # 9999-12-31 + 有效期 3 年 left the calendar (ValueError → 500)
     tier = reg.tier(tier).code
     held = current(session, reg.name, uscc, on)
     if held is not None and held.tier == tier:

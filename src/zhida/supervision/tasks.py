@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhida import audit, workflow
+from zhida.dates import supported
 from zhida.errors import NotFoundOrHidden, ZhidaError
 from zhida.supervision import collective, roles, settings
 from zhida.supervision.draft import TaskDraft, draft_document
@@ -24,7 +25,6 @@ from zhida.workflow.tables import WorkflowCase
 
 CYCLES = {"month": "每月", "quarter": "每季度"}
 UNIT_MAX = 64
-DEADLINE_RANGE = (date(1949, 10, 1), date(2100, 12, 31))
 
 
 
@@ -218,8 +218,7 @@ def edit(session: Session, person: roles.Person, task_id: int, *, now: datetime,
             new_deadline = deadline if isinstance(deadline, date) else date.fromisoformat(str(deadline))
         except ValueError:
             raise ZhidaError("deadline", f"期限“{deadline}”应为日期（如 2026-12-31）") from None
-        if not DEADLINE_RANGE[0] <= new_deadline <= DEADLINE_RANGE[1]:  # 9999-12-31 overflowed its due time (500)
-            raise ZhidaError("deadline", f"期限 {new_deadline.isoformat()} 超出支持范围（1949-10-01 至 2100-12-31）")
+        supported(new_deadline, "deadline", "期限")  # 9999-12-31 overflowed its due time (500)
         basis = task.deadline_basis if new_deadline == task.deadline else "reviewer"
     new_targets = task.targets if targets is None else _targets(targets)
     new_cycle = cycle or task.cycle

@@ -11,11 +11,8 @@ from datetime import date
 
 from fastapi import Query
 
+from zhida.dates import EARLIEST, LATEST, RANGE_ZH
 from zhida.web.errors import Invalid
-
-EARLIEST = date(1949, 10, 1)
-LATEST = date(2100, 12, 31)
-RANGE_ZH = f"{EARLIEST.isoformat()} 至 {LATEST.isoformat()}"
 
 
 def checked(day: date | None, field: str = "as_of") -> date | None:
@@ -34,10 +31,6 @@ def parsed(text: str | None, field: str = "as_of") -> date | None:
     except ValueError:
         raise Invalid(f"评估日 {text} 不是有效日期（YYYY-MM-DD）", field=field) from None
     return checked(day, field)
-
-
-def in_range(day: date) -> bool:
-    return EARLIEST <= day <= LATEST
 
 
 async def as_of_param(as_of: date | None = Query(None, description=f"评估日 YYYY-MM-DD（{RANGE_ZH}，默认服务器设定）")

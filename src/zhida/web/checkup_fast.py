@@ -21,7 +21,7 @@ from zhida.errors import DataError
 from zhida.matching.checkup import memo_key
 from zhida.web import auth, checkup_http, enterprise_data
 from zhida.web.deps import check_enterprise_scope, needs_region, principal_from
-from zhida.web.as_of import in_range
+from zhida.dates import in_range
 from zhida.web.errors import WebError
 from zhida.web.security import SESSION_COOKIE
 from zhida.web.uscc import normalize_uscc

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhida import audit
+from zhida.dates import supported
 from zhida.errors import ZhidaError
 from zhida.money_format import money
 from zhida.payouts import rules_check
@@ -199,9 +200,6 @@ def last_day(due: datetime | None) -> date | None:
     return None if due is None else beijing_day(due - timedelta(seconds=1))
 
 
-LATEST_DEADLINE = date(2100, 12, 31)
-
-
 def close_of(day: date) -> datetime:
     """A deadline day as the instant it ends (24:00 Beijing)."""
     return datetime.combine(day + timedelta(days=1), time(0, 0), BEIJING).astimezone(UTC)  # SQLite keeps UTC
@@ -238,8 +236,7 @@ def act(session: Session, application: Application, person, transition: str, *, 
             raise ZhidaError("deadline", "要求补正须给出补正期限")
         if deadline <= beijing_day(now):
             raise ZhidaError("deadline", "补正期限应晚于今天")
-        if deadline > LATEST_DEADLINE:  # 9999-12-31 overflowed its close instant (a 500)
-            raise ZhidaError("deadline", f"补正期限 {deadline.isoformat()} 超出支持范围（至 {LATEST_DEADLINE.isoformat()}）")
+        supported(deadline, "deadline", "补正期限")  # 9999-12-31 overflowed its close instant (a 500)
         due = close_of(deadline)
         data["deadline"] = deadline.isoformat()
     approved = outcome = None
