@@ -62,3 +62,14 @@ def test_a_choice_outside_the_list_is_one_chinese_line(server, clients):
     error = response.json()["error"]
     assert error["field"] == "role" and error["message"] == "角色无效：不是允许的取值"
     assert not re.search(r"[A-Za-z]{2,}", error["message"])
+
+
+def test_a_field_without_a_chinese_name_is_named_as_in_the_address():
+    """An HTML 422 page said only “参数无效” for ?after=… (QA): the user could not tell which one."""
+    from zhida.web.invalid_request import describe
+
+    error = {"type": "less_than_equal", "loc": ("query", "after"), "ctx": {"le": 9223372036854775807}}
+    assert describe([error]) == ("参数“after”无效：数值太大（应≤ 9223372036854775807）", "after")
+    listed = {"type": "int_parsing", "loc": ("body", "zz_items", 3)}
+    assert describe([listed])[0] == "参数“zz_items”无效：应为整数"
+    assert describe([{"type": "int_parsing", "loc": ("body", "per_page")}])[0] == "每页条数无效：应为整数"

@@ -79,10 +79,12 @@ def describe(errors: list[dict[str, Any]]) -> tuple[str, str | None]:
 
 
 def field_word(location: list[str]) -> str:
-    """'per_page' → 每页条数; a list index or an unnamed field → the nearest named one, else 参数."""
+    """'per_page' → 每页条数; a list index → the nearest named field; a name the vocabulary does not
+    know is shown as it is in the address (参数“after”), so the user sees which one to correct."""
     from zhida.rules.vocabulary import FIELD_ZH
 
     for part in reversed(location):
         if part in FIELD_ZH:
             return FIELD_ZH[part]
-    return "参数"
+    named = [part for part in location if not part.isdigit()]
+    return f"参数“{named[-1]}”" if named else "参数"
