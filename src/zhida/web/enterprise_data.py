@@ -38,7 +38,19 @@ class StoredEnterprise:
     @cached_property
     def profile(self) -> EnterpriseProfile:
         # Validated only when needed: a memoized checkup is served without re-reading the profile.
-        return EnterpriseProfile.model_validate(self.profile_json)
+        # A stored profile that no longer validates (written before a check existed, e.g. 10^20 人)
+        # is named field by field in one Chinese line, not a 500 on every visit.
+        from pydantic import ValidationError
+
+        from zhida.enterprises import validation_reasons
+        from zhida.errors import DataError
+
+        try:
+            return EnterpriseProfile.model_validate(self.profile_json)
+        except ValidationError as exc:
+            reasons = "；".join(reason for _, _, reason in validation_reasons.rejects(exc, lambda v: v, "企业画像"))
+            raise DataError("profile", f"企业 {self.uscc} 已存储的画像未通过校验（{reasons}），"
+                                       "请重新导入该企业的画像后再使用") from None
 
     @property
     def region_name(self) -> str:
