@@ -110,3 +110,13 @@ def test_visit_in_the_past_is_not_next(store, officer):
     with store.transaction() as s:
         visits.plan(s, officer, uscc=USCC_A, planned_on=MONDAY.date() - timedelta(days=3), now=MONDAY)
         assert visits.next_visit(s, USCC_A, MONDAY.date()) is None
+
+
+def test_visit_dates_off_the_calendar_are_one_line(store, officer):
+    """9999-12-31 and 0001-01-01 are refused naming the field (the QA walk never reached visits)."""
+    for day in (date(9999, 12, 31), "0001-01-01"):
+        with store.transaction() as s, pytest.raises(ZhidaError) as refused:
+            visits.plan(s, officer, uscc=USCC_A, planned_on=day, now=MONDAY)
+        assert refused.value.where == "planned_on" and "超出支持范围（1949-10-01 至 2100-12-31）" in refused.value.reason
+    with store.transaction() as s:
+        assert visits.plan(s, officer, uscc=USCC_A, planned_on="2100-12-31", now=MONDAY).planned_on == date(2100, 12, 31)

@@ -45,3 +45,14 @@ def test_enterprise_users_cannot_judge_and_unknown_criteria_are_refused(seeded, 
     assert denied.status_code == 403
     unknown = clients["admin"].put(f"/api/v1/enterprises/{USCC_A}/judgements/no_such_criterion", json={"met": True})
     assert unknown.status_code == 422 and "没有这项未量化标准" in unknown.json()["error"]["message"]
+
+
+def test_a_judgement_date_off_the_calendar_is_refused_and_nothing_changes(seeded, clients):
+    staff = clients["staff"]
+    mid, criterion = _with_open(staff.get(f"/api/v1/enterprises/{USCC_A}/checkup").json())
+    before = clients["admin"].get(f"/api/v1/enterprises/{USCC_A}").json()["profile"].get("judgements") or {}
+    far = staff.put(f"/api/v1/enterprises/{USCC_A}/judgements/{criterion}", json={"met": False, "on": "9999-12-31"})
+    assert far.status_code == 422, far.text
+    assert far.json()["error"]["message"] == "认定日期 9999-12-31 超出支持范围（1949-10-01 至 2100-12-31）"
+    after = clients["admin"].get(f"/api/v1/enterprises/{USCC_A}").json()["profile"].get("judgements") or {}
+    assert after == before

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from zhida import audit
+from zhida.dates import supported
 from zhida.desk.roles import Person
 from zhida.desk.tables import Plan, Visit
 from zhida.errors import NotFoundOrHidden, ZhidaError
@@ -23,11 +24,12 @@ def _staff(person: Person) -> None:
 
 def _day(value, where: str) -> date:
     if isinstance(value, date):
-        return value
+        return supported(value, where, "日期")
     try:
-        return date.fromisoformat(str(value))
+        day = date.fromisoformat(str(value))
     except ValueError:
         raise ZhidaError(where, "日期应为 YYYY-MM-DD") from None
+    return supported(day, where, "日期")
 
 
 def plan(session: Session, person: Person, *, uscc: str, planned_on, now: datetime, package_id: int | None = None,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from zhida.dates import supported
 from zhida.enterprises.profile import EnterpriseProfile, Judgement
 from zhida.errors import DataError
 
@@ -24,6 +25,8 @@ def judgement(met: bool, by: str | None, on: date | None, note: str | None, *, j
               units: tuple[str, ...] = ()) -> Judgement:
     """Who judged defaults to the user, with their units: 「cy（区科委、区财政局）」."""
     default = f"{judge}（{'、'.join(units)}）" if units else judge
+    if on is not None:
+        supported(on, "on", "认定日期")
     return Judgement(met=met, by=(by or "").strip() or default, on=on or date.today(), note=note)
 
 
